@@ -1,0 +1,100 @@
+package dev.linnet.gateway.route;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Service port and its ready endpoints. {@link #name()} is ingress-nginx's upstream name,
+ * {@code <namespace>-<service>-<port>}, which is also what the {@code canary} metric label carries.
+ *
+ * <p>Equality is by value (name, service coordinates, endpoints) so that two builds of the same
+ * objects compare equal; the round-robin cursor is runtime state and takes no part in it.
+ */
+public final class Backend {
+
+    private final String name;
+    private final String namespace;
+    private final String service;
+    private final String port;
+    private final List<Endpoint> endpoints;
+    private final Endpoint[] ring;
+    private final AtomicInteger cursor = new AtomicInteger();
+
+    private Backend(String namespace, String service, String port, List<Endpoint> endpoints) {
+        this.namespace = requireNonNull(namespace, "namespace");
+        this.service = requireNonNull(service, "service");
+        this.port = requireNonNull(port, "port");
+        this.endpoints = List.copyOf(requireNonNull(endpoints, "endpoints"));
+        this.ring = this.endpoints.toArray(Endpoint[]::new);
+        this.name = namespace + '-' + service + '-' + port;
+    }
+
+    /**
+     * @param port the Service port as the Ingress names it: a number or a port name
+     * @param endpoints ready endpoints, in a stable order (the builder sorts them)
+     */
+    public static Backend of(String namespace, String service, String port, List<Endpoint> endpoints) {
+        return new Backend(namespace, service, port, endpoints);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public String port() {
+        return port;
+    }
+
+    public List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    public boolean hasEndpoints() {
+        return ring.length > 0;
+    }
+
+    /**
+     * The endpoint after the one handed out last (round-robin across all event loops), or
+     * {@code null} when the backend has no ready endpoint.
+     */
+    public Endpoint nextEndpoint() {
+        Endpoint[] r = ring;
+        if (r.length == 0) {
+            return null;
+        }
+        if (r.length == 1) {
+            return r[0];
+        }
+        return r[Math.floorMod(cursor.getAndIncrement(), r.length)];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Backend b
+                && name.equals(b.name)
+                && namespace.equals(b.namespace)
+                && service.equals(b.service)
+                && port.equals(b.port)
+                && endpoints.equals(b.endpoints);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + endpoints.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return name + endpoints;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.linnet.gateway.route;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The canary of one route: the canary Ingress's backend and its rules, already validated and
+ * defaulted by the controller (canary-spec.md §1). The rules belong to the canary Ingress, not
+ * to its Service (DESIGN.md, deliberate difference 1).
+ *
+ * @param namespace namespace of the canary Ingress
+ * @param ingress name of the canary Ingress
+ * @param backend the canary Service's backend
+ * @param header request header name, or {@code null}; stored with {@code _} turned into
+ *     {@code -} because ingress-nginx treats the two alike and drops request headers with
+ *     underscores (canary-spec.md §3)
+ * @param headerValue exact value that selects the canary, or {@code null}
+ * @param headerPattern pattern that selects the canary when {@code headerValue} is absent, or
+ *     {@code null}
+ * @param cookie cookie name, or {@code null}
+ * @param weight canary weight; at or below 0 never, at or above {@code weightTotal} always
+ * @param weightTotal the weight total, at least 1 (the builder has applied the default of 100)
+ */
+public record CanaryRule(
+        String namespace,
+        String ingress,
+        Backend backend,
+        String header,
+        String headerValue,
+        HeaderPattern headerPattern,
+        String cookie,
+        int weight,
+        int weightTotal) {
+
+    public CanaryRule {
+        requireNonNull(namespace, "namespace");
+        requireNonNull(ingress, "ingress");
+        requireNonNull(backend, "backend");
+        if (weightTotal < 1) {
+            throw new IllegalArgumentException("weightTotal: " + weightTotal + " (expected: > 0)");
+        }
+        if (header != null) {
+            header = header.replace('_', '-');
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.linnet.gateway.route;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A {@code canary-by-header-pattern}, compiled once when the table is built and matched with a
+ * step budget so that a pathological pattern cannot stall an event loop (DESIGN.md, deliberate
+ * difference 4).
+ *
+ * <p>ingress-nginx runs the pattern through PCRE's {@code ngx.re.match}: an unanchored search
+ * with no flags. {@link Matcher#find()} is the same search. Java's backtracking engine has no
+ * step limit of its own, so the subject is wrapped in a {@link CharSequence} that counts
+ * {@code charAt} calls and aborts the match when the budget is spent:
+ *
+ * <pre>
+ *   find() ──▶ charAt() ──▶ steps++ ──▶ steps &gt; budget ? throw BudgetExceeded : char
+ *                                                          │
+ *                                  match() returns ERROR ◀─┘   (request goes to stable)
+ * </pre>
+ *
+ * A pattern that does not compile is kept, and every match reports {@link Result#ERROR}, just as
+ * ingress-nginx reports a regex error at request time (canary-spec.md §3, e2e E11).
+ */
+public final class HeaderPattern {
+
+    /** Enough for any sane pattern against an 8 KiB header, and a few milliseconds at worst. */
+    public static final int DEFAULT_STEP_BUDGET = 200_000;
+
+    public enum Result { MATCH, NO_MATCH, ERROR }
+
+    private final String source;
+    private final Pattern pattern; // null when the source does not compile
+    private final int budget;
+
+    private HeaderPattern(String source, int budget) {
+        this.source = requireNonNull(source, "source");
+        if (budget < 1) {
+            throw new IllegalArgumentException("budget: " + budget + " (expected: > 0)");
+        }
+        this.budget = budget;
+        Pattern p;
+        try {
+            p = Pattern.compile(source);
+        } catch (PatternSyntaxException e) {
+            p = null;
+        }
+        this.pattern = p;
+    }
+
+    public static HeaderPattern of(String source) {
+        return new HeaderPattern(source, DEFAULT_STEP_BUDGET);
+    }
+
+    public static HeaderPattern of(String source, int stepBudget) {
+        return new HeaderPattern(source, stepBudget);
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Whether the pattern compiled; one that did not always yields {@link Result#ERROR}. */
+    public boolean isValid() {
+        return pattern != null;
+    }
+
+    public Result match(CharSequence value) {
+        if (pattern == null) {
+            return Result.ERROR;
+        }
+        try {
+            return pattern.matcher(new BudgetedSequence(value, budget)).find() ? Result.MATCH : Result.NO_MATCH;
+        } catch (BudgetExceeded e) {
+            return Result.ERROR;
+        } catch (StackOverflowError e) {
+            // Deep recursion in java.util.regex on long inputs: also a regex error, not a crash.
+            return Result.ERROR;
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HeaderPattern p && source.equals(p.source) && budget == p.budget;
+    }
+
+    @Override
+    public int hashCode() {
+        return source.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+
+    private static final class BudgetExceeded extends RuntimeException {
+        private static final BudgetExceeded INSTANCE = new BudgetExceeded();
+
+        private BudgetExceeded() {
+            super("regex step budget exceeded", null, false, false);
+        }
+    }
+
+    /** Counts every character read; subSequence shares the counter so no read escapes it. */
+    private static final class BudgetedSequence implements CharSequence {
+        private final CharSequence delegate;
+        private final int[] steps;
+        private final int budget;
+
+        BudgetedSequence(CharSequence delegate, int budget) {
+            this(delegate, new int[1], budget);
+        }
+
+        private BudgetedSequence(CharSequence delegate, int[] steps, int budget) {
+            this.delegate = delegate;
+            this.steps = steps;
+            this.budget = budget;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++steps[0] > budget) {
+                throw BudgetExceeded.INSTANCE;
+            }
+            return delegate.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return delegate.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new BudgetedSequence(delegate.subSequence(start, end), steps, budget);
+        }
+
+        @Override
+        public String toString() {
+            return delegate.toString();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.linnet.gateway.route;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An immutable routing snapshot. Everything the request path needs is computed by the
+ * builder; {@link #route} only looks up:
+ *
+ * <pre>
+ *   Host ─▶ normalise (lower case, no port, no trailing dot)
+ *        ─▶ exact host map ─▶ wildcard map (*.example.com, keyed by "example.com")
+ *        ─▶ default server "_" (rules without host, catch-all defaultBackend)
+ *        ─▶ first matching path of that host, else the host's fallback, else null (404)
+ * </pre>
+ *
+ * A host that matches a server but none of its paths does <em>not</em> fall through to
+ * {@code _}: nginx picks the server first and the location second.
+ *
+ * @param version a number that grows with every published table (for logs and /debug/routes)
+ */
+public record RouteTable(
+        long version,
+        Map<String, VirtualHost> exactHosts,
+        Map<String, VirtualHost> wildcardHosts,
+        VirtualHost defaultServer) {
+
+    public static final RouteTable EMPTY = new RouteTable(0, Map.of(), Map.of(),
+            new VirtualHost(VirtualHost.DEFAULT_SERVER, List.of(), null));
+
+    public RouteTable {
+        exactHosts = Map.copyOf(requireNonNull(exactHosts, "exactHosts"));
+        wildcardHosts = Map.copyOf(requireNonNull(wildcardHosts, "wildcardHosts"));
+        requireNonNull(defaultServer, "defaultServer");
+    }
+
+    /** The same routes under another version number. */
+    public RouteTable withVersion(long newVersion) {
+        return new RouteTable(newVersion, exactHosts, wildcardHosts, defaultServer);
+    }
+
+    /**
+     * The route for a request, or {@code null} when the default backend (404) should answer.
+     *
+     * @param hostHeader the Host header (or HTTP/2 :authority), possibly null
+     * @param path the request path, without query string
+     */
+    public Route route(String hostHeader, String path) {
+        return virtualHost(hostHeader).match(path);
+    }
+
+    /** The server a Host header selects; never null ({@code _} when nothing else matches). */
+    public VirtualHost virtualHost(String hostHeader) {
+        String host = normaliseHost(hostHeader);
+        if (host.isEmpty()) {
+            return defaultServer;
+        }
+        VirtualHost vh = exactHosts.get(host);
+        if (vh != null) {
+            return vh;
+        }
+        if (!wildcardHosts.isEmpty()) {
+            int dot = host.indexOf('.');
+            if (dot > 0) {
+                vh = wildcardHosts.get(host.substring(dot + 1));
+                if (vh != null) {
+                    return vh;
+                }
+            }
+        }
+        return defaultServer;
+    }
+
+    /**
+     * Lower case, without a port suffix and without a trailing dot: {@code Foo.Example.COM.:8080}
+     * becomes {@code foo.example.com}. IPv6 literals keep their brackets.
+     */
+    public static String normaliseHost(String hostHeader) {
+        if (hostHeader == null) {
+            return "";
+        }
+        String h = hostHeader.trim();
+        int end = h.length();
+        if (!h.isEmpty() && h.charAt(0) == '[') {
+            int close = h.indexOf(']');
+            end = close < 0 ? end : close + 1;
+        } else {
+            int colon = h.lastIndexOf(':');
+            if (colon >= 0) {
+                end = colon;
+            }
+        }
+        while (end > 0 && h.charAt(end - 1) == '.') {
+            end--;
+        }
+        h = h.substring(0, end);
+        return needsLowerCase(h) ? h.toLowerCase(Locale.ROOT) : h;
+    }
+
+    private static boolean needsLowerCase(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z' || c > 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

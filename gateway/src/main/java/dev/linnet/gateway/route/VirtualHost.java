@@ -1,0 +1,45 @@
+package dev.linnet.gateway.route;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The routes of one host (or of the default server {@code _}), in match order: every
+ * {@code Exact} route before every {@code Prefix} route, longer prefixes first, and for equal
+ * keys the order the builder gave (older Ingress first). This is the order in which nginx
+ * would pick {@code location = /p} and {@code location /p} blocks.
+ *
+ * @param fallback served when no path matches: the {@code spec.defaultBackend} of the Ingress
+ *     that defined this host, or of the catch-all Ingress for {@code _}; {@code null} means the
+ *     built-in 404
+ */
+public record VirtualHost(String name, List<Route> routes, Route fallback) {
+
+    public static final String DEFAULT_SERVER = "_";
+
+    private static final Comparator<Route> MATCH_ORDER = Comparator
+            .comparing((Route r) -> r.match().type() == PathType.EXACT ? 0 : 1)
+            .thenComparing(r -> -r.match().prefixLength());
+
+    public VirtualHost {
+        requireNonNull(name, "name");
+        List<Route> sorted = new ArrayList<>(requireNonNull(routes, "routes"));
+        sorted.sort(MATCH_ORDER); // stable: ties keep the builder's (age) order
+        routes = List.copyOf(sorted);
+    }
+
+    /** The first route matching {@code path}, else {@link #fallback()} (which may be null). */
+    public Route match(String path) {
+        List<Route> r = routes;
+        for (int i = 0, n = r.size(); i < n; i++) {
+            Route route = r.get(i);
+            if (route.match().matches(path)) {
+                return route;
+            }
+        }
+        return fallback;
+    }
+}
