@@ -98,7 +98,7 @@ public record CanaryAnnotations(
                 // ingress-nginx: InvalidConfiguration "configured but not enabled"; the canary
                 // group is dropped and the Ingress competes as an ordinary one (canary-spec.md §1).
                 String raw = CANARY.raw(annotations, prefix);
-                String canaryIs = raw == null ? CANARY.fullName(prefix) + " is absent"
+                String canaryIs = raw == null ? "annotation " + CANARY.fullName(prefix) + " is absent"
                         : CANARY.describe(prefix, raw) + " is not true";
                 warnings.accept(canaryIs + " but " + String.join(", ", configured)
                         + (configured.size() == 1 ? " is" : " are")
