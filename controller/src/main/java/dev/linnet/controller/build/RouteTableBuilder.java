@@ -1,8 +1,25 @@
 package dev.linnet.controller.build;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.controller.annotation.CanaryAnnotations;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Cluster objects in, routing table out: a pure function (DESIGN.md). It never calls the API
- * server, and the same objects in any order give an equal table.
+ * server, and the same objects in any order give an equal table and equal warnings.
+ *
+ * <pre>
+ *   Ingresses ─▶ ours? (IngressClassFilter) ─▶ sort oldest first (IngressOrder)
+ *             ─▶ parse canary annotations (annotation package; warnings)
+ *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks
+ *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
+ *             ─▶ RouteTable (version 0; the control loop stamps it) + warnings
+ * </pre>
+ *
+ * Backends are resolved on the way (BackendResolver), once per Service port.
  */
 public final class RouteTableBuilder {
 
@@ -10,6 +27,40 @@ public final class RouteTableBuilder {
     }
 
     public static BuildResult build(ClusterState state, BuildOptions options) {
-        throw new UnsupportedOperationException("being written");
+        requireNonNull(state, "state");
+        requireNonNull(options, "options");
+        BuildContext ctx = new BuildContext(state, options);
+        IngressClassFilter filter = new IngressClassFilter(options, state.ingressClasses());
+
+        List<Ingress> ours = new ArrayList<>();
+        for (Ingress ingress : state.ingresses()) {
+            if (ingress.getMetadata() != null && ingress.getMetadata().getName() != null && filter.isOurs(ingress)) {
+                ours.add(ingress);
+            }
+        }
+        List<IngressEntry> entries = new ArrayList<>(ours.size());
+        for (Ingress ingress : ours) {
+            entries.add(new IngressEntry(ingress, BackendResolver.namespace(ingress), ingress.getMetadata().getName(),
+                    IngressOrder.parseTimestamp(ingress.getMetadata().getCreationTimestamp()), null));
+        }
+        entries.sort(IngressOrder.OLDEST_FIRST);
+
+        List<IngressEntry> parsed = new ArrayList<>(entries.size());
+        for (IngressEntry e : entries) {
+            CanaryAnnotations canary = CanaryAnnotations.parse(e.ingress().getMetadata().getAnnotations(),
+                    options.annotationsPrefix(), m -> ctx.warn(e, m));
+            parsed.add(new IngressEntry(e.ingress(), e.namespace(), e.name(), e.created(), canary));
+        }
+        for (IngressEntry e : parsed) {
+            if (!e.isCanary()) {
+                IngressProcessor.process(ctx, e);
+            }
+        }
+        for (IngressEntry e : parsed) {
+            if (e.isCanary()) {
+                CanaryProcessor.process(ctx, e);
+            }
+        }
+        return ctx.result();
     }
 }

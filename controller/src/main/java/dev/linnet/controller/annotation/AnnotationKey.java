@@ -1,0 +1,122 @@
+package dev.linnet.controller.annotation;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One annotation, declared once: its name, value type (validator and parser), default and one
+ * line of documentation, like the entries of ingress-nginx's {@code AnnotationFields} tables.
+ * An invalid value never fails the Ingress: the key's default is used and a warning naming the
+ * full key, the value and what was expected is reported.
+ */
+public final class AnnotationKey<T> {
+
+    private final String name;
+    private final boolean prefixed;
+    private final ValueType<T> type;
+    private final T defaultValue;
+    private final String doc;
+
+    private AnnotationKey(String name, boolean prefixed, ValueType<T> type, T defaultValue, String doc) {
+        this.name = requireNonNull(name, "name");
+        this.prefixed = prefixed;
+        this.type = requireNonNull(type, "type");
+        this.defaultValue = defaultValue;
+        this.doc = requireNonNull(doc, "doc");
+    }
+
+    /** A key under {@code --annotations-prefix}, e.g. {@code canary-weight}. */
+    static <T> AnnotationKey<T> prefixed(String name, ValueType<T> type, T defaultValue, String doc) {
+        return new AnnotationKey<>(name, true, type, defaultValue, doc);
+    }
+
+    /** A key whose full name is fixed by Kubernetes, e.g. {@code kubernetes.io/ingress.class}. */
+    static <T> AnnotationKey<T> absolute(String name, ValueType<T> type, T defaultValue, String doc) {
+        return new AnnotationKey<>(name, false, type, defaultValue, doc);
+    }
+
+    /** The key as written on an object: {@code <prefix>/<name>} for prefixed keys. */
+    public String fullName(String prefix) {
+        return prefixed ? prefix + '/' + name : name;
+    }
+
+    /** The name without prefix. */
+    public String name() {
+        return name;
+    }
+
+    public T defaultValue() {
+        return defaultValue;
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    /** Whether the object carries this key at all (even with an empty value). */
+    public boolean isPresent(Map<String, String> annotations, String prefix) {
+        return annotations != null && annotations.containsKey(fullName(prefix));
+    }
+
+    /** The raw value as written, or {@code null} when absent. */
+    public String raw(Map<String, String> annotations, String prefix) {
+        return annotations == null ? null : annotations.get(fullName(prefix));
+    }
+
+    /**
+     * The parsed value; the default when absent; the default plus a warning when invalid:
+     * {@code annotation nginx.ingress.kubernetes.io/canary-weight: "ten" is invalid (expected: an integer); using 0}.
+     */
+    public T read(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        String raw = raw(annotations, prefix);
+        if (raw == null) {
+            return defaultValue;
+        }
+        T value = type.parse(raw);
+        if (value == null) {
+            warnings.accept(describe(prefix, raw) + " is invalid (expected: " + type.expected() + "); using "
+                    + show(defaultValue));
+            return defaultValue;
+        }
+        return value;
+    }
+
+    /** {@code annotation <full key>: "<value>"}, the start of every warning about this key. */
+    public String describe(String prefix, String raw) {
+        return "annotation " + fullName(prefix) + ": " + quote(raw);
+    }
+
+    /** A value in double quotes, with control characters escaped so a warning stays one line. */
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    private static String show(Object value) {
+        return value instanceof String s ? quote(s) : String.valueOf(value);
+    }
+
+    @Override
+    public String toString() {
+        return (prefixed ? "<prefix>/" : "") + name + " (default " + show(defaultValue) + "): " + doc;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.linnet.controller.annotation;
+
+import java.util.regex.Pattern;
+
+/**
+ * How one annotation value is read: its validator and parser in one, as ingress-nginx's
+ * {@code parser} package pairs a {@code Validator} with {@code GetBoolAnnotation} and friends.
+ * {@link #parse} returns {@code null} for an invalid value; the caller then warns and uses the
+ * key's default.
+ */
+interface ValueType<T> {
+
+    /** The parsed value, or {@code null} when {@code raw} is invalid. */
+    T parse(String raw);
+
+    /** What a valid value looks like, for the warning: {@code ... (expected: <this>)}. */
+    String expected();
+
+    /**
+     * Go's {@code strconv.ParseBool}: exactly these twelve spellings, no trimming, so
+     * {@code " true"} is invalid (canary-spec.md §1).
+     */
+    ValueType<Boolean> BOOL = new ValueType<>() {
+        @Override
+        public Boolean parse(String raw) {
+            return switch (raw) {
+                case "1", "t", "T", "TRUE", "true", "True" -> Boolean.TRUE;
+                case "0", "f", "F", "FALSE", "false", "False" -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+
+        @Override
+        public String expected() {
+            return "true or false";
+        }
+    };
+
+    /**
+     * Go's {@code strconv.Atoi} on a 64-bit platform: an optional {@code +} or {@code -}, then
+     * ASCII digits only (no trimming, no decimals, no underscores), within the range of a Go
+     * {@code int} (int64); out of range is an error, as Atoi's {@code ErrRange}.
+     */
+    ValueType<Long> INT = new ValueType<>() {
+        @Override
+        public Long parse(String raw) {
+            int i = 0;
+            boolean negative = false;
+            if (!raw.isEmpty() && (raw.charAt(0) == '+' || raw.charAt(0) == '-')) {
+                negative = raw.charAt(0) == '-';
+                i = 1;
+            }
+            if (i == raw.length()) {
+                return null;
+            }
+            // Accumulate negatively so that Long.MIN_VALUE is representable, as in Long.parseLong.
+            long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+            long result = 0;
+            for (; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                if (c < '0' || c > '9') {
+                    return null; // also rejects non-ASCII digits that Character.digit would accept
+                }
+                int digit = c - '0';
+                if (result < limit / 10 || result * 10 < limit + digit) {
+                    return null;
+                }
+                result = result * 10 - digit;
+            }
+            return negative ? result : -result;
+        }
+
+        @Override
+        public String expected() {
+            return "an integer";
+        }
+    };
+
+    /** Any value, as written; used for the Kubernetes-owned keys that are compared verbatim. */
+    ValueType<String> VERBATIM = new ValueType<>() {
+        @Override
+        public String parse(String raw) {
+            return raw;
+        }
+
+        @Override
+        public String expected() {
+            return "any string";
+        }
+    };
+
+    /**
+     * ingress-nginx's {@code BasicCharsRegex} validator with {@code removeSpace=true}: spaces
+     * are removed before the check, then the value must be letters, digits and
+     * {@code / - . _ ~ :}; so {@code , = ; *} and {@code \r \n} are rejected.
+     */
+    ValueType<String> BASIC_CHARS = new CheckedString(
+            Pattern.compile("[/\\-._~a-zA-Z0-9:]*"), true,
+            "letters, digits and / - . _ ~ : only");
+
+    /**
+     * ingress-nginx's {@code IsValidRegex} validator: spaces are <em>not</em> removed, so a space
+     * is invalid, as are {@code , ! #}. The pattern is not compiled here.
+     */
+    ValueType<String> REGEX_CHARS = new CheckedString(
+            Pattern.compile("[/\\-._~a-zA-Z0-9:^$\\[\\](){}*+?|&=\\\\]*"), false,
+            "a regular expression of letters, digits and / - . _ ~ : ^ $ [ ] ( ) { } * + ? | & = \\ only, no spaces");
+
+    /**
+     * A string annotation as ingress-nginx's {@code GetStringAnnotation} reads it: the validator
+     * runs on the raw value (never on an empty one), then each line is trimmed; a value that is
+     * empty after trimming is simply {@code ""}, not an error (canary-spec.md §1, "Trimming").
+     */
+    final class CheckedString implements ValueType<String> {
+        private final Pattern allowed;
+        private final boolean removeSpaces;
+        private final String expected;
+
+        CheckedString(Pattern allowed, boolean removeSpaces, String expected) {
+            this.allowed = allowed;
+            this.removeSpaces = removeSpaces;
+            this.expected = expected;
+        }
+
+        @Override
+        public String parse(String raw) {
+            if (raw.isEmpty()) {
+                return "";
+            }
+            String checked = removeSpaces ? raw.replace(" ", "") : raw;
+            // The character classes exclude \r and \n, which ingress-nginx rejects explicitly.
+            if (!allowed.matcher(checked).matches()) {
+                return null;
+            }
+            return raw.strip();
+        }
+
+        @Override
+        public String expected() {
+            return expected;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.linnet.controller.build;
+
+import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.route.VirtualHost;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state one build's processors share: hosts under construction, the backend cache and the
+ * warnings, in the order they were found (which is deterministic, as the Ingresses are sorted).
+ */
+final class BuildContext {
+
+    private final BuildOptions options;
+    private final BackendResolver backends;
+    private final Map<String, HostBuilder> exactHosts = new HashMap<>();
+    private final Map<String, HostBuilder> wildcardHosts = new HashMap<>();
+    private final HostBuilder defaultServer = new HostBuilder(HostRef.DEFAULT_SERVER);
+    // A set: the same problem found twice for one Ingress (two paths, one missing Service) is one warning.
+    private final Set<ConfigWarning> warnings = new LinkedHashSet<>();
+
+    BuildContext(ClusterState state, BuildOptions options) {
+        this.options = options;
+        this.backends = new BackendResolver(state);
+    }
+
+    BuildOptions options() {
+        return options;
+    }
+
+    void warn(IngressEntry ingress, String message) {
+        warnings.add(new ConfigWarning("Ingress", ingress.namespace(), ingress.name(), message));
+    }
+
+    /** The host, created on first use. */
+    HostBuilder host(HostRef ref) {
+        return switch (ref.kind()) {
+            case DEFAULT -> defaultServer;
+            case EXACT -> exactHosts.computeIfAbsent(ref.key(), k -> new HostBuilder(ref));
+            case WILDCARD -> wildcardHosts.computeIfAbsent(ref.key(), k -> new HostBuilder(ref));
+        };
+    }
+
+    /** The host if a main Ingress defined it, else {@code null}. */
+    HostBuilder existingHost(HostRef ref) {
+        return switch (ref.kind()) {
+            case DEFAULT -> defaultServer;
+            case EXACT -> exactHosts.get(ref.key());
+            case WILDCARD -> wildcardHosts.get(ref.key());
+        };
+    }
+
+    HostBuilder defaultServer() {
+        return defaultServer;
+    }
+
+    /** The backend of a Service port; a resolution problem becomes a warning on {@code ingress}. */
+    Backend backend(IngressEntry ingress, IngressPaths.ServiceRef ref) {
+        BackendResolver.Resolved r = backends.resolve(ingress.namespace(), ref.service(), ref.port());
+        if (r.problem() != null) {
+            warn(ingress, r.problem());
+        }
+        return r.backend();
+    }
+
+    BuildResult result() {
+        Map<String, VirtualHost> exact = new HashMap<>();
+        exactHosts.forEach((k, v) -> exact.put(k, v.build()));
+        Map<String, VirtualHost> wildcard = new HashMap<>();
+        wildcardHosts.forEach((k, v) -> wildcard.put(k, v.build()));
+        // Version 0: the control loop stamps versions when it publishes.
+        RouteTable table = new RouteTable(0, exact, wildcard, defaultServer.build());
+        return new BuildResult(table, java.util.List.copyOf(warnings));
+    }
+}

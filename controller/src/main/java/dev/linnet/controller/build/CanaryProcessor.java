@@ -1,0 +1,95 @@
+package dev.linnet.controller.build;
+
+import dev.linnet.gateway.route.PathMatch;
+import dev.linnet.gateway.route.Route;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Second processor: every canary Ingress, oldest first, attaches to the main routes it names.
+ * It creates no host and no route; its TLS and other settings are ignored (canary-spec.md §2).
+ *
+ * <pre>
+ *   for each rule path of the canary (same normalisation as main Ingresses):
+ *     main route with the same host key, path string and pathType?
+ *       none            ─▶ warning; ignored for this path     (ingress-nginx deletes it too; e2e E2, E20)
+ *       has a canary    ─▶ warning; ignored                   (only alternativeBackends[1] is used: oldest wins)
+ *       else            ─▶ route.withCanary(rule of THIS canary Ingress)
+ *   spec.defaultBackend ─▶ the same, against the catch-all fallback of "_"
+ * </pre>
+ *
+ * DESIGN.md deliberate difference 1: the canary belongs to the rule it attaches to, not to the
+ * main Service, so other routes using the same Service get no canary, and two canaries sharing
+ * a canary Service keep their own rules.
+ */
+final class CanaryProcessor {
+
+    private CanaryProcessor() {
+    }
+
+    static void process(BuildContext ctx, IngressEntry canary) {
+        IngressSpec spec = canary.spec();
+        List<IngressRule> rules = spec.getRules() == null ? List.of() : spec.getRules();
+        for (IngressRule rule : rules) {
+            HostRef host = HostRef.of(rule.getHost(), m -> ctx.warn(canary, m));
+            if (host == null || rule.getHttp() == null || rule.getHttp().getPaths() == null) {
+                continue; // the nil-rule hazard of canary-spec.md §2: simply skip
+            }
+            for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+                attachPath(ctx, canary, host, path);
+            }
+        }
+        if (spec.getDefaultBackend() != null) {
+            attachCatchAll(ctx, canary, spec);
+        }
+    }
+
+    private static void attachPath(BuildContext ctx, IngressEntry canary, HostRef host, HTTPIngressPath path) {
+        Consumer<String> warn = m -> ctx.warn(canary, "host " + host.name() + ": " + m);
+        PathMatch match = IngressPaths.match(path, warn);
+        if (match == null) {
+            return;
+        }
+        IngressPaths.ServiceRef ref = IngressPaths.service(path.getBackend(), "path " + match.path(), warn);
+        if (ref == null) {
+            return;
+        }
+        HostBuilder hb = ctx.existingHost(host);
+        Route main = hb == null ? null : hb.find(match);
+        String where = IngressPaths.describe(host.name(), match);
+        if (main == null) {
+            ctx.warn(canary, "no main Ingress serves " + where + "; canary ignored for this path");
+            return;
+        }
+        if (main.canary() != null) {
+            ctx.warn(canary, where + ": route already has canary " + main.canary().namespace() + '/'
+                    + main.canary().ingress() + "; only one canary per rule, this one is ignored");
+            return;
+        }
+        hb.replace(main.withCanary(canary.canary().toRule(canary.namespace(), canary.name(), ctx.backend(canary, ref))));
+    }
+
+    private static void attachCatchAll(BuildContext ctx, IngressEntry canary, IngressSpec spec) {
+        HostBuilder server = ctx.defaultServer();
+        Route main = server.fallback();
+        if (main == null) {
+            ctx.warn(canary, "spec.defaultBackend: no non-canary catch-all Ingress (spec.defaultBackend without rules)"
+                    + " exists; canary ignored for the catch-all");
+            return;
+        }
+        if (main.canary() != null) {
+            ctx.warn(canary, "spec.defaultBackend: the catch-all already has canary " + main.canary().namespace()
+                    + '/' + main.canary().ingress() + "; only one canary per rule, this one is ignored");
+            return;
+        }
+        IngressPaths.ServiceRef ref = IngressPaths.service(spec.getDefaultBackend(), "spec.defaultBackend",
+                m -> ctx.warn(canary, m));
+        if (ref != null) {
+            server.fallback(main.withCanary(
+                    canary.canary().toRule(canary.namespace(), canary.name(), ctx.backend(canary, ref))));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.linnet.controller.build;
+
+import dev.linnet.gateway.route.PathMatch;
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.VirtualHost;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A VirtualHost under construction. Routes are kept in the order they were added (oldest
+ * Ingress first), which {@link VirtualHost}'s stable sort keeps for equal keys; the index by
+ * (path, pathType) serves both the duplicate check and canary attachment.
+ */
+final class HostBuilder {
+
+    private final HostRef host;
+    private final List<Route> routes = new ArrayList<>();
+    private final Map<PathMatch, Integer> index = new HashMap<>();
+    private Route fallback;
+
+    HostBuilder(HostRef host) {
+        this.host = host;
+    }
+
+    HostRef host() {
+        return host;
+    }
+
+    /** The route with exactly this path string and pathType, or {@code null}. */
+    Route find(PathMatch match) {
+        Integer i = index.get(match);
+        return i == null ? null : routes.get(i);
+    }
+
+    void add(Route route) {
+        index.put(route.match(), routes.size());
+        routes.add(route);
+    }
+
+    /** Replaces the route with the same match (to attach a canary). */
+    void replace(Route route) {
+        routes.set(index.get(route.match()), route);
+    }
+
+    Route fallback() {
+        return fallback;
+    }
+
+    void fallback(Route route) {
+        this.fallback = route;
+    }
+
+    VirtualHost build() {
+        return new VirtualHost(host.name(), routes, fallback);
+    }
+}
