@@ -20,14 +20,16 @@ import java.util.Map;
  * </pre>
  *
  * Ingresses of other classes are skipped silently: they belong to another controller.
+ * Public so that the cluster source (which events matter) and the status writer (which
+ * Ingresses get our address) apply the very same rules as the builder.
  */
-final class IngressClassFilter {
+public final class IngressClassFilter {
 
     private final BuildOptions options;
     private final Map<String, IngressClass> classes = new HashMap<>();
     private final boolean defaultClassIsOurs;
 
-    IngressClassFilter(BuildOptions options, List<IngressClass> ingressClasses) {
+    public IngressClassFilter(BuildOptions options, List<IngressClass> ingressClasses) {
         this.options = options;
         boolean anyDefault = false;
         for (IngressClass c : ingressClasses) {
@@ -42,7 +44,7 @@ final class IngressClassFilter {
         this.defaultClassIsOurs = anyDefault;
     }
 
-    boolean isOurs(Ingress ingress) {
+    public boolean isOurs(Ingress ingress) {
         String wanted = options.ingressClass();
         if (wanted == null) {
             return true;

@@ -1,0 +1,200 @@
+package dev.linnet.controller.source;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.controller.build.BuildOptions;
+import dev.linnet.controller.build.IngressClassFilter;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Decides whether an informer event can change the routing table (issue 3, item 1): only those
+ * signal the control loop. Everything else — status-only updates (our own status writes come
+ * back as events!), periodic resyncs, Ingresses of another class, Services and EndpointSlices no
+ * Ingress of ours references — is dropped here. Being wrong in the "relevant" direction costs one
+ * cheap rebuild; being wrong in the other loses an update, so every rule errs towards relevant.
+ *
+ * <pre>
+ *   Ingress        added/deleted: ours?   updated: metadata/spec changed (not status,
+ *                                         resourceVersion, managedFields) and old or new ours?
+ *   IngressClass   always (rare; may change which Ingresses are ours)
+ *   Service        spec changed and referenced by an Ingress of ours
+ *   EndpointSlice  endpoints/ports changed and its kubernetes.io/service-name is referenced
+ *   Secret         data changed and named in spec.tls of an Ingress of ours
+ * </pre>
+ *
+ * References are recomputed lazily after an Ingress or IngressClass event, so a burst of
+ * EndpointSlice churn costs a set lookup per event.
+ */
+final class Relevance {
+
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    private final BuildOptions options;
+    private final Supplier<List<Ingress>> ingresses;
+    private final Supplier<List<IngressClass>> classes;
+
+    private final Object lock = new Object();
+    private boolean dirty = true;
+    private IngressClassFilter filter;
+    private Set<String> services = Set.of();
+    private Set<String> secrets = Set.of();
+
+    Relevance(BuildOptions options, Supplier<List<Ingress>> ingresses, Supplier<List<IngressClass>> classes) {
+        this.options = requireNonNull(options, "options");
+        this.ingresses = requireNonNull(ingresses, "ingresses");
+        this.classes = requireNonNull(classes, "classes");
+    }
+
+    boolean ingress(Ingress oldObj, Ingress newObj) {
+        boolean relevant;
+        if (oldObj != null && newObj != null && sameMetaAndSpec(oldObj, newObj)) {
+            relevant = false; // status-only or a resync
+        } else {
+            relevant = oldObj != null && isOurs(oldObj) || newObj != null && isOurs(newObj);
+        }
+        invalidate(); // even an irrelevant Ingress may be read for references: recompute cheaply later
+        return relevant;
+    }
+
+    boolean ingressClass(IngressClass oldObj, IngressClass newObj) {
+        if (oldObj != null && newObj != null && Objects.equals(oldObj.getSpec(), newObj.getSpec())
+                && sameLabelsAndAnnotations(oldObj, newObj)) {
+            return false;
+        }
+        invalidate();
+        return true;
+    }
+
+    boolean service(Service oldObj, Service newObj) {
+        if (oldObj != null && newObj != null && Objects.equals(oldObj.getSpec(), newObj.getSpec())) {
+            return false; // status (load balancer address) or a resync: the table never reads it
+        }
+        return referencedServices().contains(key(newObj != null ? newObj : oldObj));
+    }
+
+    boolean endpointSlice(EndpointSlice oldObj, EndpointSlice newObj) {
+        if (oldObj != null && newObj != null && Objects.equals(oldObj.getEndpoints(), newObj.getEndpoints())
+                && Objects.equals(oldObj.getPorts(), newObj.getPorts())
+                && Objects.equals(labels(oldObj).get(SERVICE_NAME_LABEL), labels(newObj).get(SERVICE_NAME_LABEL))) {
+            return false;
+        }
+        Set<String> referenced = referencedServices();
+        return oldObj != null && referenced.contains(sliceService(oldObj))
+                || newObj != null && referenced.contains(sliceService(newObj));
+    }
+
+    boolean secret(Secret oldObj, Secret newObj) {
+        if (oldObj != null && newObj != null && Objects.equals(oldObj.getData(), newObj.getData())) {
+            return false;
+        }
+        synchronized (lock) {
+            refresh();
+            return secrets.contains(key(newObj != null ? newObj : oldObj));
+        }
+    }
+
+    /** The Ingresses of ours among {@code all}, by the builder's rules and the current IngressClasses. */
+    boolean isOurs(Ingress ingress) {
+        synchronized (lock) {
+            refresh();
+            return filter.isOurs(ingress);
+        }
+    }
+
+    private Set<String> referencedServices() {
+        synchronized (lock) {
+            refresh();
+            return services;
+        }
+    }
+
+    private void invalidate() {
+        synchronized (lock) {
+            dirty = true;
+        }
+    }
+
+    private void refresh() {
+        if (!dirty) {
+            return;
+        }
+        dirty = false;
+        filter = new IngressClassFilter(options, classes.get());
+        Set<String> svc = new HashSet<>();
+        Set<String> sec = new HashSet<>();
+        for (Ingress i : ingresses.get()) {
+            if (!filter.isOurs(i) || i.getSpec() == null) {
+                continue;
+            }
+            String ns = i.getMetadata().getNamespace();
+            IngressSpec spec = i.getSpec();
+            addService(ns, spec.getDefaultBackend(), svc);
+            if (spec.getRules() != null) {
+                spec.getRules().forEach(r -> {
+                    if (r.getHttp() != null && r.getHttp().getPaths() != null) {
+                        r.getHttp().getPaths().forEach(p -> addService(ns, p.getBackend(), svc));
+                    }
+                });
+            }
+            if (spec.getTls() != null) {
+                for (IngressTLS tls : spec.getTls()) {
+                    if (tls.getSecretName() != null) {
+                        sec.add(ns + '/' + tls.getSecretName());
+                    }
+                }
+            }
+        }
+        services = Set.copyOf(svc);
+        secrets = Set.copyOf(sec);
+    }
+
+    private static void addService(String ns, IngressBackend backend, Set<String> out) {
+        if (backend != null && backend.getService() != null && backend.getService().getName() != null) {
+            out.add(ns + '/' + backend.getService().getName());
+        }
+    }
+
+    private static boolean sameMetaAndSpec(Ingress a, Ingress b) {
+        return Objects.equals(a.getSpec(), b.getSpec()) && sameLabelsAndAnnotations(a, b)
+                && Objects.equals(a.getMetadata().getGeneration(), b.getMetadata().getGeneration())
+                && Objects.equals(a.getMetadata().getDeletionTimestamp(), b.getMetadata().getDeletionTimestamp());
+    }
+
+    private static boolean sameLabelsAndAnnotations(HasMetadata a, HasMetadata b) {
+        ObjectMeta x = a.getMetadata();
+        ObjectMeta y = b.getMetadata();
+        return Objects.equals(nonNull(x.getAnnotations()), nonNull(y.getAnnotations()))
+                && Objects.equals(nonNull(x.getLabels()), nonNull(y.getLabels()));
+    }
+
+    private static Map<String, String> nonNull(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+
+    private static Map<String, String> labels(HasMetadata o) {
+        return nonNull(o.getMetadata().getLabels());
+    }
+
+    private static String sliceService(EndpointSlice slice) {
+        return slice.getMetadata().getNamespace() + '/' + labels(slice).get(SERVICE_NAME_LABEL);
+    }
+
+    private static String key(HasMetadata o) {
+        return o.getMetadata().getNamespace() + '/' + o.getMetadata().getName();
+    }
+}
