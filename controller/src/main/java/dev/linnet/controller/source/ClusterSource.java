@@ -70,6 +70,7 @@ public final class ClusterSource implements Source {
     private final List<SharedIndexInformer<Secret>> secrets = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<?>> all = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean synced = new AtomicBoolean();
 
     private ClusterSource(KubernetesClient client, List<String> namespaces, BuildOptions options, boolean watchSecrets) {
         this.client = requireNonNull(client, "client");
@@ -140,9 +141,10 @@ public final class ClusterSource implements Source {
         informer.start().whenComplete((ok, failure) -> {
             if (failure != null) {
                 logger.error("informer for {} in {} stopped: {}", rule.display(), where, failure.toString());
-            } else if (hasSynced()) {
+            } else if (hasSynced() && synced.compareAndSet(false, true)) {
                 // The loop drops signals that come before the initial sync; this one builds.
-                logger.info("initial sync complete");
+                logger.info("initial sync complete: {} Ingress(es), {} Service(s), {} EndpointSlice(s)",
+                        list(ingresses).size(), list(services).size(), list(endpointSlices).size());
                 onChange.run();
             }
         });
