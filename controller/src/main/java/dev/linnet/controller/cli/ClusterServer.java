@@ -78,9 +78,9 @@ public final class ClusterServer implements AutoCloseable {
         try {
             RouteTableHolder routes = new RouteTableHolder();
             BuildOptions options = config.buildOptions();
-            StatusController status = StatusController.start(client, config.statusOptions(), options);
-            started.push(status);
             ClusterSource source = ClusterSource.create(client, config.watchNamespaces(), options);
+            StatusController status = StatusController.start(client, config.statusOptions(), options, source::current);
+            started.push(status);
             ControlLoop loop = ControlLoop.start(source, state -> {
                 BuildResult result = RouteTableBuilder.build(state, options);
                 status.offer(state, result); // enqueue only: the API server never slows the loop

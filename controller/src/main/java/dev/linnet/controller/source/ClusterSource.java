@@ -173,6 +173,18 @@ public final class ClusterSource implements Source {
         return list(secrets);
     }
 
+    /** {@code ingress} as the informer caches it now (status included), or null once deleted. */
+    public Ingress current(Ingress ingress) {
+        String key = ingress.getMetadata().getNamespace() + '/' + ingress.getMetadata().getName();
+        for (SharedIndexInformer<Ingress> i : ingresses) {
+            Ingress found = i.getStore().getByKey(key);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
     /** Whether {@code ingress} is served by this controller, by the builder's class rules. */
     public boolean isOurs(Ingress ingress) {
         return relevance.isOurs(ingress);

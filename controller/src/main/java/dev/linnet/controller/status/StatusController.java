@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class StatusController implements AutoCloseable {
     private final KubernetesClient client;
     private final StatusOptions options;
     private final BuildOptions buildOptions;
+    private final UnaryOperator<Ingress> current;
     private final ExecutorService thread;
     private final WarningEvents events;
     private final AtomicReference<Input> latest = new AtomicReference<>();
@@ -63,6 +65,7 @@ public final class StatusController implements AutoCloseable {
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicLong statusWrites = new AtomicLong();
+    private final AtomicLong passes = new AtomicLong();
     private volatile CompletableFuture<?> election;
     private volatile SharedIndexInformer<Service> publishService;
 
@@ -76,8 +79,10 @@ public final class StatusController implements AutoCloseable {
     private record Written(String overResourceVersion, List<PublishAddress.Address> addresses) {
     }
 
-    private StatusController(KubernetesClient client, StatusOptions options, BuildOptions buildOptions) {
+    private StatusController(KubernetesClient client, StatusOptions options, BuildOptions buildOptions,
+                             UnaryOperator<Ingress> current) {
         this.client = requireNonNull(client, "client");
+        this.current = requireNonNull(current, "current");
         this.options = requireNonNull(options, "options");
         this.buildOptions = requireNonNull(buildOptions, "buildOptions");
         this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -88,9 +93,15 @@ public final class StatusController implements AutoCloseable {
         this.events = new WarningEvents(client, options.identity());
     }
 
-    /** Starts standing for election and, when configured, watching the {@code --publish-service}. */
-    public static StatusController start(KubernetesClient client, StatusOptions options, BuildOptions buildOptions) {
-        StatusController c = new StatusController(client, options, buildOptions);
+    /**
+     * Starts standing for election and, when configured, watching the {@code --publish-service}.
+     *
+     * @param current the Ingress as the informers have it now (status included), or null when
+     *     gone: in production {@link dev.linnet.controller.source.ClusterSource#current}
+     */
+    public static StatusController start(KubernetesClient client, StatusOptions options, BuildOptions buildOptions,
+                                         UnaryOperator<Ingress> current) {
+        StatusController c = new StatusController(client, options, buildOptions, current);
         if (options.publishService() != null && options.publishStatusAddresses().isEmpty()) {
             String[] ns = options.publishService().split("/", 2);
             c.publishService = client.services().inNamespace(ns[0]).withName(ns[1]).inform(new ResourceEventHandler<>() {
@@ -134,6 +145,11 @@ public final class StatusController implements AutoCloseable {
     /** Status writes made (tests: unchanged addresses are not written again). */
     public long statusWrites() {
         return statusWrites.get();
+    }
+
+    /** Passes completed as leader (tests wait for one instead of sleeping). */
+    public long passes() {
+        return passes.get();
     }
 
     /** Events posted. */
@@ -214,10 +230,13 @@ public final class StatusController implements AutoCloseable {
         if (options.publishes()) {
             List<PublishAddress.Address> addresses = addresses();
             for (Ingress i : byName.values()) {
-                writeStatus(i, addresses);
+                // The build's snapshot may predate status updates (they do not rebuild): compare
+                // with the Ingress as the informer has it now.
+                writeStatus(Objects.requireNonNullElse(current.apply(i), i), addresses);
             }
         }
         events.post(in.result().warnings(), byName);
+        passes.incrementAndGet();
     }
 
     private List<PublishAddress.Address> addresses() {
@@ -252,15 +271,16 @@ public final class StatusController implements AutoCloseable {
     }
 
     private void patchStatus(Ingress ingress, List<PublishAddress.Address> addresses) {
-        Ingress patched = new IngressBuilder()
-                .withNewMetadata()
-                    .withNamespace(ingress.getMetadata().getNamespace())
-                    .withName(ingress.getMetadata().getName())
-                .endMetadata()
-                .withNewStatus().withNewLoadBalancer().withIngress(addresses.stream().map(PublishAddress.Address::toIngressStatus).toList()).endLoadBalancer().endStatus()
+        // editStatus reads the object and sends a JSON Patch of the difference: no conflict on a
+        // stale resourceVersion, and the address list is replaced, never merged.
+        var status = new io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder()
+                .withNewLoadBalancer()
+                    .withIngress(addresses.stream().map(PublishAddress.Address::toIngressStatus).toList())
+                .endLoadBalancer()
                 .build();
         client.network().v1().ingresses().inNamespace(ingress.getMetadata().getNamespace())
-                .resource(patched).patchStatus();
+                .withName(ingress.getMetadata().getName())
+                .editStatus(i -> new IngressBuilder(i).withStatus(status).build());
     }
 
     /**
@@ -305,7 +325,7 @@ public final class StatusController implements AutoCloseable {
         IngressClassFilter filter = new IngressClassFilter(buildOptions, in.state().ingressClasses());
         for (Ingress i : in.state().ingresses()) {
             if (filter.isOurs(i)) {
-                writeStatus(i, List.of());
+                writeStatus(Objects.requireNonNullElse(current.apply(i), i), List.of());
             }
         }
         logger.info("Ingress status cleared on shutdown (--update-status-on-shutdown)");
