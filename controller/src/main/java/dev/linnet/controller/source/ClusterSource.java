@@ -71,6 +71,7 @@ public final class ClusterSource implements Source {
     private final List<SharedIndexInformer<?>> all = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean synced = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClusterSource(KubernetesClient client, List<String> namespaces, BuildOptions options, boolean watchSecrets) {
         this.client = requireNonNull(client, "client");
@@ -139,7 +140,7 @@ public final class ClusterSource implements Source {
         into.add(informer);
         all.add(informer);
         informer.start().whenComplete((ok, failure) -> {
-            if (failure != null) {
+            if (failure != null && !closed.get()) {
                 logger.error("informer for {} in {} stopped: {}", rule.display(), where, failure.toString());
             } else if (hasSynced() && synced.compareAndSet(false, true)) {
                 // The loop drops signals that come before the initial sync; this one builds.
@@ -192,6 +193,7 @@ public final class ClusterSource implements Source {
 
     @Override
     public void close() {
+        closed.set(true);
         for (SharedIndexInformer<?> i : all) {
             try {
                 i.stop();

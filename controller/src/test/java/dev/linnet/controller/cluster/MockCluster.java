@@ -83,6 +83,11 @@ final class MockCluster implements AutoCloseable {
         forbidden.add(r -> r.getMethod().equals(method) && r.getPath().startsWith(pathPrefix));
     }
 
+    /** RBAC granted: nothing is refused any more. */
+    void allowAll() {
+        forbidden.clear();
+    }
+
     List<RecordedRequest> requests() {
         return requests;
     }
