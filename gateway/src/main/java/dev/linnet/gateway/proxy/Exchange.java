@@ -1,7 +1,7 @@
 package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.route.Backend;
-import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.upstream.Attempts;
 import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UpstreamListener;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * At most one piece per direction is in memory at any time, whatever the body size. Both loops
  * run at once, so an upstream may answer before the upload ends.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange implements UpstreamListener, Attempts.Callback {
 
     /** Tells the frontend the exchange is over, after the last byte was written to the client. */
     interface Done {
@@ -47,11 +47,10 @@ final class Exchange implements UpstreamListener {
     private final HttpRequest head;
     private final HttpVersion clientVersion;
     private final boolean clientKeepAlive;
-    private final Backend backend;
+    private final Attempts attempts;
     private final Done done;
 
     private Lease lease;
-    private int tries;
     private boolean headWritten;
     private HttpContent pending; // a body piece that arrived while (re)connecting
     private long bodyBytesSeen;
@@ -72,33 +71,31 @@ final class Exchange implements UpstreamListener {
         this.head = upstreamHead;
         this.clientVersion = clientVersion;
         this.clientKeepAlive = clientKeepAlive;
-        this.backend = backend;
+        this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
+                context.config().maxTries(), this);
         this.done = done;
     }
 
     void start() {
-        tries = 1;
-        connect(backend.nextEndpoint(), true);
+        attempts.first();
     }
 
-    // ---- connecting and retrying (see RetryPolicy for the rules) ----
+    // ---- connecting and retrying (the rules are in RetryPolicy and Attempts) ----
 
-    private void connect(Endpoint endpoint, boolean allowIdle) {
-        context.pool().acquire(client.channel().eventLoop(), endpoint, allowIdle).addListener(f -> {
-            Lease acquired = (Lease) f.getNow();
-            if (finished) {
-                if (acquired != null) {
-                    context.pool().release(acquired, true); // never used: still clean
-                }
-            } else if (acquired != null) {
-                attach(acquired);
-            } else if (tries < context.config().maxTries()) {
-                tries++;
-                connect(backend.nextEndpoint(), true);
-            } else {
-                fail(HttpResponseStatus.valueOf(RetryPolicy.statusFor(f.cause())));
-            }
-        });
+    @Override
+    public void connected(Lease acquired) {
+        if (finished) {
+            context.pool().release(acquired, true); // never used: still clean
+        } else {
+            attach(acquired);
+        }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        if (!finished) {
+            fail(HttpResponseStatus.valueOf(RetryPolicy.statusFor(cause)));
+        }
     }
 
     private void attach(Lease acquired) {
@@ -139,17 +136,11 @@ final class Exchange implements UpstreamListener {
         }
         Lease dead = lease;
         lease = null;
+        headWritten = false; // a body piece read meanwhile waits in `pending` for the next attempt
         dead.channel().close();
         if (responseStarted) {
             abort(); // the client already has part of a response: only a cut tells it
-        } else if (!RetryPolicy.isReplayable(head.method(), bodyBytesSent)) {
-            fail(HttpResponseStatus.BAD_GATEWAY);
-        } else if (dead.reused()) {
-            connect(dead.endpoint(), false); // a stale idle connection: same endpoint, fresh
-        } else if (tries < context.config().maxTries()) {
-            tries++;
-            connect(backend.nextEndpoint(), true);
-        } else {
+        } else if (!RetryPolicy.isReplayable(head.method(), bodyBytesSent) || !attempts.retryAfter(dead)) {
             fail(HttpResponseStatus.BAD_GATEWAY);
         }
     }
@@ -211,8 +202,14 @@ final class Exchange implements UpstreamListener {
             return;
         }
         if (msg.decoderResult().isFailure()) {
+            // Garbage from the upstream is its answer, not a connection error: no retry
+            // (nginx's default proxy_next_upstream "error timeout" excludes invalid_header).
             ReferenceCountUtil.release(msg);
-            lease.channel().close(); // onUpstreamClosed: 502 or a cut
+            if (responseStarted) {
+                abort();
+            } else {
+                fail(HttpResponseStatus.BAD_GATEWAY);
+            }
             return;
         }
         if (msg instanceof HttpResponse response && !startResponse(response)) {
