@@ -63,6 +63,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private boolean clientStaysOpen;
     private boolean finished;
     private ScheduledFuture<?> readTimer;
+    private ScheduledFuture<?> bodyTimer;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, Done done) {
@@ -123,7 +124,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
                 pending = null;
                 forward(piece);
             } else {
-                client.read();
+                readClient();
             }
         });
         upstream.read(); // an early answer or a close must be seen even during a long upload
@@ -134,6 +135,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         if (finished || lastResponsePieceReceived) {
             return;
         }
+        cancelBodyTimer();
         Lease dead = lease;
         lease = null;
         headWritten = false; // a body piece read meanwhile waits in `pending` for the next attempt
@@ -149,6 +151,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
 
     /** A request body piece the frontend read on our behalf; we own it. */
     void onRequestContent(HttpContent piece) {
+        cancelBodyTimer();
         if (finished) {
             piece.release();
             return;
@@ -175,14 +178,16 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         boolean last = piece instanceof LastHttpContent;
         bodyBytesSent += piece.content().readableBytes();
         Lease current = lease;
+        armBodyTimer(HttpResponseStatus.GATEWAY_TIMEOUT); // the upstream stopped reading
         current.channel().writeAndFlush(piece).addListener(f -> {
             if (lease != current || finished) {
                 return;
             }
+            cancelBodyTimer();
             if (!f.isSuccess()) {
                 current.channel().close();
             } else if (!last) {
-                client.read();
+                readClient();
             } else {
                 requestComplete = true;
                 if (!responseStarted) { // else the response loop owns the timer
@@ -258,6 +263,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private void complete() {
         finished = true;
         cancelReadTimer();
+        cancelBodyTimer();
         // An answer before the upload ended leaves unread body on both connections: close both.
         boolean clean = requestComplete;
         context.pool().release(lease, clean && upstreamReusable);
@@ -283,8 +289,14 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         done.exchangeDone(false);
     }
 
+    private void readClient() {
+        armBodyTimer(HttpResponseStatus.REQUEST_TIMEOUT); // the client stopped sending
+        client.read();
+    }
+
     private void cleanUp() {
         cancelReadTimer();
+        cancelBodyTimer();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -312,6 +324,33 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         if (readTimer != null) {
             readTimer.cancel(false);
             readTimer = null;
+        }
+    }
+
+    /**
+     * nginx's {@code client_body_timeout} and {@code proxy_send_timeout} (both 60 s, like the read
+     * timeout): a stalled upload must not pin two connections forever. 408 when the client went
+     * quiet, 504 when the upstream stopped reading, a cut once a response is under way.
+     */
+    private void armBodyTimer(HttpResponseStatus statusIfNoResponse) {
+        cancelBodyTimer();
+        bodyTimer = client.channel().eventLoop().schedule(() -> {
+            bodyTimer = null;
+            if (finished) {
+                return;
+            }
+            if (responseStarted) {
+                abort();
+            } else {
+                fail(statusIfNoResponse);
+            }
+        }, context.config().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelBodyTimer() {
+        if (bodyTimer != null) {
+            bodyTimer.cancel(false);
+            bodyTimer = null;
         }
     }
 

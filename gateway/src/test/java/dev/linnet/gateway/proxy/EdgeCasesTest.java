@@ -95,9 +95,7 @@ class EdgeCasesTest {
 
     @Test
     void idleUpstreamConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
-        gw.configure(c -> new GatewayConfig(c.bindAddress(), c.httpPort(), c.ioThreads(), c.connectTimeout(),
-                c.readTimeout(), Duration.ofMillis(200), c.maxTries(), c.maxInitialLineLength(), c.maxHeaderSize(),
-                c.maxRequestBodySize()));
+        gw.configure(c -> c.withIdleTimeout(Duration.ofMillis(200)));
         CountDownLatch closedByGateway = new CountDownLatch(1);
         try (RawBackend keepAlive = gw.closeLater(new RawBackend((s, i) -> {
             RawBackend.readHead(s.getInputStream());

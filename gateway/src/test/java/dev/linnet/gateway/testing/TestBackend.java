@@ -124,8 +124,13 @@ public final class TestBackend implements AutoCloseable {
             } else {
                 exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
                 byte[] body = name.getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
+                if (exchange.getRequestMethod().equals("HEAD")) {
+                    exchange.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
+                    exchange.sendResponseHeaders(200, -1);
+                } else {
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
             }
         }
     }
