@@ -17,8 +17,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request in flight: leases an upstream connection (retrying as {@link RetryPolicy} allows),
@@ -32,10 +32,13 @@ import java.util.concurrent.TimeUnit;
  *                 ▲───────────────────────────────────────────────────────────────────────────┘
  * </pre>
  *
- * At most one piece per direction is in memory at any time, whatever the body size. Both loops
- * run at once, so an upstream may answer before the upload ends.
+ * Per direction, at most one piece is in flight plus what one socket read decoded into (see
+ * {@code MessagePerRead}), whatever the body size. Both loops run at once, so an upstream may
+ * answer before the upload ends.
  */
 final class Exchange implements UpstreamListener, Attempts.Callback {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     /** Tells the frontend the exchange is over, after the last byte was written to the client. */
     interface Done {
@@ -62,8 +65,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private boolean upstreamReusable;
     private boolean clientStaysOpen;
     private boolean finished;
-    private ScheduledFuture<?> readTimer;
-    private ScheduledFuture<?> bodyTimer;
+    private final Deadline readTimer;
+    private final Deadline bodyTimer;
+    private HttpResponseStatus bodyTimeoutStatus;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, Done done) {
@@ -75,6 +79,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
                 context.config().maxTries(), this);
         this.done = done;
+        this.readTimer = new Deadline(client.executor(), context.config().readTimeout(), this::readTimedOut);
+        this.bodyTimer = new Deadline(client.executor(), context.config().readTimeout(), this::bodyTimedOut);
     }
 
     void start() {
@@ -94,6 +100,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
 
     @Override
     public void failed(Throwable cause) {
+        log.debug("{} {}: no upstream connection: {}", head.method(), head.uri(), cause.toString());
         if (!finished) {
             fail(HttpResponseStatus.valueOf(RetryPolicy.statusFor(cause)));
         }
@@ -135,6 +142,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         if (finished || lastResponsePieceReceived) {
             return;
         }
+        log.debug("{} {}: upstream connection lost (response started: {}): {}", head.method(), head.uri(),
+                responseStarted, cause == null ? "closed" : cause.toString());
         cancelBodyTimer();
         Lease dead = lease;
         lease = null;
@@ -312,18 +321,23 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
      * or response under way and the client took the last piece), so a slow client never trips it.
      */
     private void armReadTimer() {
-        cancelReadTimer();
-        if (!requestComplete && !responseStarted) {
-            return;
+        if (requestComplete || responseStarted) {
+            readTimer.arm();
         }
-        readTimer = client.channel().eventLoop().schedule(this::readTimedOut,
-                context.config().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelReadTimer() {
-        if (readTimer != null) {
-            readTimer.cancel(false);
-            readTimer = null;
+        readTimer.cancel();
+    }
+
+    private void readTimedOut() {
+        if (finished) {
+            return;
+        }
+        if (responseStarted) {
+            abort();
+        } else {
+            fail(HttpResponseStatus.GATEWAY_TIMEOUT);
         }
     }
 
@@ -333,36 +347,22 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
      * quiet, 504 when the upstream stopped reading, a cut once a response is under way.
      */
     private void armBodyTimer(HttpResponseStatus statusIfNoResponse) {
-        cancelBodyTimer();
-        bodyTimer = client.channel().eventLoop().schedule(() -> {
-            bodyTimer = null;
-            if (finished) {
-                return;
-            }
-            if (responseStarted) {
-                abort();
-            } else {
-                fail(statusIfNoResponse);
-            }
-        }, context.config().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        bodyTimeoutStatus = statusIfNoResponse;
+        bodyTimer.arm();
     }
 
     private void cancelBodyTimer() {
-        if (bodyTimer != null) {
-            bodyTimer.cancel(false);
-            bodyTimer = null;
-        }
+        bodyTimer.cancel();
     }
 
-    private void readTimedOut() {
-        readTimer = null;
+    private void bodyTimedOut() {
         if (finished) {
             return;
         }
         if (responseStarted) {
             abort();
         } else {
-            fail(HttpResponseStatus.GATEWAY_TIMEOUT);
+            fail(bodyTimeoutStatus);
         }
     }
 }
