@@ -13,6 +13,10 @@ import java.time.Instant;
  */
 record IngressEntry(Ingress ingress, String namespace, String name, Instant created, CanaryAnnotations canary) {
 
+    IngressEntry withCanary(CanaryAnnotations parsed) {
+        return new IngressEntry(ingress, namespace, name, created, parsed);
+    }
+
     String key() {
         return namespace + '/' + name;
     }

@@ -32,24 +32,22 @@ public final class RouteTableBuilder {
         BuildContext ctx = new BuildContext(state, options);
         IngressClassFilter filter = new IngressClassFilter(options, state.ingressClasses());
 
-        List<Ingress> ours = new ArrayList<>();
+        List<IngressEntry> entries = new ArrayList<>();
         for (Ingress ingress : state.ingresses()) {
             if (ingress.getMetadata() != null && ingress.getMetadata().getName() != null && filter.isOurs(ingress)) {
-                ours.add(ingress);
+                entries.add(new IngressEntry(ingress, BackendResolver.namespace(ingress),
+                        ingress.getMetadata().getName(),
+                        IngressOrder.parseTimestamp(ingress.getMetadata().getCreationTimestamp()),
+                        CanaryAnnotations.NONE));
             }
-        }
-        List<IngressEntry> entries = new ArrayList<>(ours.size());
-        for (Ingress ingress : ours) {
-            entries.add(new IngressEntry(ingress, BackendResolver.namespace(ingress), ingress.getMetadata().getName(),
-                    IngressOrder.parseTimestamp(ingress.getMetadata().getCreationTimestamp()), null));
         }
         entries.sort(IngressOrder.OLDEST_FIRST);
 
+        // Parsed in sort order, so that annotation warnings come out in a deterministic order too.
         List<IngressEntry> parsed = new ArrayList<>(entries.size());
         for (IngressEntry e : entries) {
-            CanaryAnnotations canary = CanaryAnnotations.parse(e.ingress().getMetadata().getAnnotations(),
-                    options.annotationsPrefix(), m -> ctx.warn(e, m));
-            parsed.add(new IngressEntry(e.ingress(), e.namespace(), e.name(), e.created(), canary));
+            parsed.add(e.withCanary(CanaryAnnotations.parse(e.ingress().getMetadata().getAnnotations(),
+                    options.annotationsPrefix(), m -> ctx.warn(e, m))));
         }
         for (IngressEntry e : parsed) {
             if (!e.isCanary()) {

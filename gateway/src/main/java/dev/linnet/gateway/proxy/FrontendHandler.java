@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The request loop of one client connection. AUTO_READ is off and {@link
- * io.netty.handler.flow.FlowControlHandler} sits in front, so every {@code ctx.read()} brings
+ * dev.linnet.gateway.upstream.MessagePerRead} sits in front, so every {@code ctx.read()} brings
  * exactly one message and nothing arrives that we did not ask for:
  *
  * <pre>
