@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The request loop of one client connection. AUTO_READ is off and {@link
- * io.netty.handler.flow.FlowControlHandler} sits in front, so every {@code ctx.read()} brings
+ * dev.linnet.gateway.upstream.MessagePerRead} sits in front, so every {@code ctx.read()} brings
  * exactly one message and nothing arrives that we did not ask for:
  *
  * <pre>
@@ -52,8 +52,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) { // added to a live channel: channelActive won't come
+            awaitRequest();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
         awaitRequest();
         ctx.fireChannelActive();
     }

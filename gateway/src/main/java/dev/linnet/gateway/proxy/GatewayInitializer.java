@@ -2,12 +2,12 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.upstream.MessagePerRead;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.flow.FlowControlHandler;
 
 /**
  * The whole client-side pipeline, on one screen:
@@ -45,7 +45,7 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
                         .setMaxInitialLineLength(config.maxInitialLineLength())
                         .setMaxHeaderSize(config.maxHeaderSize())
                         .setMaxChunkSize(MAX_CHUNK_SIZE)))
-                .addLast(FLOW, new FlowControlHandler())
+                .addLast(FLOW, new MessagePerRead())
                 .addLast(EXPECT, new HttpServerExpectContinueHandler())
                 .addLast(FRONTEND, new FrontendHandler(context));
     }

@@ -13,7 +13,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -63,7 +62,7 @@ public final class UpstreamPool {
                                 .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                                         .setMaxChunkSize(MAX_CHUNK_SIZE)
                                         .setMaxHeaderSize(64 * 1024), false, false))
-                                .addLast("flow", new FlowControlHandler())
+                                .addLast("flow", new MessagePerRead())
                                 .addLast(UpstreamHandler.NAME, new UpstreamHandler());
                     }
                 });
