@@ -1,6 +1,7 @@
 package dev.linnet.controller.cli;
 
 import dev.linnet.controller.build.BuildOptions;
+import dev.linnet.controller.status.StatusOptions;
 import dev.linnet.gateway.proxy.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,10 +13,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code linnet serve}: proxy by the Ingresses in manifest files, reloading them on change. */
+/**
+ * {@code linnet serve}: proxy by the Ingresses in manifest files, reloading them on change
+ * ({@code --manifests}), or, without {@code --manifests}, by the Ingresses of the Kubernetes API
+ * server (cluster mode: {@link ClusterServer}).
+ */
 @Command(
         name = "serve",
-        description = "Serve the Ingresses found in manifest files (standalone mode).",
+        description = "Serve the Ingresses of the Kubernetes API server (cluster mode), or, with --manifests, "
+                + "those found in manifest files (standalone mode).",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false)
@@ -47,8 +53,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Prefix of the canary annotations (default: ${DEFAULT-VALUE}).")
     String annotationsPrefix;
 
+    // No picocli default: the default depends on the mode (cluster mode: linnet; with
+    // --manifests: unset, every Ingress in the files is served). See ingressClass(boolean).
     @Option(names = "--ingress-class", paramLabel = "CLASS",
-            description = "Serve only Ingresses of this class. Unset: every Ingress in the files is served.")
+            description = "Serve only Ingresses of this class. Default in cluster mode: " + BuildOptions.DEFAULT_INGRESS_CLASS
+                    + ". With --manifests and unset: every Ingress in the files is served.")
     String ingressClass;
 
     @Option(names = "--controller-class", paramLabel = "NAME", defaultValue = BuildOptions.DEFAULT_CONTROLLER_CLASS,
@@ -71,12 +80,62 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body in bytes; larger gets 413 (default: ${DEFAULT-VALUE}, unlimited).")
     long maxBodySize;
 
+    // Cluster mode (no --manifests); issue 3.
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Cluster mode: kubeconfig to use. Default: KUBECONFIG, ~/.kube/config, then the in-cluster "
+                    + "service account (fabric8's usual resolution).")
+    Path kubeconfig;
+
+    @Option(names = "--watch-namespace", paramLabel = "NAMESPACE",
+            description = "Cluster mode: watch only this namespace. Repeatable. Default: all namespaces.")
+    List<String> watchNamespaces = new ArrayList<>();
+
+    @Option(names = "--election-id", paramLabel = "NAME", defaultValue = StatusOptions.DEFAULT_ELECTION_ID,
+            description = "Cluster mode: name of the coordination.k8s.io Lease that elects the replica writing "
+                    + "Ingress status, in the pod's namespace (default: ${DEFAULT-VALUE}).")
+    String electionId;
+
+    @Option(names = "--publish-service", paramLabel = "NAMESPACE/NAME",
+            description = "Cluster mode: write this Service's load-balancer addresses into the status of our Ingresses.")
+    String publishService;
+
+    @Option(names = "--publish-status-address", paramLabel = "ADDRESS[,ADDRESS...]", split = ",",
+            description = "Cluster mode: write these IPs or hostnames into the status of our Ingresses "
+                    + "(wins over --publish-service).")
+    List<String> publishStatusAddresses = new ArrayList<>();
+
+    @Option(names = "--update-status-on-shutdown",
+            description = "Cluster mode: the leader clears the status addresses of our Ingresses when it stops.")
+    boolean updateStatusOnShutdown;
+
+    /**
+     * The configuration these flags describe in cluster mode.
+     *
+     * @throws IllegalArgumentException naming the flag when a value is out of range
+     */
+    ClusterConfig toClusterConfig() {
+        GatewayConfig gateway = gatewayConfig();
+        BuildOptions options = new BuildOptions(annotationsPrefix,
+                ingressClass == null ? BuildOptions.DEFAULT_INGRESS_CLASS : ingressClass, controllerClass,
+                watchIngressWithoutClass);
+        StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
+                updateStatusOnShutdown);
+        return new ClusterConfig(kubeconfig, watchNamespaces, gateway, adminPort, options, status);
+    }
+
     /**
      * The configuration these flags describe.
      *
      * @throws IllegalArgumentException naming the flag when a value is out of range
      */
     StandaloneConfig toConfig() {
+        GatewayConfig gateway = gatewayConfig();
+        BuildOptions options = new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass);
+        return new StandaloneConfig(manifests, gateway, adminPort, options);
+    }
+
+    private GatewayConfig gatewayConfig() {
         if (connectTimeoutSeconds <= 0) {
             throw new IllegalArgumentException("--connect-timeout: " + connectTimeoutSeconds + " (expected: > 0)");
         }
@@ -88,13 +147,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         checkPort("--http-port", httpPort);
         checkPort("--admin-port", adminPort);
-        GatewayConfig gateway = GatewayConfig.defaults()
+        return GatewayConfig.defaults()
                 .withBindAddress(bindAddress)
                 .withHttpPort(httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))
                 .withMaxRequestBodySize(maxBodySize);
-        BuildOptions options = new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass);
-        return new StandaloneConfig(manifests, gateway, adminPort, options);
     }
 
     private static void checkPort(String flag, int port) {
@@ -105,17 +162,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (manifests.isEmpty()) {
-            spec.commandLine().getErr().println("serve: --manifests PATH is required for now. Reading Ingresses from "
-                    + "the Kubernetes API server (cluster mode) arrives with the in-cluster controller issue.");
-            return EXIT_USAGE;
-        }
-        StandaloneConfig config;
-        StandaloneServer server;
+        AutoCloseable server;
         try {
-            config = toConfig();
-            server = StandaloneServer.start(config);
-        } catch (IllegalArgumentException e) {
+            server = manifests.isEmpty() ? ClusterServer.start(toClusterConfig()) : StandaloneServer.start(toConfig());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             spec.commandLine().getErr().println("serve: " + e.getMessage());
             return EXIT_USAGE;
         } catch (IllegalStateException e) {

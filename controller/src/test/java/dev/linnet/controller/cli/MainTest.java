@@ -92,9 +92,41 @@ class MainTest {
     }
 
     @Test
-    void serveWithoutManifestsExplainsThatClusterModeComesLater() {
-        assertThat(run("serve")).isEqualTo(2);
-        assertThat(err.toString()).contains("--manifests", "cluster mode", "in-cluster controller");
+    void serveWithoutManifestsIsClusterModeWithClassLinnet() {
+        ClusterConfig config = parseServe("serve").toClusterConfig();
+        assertThat(config.buildOptions().ingressClass()).isEqualTo("linnet");
+        assertThat(config.buildOptions().controllerClass()).isEqualTo("linnet.dev/ingress-controller");
+        assertThat(config.watchNamespaces()).isEmpty();
+        assertThat(config.kubeconfig()).isNull();
+        assertThat(config.statusOptions().electionId()).isEqualTo("linnet-leader");
+        assertThat(config.statusOptions().publishService()).isNull();
+        assertThat(config.statusOptions().updateStatusOnShutdown()).isFalse();
+        // Manifest mode keeps serving every Ingress unless asked.
+        assertThat(parseServe("serve", "--manifests", "m").toConfig().buildOptions().ingressClass()).isNull();
+    }
+
+    @Test
+    void clusterFlagsAreRead() {
+        ClusterConfig config = parseServe("serve", "--kubeconfig", "kc", "--watch-namespace", "a",
+                "--watch-namespace", "b", "--ingress-class", "nginx", "--controller-class", "k8s.io/ingress-nginx",
+                "--election-id", "lease", "--publish-service", "ingress/linnet",
+                "--publish-status-address", "10.0.0.1,lb.example.com", "--update-status-on-shutdown").toClusterConfig();
+        assertThat(config.kubeconfig()).isEqualTo(Path.of("kc"));
+        assertThat(config.watchNamespaces()).containsExactly("a", "b");
+        assertThat(config.buildOptions().ingressClass()).isEqualTo("nginx");
+        assertThat(config.buildOptions().controllerClass()).isEqualTo("k8s.io/ingress-nginx");
+        assertThat(config.statusOptions().electionId()).isEqualTo("lease");
+        assertThat(config.statusOptions().publishService()).isEqualTo("ingress/linnet");
+        assertThat(config.statusOptions().publishStatusAddresses()).containsExactly("10.0.0.1", "lb.example.com");
+        assertThat(config.statusOptions().updateStatusOnShutdown()).isTrue();
+    }
+
+    @Test
+    void aBadPublishServiceFailsWithTheFlagNamed() {
+        assertThatThrownBy(() -> parseServe("serve", "--publish-service", "no-slash").toClusterConfig())
+                .hasMessage("--publish-service: no-slash (expected: namespace/name)");
+        assertThat(run("serve", "--publish-service", "no-slash", "--http-port", "0", "--admin-port", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--publish-service: no-slash");
     }
 
     @Test
@@ -115,7 +147,8 @@ class MainTest {
         assertThat(run("serve", "--help")).isZero();
         assertThat(out.toString()).contains("--manifests", "--http-port", "--admin-port", "--bind-address",
                 "--annotations-prefix", "--ingress-class", "--controller-class", "--watch-ingress-without-class",
-                "--connect-timeout", "--read-timeout", "--max-body-size");
+                "--connect-timeout", "--read-timeout", "--max-body-size", "--kubeconfig", "--watch-namespace",
+                "--election-id", "--publish-service", "--publish-status-address", "--update-status-on-shutdown");
     }
 
     @Test
