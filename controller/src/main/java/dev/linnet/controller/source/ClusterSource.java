@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
@@ -274,9 +273,9 @@ public final class ClusterSource implements Source {
             KubernetesClientException k = find(t);
             if (k != null && (k.getCode() == 403 || k.getCode() == 401)) {
                 if (reported.compareAndSet(false, true)) {
-                    logger.error("cannot list {} in {}: {} (RBAC: grant {}); retrying",
-                            rule.display(), where, k.getCode() == 403 ? "forbidden" : "unauthorized",
-                            String.join(",", Set.of("list", "watch").stream().sorted().toList()));
+                    // An informer needs exactly list and watch; ClusterRbac has the full rule.
+                    logger.error("cannot list {} in {}: {} (RBAC: grant list,watch); retrying",
+                            rule.display(), where, k.getCode() == 403 ? "forbidden" : "unauthorized");
                 } else {
                     logger.debug("still cannot list {} in {}", rule.display(), where);
                 }

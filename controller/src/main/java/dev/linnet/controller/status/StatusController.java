@@ -195,10 +195,14 @@ public final class StatusController implements AutoCloseable {
         if (leader.compareAndSet(true, false)) {
             logger.info("{} stopped leading", options.identity());
         }
-        thread.execute(() -> {
-            events.reset();
-            written.clear();
-        });
+        try {
+            thread.execute(() -> {
+                events.reset();
+                written.clear();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: the Lease was released on purpose, nothing left to reset
+        }
     }
 
     private void schedule() {

@@ -113,6 +113,36 @@ class StatusAndEventsTest {
                 .count();
     }
 
+    @Test
+    void statusFollowsThePublishServiceAndIsClearedOnShutdownOnlyWhenAsked() throws Exception {
+        a.close();
+        b.close();
+        kubectl.services().resource(new io.fabric8.kubernetes.api.model.ServiceBuilder(K8s.service("linnet"))
+                .editSpec().withType("LoadBalancer").endSpec().build()).create();
+        setLoadBalancerIp("203.0.113.10");
+        var status = new dev.linnet.controller.status.StatusOptions("publish-test", NS, "linnet-p", NS + "/linnet",
+                List.of(), true, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250));
+        var base = Controllers.config("linnet-p", List.of(), false);
+        a = ClusterServer.start(new dev.linnet.controller.cli.ClusterConfig(null, List.of(), base.gateway(), 0,
+                base.buildOptions(), status), cluster.client());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses("app").stream()
+                .anyMatch(i -> "203.0.113.10".equals(i.getIp())));
+        setLoadBalancerIp("203.0.113.20"); // the cloud gave the Service a new address: no rebuild needed
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses("app").stream()
+                .anyMatch(i -> "203.0.113.20".equals(i.getIp())));
+        assertThat(addresses("app")).hasSize(1);
+
+        a.close(); // --update-status-on-shutdown set: the leader clears what it wrote
+        assertThat(addresses("app")).isEmpty();
+    }
+
+    private void setLoadBalancerIp(String ip) {
+        kubectl.services().inNamespace(NS).withName("linnet").editStatus(s -> new io.fabric8.kubernetes.api.model
+                .ServiceBuilder(s).withNewStatus().withNewLoadBalancer().addNewIngress().withIp(ip).endIngress()
+                .endLoadBalancer().endStatus().build());
+    }
+
     private Ingress get(String name) {
         return kubectl.network().v1().ingresses().inNamespace(NS).withName(name).get();
     }
