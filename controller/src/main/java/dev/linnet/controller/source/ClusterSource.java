@@ -150,14 +150,24 @@ public final class ClusterSource implements Source {
         });
     }
 
+    /**
+     * Whether every informer the table is built from has synced. The Secret informer is not
+     * waited for: nothing reads Secrets yet (TLS issue), and a cluster that grants no access to
+     * Secrets must still get its routes.
+     */
     @Override
     public boolean hasSynced() {
-        if (!started.get() || all.isEmpty()) {
+        if (!started.get()) {
             return false;
         }
-        for (SharedIndexInformer<?> i : all) {
-            if (!i.hasSynced()) {
+        for (List<? extends SharedIndexInformer<?>> kind : List.of(ingresses, ingressClasses, services, endpointSlices)) {
+            if (kind.isEmpty()) {
                 return false;
+            }
+            for (SharedIndexInformer<?> i : kind) {
+                if (!i.hasSynced()) {
+                    return false;
+                }
             }
         }
         return true;

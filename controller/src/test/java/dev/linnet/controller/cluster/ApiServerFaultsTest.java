@@ -92,6 +92,20 @@ class ApiServerFaultsTest {
         }
     }
 
+    @Test
+    void noAccessToSecretsDoesNotHoldBackRouting() throws Exception {
+        apply("stable", "app", HOST);
+        cluster.forbid("GET", "/api/v1/secrets");
+        try (LogCapture log = LogCapture.of(ClusterSource.class)) {
+            linnet = Controllers.start(cluster.client(), "linnet-0");
+            Traffic probe = new Traffic(linnet.httpPort(), HOST);
+            await().atMost(Duration.ofSeconds(10)).until(() -> probe.get().equals("stable"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.messages(Level.ERROR).isEmpty());
+            assertThat(log.messages(Level.ERROR)).containsExactly(
+                    "cannot list v1 secrets in all namespaces: forbidden (RBAC: grant list,watch); retrying");
+        }
+    }
+
     private int readyz() throws Exception {
         HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + linnet.adminPort() + "/readyz")).build(),
