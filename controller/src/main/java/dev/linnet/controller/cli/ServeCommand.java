@@ -1,0 +1,128 @@
+package dev.linnet.controller.cli;
+
+import dev.linnet.controller.build.BuildOptions;
+import dev.linnet.gateway.proxy.GatewayConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code linnet serve}: proxy by the Ingresses in manifest files, reloading them on change. */
+@Command(
+        name = "serve",
+        description = "Serve the Ingresses found in manifest files (standalone mode).",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false)
+final class ServeCommand implements Callable<Integer> {
+
+    static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--manifests", paramLabel = "PATH",
+            description = "A manifest file, or a directory whose *.yaml, *.yml and *.json files are read "
+                    + "(one level deep, hidden files ignored). Repeatable. Watched: edits apply live.")
+    List<Path> manifests = new ArrayList<>();
+
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "HTTP listener port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    int httpPort;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "10254",
+            description = "Admin listener port: /healthz, /readyz, /debug/routes (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
+            description = "Address both listeners bind (default: ${DEFAULT-VALUE}).")
+    String bindAddress;
+
+    @Option(names = "--annotations-prefix", paramLabel = "PREFIX", defaultValue = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX,
+            description = "Prefix of the canary annotations (default: ${DEFAULT-VALUE}).")
+    String annotationsPrefix;
+
+    @Option(names = "--ingress-class", paramLabel = "CLASS",
+            description = "Serve only Ingresses of this class. Unset: every Ingress in the files is served.")
+    String ingressClass;
+
+    @Option(names = "--controller-class", paramLabel = "NAME", defaultValue = BuildOptions.DEFAULT_CONTROLLER_CLASS,
+            description = "spec.controller of the IngressClass objects that are ours (default: ${DEFAULT-VALUE}).")
+    String controllerClass;
+
+    @Option(names = "--watch-ingress-without-class",
+            description = "With --ingress-class, also serve Ingresses that name no class.")
+    boolean watchIngressWithoutClass;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Upstream connect timeout in seconds (default: ${DEFAULT-VALUE}).")
+    long connectTimeoutSeconds;
+
+    @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Longest upstream silence while a response is awaited, in seconds (default: ${DEFAULT-VALUE}).")
+    long readTimeoutSeconds;
+
+    @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "0",
+            description = "Largest request body in bytes; larger gets 413 (default: ${DEFAULT-VALUE}, unlimited).")
+    long maxBodySize;
+
+    /**
+     * The configuration these flags describe.
+     *
+     * @throws IllegalArgumentException naming the flag when a value is out of range
+     */
+    StandaloneConfig toConfig() {
+        if (connectTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("--connect-timeout: " + connectTimeoutSeconds + " (expected: > 0)");
+        }
+        if (readTimeoutSeconds <= 0) {
+            throw new IllegalArgumentException("--read-timeout: " + readTimeoutSeconds + " (expected: > 0)");
+        }
+        if (maxBodySize < 0) {
+            throw new IllegalArgumentException("--max-body-size: " + maxBodySize + " (expected: >= 0, 0 = unlimited)");
+        }
+        checkPort("--http-port", httpPort);
+        checkPort("--admin-port", adminPort);
+        GatewayConfig gateway = GatewayConfig.defaults()
+                .withBindAddress(bindAddress)
+                .withHttpPort(httpPort)
+                .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))
+                .withMaxRequestBodySize(maxBodySize);
+        BuildOptions options = new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass);
+        return new StandaloneConfig(manifests, gateway, adminPort, options);
+    }
+
+    private static void checkPort(String flag, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(flag + ": " + port + " (expected: 0-65535)");
+        }
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (manifests.isEmpty()) {
+            spec.commandLine().getErr().println("serve: --manifests PATH is required for now. Reading Ingresses from "
+                    + "the Kubernetes API server (cluster mode) arrives with the in-cluster controller issue.");
+            return EXIT_USAGE;
+        }
+        StandaloneConfig config;
+        StandaloneServer server;
+        try {
+            config = toConfig();
+            server = StandaloneServer.start(config);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("serve: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println("serve: " + e.getMessage());
+            return 1;
+        }
+        Shutdown.awaitSignal(server);
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.linnet.controller.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.controller.build.BuildOptions;
+import dev.linnet.controller.build.RouteTableBuilder;
+import dev.linnet.controller.loop.ControlLoop;
+import dev.linnet.controller.source.FileSource;
+import dev.linnet.gateway.admin.AdminServer;
+import dev.linnet.gateway.proxy.GatewayServer;
+import dev.linnet.gateway.route.RouteTableHolder;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Standalone mode, wired: the one place that connects the pieces.
+ *
+ * <pre>
+ *   FileSource ──signal──▶ ControlLoop ──swap──▶ RouteTableHolder ◀──read── GatewayServer (:8080)
+ *   (polls files)          (builds tables)                         ◀──read── AdminServer  (:10254)
+ * </pre>
+ *
+ * The listeners start after the first load so that readiness (/readyz) is honest from the first
+ * probe; until the first table is published the gateway answers from the empty table (404).
+ * {@link #close()} stops them in the reverse order.
+ */
+public final class StandaloneServer implements AutoCloseable {
+
+    private static final Logger logger = LoggerFactory.getLogger(StandaloneServer.class);
+
+    private final RouteTableHolder routes;
+    private final List<Path> manifests;
+    private final GatewayServer gateway;
+    private final AdminServer admin;
+    private final Deque<AutoCloseable> closeables;
+
+    private StandaloneServer(RouteTableHolder routes, List<Path> manifests, GatewayServer gateway, AdminServer admin,
+                             Deque<AutoCloseable> closeables) {
+        this.routes = routes;
+        this.manifests = manifests;
+        this.gateway = gateway;
+        this.admin = admin;
+        this.closeables = closeables;
+    }
+
+    /**
+     * Reads the manifests, starts the control loop and both listeners.
+     *
+     * @throws IllegalArgumentException when a manifest path does not exist
+     * @throws IllegalStateException when a listener cannot bind its port
+     */
+    public static StandaloneServer start(StandaloneConfig config) throws InterruptedException {
+        requireNonNull(config, "config");
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            RouteTableHolder routes = new RouteTableHolder();
+            FileSource source = FileSource.of(config.manifests());
+            BuildOptions options = config.buildOptions();
+            ControlLoop loop = ControlLoop.start(source, state -> RouteTableBuilder.build(state, options), routes);
+            started.push(loop);
+            started.push(source);
+            source.start(loop::signal);
+            GatewayServer gateway = GatewayServer.start(config.gateway(), routes);
+            started.push(gateway);
+            AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes);
+            started.push(admin);
+            StandaloneServer server = new StandaloneServer(routes, source.paths(), gateway, admin, started);
+            logger.info("Linnet serving HTTP on {}:{}, admin on {}:{}, manifests {}", config.gateway().bindAddress(),
+                    gateway.httpPort(), config.gateway().bindAddress(), admin.port(), source.paths());
+            return server;
+        } catch (InterruptedException | RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    /** The bound HTTP port (the real one when 0 was asked for). */
+    public int httpPort() {
+        return gateway.httpPort();
+    }
+
+    /** The bound admin port. */
+    public int adminPort() {
+        return admin.port();
+    }
+
+    /** The manifest paths read, absolute. */
+    public List<Path> manifests() {
+        return manifests;
+    }
+
+    /** The table the gateway serves (tests and diagnostics). */
+    public RouteTableHolder routes() {
+        return routes;
+    }
+
+    /** Stops the listeners, then the source and the loop. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (closeables) {
+            closeAll(closeables);
+        }
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                logger.warn("closing {} failed", c.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

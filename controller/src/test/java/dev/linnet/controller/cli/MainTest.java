@@ -1,0 +1,138 @@
+package dev.linnet.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.linnet.controller.build.BuildOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+class MainTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cmd = Main.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return cmd.execute(args);
+    }
+
+    private static ServeCommand parseServe(String... args) {
+        ParseResult result = Main.commandLine().parseArgs(args);
+        return (ServeCommand) result.subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void serveDefaultsMatchIngressNginxAndDesign() {
+        StandaloneConfig config = parseServe("serve", "--manifests", "m").toConfig();
+
+        assertThat(config.manifests()).containsExactly(Path.of("m"));
+        assertThat(config.gateway().bindAddress()).isEqualTo("0.0.0.0");
+        assertThat(config.gateway().httpPort()).isEqualTo(8080);
+        assertThat(config.adminPort()).isEqualTo(10254);
+        assertThat(config.gateway().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.gateway().readTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.gateway().maxRequestBodySize()).isZero();
+        assertThat(config.buildOptions()).isEqualTo(new BuildOptions(
+                "nginx.ingress.kubernetes.io", null, "linnet.dev/ingress-controller", false));
+    }
+
+    @Test
+    void everyServeFlagReachesTheConfiguration() {
+        StandaloneConfig config = parseServe("serve",
+                "--manifests", "a", "--manifests=b.yaml",
+                "--http-port", "9080",
+                "--admin-port", "9254",
+                "--bind-address", "127.0.0.1",
+                "--annotations-prefix", "example.com",
+                "--ingress-class", "linnet",
+                "--controller-class", "example.com/gw",
+                "--watch-ingress-without-class",
+                "--connect-timeout", "2",
+                "--read-timeout", "30",
+                "--max-body-size", "1048576").toConfig();
+
+        assertThat(config.manifests()).containsExactly(Path.of("a"), Path.of("b.yaml"));
+        assertThat(config.gateway().httpPort()).isEqualTo(9080);
+        assertThat(config.adminPort()).isEqualTo(9254);
+        assertThat(config.gateway().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.gateway().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.gateway().readTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.gateway().maxRequestBodySize()).isEqualTo(1_048_576);
+        assertThat(config.buildOptions()).isEqualTo(new BuildOptions("example.com", "linnet", "example.com/gw", true));
+    }
+
+    @Test
+    void outOfRangeValuesNameTheirFlag() {
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--read-timeout", "0").toConfig())
+                .hasMessage("--read-timeout: 0 (expected: > 0)");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--http-port", "70000").toConfig())
+                .hasMessage("--http-port: 70000 (expected: 0-65535)");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--max-body-size", "-1").toConfig())
+                .hasMessageStartingWith("--max-body-size: -1");
+    }
+
+    @Test
+    void anUnknownFlagFailsWithUsage() {
+        assertThat(run("serve", "--manifests", "m", "--no-such-flag")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--no-such-flag'", "Usage: linnet serve");
+    }
+
+    @Test
+    void aNonNumericPortFails() {
+        assertThat(run("serve", "--manifests", "m", "--http-port", "eighty")).isEqualTo(2);
+        assertThat(err.toString()).contains("--http-port", "eighty");
+    }
+
+    @Test
+    void serveWithoutManifestsExplainsThatClusterModeComesLater() {
+        assertThat(run("serve")).isEqualTo(2);
+        assertThat(err.toString()).contains("--manifests", "cluster mode", "in-cluster controller");
+    }
+
+    @Test
+    void serveWithAMissingManifestPathFailsBeforeBinding(@org.junit.jupiter.api.io.TempDir Path dir) {
+        assertThat(run("serve", "--manifests", dir.resolve("missing").toString(), "--http-port", "0", "--admin-port", "0"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("missing", "expected: an existing file or directory");
+    }
+
+    @Test
+    void helpListsTheSubcommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("serve", "demo");
+    }
+
+    @Test
+    void serveHelpListsEveryFlag() {
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(out.toString()).contains("--manifests", "--http-port", "--admin-port", "--bind-address",
+                "--annotations-prefix", "--ingress-class", "--controller-class", "--watch-ingress-without-class",
+                "--connect-timeout", "--read-timeout", "--max-body-size");
+    }
+
+    @Test
+    void versionPrintsTheProjectVersion() {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("linnet ").doesNotContain("unknown").doesNotContain("${");
+    }
+
+    @Test
+    void demoFlagsParse() {
+        ParseResult result = Main.commandLine().parseArgs("demo", "--http-port", "0", "--admin-port", "0",
+                "--v1-port", "1", "--v2-port", "2");
+        DemoCommand demo = (DemoCommand) result.subcommand().commandSpec().userObject();
+
+        assertThat(demo.httpPort).isZero();
+        assertThat(demo.adminPort).isZero();
+        assertThat(demo.v1Port).isEqualTo(1);
+        assertThat(demo.v2Port).isEqualTo(2);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.linnet.gateway.admin;
+
+import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.CanaryRule;
+import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.route.VirtualHost;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code /debug/routes}: the table a request would see right now, in a shape meant for people
+ * and {@code jq}. Hosts are sorted so two dumps of equal tables compare equal as text.
+ */
+final class RoutesJson {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private RoutesJson() {
+    }
+
+    static byte[] render(RouteTable table) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("version", table.version());
+        root.put("exact", hosts(table.exactHosts()));
+        root.put("wildcard", hosts(table.wildcardHosts()));
+        root.put("default", host(table.defaultServer()));
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+    }
+
+    private static Map<String, Object> hosts(Map<String, VirtualHost> hosts) {
+        Map<String, Object> out = new TreeMap<>();
+        hosts.forEach((name, vh) -> out.put(name, host(vh)));
+        return out;
+    }
+
+    private static Map<String, Object> host(VirtualHost vh) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", vh.name());
+        List<Object> routes = new ArrayList<>();
+        for (Route r : vh.routes()) {
+            routes.add(route(r));
+        }
+        out.put("routes", routes);
+        out.put("fallback", vh.fallback() == null ? null : route(vh.fallback()));
+        return out;
+    }
+
+    private static Map<String, Object> route(Route r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ingress", r.namespace() + '/' + r.ingress());
+        out.put("path", r.match().path());
+        out.put("pathType", r.match().type().name());
+        out.put("backend", backend(r.backend()));
+        out.put("canary", r.canary() == null ? null : canary(r.canary()));
+        return out;
+    }
+
+    private static Map<String, Object> canary(CanaryRule c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ingress", c.namespace() + '/' + c.ingress());
+        out.put("backend", backend(c.backend()));
+        out.put("header", c.header());
+        out.put("headerValue", c.headerValue());
+        out.put("headerPattern", c.headerPattern() == null ? null : c.headerPattern().source());
+        out.put("cookie", c.cookie());
+        out.put("weight", c.weight());
+        out.put("weightTotal", c.weightTotal());
+        return out;
+    }
+
+    private static Map<String, Object> backend(Backend b) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", b.name());
+        List<String> endpoints = new ArrayList<>();
+        for (Endpoint e : b.endpoints()) {
+            endpoints.add(e.toString());
+        }
+        out.put("endpoints", endpoints);
+        return out;
+    }
+}

@@ -1,0 +1,225 @@
+package dev.linnet.gateway.proxy;
+
+import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.split.Decision;
+import dev.linnet.gateway.split.SplitDecider;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request loop of one client connection. AUTO_READ is off and {@link
+ * dev.linnet.gateway.upstream.MessagePerRead} sits in front, so every {@code ctx.read()} brings
+ * exactly one message and nothing arrives that we did not ask for:
+ *
+ * <pre>
+ *   idle ──read()──▶ request head ──▶ decoder failed? ─▶ 400 / 414 / 431, close
+ *                        │
+ *                        ▼ route (one table snapshot) ─▶ none: 404 ┐
+ *                        ▼ split ─▶ chosen backend has no endpoint: 503 ┤─▶ drain body, answer, idle
+ *                        ▼
+ *                     Exchange (owns body and response) ──done──▶ keep-alive? idle : close
+ * </pre>
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exchange.Done {
+
+    private static final Logger log = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final ProxyContext context;
+    private ChannelHandlerContext ctx;
+    private Exchange exchange;
+    private FullHttpResponse answerAfterBody; // a local answer, sent once the body is drained
+    private boolean keepAlive;
+    private ScheduledFuture<?> idleTimer;
+
+    FrontendHandler(ProxyContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        awaitRequest();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            cancelIdleTimer();
+            try {
+                onRequest(request);
+            } finally {
+                ReferenceCountUtil.release(msg); // a FullHttpRequest only when the decoder failed
+            }
+        } else if (msg instanceof HttpContent piece) {
+            onContent(piece);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(request);
+        long max = context.config().maxRequestBodySize();
+        if (max > 0 && HttpUtil.getContentLength(request, -1L) > max) {
+            answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, false); // don't read what we refuse
+            return;
+        }
+        Route route = context.routes().current()
+                .route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
+        if (route == null) {
+            answerAfterBody(HttpResponseStatus.NOT_FOUND);
+            return;
+        }
+        Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
+                ThreadLocalRandom.current());
+        Backend backend = decision.isCanary() ? route.canary().backend() : route.backend();
+        // Only the chosen backend matters: a header-forced canary works while main has no endpoint
+        // (DESIGN.md deliberate difference 3).
+        if (!backend.hasEndpoints()) {
+            answerAfterBody(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            return;
+        }
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        exchange = new Exchange(ctx, context,
+                ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort()),
+                request.protocolVersion(), keepAlive, backend, this);
+        exchange.start();
+    }
+
+    private void onContent(HttpContent piece) {
+        if (piece.decoderResult().isFailure()) {
+            piece.release();
+            if (exchange != null) {
+                exchange.abort();
+            } else {
+                ctx.close();
+            }
+        } else if (exchange != null) {
+            exchange.onRequestContent(piece);
+        } else if (answerAfterBody != null) {
+            boolean last = piece instanceof LastHttpContent;
+            piece.release();
+            if (last) {
+                FullHttpResponse response = answerAfterBody;
+                answerAfterBody = null;
+                write(response, keepAlive);
+            } else {
+                ctx.read();
+            }
+        } else {
+            piece.release(); // the tail of a request we already gave up on
+        }
+    }
+
+    @Override
+    public void exchangeDone(boolean keepClientOpen) {
+        exchange = null;
+        if (keepClientOpen && ctx.channel().isActive()) {
+            awaitRequest();
+        } else {
+            ctx.close();
+        }
+    }
+
+    /** ingress-nginx keeps the connection after its own 404 / 503, so the body is read and dropped. */
+    private void answerAfterBody(HttpResponseStatus status) {
+        answerAfterBody = ErrorResponses.of(ctx.alloc(), status, keepAlive);
+        ctx.read();
+    }
+
+    private void answer(HttpResponseStatus status, boolean keep) {
+        write(ErrorResponses.of(ctx.alloc(), status, keep), keep);
+    }
+
+    private void write(FullHttpResponse response, boolean keep) {
+        if (!keep) {
+            response.headers().set(HttpHeaderNames.CONNECTION, "close");
+        }
+        ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            if (keep && f.isSuccess()) {
+                awaitRequest();
+            } else {
+                f.channel().close();
+            }
+        });
+    }
+
+    /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */
+    private void awaitRequest() {
+        idleTimer = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, context.config().idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        ctx.read();
+    }
+
+    private void cancelIdleTimer() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    /** The path a route matches: the request target without query (or fragment), origin form. */
+    static String pathOf(String uri) {
+        int start = 0;
+        int scheme = uri.indexOf("://");
+        if (scheme > 0 && uri.charAt(0) != '/') { // absolute form: http://host/path?q
+            int slash = uri.indexOf('/', scheme + 3);
+            if (slash < 0) {
+                return "/";
+            }
+            start = slash;
+        }
+        int end = uri.length();
+        for (int i = start; i < end; i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        return start == 0 && end == uri.length() ? uri : uri.substring(start, end);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelIdleTimer();
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        if (answerAfterBody != null) {
+            answerAfterBody.release();
+            answerAfterBody = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("client connection {} failed", ctx.channel(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.linnet.gateway.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.upstream.MessagePerRead;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+
+/**
+ * The whole client-side pipeline, on one screen:
+ *
+ * <pre>
+ *   socket ─▶ codec ─▶ flow ─▶ expect ─▶ frontend ─▶ Exchange ─▶ upstream pool
+ *             HTTP/1.1  one message    100-continue  route, split,
+ *             framing   per read()     answered here  local answers
+ * </pre>
+ *
+ * The child channels run with AUTO_READ off (see {@link GatewayServer}); together with the flow
+ * handler this is what makes back-pressure exact.
+ */
+final class GatewayInitializer extends ChannelInitializer<Channel> {
+
+    static final String CODEC = "codec";
+    static final String FLOW = "flow";
+    static final String EXPECT = "expect";
+    static final String FRONTEND = "frontend";
+
+    /** Body pieces up to 64 KiB: few enough writes for a 200 MiB body, still a flat footprint. */
+    static final int MAX_CHUNK_SIZE = 64 * 1024;
+
+    private final ProxyContext context;
+
+    GatewayInitializer(ProxyContext context) {
+        this.context = requireNonNull(context, "context");
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        GatewayConfig config = context.config();
+        ch.pipeline()
+                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+                        .setMaxInitialLineLength(config.maxInitialLineLength())
+                        .setMaxHeaderSize(config.maxHeaderSize())
+                        .setMaxChunkSize(MAX_CHUNK_SIZE)))
+                .addLast(FLOW, new MessagePerRead())
+                .addLast(EXPECT, new HttpServerExpectContinueHandler())
+                .addLast(FRONTEND, new FrontendHandler(context));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.linnet.gateway.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.route.RouteTableHolder;
+import dev.linnet.gateway.upstream.UpstreamPool;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP listener of the data plane. It only wires: transport, event loops, the upstream pool
+ * that shares those loops, and {@link GatewayInitializer}. Routing changes never touch it; they
+ * arrive through the {@link RouteTableHolder}.
+ */
+public final class GatewayServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel listener;
+
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+        this.boss = boss;
+        this.workers = workers;
+        this.listener = listener;
+    }
+
+    /**
+     * Binds {@code config.bindAddress():config.httpPort()} and starts serving.
+     *
+     * @throws IllegalStateException when the address can't be bound (port taken, no such address)
+     */
+    public static GatewayServer start(GatewayConfig config, RouteTableHolder routes) throws InterruptedException {
+        requireNonNull(config, "config");
+        requireNonNull(routes, "routes");
+        Transport transport = Transport.detect();
+        EventLoopGroup boss = transport.newGroup(1);
+        EventLoopGroup workers = transport.newGroup(config.ioThreads());
+        UpstreamPool pool = UpstreamPool.create(workers, transport.clientChannel(),
+                config.connectTimeout(), config.idleTimeout());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new GatewayInitializer(new ProxyContext(config, routes, pool)));
+        Channel channel;
+        try {
+            channel = bootstrap.bind(config.bindAddress(), config.httpPort()).sync().channel();
+        } catch (InterruptedException e) {
+            shutdown(boss, workers);
+            throw e;
+        } catch (Exception e) { // BindException and friends, thrown sneakily by sync()
+            shutdown(boss, workers);
+            throw new IllegalStateException("HTTP listener: cannot bind " + config.bindAddress() + ':'
+                    + config.httpPort() + " (" + e.getMessage() + ')', e);
+        }
+        GatewayServer server = new GatewayServer(boss, workers, channel);
+        log.info("HTTP listener on {}:{} ({} transport)", config.bindAddress(), server.httpPort(), transport.name());
+        return server;
+    }
+
+    /** The bound port; the real one when the configuration asked for port 0. */
+    public int httpPort() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Stops accepting, closes every connection and waits for the event loops to end. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        shutdown(boss, workers);
+    }
+
+    private static void shutdown(EventLoopGroup boss, EventLoopGroup workers) {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        boss.terminationFuture().syncUninterruptibly();
+        workers.terminationFuture().syncUninterruptibly();
+    }
+}

@@ -1,0 +1,16 @@
+package dev.linnet.gateway.proxy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.route.RouteTableHolder;
+import dev.linnet.gateway.upstream.UpstreamPool;
+
+/** What every client connection of one listener shares; grouped so handlers take one argument. */
+record ProxyContext(GatewayConfig config, RouteTableHolder routes, UpstreamPool pool) {
+
+    ProxyContext {
+        requireNonNull(config, "config");
+        requireNonNull(routes, "routes");
+        requireNonNull(pool, "pool");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.linnet.gateway.upstream;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpMethod;
+
+/**
+ * When a failed attempt may be repeated, and what the client hears when it may not.
+ *
+ * <pre>
+ *   connect failed (refused, timeout)  ─▶ nothing reached the upstream: next endpoint,
+ *                                          up to maxTries attempts, then 502 / 504
+ *   reused idle connection died before ─▶ the upstream closed it while we picked it up:
+ *   any response byte                     same endpoint, fresh connection, if replayable
+ *   fresh connection died before       ─▶ next endpoint, counted as a try, if replayable
+ *   any response byte
+ *   a response byte arrived            ─▶ never retried
+ * </pre>
+ *
+ * "Replayable" is nginx's {@code proxy_next_upstream} rule since 1.9.13: the method is idempotent
+ * (RFC 9110 §9.2.2) and no body byte was sent yet, because a streamed body can't be read again.
+ */
+public final class RetryPolicy {
+
+    private RetryPolicy() {
+    }
+
+    public static boolean isIdempotent(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
+                || method == HttpMethod.PUT || method == HttpMethod.DELETE || method == HttpMethod.TRACE
+                || isIdempotentName(method.name());
+    }
+
+    private static boolean isIdempotentName(String name) {
+        return switch (name) {
+            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
+            default -> false;
+        };
+    }
+
+    public static boolean isReplayable(HttpMethod method, long bodyBytesSent) {
+        return bodyBytesSent == 0 && isIdempotent(method);
+    }
+
+    /** 504 when the upstream did not answer in time (ingress-nginx's "upstream timed out"), else 502. */
+    public static int statusFor(Throwable connectFailure) {
+        return connectFailure instanceof ConnectTimeoutException ? 504 : 502;
+    }
+}

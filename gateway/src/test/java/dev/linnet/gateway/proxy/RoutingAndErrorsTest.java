@@ -1,0 +1,200 @@
+package dev.linnet.gateway.proxy;
+
+import static dev.linnet.gateway.testing.Fixtures.backend;
+import static dev.linnet.gateway.testing.Fixtures.route;
+import static dev.linnet.gateway.testing.Fixtures.table;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.route.PathMatch;
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.RawHttp;
+import dev.linnet.gateway.testing.TestBackend;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Host and path routing, the default backend, and the statuses the gateway answers itself. */
+class RoutingAndErrorsTest {
+
+    @RegisterExtension
+    final GatewayExtension gw = new GatewayExtension();
+
+    @Test
+    void routesByExactAndWildcardHostIgnoringCasePortAndTrailingDot() {
+        TestBackend exact = gw.backend("exact");
+        TestBackend wild = gw.backend("wild");
+        TestBackend fallback = gw.backend("fallback");
+        gw.publish(table(
+                route("foo.example.com", "/", backend("exact", exact)),
+                route("*.example.com", "/", backend("wild", wild)),
+                route("_", "/", backend("fallback", fallback))));
+        assertThat(gw.get("foo.example.com", "/").body()).isEqualTo("exact");
+        assertThat(gw.get("FOO.Example.COM:8080", "/").body()).isEqualTo("exact");
+        assertThat(gw.get("foo.example.com.", "/").body()).isEqualTo("exact");
+        assertThat(gw.get("bar.example.com", "/").body()).isEqualTo("wild");
+        assertThat(gw.get("a.b.example.com", "/").body()).as("wildcard covers one label").isEqualTo("fallback");
+        assertThat(gw.get("other.org", "/").body()).isEqualTo("fallback");
+    }
+
+    @Test
+    void routesByPathWithoutQuery() {
+        TestBackend api = gw.backend("api");
+        TestBackend root = gw.backend("root");
+        gw.publish(table(
+                new Route("default", "main", "h", PathMatch.exact("/api"), backend("api", api), null),
+                route("h", "/", backend("root", root))));
+        assertThat(gw.get("h", "/api?x=1").body()).isEqualTo("api");
+        assertThat(gw.get("h", "/api/x").body()).isEqualTo("root");
+        assertThat(api.last().uri()).as("the query still reaches the upstream").isEqualTo("/api?x=1");
+    }
+
+    @Test
+    void unknownHostGetsDefaultBackend404AndKeepsTheConnection() {
+        gw.publish(table(route("known", "/", backend("k", gw.backend("k")))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response first = raw.send("GET / HTTP/1.1\r\nHost: unknown\r\n\r\n").read();
+            assertThat(first.status()).isEqualTo(404);
+            assertThat(first.body()).contains("404");
+            RawHttp.Response second = raw.send("GET / HTTP/1.1\r\nHost: known\r\n\r\n").read();
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(second.body()).isEqualTo("k");
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void notFoundDrainsARequestBodyFirst() throws IOException {
+        gw.publish(table(route("known", "/", backend("k", gw.backend("k")))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            raw.send("POST / HTTP/1.1\r\nHost: nope\r\nContent-Length: 5\r\n\r\nhello");
+            assertThat(raw.read().status()).isEqualTo(404);
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: known\r\n\r\n").read().body()).isEqualTo("k");
+        }
+    }
+
+    @Test
+    void backendWithoutEndpointsGets503() {
+        gw.publish(table(route("h", "/", backend("empty", List.of()))));
+        assertThat(gw.get("h", "/").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void refusedConnectGets502() throws IOException {
+        gw.publish(table(route("h", "/", backend("dead", List.of(new Endpoint("127.0.0.1", closedPort()))))));
+        assertThat(gw.get("h", "/").statusCode()).isEqualTo(502);
+    }
+
+    @Test
+    void refusedConnectIsRetriedOnTheNextEndpoint() throws IOException {
+        TestBackend alive = gw.backend("alive");
+        int dead = closedPort();
+        gw.publish(table(route("h", "/", backend("svc", List.of(
+                new Endpoint("127.0.0.1", dead), alive.endpoint())))));
+        // Round-robin starts at either endpoint; every request must succeed either way.
+        for (int i = 0; i < 6; i++) {
+            assertThat(gw.get("h", "/").body()).isEqualTo("alive");
+        }
+        assertThat(alive.seen()).hasSize(6);
+    }
+
+    @Test
+    void retriesStopAfterMaxTries() throws IOException {
+        gw.configure(c -> new GatewayConfig(c.bindAddress(), c.httpPort(), c.ioThreads(), c.connectTimeout(),
+                c.readTimeout(), c.idleTimeout(), 2, c.maxInitialLineLength(), c.maxHeaderSize(),
+                c.maxRequestBodySize()));
+        TestBackend alive = gw.backend("alive");
+        Endpoint dead1 = new Endpoint("127.0.0.1", closedPort());
+        Endpoint dead2 = new Endpoint("127.0.0.1", closedPort());
+        gw.publish(table(route("h", "/", backend("svc", List.of(dead1, dead2, alive.endpoint())))));
+        // Round-robin over [dead1, dead2, alive] with two tries per request: dead1, dead2 → 502;
+        // alive → 200; dead1, dead2 → 502; alive → 200. With three tries every request would pass.
+        int failures = 0;
+        for (int i = 0; i < 4; i++) {
+            if (gw.get("h", "/").statusCode() == 502) {
+                failures++;
+            }
+        }
+        assertThat(failures).isEqualTo(2);
+        assertThat(alive.seen()).hasSize(2);
+    }
+
+    @Test
+    void silentUpstreamGets504AfterTheReadTimeout() throws IOException {
+        gw.configure(c -> c.withTimeouts(c.connectTimeout(), java.time.Duration.ofMillis(300)));
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // The kernel completes the handshake from the backlog; nobody ever answers.
+            gw.publish(table(route("h", "/", backend("silent", List.of(new Endpoint("127.0.0.1", silent.getLocalPort()))))));
+            assertThat(gw.get("h", "/").statusCode()).isEqualTo(504);
+        }
+    }
+
+    @Test
+    void malformedRequestGets400AndClose() throws IOException {
+        gw.publish(table());
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("GET / HTTP/1.1\r\nHost: h\r\nBad Header Line\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(raw.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void tooLongRequestLineGets414() throws IOException {
+        gw.publish(table());
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("GET /" + "a".repeat(9000) + " HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(414);
+        }
+    }
+
+    @Test
+    void tooLargeHeadersGet431() throws IOException {
+        gw.publish(table());
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("GET / HTTP/1.1\r\nHost: h\r\nX-Big: " + "b".repeat(9000) + "\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(431);
+        }
+    }
+
+    @Test
+    void contentLengthOverTheLimitGets413BeforeTheUpstreamIsContacted() throws IOException {
+        gw.configure(c -> c.withMaxRequestBodySize(10));
+        TestBackend b = gw.backend("b");
+        gw.publish(table(route("h", "/", backend("b", b))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(413);
+        }
+        assertThat(b.seen()).isEmpty();
+        // Chunked: the head is already upstream when the body outgrows the limit; no body byte is.
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "b\r\nhello world\r\n0\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(413);
+        }
+    }
+
+    @Test
+    void portInUseIsAClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            GatewayConfig config = GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(taken.getLocalPort());
+            assertThatThrownBy(() -> GatewayServer.start(config, gw.routes()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot bind 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    /** A port nobody listens on: bound then released, so connecting is refused. */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.linnet.gateway.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A plain socket client, for what an HTTP library refuses to send: malformed requests, huge
+ * request lines, hop-by-hop headers. Reads one response framed by Content-Length.
+ */
+public final class RawHttp implements AutoCloseable {
+
+    /** A parsed response; header names lower case, repeated headers joined with ", ". */
+    public record Response(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private final Socket socket;
+    private final InputStream in;
+
+    public RawHttp(int port) {
+        try {
+            socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(20_000);
+            in = socket.getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public RawHttp send(String request) {
+        return send(request.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    public RawHttp send(byte[] request) {
+        try {
+            socket.getOutputStream().write(request);
+            socket.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public Response read() {
+        try {
+            String statusLine = line();
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String l; !(l = line()).isEmpty(); ) {
+                int colon = l.indexOf(':');
+                headers.merge(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim(),
+                        (a, b) -> a + ", " + b);
+            }
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            byte[] body = in.readNBytes(length);
+            return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the peer closed the connection (end of stream) once everything sent was read. */
+    public boolean closedByPeer() {
+        try {
+            return in.read() < 0;
+        } catch (IOException e) {
+            return true; // a reset is a close too
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new IOException("connection closed mid-response: " + out);
+            }
+            if (c != '\r') {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.linnet.gateway.testing;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.linnet.gateway.route.Endpoint;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.zip.CRC32;
+
+/**
+ * A real HTTP upstream on 127.0.0.1 (the JDK's server, so nothing of the gateway's Netty code is
+ * on this side). It answers its own name, records every request it saw, and has two special
+ * paths for streaming tests:
+ * <ul>
+ *   <li>{@code /download/N}: N bytes of {@link #pattern} with a Content-Length;</li>
+ *   <li>{@code /upload}: reads the whole body and answers {@code "<bytes> <crc32>"}.</li>
+ * </ul>
+ */
+public final class TestBackend implements AutoCloseable {
+
+    static {
+        // The JDK server writes head and body separately; with Nagle on, every response would
+        // wait ~40 ms for our delayed ACK.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
+    /** What the backend saw of one request. */
+    public record Seen(String method, String uri, Headers headers, int remotePort) {
+        public String header(String name) {
+            return headers.getFirst(name);
+        }
+    }
+
+    private final String name;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
+    private volatile Map<String, String> extraResponseHeaders = Map.of();
+
+    private TestBackend(String name) throws IOException {
+        this.name = name;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public static TestBackend start(String name) throws IOException {
+        return new TestBackend(name);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public Endpoint endpoint() {
+        return new Endpoint("127.0.0.1", port());
+    }
+
+    public List<Seen> seen() {
+        return seen;
+    }
+
+    public Seen last() {
+        return seen.get(seen.size() - 1);
+    }
+
+    /** Distinct client ports, i.e. TCP connections the gateway opened to this backend. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public void respondWithHeaders(Map<String, String> headers) {
+        extraResponseHeaders = Map.copyOf(headers);
+    }
+
+    /** The byte at offset {@code i} of every download: deterministic so the client can check it. */
+    public static byte pattern(long i) {
+        return (byte) (i * 31 + (i >>> 8));
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                exchange.getRequestHeaders(), exchange.getRemoteAddress().getPort()));
+        connections.add(exchange.getRemoteAddress().getPort());
+        exchange.getResponseHeaders().set("X-Backend", name);
+        extraResponseHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        String path = exchange.getRequestURI().getPath();
+        try (exchange) {
+            if (path.startsWith("/download/")) {
+                download(exchange, Long.parseLong(path.substring("/download/".length())));
+            } else if (path.equals("/upload")) {
+                upload(exchange);
+            } else {
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+                byte[] body = name.getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        }
+    }
+
+    private static void download(HttpExchange exchange, long size) throws IOException {
+        exchange.sendResponseHeaders(200, size);
+        OutputStream out = exchange.getResponseBody();
+        byte[] buf = new byte[64 * 1024];
+        for (long sent = 0; sent < size; ) {
+            int n = (int) Math.min(buf.length, size - sent);
+            for (int i = 0; i < n; i++) {
+                buf[i] = pattern(sent + i);
+            }
+            out.write(buf, 0, n);
+            sent += n;
+        }
+    }
+
+    private static void upload(HttpExchange exchange) throws IOException {
+        CRC32 crc = new CRC32();
+        long count = 0;
+        byte[] buf = new byte[64 * 1024];
+        InputStream in = exchange.getRequestBody();
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            crc.update(buf, 0, n);
+            count += n;
+        }
+        byte[] body = (count + " " + crc.getValue()).getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
