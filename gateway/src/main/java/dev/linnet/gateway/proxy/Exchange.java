@@ -1,7 +1,7 @@
 package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.route.Backend;
-import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.upstream.Attempts;
 import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UpstreamListener;
@@ -17,8 +17,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request in flight: leases an upstream connection (retrying as {@link RetryPolicy} allows),
@@ -32,10 +32,13 @@ import java.util.concurrent.TimeUnit;
  *                 ▲───────────────────────────────────────────────────────────────────────────┘
  * </pre>
  *
- * At most one piece per direction is in memory at any time, whatever the body size. Both loops
- * run at once, so an upstream may answer before the upload ends.
+ * Per direction, at most one piece is in flight plus what one socket read decoded into (see
+ * {@code MessagePerRead}), whatever the body size. Both loops run at once, so an upstream may
+ * answer before the upload ends.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange implements UpstreamListener, Attempts.Callback {
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
     /** Tells the frontend the exchange is over, after the last byte was written to the client. */
     interface Done {
@@ -47,11 +50,10 @@ final class Exchange implements UpstreamListener {
     private final HttpRequest head;
     private final HttpVersion clientVersion;
     private final boolean clientKeepAlive;
-    private final Backend backend;
+    private final Attempts attempts;
     private final Done done;
 
     private Lease lease;
-    private int tries;
     private boolean headWritten;
     private HttpContent pending; // a body piece that arrived while (re)connecting
     private long bodyBytesSeen;
@@ -63,7 +65,9 @@ final class Exchange implements UpstreamListener {
     private boolean upstreamReusable;
     private boolean clientStaysOpen;
     private boolean finished;
-    private ScheduledFuture<?> readTimer;
+    private final Deadline readTimer;
+    private final Deadline bodyTimer;
+    private HttpResponseStatus bodyTimeoutStatus;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, Done done) {
@@ -72,33 +76,34 @@ final class Exchange implements UpstreamListener {
         this.head = upstreamHead;
         this.clientVersion = clientVersion;
         this.clientKeepAlive = clientKeepAlive;
-        this.backend = backend;
+        this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
+                context.config().maxTries(), this);
         this.done = done;
+        this.readTimer = new Deadline(client.executor(), context.config().readTimeout(), this::readTimedOut);
+        this.bodyTimer = new Deadline(client.executor(), context.config().readTimeout(), this::bodyTimedOut);
     }
 
     void start() {
-        tries = 1;
-        connect(backend.nextEndpoint(), true);
+        attempts.first();
     }
 
-    // ---- connecting and retrying (see RetryPolicy for the rules) ----
+    // ---- connecting and retrying (the rules are in RetryPolicy and Attempts) ----
 
-    private void connect(Endpoint endpoint, boolean allowIdle) {
-        context.pool().acquire(client.channel().eventLoop(), endpoint, allowIdle).addListener(f -> {
-            Lease acquired = (Lease) f.getNow();
-            if (finished) {
-                if (acquired != null) {
-                    context.pool().release(acquired, true); // never used: still clean
-                }
-            } else if (acquired != null) {
-                attach(acquired);
-            } else if (tries < context.config().maxTries()) {
-                tries++;
-                connect(backend.nextEndpoint(), true);
-            } else {
-                fail(HttpResponseStatus.valueOf(RetryPolicy.statusFor(f.cause())));
-            }
-        });
+    @Override
+    public void connected(Lease acquired) {
+        if (finished) {
+            context.pool().release(acquired, true); // never used: still clean
+        } else {
+            attach(acquired);
+        }
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        log.debug("{} {}: no upstream connection: {}", head.method(), head.uri(), cause.toString());
+        if (!finished) {
+            fail(HttpResponseStatus.valueOf(RetryPolicy.statusFor(cause)));
+        }
     }
 
     private void attach(Lease acquired) {
@@ -126,7 +131,7 @@ final class Exchange implements UpstreamListener {
                 pending = null;
                 forward(piece);
             } else {
-                client.read();
+                readClient();
             }
         });
         upstream.read(); // an early answer or a close must be seen even during a long upload
@@ -137,19 +142,16 @@ final class Exchange implements UpstreamListener {
         if (finished || lastResponsePieceReceived) {
             return;
         }
+        log.debug("{} {}: upstream connection lost (response started: {}): {}", head.method(), head.uri(),
+                responseStarted, cause == null ? "closed" : cause.toString());
+        cancelBodyTimer();
         Lease dead = lease;
         lease = null;
+        headWritten = false; // a body piece read meanwhile waits in `pending` for the next attempt
         dead.channel().close();
         if (responseStarted) {
             abort(); // the client already has part of a response: only a cut tells it
-        } else if (!RetryPolicy.isReplayable(head.method(), bodyBytesSent)) {
-            fail(HttpResponseStatus.BAD_GATEWAY);
-        } else if (dead.reused()) {
-            connect(dead.endpoint(), false); // a stale idle connection: same endpoint, fresh
-        } else if (tries < context.config().maxTries()) {
-            tries++;
-            connect(backend.nextEndpoint(), true);
-        } else {
+        } else if (!RetryPolicy.isReplayable(head.method(), bodyBytesSent) || !attempts.retryAfter(dead)) {
             fail(HttpResponseStatus.BAD_GATEWAY);
         }
     }
@@ -158,6 +160,7 @@ final class Exchange implements UpstreamListener {
 
     /** A request body piece the frontend read on our behalf; we own it. */
     void onRequestContent(HttpContent piece) {
+        cancelBodyTimer();
         if (finished) {
             piece.release();
             return;
@@ -184,14 +187,16 @@ final class Exchange implements UpstreamListener {
         boolean last = piece instanceof LastHttpContent;
         bodyBytesSent += piece.content().readableBytes();
         Lease current = lease;
+        armBodyTimer(HttpResponseStatus.GATEWAY_TIMEOUT); // the upstream stopped reading
         current.channel().writeAndFlush(piece).addListener(f -> {
             if (lease != current || finished) {
                 return;
             }
+            cancelBodyTimer();
             if (!f.isSuccess()) {
                 current.channel().close();
             } else if (!last) {
-                client.read();
+                readClient();
             } else {
                 requestComplete = true;
                 if (!responseStarted) { // else the response loop owns the timer
@@ -211,8 +216,14 @@ final class Exchange implements UpstreamListener {
             return;
         }
         if (msg.decoderResult().isFailure()) {
+            // Garbage from the upstream is its answer, not a connection error: no retry
+            // (nginx's default proxy_next_upstream "error timeout" excludes invalid_header).
             ReferenceCountUtil.release(msg);
-            lease.channel().close(); // onUpstreamClosed: 502 or a cut
+            if (responseStarted) {
+                abort();
+            } else {
+                fail(HttpResponseStatus.BAD_GATEWAY);
+            }
             return;
         }
         if (msg instanceof HttpResponse response && !startResponse(response)) {
@@ -261,6 +272,7 @@ final class Exchange implements UpstreamListener {
     private void complete() {
         finished = true;
         cancelReadTimer();
+        cancelBodyTimer();
         // An answer before the upload ended leaves unread body on both connections: close both.
         boolean clean = requestComplete;
         context.pool().release(lease, clean && upstreamReusable);
@@ -286,8 +298,14 @@ final class Exchange implements UpstreamListener {
         done.exchangeDone(false);
     }
 
+    private void readClient() {
+        armBodyTimer(HttpResponseStatus.REQUEST_TIMEOUT); // the client stopped sending
+        client.read();
+    }
+
     private void cleanUp() {
         cancelReadTimer();
+        cancelBodyTimer();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -303,23 +321,16 @@ final class Exchange implements UpstreamListener {
      * or response under way and the client took the last piece), so a slow client never trips it.
      */
     private void armReadTimer() {
-        cancelReadTimer();
-        if (!requestComplete && !responseStarted) {
-            return;
+        if (requestComplete || responseStarted) {
+            readTimer.arm();
         }
-        readTimer = client.channel().eventLoop().schedule(this::readTimedOut,
-                context.config().readTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void cancelReadTimer() {
-        if (readTimer != null) {
-            readTimer.cancel(false);
-            readTimer = null;
-        }
+        readTimer.cancel();
     }
 
     private void readTimedOut() {
-        readTimer = null;
         if (finished) {
             return;
         }
@@ -327,6 +338,31 @@ final class Exchange implements UpstreamListener {
             abort();
         } else {
             fail(HttpResponseStatus.GATEWAY_TIMEOUT);
+        }
+    }
+
+    /**
+     * nginx's {@code client_body_timeout} and {@code proxy_send_timeout} (both 60 s, like the read
+     * timeout): a stalled upload must not pin two connections forever. 408 when the client went
+     * quiet, 504 when the upstream stopped reading, a cut once a response is under way.
+     */
+    private void armBodyTimer(HttpResponseStatus statusIfNoResponse) {
+        bodyTimeoutStatus = statusIfNoResponse;
+        bodyTimer.arm();
+    }
+
+    private void cancelBodyTimer() {
+        bodyTimer.cancel();
+    }
+
+    private void bodyTimedOut() {
+        if (finished) {
+            return;
+        }
+        if (responseStarted) {
+            abort();
+        } else {
+            fail(bodyTimeoutStatus);
         }
     }
 }

@@ -52,8 +52,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+    public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (ctx.channel().isActive()) { // added to a live channel: channelActive won't come
+            awaitRequest();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
         awaitRequest();
         ctx.fireChannelActive();
     }

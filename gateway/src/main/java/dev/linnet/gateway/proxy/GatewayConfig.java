@@ -73,4 +73,19 @@ public record GatewayConfig(
         return new GatewayConfig(bindAddress, httpPort, ioThreads, connectTimeout, readTimeout, idleTimeout, maxTries,
                 maxInitialLineLength, maxHeaderSize, bytes);
     }
+
+    public GatewayConfig withIdleTimeout(Duration idle) {
+        return new GatewayConfig(bindAddress, httpPort, ioThreads, connectTimeout, readTimeout, idle, maxTries,
+                maxInitialLineLength, maxHeaderSize, maxRequestBodySize);
+    }
+
+    public GatewayConfig withMaxTries(int tries) {
+        return new GatewayConfig(bindAddress, httpPort, ioThreads, connectTimeout, readTimeout, idleTimeout, tries,
+                maxInitialLineLength, maxHeaderSize, maxRequestBodySize);
+    }
+
+    public GatewayConfig withIoThreads(int threads) {
+        return new GatewayConfig(bindAddress, httpPort, threads, connectTimeout, readTimeout, idleTimeout, maxTries,
+                maxInitialLineLength, maxHeaderSize, maxRequestBodySize);
+    }
 }

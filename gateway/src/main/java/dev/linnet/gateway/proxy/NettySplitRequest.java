@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.gateway.split.SplitRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@link SplitRequest} over Netty's request headers, with nginx's lookup rules
@@ -38,11 +40,15 @@ final class NettySplitRequest implements SplitRequest {
         if (name == null || name.isEmpty()) {
             return null; // an empty configured name never matches (canary-spec.md §3)
         }
-        Iterator<? extends CharSequence> it = headers.valueCharSequenceIterator(HttpHeaderNames.COOKIE);
+        // Entry order is arrival order; valueCharSequenceIterator would walk a name's values backwards.
+        Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
         while (it.hasNext()) {
-            String value = find(it.next(), name);
-            if (value != null) {
-                return value;
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            if (AsciiString.contentEqualsIgnoreCase(e.getKey(), HttpHeaderNames.COOKIE)) {
+                String value = find(e.getValue(), name);
+                if (value != null) {
+                    return value;
+                }
             }
         }
         return null;

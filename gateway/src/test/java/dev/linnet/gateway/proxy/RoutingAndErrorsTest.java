@@ -105,9 +105,7 @@ class RoutingAndErrorsTest {
 
     @Test
     void retriesStopAfterMaxTries() throws IOException {
-        gw.configure(c -> new GatewayConfig(c.bindAddress(), c.httpPort(), c.ioThreads(), c.connectTimeout(),
-                c.readTimeout(), c.idleTimeout(), 2, c.maxInitialLineLength(), c.maxHeaderSize(),
-                c.maxRequestBodySize()));
+        gw.configure(c -> c.withMaxTries(2));
         TestBackend alive = gw.backend("alive");
         Endpoint dead1 = new Endpoint("127.0.0.1", closedPort());
         Endpoint dead2 = new Endpoint("127.0.0.1", closedPort());
@@ -131,6 +129,17 @@ class RoutingAndErrorsTest {
             // The kernel completes the handshake from the backlog; nobody ever answers.
             gw.publish(table(route("h", "/", backend("silent", List.of(new Endpoint("127.0.0.1", silent.getLocalPort()))))));
             assertThat(gw.get("h", "/").statusCode()).isEqualTo(504);
+        }
+    }
+
+    @Test
+    void clientStallingMidBodyGets408() throws IOException {
+        gw.configure(c -> c.withTimeouts(c.connectTimeout(), java.time.Duration.ofMillis(300)));
+        gw.publish(table(route("h", "/", backend("b", gw.backend("b")))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nhalf!").read();
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(raw.closedByPeer()).isTrue();
         }
     }
 

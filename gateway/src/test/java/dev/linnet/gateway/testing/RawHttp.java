@@ -51,6 +51,32 @@ public final class RawHttp implements AutoCloseable {
     }
 
     public Response read() {
+        Response head = readHeadOnly();
+        try {
+            int length = Integer.parseInt(head.headers().getOrDefault("content-length", "0"));
+            byte[] body = in.readNBytes(length);
+            return new Response(head.status(), head.headers(), new String(body, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Everything until the peer closes or resets, as text. */
+    public String readAll() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            // a reset ends the stream too
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Status line and headers only (for HEAD and 1xx answers); the body, if any, stays unread. */
+    public Response readHeadOnly() {
         try {
             String statusLine = line();
             int status = Integer.parseInt(statusLine.split(" ")[1]);
@@ -60,9 +86,7 @@ public final class RawHttp implements AutoCloseable {
                 headers.merge(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim(),
                         (a, b) -> a + ", " + b);
             }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            byte[] body = in.readNBytes(length);
-            return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
+            return new Response(status, headers, "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
 /**
@@ -48,6 +50,8 @@ public final class TestBackend implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
     private volatile Map<String, String> extraResponseHeaders = Map.of();
+    private final AtomicLong downloaded = new AtomicLong();
+    private volatile CountDownLatch uploadGate = new CountDownLatch(0);
 
     private TestBackend(String name) throws IOException {
         this.name = name;
@@ -90,6 +94,16 @@ public final class TestBackend implements AutoCloseable {
         extraResponseHeaders = Map.copyOf(headers);
     }
 
+    /** Bytes of {@code /download} bodies handed to the socket so far. */
+    public long downloaded() {
+        return downloaded.get();
+    }
+
+    /** {@code /upload} waits for this latch before reading the body, so a test can hold it. */
+    public void holdUploads(CountDownLatch gate) {
+        uploadGate = gate;
+    }
+
     /** The byte at offset {@code i} of every download: deterministic so the client can check it. */
     public static byte pattern(long i) {
         return (byte) (i * 31 + (i >>> 8));
@@ -110,13 +124,18 @@ public final class TestBackend implements AutoCloseable {
             } else {
                 exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
                 byte[] body = name.getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
+                if (exchange.getRequestMethod().equals("HEAD")) {
+                    exchange.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
+                    exchange.sendResponseHeaders(200, -1);
+                } else {
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
             }
         }
     }
 
-    private static void download(HttpExchange exchange, long size) throws IOException {
+    private void download(HttpExchange exchange, long size) throws IOException {
         exchange.sendResponseHeaders(200, size);
         OutputStream out = exchange.getResponseBody();
         byte[] buf = new byte[64 * 1024];
@@ -127,10 +146,17 @@ public final class TestBackend implements AutoCloseable {
             }
             out.write(buf, 0, n);
             sent += n;
+            downloaded.addAndGet(n);
         }
     }
 
-    private static void upload(HttpExchange exchange) throws IOException {
+    private void upload(HttpExchange exchange) throws IOException {
+        try {
+            uploadGate.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
         CRC32 crc = new CRC32();
         long count = 0;
         byte[] buf = new byte[64 * 1024];

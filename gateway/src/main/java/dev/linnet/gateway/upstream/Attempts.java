@@ -1,0 +1,86 @@
+package dev.linnet.gateway.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.Endpoint;
+import io.netty.channel.EventLoop;
+
+/**
+ * The connection attempts of one request against one backend, counted against
+ * {@code maxTries} (ingress-nginx's {@code proxy-next-upstream-tries}). Retries stay inside the
+ * chosen backend, as ingress-nginx's do (canary-spec.md §3).
+ *
+ * <pre>
+ *   first() ─▶ acquire(next endpoint) ──ok──▶ connected(lease)
+ *                 │ refused / timeout
+ *                 ▼
+ *              tries left? ─yes─▶ acquire(next endpoint) …   ─no─▶ failed(last cause)
+ *
+ *   retryAfter(dead lease):  reused ─▶ same endpoint, fresh connection (not counted)
+ *                            fresh  ─▶ next endpoint, counted; false when none is left
+ * </pre>
+ */
+public final class Attempts {
+
+    /** Called on the event loop with the outcome. */
+    public interface Callback {
+        void connected(Lease lease);
+
+        void failed(Throwable cause);
+    }
+
+    private final UpstreamPool pool;
+    private final EventLoop loop;
+    private final Backend backend;
+    private final int maxTries;
+    private final Callback callback;
+    private int tries;
+
+    public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Callback callback) {
+        this.pool = requireNonNull(pool, "pool");
+        this.loop = requireNonNull(loop, "loop");
+        this.backend = requireNonNull(backend, "backend");
+        this.callback = requireNonNull(callback, "callback");
+        if (maxTries < 1) {
+            throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: > 0)");
+        }
+        this.maxTries = maxTries;
+    }
+
+    public void first() {
+        tries = 1;
+        connect(backend.nextEndpoint(), true);
+    }
+
+    /**
+     * Another attempt after {@code dead} failed before any response byte; the caller has checked
+     * that the request may be replayed. Returns false when no attempt is left.
+     */
+    public boolean retryAfter(Lease dead) {
+        if (dead.reused()) {
+            connect(dead.endpoint(), false); // the upstream closed it while it idled: not the endpoint's fault
+            return true;
+        }
+        if (tries >= maxTries) {
+            return false;
+        }
+        tries++;
+        connect(backend.nextEndpoint(), true);
+        return true;
+    }
+
+    private void connect(Endpoint endpoint, boolean allowIdle) {
+        pool.acquire(loop, endpoint, allowIdle).addListener(f -> {
+            Lease lease = (Lease) f.getNow();
+            if (lease != null) {
+                callback.connected(lease);
+            } else if (tries < maxTries) {
+                tries++;
+                connect(backend.nextEndpoint(), true);
+            } else {
+                callback.failed(f.cause());
+            }
+        });
+    }
+}

@@ -1,0 +1,108 @@
+package dev.linnet.gateway.admin;
+
+import static dev.linnet.gateway.testing.Fixtures.backend;
+import static dev.linnet.gateway.testing.Fixtures.canary;
+import static dev.linnet.gateway.testing.Fixtures.route;
+import static dev.linnet.gateway.testing.Fixtures.table;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.route.RouteTableHolder;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class AdminServerTest {
+
+    private final RouteTableHolder routes = new RouteTableHolder();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private AdminServer admin;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        admin = AdminServer.start("127.0.0.1", 0, routes);
+    }
+
+    @AfterEach
+    void stop() {
+        admin.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthzAnswersOk() throws Exception {
+        HttpResponse<String> r = get("/healthz");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("ok");
+    }
+
+    @Test
+    void readyzFailsUntilTheFirstTableIsPublished() throws Exception {
+        assertThat(get("/readyz").statusCode()).isEqualTo(503);
+        routes.swap(table());
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void debugRoutesShowsTheCurrentTable() throws Exception {
+        var main = backend("web", List.of(new Endpoint("10.0.0.1", 8080), new Endpoint("10.0.0.2", 8080)));
+        var canaryBackend = backend("web-canary", List.of(new Endpoint("10.0.0.3", 8080)));
+        routes.swap(table(
+                route("canary.example.com", "/", main).withCanary(canary(canaryBackend).header("Region")
+                        .headerPattern("cd|sz").cookie("user_from_cd").weight(10, 100).build()),
+                route("*.example.com", "/api", main),
+                route("_", "/", main)).withVersion(7));
+        HttpResponse<String> r = get("/debug/routes");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).contains("application/json");
+        JsonNode root = JsonMapper.builder().build().readTree(r.body());
+        assertThat(root.get("version").asLong()).isEqualTo(7);
+        JsonNode route = root.get("exact").get("canary.example.com").get("routes").get(0);
+        assertThat(route.get("ingress").asString()).isEqualTo("default/main");
+        assertThat(route.get("path").asString()).isEqualTo("/");
+        assertThat(route.get("pathType").asString()).isEqualTo("PREFIX");
+        assertThat(route.get("backend").get("name").asString()).isEqualTo("default-web-80");
+        assertThat(route.get("backend").get("endpoints").toString()).contains("10.0.0.1:8080", "10.0.0.2:8080");
+        JsonNode canary = route.get("canary");
+        assertThat(canary.get("ingress").asString()).isEqualTo("default/canary");
+        assertThat(canary.get("backend").get("endpoints").get(0).asString()).isEqualTo("10.0.0.3:8080");
+        assertThat(canary.get("header").asString()).isEqualTo("Region");
+        assertThat(canary.get("headerValue").isNull()).isTrue();
+        assertThat(canary.get("headerPattern").asString()).isEqualTo("cd|sz");
+        assertThat(canary.get("cookie").asString()).isEqualTo("user_from_cd");
+        assertThat(canary.get("weight").asInt()).isEqualTo(10);
+        assertThat(canary.get("weightTotal").asInt()).isEqualTo(100);
+        assertThat(root.get("wildcard").get("example.com").get("routes").get(0).get("path").asString()).isEqualTo("/api");
+        assertThat(root.get("default").get("routes").size()).isEqualTo(1);
+        assertThat(root.get("default").get("fallback").isNull()).isTrue();
+    }
+
+    @Test
+    void unknownPathIs404AndThereIsNoMetricsYet() throws Exception {
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+        assertThat(get("/metrics").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void portInUseIsAClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> AdminServer.start("127.0.0.1", taken.getLocalPort(), routes))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("admin listener: cannot bind");
+        }
+    }
+}

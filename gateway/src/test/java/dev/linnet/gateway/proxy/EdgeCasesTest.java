@@ -1,0 +1,112 @@
+package dev.linnet.gateway.proxy;
+
+import static dev.linnet.gateway.testing.Fixtures.backend;
+import static dev.linnet.gateway.testing.Fixtures.route;
+import static dev.linnet.gateway.testing.Fixtures.table;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.RawBackend;
+import dev.linnet.gateway.testing.RawHttp;
+import dev.linnet.gateway.testing.TestBackend;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Framing and connection corner cases on both sides of the gateway. */
+class EdgeCasesTest {
+
+    @RegisterExtension
+    final GatewayExtension gw = new GatewayExtension();
+
+    @Test
+    void chunkedUploadOfUnknownLengthPassesThrough() {
+        TestBackend up = gw.backend("up");
+        gw.publish(table(route("h", "/", backend("up", up))));
+        StreamingTest.PatternStream body = new StreamingTest.PatternStream(3 * 1024 * 1024 + 7);
+        HttpResponse<String> r = gw.send(gw.request("h", "/upload")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build());
+        assertThat(r.body()).isEqualTo((3 * 1024 * 1024 + 7) + " " + body.crc.getValue());
+        assertThat(up.last().header("Transfer-Encoding")).isEqualTo("chunked");
+    }
+
+    @Test
+    void headResponseHasNoBodyAndKeepsTheConnection() throws IOException {
+        gw.publish(table(route("h", "/", backend("up", gw.backend("up")))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            // The HEAD answer announces the GET length but carries no body; if the gateway sent
+            // one, the next response on this connection would start with it and not parse.
+            RawHttp.Response head = raw.send("HEAD / HTTP/1.1\r\nHost: h\r\n\r\n").readHeadOnly();
+            assertThat(head.status()).isEqualTo(200);
+            assertThat(head.header("x-backend")).isEqualTo("up");
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("up");
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredByTheGateway() throws IOException {
+        TestBackend up = gw.backend("up");
+        gw.publish(table(route("h", "/", backend("up", up))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            raw.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(raw.readHeadOnly().status()).isEqualTo(100);
+            RawHttp.Response r = raw.send("hello").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).startsWith("5 ");
+        }
+        assertThat(up.last().header("Expect")).isNull();
+    }
+
+    @Test
+    void closeDelimitedUpstreamBodyIsReframedAsChunked() throws IOException {
+        try (RawBackend old = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            RawBackend.write(s, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
+        }))) {
+            gw.publish(table(route("h", "/", backend("old", List.of(old.endpoint())))));
+            HttpResponse<String> r = gw.get("h", "/");
+            assertThat(r.body()).isEqualTo("until the end");
+            assertThat(r.headers().firstValue("transfer-encoding")).contains("chunked");
+            assertThat(gw.get("h", "/").body()).as("client connection still usable").isEqualTo("until the end");
+        }
+    }
+
+    @Test
+    void upstreamDyingMidResponseCutsTheClient() throws IOException {
+        try (RawBackend dying = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly part");
+            s.setSoLinger(true, 0); // reset
+        }))) {
+            gw.publish(table(route("h", "/", backend("dying", List.of(dying.endpoint())))));
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                raw.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+                assertThat(raw.readHeadOnly().status()).isEqualTo(200);
+                assertThat(raw.readAll()).isEqualTo("only part");
+            }
+        }
+    }
+
+    @Test
+    void idleUpstreamConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
+        gw.configure(c -> c.withIdleTimeout(Duration.ofMillis(200)));
+        CountDownLatch closedByGateway = new CountDownLatch(1);
+        try (RawBackend keepAlive = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            if (s.getInputStream().read() < 0) {
+                closedByGateway.countDown();
+            }
+        }))) {
+            gw.publish(table(route("h", "/", backend("ka", List.of(keepAlive.endpoint())))));
+            assertThat(gw.get("h", "/").body()).isEqualTo("ok");
+            assertThat(closedByGateway.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+}

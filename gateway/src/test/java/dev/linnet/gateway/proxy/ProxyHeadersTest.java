@@ -1,0 +1,65 @@
+package dev.linnet.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.Test;
+
+class ProxyHeadersTest {
+
+    @Test
+    void upstreamRequestIsHttp11WithoutHopByHopHeaders() {
+        HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.GET, "/x?y=1");
+        in.headers().add("Host", "h").add("Connection", "keep-alive, X-Private").add("X-Private", "1")
+                .add("Keep-Alive", "timeout=5").add("Expect", "100-continue").add("Transfer-Encoding", "chunked");
+        HttpRequest out = ProxyHeaders.toUpstream(in, "10.1.2.3", 80);
+        assertThat(out.protocolVersion()).isEqualTo(HttpVersion.HTTP_1_1);
+        assertThat(out.uri()).isEqualTo("/x?y=1");
+        assertThat(out.headers().contains("Connection")).isFalse();
+        assertThat(out.headers().contains("X-Private")).isFalse();
+        assertThat(out.headers().contains("Keep-Alive")).isFalse();
+        assertThat(out.headers().contains("Expect")).isFalse();
+        assertThat(out.headers().get("Transfer-Encoding")).as("framing is re-encoded, not dropped").isEqualTo("chunked");
+        assertThat(out.headers().get("X-Forwarded-For")).isEqualTo("10.1.2.3");
+        assertThat(out.headers().get("X-Forwarded-Port")).isEqualTo("80");
+    }
+
+    @Test
+    void connectionCannotNameHostAway() {
+        HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        in.headers().add("Host", "h").add("Connection", "Host, Content-Length").add("Content-Length", "0");
+        HttpRequest out = ProxyHeaders.toUpstream(in, "10.1.2.3", 80);
+        assertThat(out.headers().get("Host")).isEqualTo("h");
+        assertThat(out.headers().get("Content-Length")).isEqualTo("0");
+    }
+
+    @Test
+    void unframedResponseIsChunkedForHttp11AndClosesForHttp10() {
+        HttpResponse r11 = new DefaultHttpResponse(HttpVersion.HTTP_1_0, HttpResponseStatus.OK);
+        assertThat(ProxyHeaders.toClient(r11, HttpMethod.GET, HttpVersion.HTTP_1_1, true)).isTrue();
+        assertThat(r11.headers().get("Transfer-Encoding")).isEqualTo("chunked");
+
+        HttpResponse r10 = new DefaultHttpResponse(HttpVersion.HTTP_1_0, HttpResponseStatus.OK);
+        assertThat(ProxyHeaders.toClient(r10, HttpMethod.GET, HttpVersion.HTTP_1_0, true)).isFalse();
+        assertThat(r10.headers().get("Connection")).isEqualTo("close");
+    }
+
+    @Test
+    void keepAliveForHttp10IsSaidExplicitly() {
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        r.headers().add("Content-Length", "3").add("Connection", "close");
+        assertThat(ProxyHeaders.toClient(r, HttpMethod.GET, HttpVersion.HTTP_1_0, true)).isTrue();
+        assertThat(r.headers().get("Connection")).isEqualTo("keep-alive");
+    }
+
+    @Test
+    void requestIdsAre32Hex() {
+        assertThat(RequestIds.next()).matches("[0-9a-f]{32}").isNotEqualTo(RequestIds.next());
+    }
+}
