@@ -1,10 +1,12 @@
 package dev.linnet.controller.build;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,5 +28,35 @@ public record ClusterState(
         services = List.copyOf(services);
         endpointSlices = List.copyOf(endpointSlices);
         endpoints = List.copyOf(endpoints);
+    }
+
+    /**
+     * Sorts objects into a state by kind.
+     *
+     * @throws IllegalArgumentException for an object of a kind the builder does not read
+     */
+    public static ClusterState of(Iterable<? extends HasMetadata> objects) {
+        List<Ingress> ingresses = new ArrayList<>();
+        List<IngressClass> classes = new ArrayList<>();
+        List<Service> services = new ArrayList<>();
+        List<EndpointSlice> slices = new ArrayList<>();
+        List<Endpoints> endpoints = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof Ingress i) {
+                ingresses.add(i);
+            } else if (o instanceof IngressClass c) {
+                classes.add(c);
+            } else if (o instanceof Service s) {
+                services.add(s);
+            } else if (o instanceof EndpointSlice s) {
+                slices.add(s);
+            } else if (o instanceof Endpoints e) {
+                endpoints.add(e);
+            } else {
+                throw new IllegalArgumentException("kind: " + o.getKind()
+                        + " (expected: Ingress, IngressClass, Service, EndpointSlice or Endpoints)");
+            }
+        }
+        return new ClusterState(ingresses, classes, services, slices, endpoints);
     }
 }

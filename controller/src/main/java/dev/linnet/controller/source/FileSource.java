@@ -3,12 +3,7 @@ package dev.linnet.controller.source;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.build.ClusterState;
-import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -328,25 +323,7 @@ public final class FileSource implements Source {
                 merged.put(key, o);
             }
         }
-        List<Ingress> ingresses = new ArrayList<>();
-        List<IngressClass> classes = new ArrayList<>();
-        List<Service> services = new ArrayList<>();
-        List<EndpointSlice> slices = new ArrayList<>();
-        List<Endpoints> endpoints = new ArrayList<>();
-        for (HasMetadata o : merged.values()) {
-            if (o instanceof Ingress i) {
-                ingresses.add(i);
-            } else if (o instanceof IngressClass c) {
-                classes.add(c);
-            } else if (o instanceof Service s) {
-                services.add(s);
-            } else if (o instanceof EndpointSlice s) {
-                slices.add(s);
-            } else if (o instanceof Endpoints ep) {
-                endpoints.add(ep);
-            }
-        }
-        snapshot = new ClusterState(ingresses, classes, services, slices, endpoints);
+        snapshot = ClusterState.of(merged.values());
     }
 
     private static String describe(ClusterState s) {

@@ -3,6 +3,7 @@ package dev.linnet.controller.build;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -87,27 +88,14 @@ final class Fixtures {
     static ClusterState state(Object... objects) {
         List<Object> flat = new ArrayList<>();
         flatten(List.of(objects), flat);
-        List<Ingress> ingresses = new ArrayList<>();
-        List<IngressClass> classes = new ArrayList<>();
-        List<Service> services = new ArrayList<>();
-        List<EndpointSlice> slices = new ArrayList<>();
-        List<Endpoints> endpoints = new ArrayList<>();
+        List<HasMetadata> objs = new ArrayList<>();
         for (Object o : flat) {
-            if (o instanceof Ingress i) {
-                ingresses.add(i);
-            } else if (o instanceof IngressClass c) {
-                classes.add(c);
-            } else if (o instanceof Service s) {
-                services.add(s);
-            } else if (o instanceof EndpointSlice s) {
-                slices.add(s);
-            } else if (o instanceof Endpoints e) {
-                endpoints.add(e);
-            } else {
+            if (!(o instanceof HasMetadata h)) {
                 throw new IllegalArgumentException("not a cluster object: " + o);
             }
+            objs.add(h);
         }
-        return new ClusterState(ingresses, classes, services, slices, endpoints);
+        return ClusterState.of(objs);
     }
 
     /** Every object of a state, for shuffling. */
