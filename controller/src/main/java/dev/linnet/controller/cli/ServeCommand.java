@@ -168,7 +168,7 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             spec.commandLine().getErr().println("serve: " + e.getMessage());
             return EXIT_USAGE;
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | io.fabric8.kubernetes.client.KubernetesClientException e) {
             spec.commandLine().getErr().println("serve: " + e.getMessage());
             return 1;
         }
