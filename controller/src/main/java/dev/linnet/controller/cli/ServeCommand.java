@@ -54,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
     String annotationsPrefix;
 
     // No picocli default: the default depends on the mode (cluster mode: linnet; with
-    // --manifests: unset, every Ingress in the files is served). See ingressClass(boolean).
+    // --manifests: unset, every Ingress in the files is served). See toClusterConfig().
     @Option(names = "--ingress-class", paramLabel = "CLASS",
             description = "Serve only Ingresses of this class. Default in cluster mode: " + BuildOptions.DEFAULT_INGRESS_CLASS
                     + ". With --manifests and unset: every Ingress in the files is served.")
