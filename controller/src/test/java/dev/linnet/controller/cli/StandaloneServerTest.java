@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.gateway.proxy.GatewayConfig;
+import dev.linnet.gateway.testing.TestBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ class StandaloneServerTest {
 
     @BeforeEach
     void startBackends() throws IOException {
-        stable = new TestBackend("stable");
-        canary = new TestBackend("canary");
+        stable = TestBackend.start("stable");
+        canary = TestBackend.start("canary");
     }
 
     @AfterEach

@@ -1,36 +1,22 @@
 package dev.linnet.controller.cluster;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.linnet.gateway.testing.TestBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutorService;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Tiny real HTTP backends on 127.0.0.1 that answer their own name. */
+/** Real HTTP backends on 127.0.0.1 answering their own name, closed together. */
 final class Backends implements AutoCloseable {
 
-    private final Map<String, HttpServer> servers = new HashMap<>();
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
+    private final List<TestBackend> started = new ArrayList<>();
 
+    /** Starts a backend answering {@code name}; returns its port. */
     int start(String name) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 64);
-            byte[] body = name.getBytes(StandardCharsets.UTF_8);
-            server.createContext("/", exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.setExecutor(executor);
-            server.start();
-            servers.put(name, server);
-            return server.getAddress().getPort();
+            TestBackend backend = TestBackend.start(name);
+            started.add(backend);
+            return backend.port();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -38,7 +24,6 @@ final class Backends implements AutoCloseable {
 
     @Override
     public void close() {
-        servers.values().forEach(s -> s.stop(0));
-        executor.shutdownNow();
+        started.forEach(TestBackend::close);
     }
 }
