@@ -21,6 +21,7 @@ final class BuildContext {
     private final HostBuilder defaultServer = new HostBuilder(HostRef.DEFAULT_SERVER);
     // A set: the same problem found twice for one Ingress (two paths, one missing Service) is one warning.
     private final Set<ConfigWarning> warnings = new LinkedHashSet<>();
+    private final Map<String, String> sources = new HashMap<>();
 
     BuildContext(ClusterState state, BuildOptions options) {
         this.options = options;
@@ -33,6 +34,12 @@ final class BuildContext {
 
     void warn(IngressEntry ingress, String message) {
         warnings.add(new ConfigWarning("Ingress", ingress.namespace(), ingress.name(), message));
+    }
+
+    /** Records that {@code ingress} is one of the table's sources (shown by /debug/routes). */
+    void source(IngressEntry ingress) {
+        String rv = ingress.ingress().getMetadata().getResourceVersion();
+        sources.put(ingress.namespace() + '/' + ingress.name(), rv == null ? "" : rv);
     }
 
     /** The host, created on first use. */
@@ -72,7 +79,7 @@ final class BuildContext {
         Map<String, VirtualHost> wildcard = new HashMap<>();
         wildcardHosts.forEach((k, v) -> wildcard.put(k, v.build()));
         // Version 0: the control loop stamps versions when it publishes.
-        RouteTable table = new RouteTable(0, exact, wildcard, defaultServer.build());
+        RouteTable table = new RouteTable(0, exact, wildcard, defaultServer.build(), sources);
         return new BuildResult(table, java.util.List.copyOf(warnings));
     }
 }

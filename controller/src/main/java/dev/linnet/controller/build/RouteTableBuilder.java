@@ -46,6 +46,7 @@ public final class RouteTableBuilder {
         // Parsed in sort order, so that annotation warnings come out in a deterministic order too.
         List<IngressEntry> parsed = new ArrayList<>(entries.size());
         for (IngressEntry e : entries) {
+            ctx.source(e);
             parsed.add(e.withCanary(CanaryAnnotations.parse(e.ingress().getMetadata().getAnnotations(),
                     options.annotationsPrefix(), m -> ctx.warn(e, m))));
         }

@@ -11,7 +11,9 @@ import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +27,16 @@ class RoutingTest {
     private static String backendOf(RouteTable t, String host, String path) {
         Route r = t.route(host, path);
         return r == null ? null : r.backend().service() + "@" + r.ingress();
+    }
+
+    @Test
+    void tableNamesEveryIngressItWasBuiltFromWithItsResourceVersion() {
+        Ingress main = ingress("ns/a").host("a.com").path("/").backend("svc", 80).build();
+        main.getMetadata().setResourceVersion("4711");
+        BuildResult r = build(svc("ns/svc", "10.0.0.1"), main,
+                ingress("ns/from-file").host("b.com").path("/").backend("svc", 80));
+        assertThat(r.table().sources()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("ns/a", "4711", "ns/from-file", ""));
     }
 
     @Test

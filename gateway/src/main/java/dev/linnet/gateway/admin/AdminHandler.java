@@ -53,7 +53,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 case "/readyz" -> routes.isPublished()
                         ? text(HttpResponseStatus.OK, "ok")
                         : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "no routing table published yet\n");
-                case "/debug/routes" -> json(RoutesJson.render(routes.current()));
+                case "/debug/routes" -> json(RoutesJson.render(routes.current(), routes.publishedAt()));
                 default -> text(HttpResponseStatus.NOT_FOUND, "not found\n");
             };
         }

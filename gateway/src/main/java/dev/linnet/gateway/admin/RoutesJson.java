@@ -6,6 +6,7 @@ import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,46 +25,56 @@ final class RoutesJson {
     private RoutesJson() {
     }
 
-    static byte[] render(RouteTable table) {
+    /**
+     * @param publishedAt when the table was published, or {@code null}
+     */
+    static byte[] render(RouteTable table, Instant publishedAt) {
+        Map<String, String> sources = table.sources();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", table.version());
-        root.put("exact", hosts(table.exactHosts()));
-        root.put("wildcard", hosts(table.wildcardHosts()));
-        root.put("default", host(table.defaultServer()));
+        root.put("publishedAt", publishedAt == null ? null : publishedAt.toString());
+        root.put("ingresses", new TreeMap<>(sources));
+        root.put("exact", hosts(table.exactHosts(), sources));
+        root.put("wildcard", hosts(table.wildcardHosts(), sources));
+        root.put("default", host(table.defaultServer(), sources));
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    private static Map<String, Object> hosts(Map<String, VirtualHost> hosts) {
+    private static Map<String, Object> hosts(Map<String, VirtualHost> hosts, Map<String, String> sources) {
         Map<String, Object> out = new TreeMap<>();
-        hosts.forEach((name, vh) -> out.put(name, host(vh)));
+        hosts.forEach((name, vh) -> out.put(name, host(vh, sources)));
         return out;
     }
 
-    private static Map<String, Object> host(VirtualHost vh) {
+    private static Map<String, Object> host(VirtualHost vh, Map<String, String> sources) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", vh.name());
         List<Object> routes = new ArrayList<>();
         for (Route r : vh.routes()) {
-            routes.add(route(r));
+            routes.add(route(r, sources));
         }
         out.put("routes", routes);
-        out.put("fallback", vh.fallback() == null ? null : route(vh.fallback()));
+        out.put("fallback", vh.fallback() == null ? null : route(vh.fallback(), sources));
         return out;
     }
 
-    private static Map<String, Object> route(Route r) {
+    private static Map<String, Object> route(Route r, Map<String, String> sources) {
+        String ingress = r.namespace() + '/' + r.ingress();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ingress", r.namespace() + '/' + r.ingress());
+        out.put("ingress", ingress);
+        out.put("resourceVersion", sources.get(ingress));
         out.put("path", r.match().path());
         out.put("pathType", r.match().type().name());
         out.put("backend", backend(r.backend()));
-        out.put("canary", r.canary() == null ? null : canary(r.canary()));
+        out.put("canary", r.canary() == null ? null : canary(r.canary(), sources));
         return out;
     }
 
-    private static Map<String, Object> canary(CanaryRule c) {
+    private static Map<String, Object> canary(CanaryRule c, Map<String, String> sources) {
+        String ingress = c.namespace() + '/' + c.ingress();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ingress", c.namespace() + '/' + c.ingress());
+        out.put("ingress", ingress);
+        out.put("resourceVersion", sources.get(ingress));
         out.put("backend", backend(c.backend()));
         out.put("header", c.header());
         out.put("headerValue", c.headerValue());

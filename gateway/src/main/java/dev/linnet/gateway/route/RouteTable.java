@@ -21,12 +21,16 @@ import java.util.Map;
  * {@code _}: nginx picks the server first and the location second.
  *
  * @param version a number that grows with every published table (for logs and /debug/routes)
+ * @param sources the Ingresses the table was built from, {@code namespace/name} to
+ *     {@code metadata.resourceVersion} ({@code ""} when the object has none, as in manifest
+ *     files): what {@code /debug/routes} shows so a user can tell which edit is live
  */
 public record RouteTable(
         long version,
         Map<String, VirtualHost> exactHosts,
         Map<String, VirtualHost> wildcardHosts,
-        VirtualHost defaultServer) {
+        VirtualHost defaultServer,
+        Map<String, String> sources) {
 
     public static final RouteTable EMPTY = new RouteTable(0, Map.of(), Map.of(),
             new VirtualHost(VirtualHost.DEFAULT_SERVER, List.of(), null));
@@ -35,11 +39,18 @@ public record RouteTable(
         exactHosts = Map.copyOf(requireNonNull(exactHosts, "exactHosts"));
         wildcardHosts = Map.copyOf(requireNonNull(wildcardHosts, "wildcardHosts"));
         requireNonNull(defaultServer, "defaultServer");
+        sources = Map.copyOf(requireNonNull(sources, "sources"));
+    }
+
+    /** A table without source bookkeeping (tests, benchmarks). */
+    public RouteTable(long version, Map<String, VirtualHost> exactHosts, Map<String, VirtualHost> wildcardHosts,
+                      VirtualHost defaultServer) {
+        this(version, exactHosts, wildcardHosts, defaultServer, Map.of());
     }
 
     /** The same routes under another version number. */
     public RouteTable withVersion(long newVersion) {
-        return new RouteTable(newVersion, exactHosts, wildcardHosts, defaultServer);
+        return new RouteTable(newVersion, exactHosts, wildcardHosts, defaultServer, sources);
     }
 
     /**

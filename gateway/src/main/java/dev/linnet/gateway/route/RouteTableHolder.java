@@ -2,6 +2,7 @@ package dev.linnet.gateway.route;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RouteTableHolder {
 
     private final AtomicReference<RouteTable> table = new AtomicReference<>(RouteTable.EMPTY);
-    private volatile boolean published;
+    private volatile Instant publishedAt; // null until the first swap
 
     public RouteTable current() {
         return table.get();
@@ -21,12 +22,17 @@ public final class RouteTableHolder {
     /** Publishes {@code next}; from now on new requests route by it. Returns the previous table. */
     public RouteTable swap(RouteTable next) {
         RouteTable previous = table.getAndSet(requireNonNull(next, "next"));
-        published = true;
+        publishedAt = Instant.now();
         return previous;
     }
 
     /** Whether a table has been published at least once (readiness). */
     public boolean isPublished() {
-        return published;
+        return publishedAt != null;
+    }
+
+    /** When the current table was published, or {@code null} before the first. */
+    public Instant publishedAt() {
+        return publishedAt;
     }
 }

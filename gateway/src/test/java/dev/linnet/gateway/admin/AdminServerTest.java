@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.RouteTableHolder;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,7 +16,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,21 @@ class AdminServerTest {
         assertThat(root.get("wildcard").get("example.com").get("routes").get(0).get("path").asString()).isEqualTo("/api");
         assertThat(root.get("default").get("routes").size()).isEqualTo(1);
         assertThat(root.get("default").get("fallback").isNull()).isTrue();
+    }
+
+    @Test
+    void debugRoutesNamesSourceResourceVersionsAndPublishTime() throws Exception {
+        var main = backend("web", List.of(new Endpoint("10.0.0.1", 8080)));
+        RouteTable t = table(route("a.example.com", "/", main)
+                .withCanary(canary(backend("web-canary", List.of())).header("X").build()));
+        routes.swap(new RouteTable(3, t.exactHosts(), t.wildcardHosts(), t.defaultServer(),
+                Map.of("default/main", "4711", "default/canary", "4712")));
+        JsonNode root = JsonMapper.builder().build().readTree(get("/debug/routes").body());
+        assertThat(Instant.parse(root.get("publishedAt").asString())).isEqualTo(routes.publishedAt());
+        assertThat(root.get("ingresses").get("default/main").asString()).isEqualTo("4711");
+        JsonNode route = root.get("exact").get("a.example.com").get("routes").get(0);
+        assertThat(route.get("resourceVersion").asString()).isEqualTo("4711");
+        assertThat(route.get("canary").get("resourceVersion").asString()).isEqualTo("4712");
     }
 
     @Test
