@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.build.BuildResult;
-import dev.linnet.controller.build.RouteTableBuilder;
+import dev.linnet.controller.build.IncrementalBuilder;
 import dev.linnet.controller.loop.ControlLoop;
 import dev.linnet.controller.source.ClusterSource;
 import dev.linnet.controller.status.StatusController;
@@ -81,8 +81,9 @@ public final class ClusterServer implements AutoCloseable {
             ClusterSource source = ClusterSource.create(client, config.watchNamespaces(), options);
             StatusController status = StatusController.start(client, config.statusOptions(), options, source::current);
             started.push(status);
+            IncrementalBuilder builder = IncrementalBuilder.of(options);
             ControlLoop loop = ControlLoop.start(source, state -> {
-                BuildResult result = RouteTableBuilder.build(state, options);
+                BuildResult result = builder.apply(state);
                 status.offer(state, result); // enqueue only: the API server never slows the loop
                 return result;
             }, routes);

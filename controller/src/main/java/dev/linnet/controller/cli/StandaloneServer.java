@@ -3,7 +3,7 @@ package dev.linnet.controller.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.build.BuildOptions;
-import dev.linnet.controller.build.RouteTableBuilder;
+import dev.linnet.controller.build.IncrementalBuilder;
 import dev.linnet.controller.loop.ControlLoop;
 import dev.linnet.controller.source.FileSource;
 import dev.linnet.gateway.admin.AdminServer;
@@ -60,7 +60,7 @@ public final class StandaloneServer implements AutoCloseable {
             RouteTableHolder routes = new RouteTableHolder();
             FileSource source = FileSource.of(config.manifests());
             BuildOptions options = config.buildOptions();
-            ControlLoop loop = ControlLoop.start(source, state -> RouteTableBuilder.build(state, options), routes);
+            ControlLoop loop = ControlLoop.start(source, IncrementalBuilder.of(options), routes);
             started.push(loop);
             started.push(source);
             source.start(loop::signal);
