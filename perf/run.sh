@@ -7,7 +7,8 @@
 # Knobs (environment): REPS, DURATION (wrk -d), WARMUP (first warm-up per proxy), WARMUP_EACH
 # (before each scenario), CONNS ("50 200"), SCENARIOS ("plain header cookie weight"),
 # WRK_THREADS (1), LINNET_JVM_FLAGS, JFR=1 (record a JFR profile of Linnet into the run dir),
-# WRITE_README=0 (don't touch perf/README.md), LABEL (a note printed above the table).
+# WRITE_README=0 (don't touch perf/README.md), LABEL (a note printed above the table), SYSCALLS=1
+# (count the proxy's system calls per request with perf stat; a little overhead on every call).
 #
 # Layout of one run (2 cores):
 #
@@ -150,13 +151,32 @@ port_of() { if [[ $1 == nginx ]]; then echo "$NGINX_PORT"; else echo "$LINNET_PO
 pids_of() {
     if [[ $1 == nginx ]]; then echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"; else echo "$LINNET_PID"; fi
 }
-cpu_ticks() { # utime + stime of the processes (all their threads), in clock ticks
-    local total=0 pid rest
+cpu_ticks() { # "utime stime" of the processes (all their threads), in clock ticks
+    local user=0 sys=0 pid rest
     for pid in $(pids_of "$1"); do
         rest=$(sed 's/^.*) //' "/proc/$pid/stat") # fields from 3 on; comm may hold spaces
-        total=$((total + $(awk '{print $12 + $13}' <<<"$rest")))
+        read -r u s < <(awk '{print $12, $13}' <<<"$rest")
+        user=$((user + u)); sys=$((sys + s))
     done
-    echo "$total"
+    echo "$user $sys"
+}
+# SYSCALLS=1: system calls of the proxy's processes during each run, counted by `perf stat` on the
+# raw_syscalls:sys_enter tracepoint (needs root or perf_event_paranoid <= 1). Off by default: the
+# counting costs a little on every call. /proc/PID/io is no help: it misses send/recv.
+syscall_count_start() { # target
+    SYSCALL_PERF_PID=""
+    [[ "${SYSCALLS:-0}" == 1 ]] || return 0
+    perf stat -x, -e raw_syscalls:sys_enter -p "$(pids_of "$1" | xargs | tr ' ' ',')" -o "$RUN_DIR/perf-stat.out" &
+    SYSCALL_PERF_PID=$!
+    PIDS+=("$SYSCALL_PERF_PID")
+    sleep 0.2 # attached before the load starts
+}
+syscall_count_stop() { # sets SYSCALL_COUNT (0 when not counting)
+    SYSCALL_COUNT=0
+    [[ -n "$SYSCALL_PERF_PID" ]] || return 0
+    kill -INT "$SYSCALL_PERF_PID"
+    wait "$SYSCALL_PERF_PID" || true # our child: wait reaps it, so its PID is never reused under us
+    SYSCALL_COUNT=$(awk -F, '/raw_syscalls:sys_enter/ {print $1 + 0}' "$RUN_DIR/perf-stat.out")
 }
 peak_rss_kb() { # VmHWM summed over the processes
     local total=0 pid
@@ -219,7 +239,7 @@ verify linnet
 # ---- load ----
 
 RESULTS="$RUN_DIR/results.tsv"
-printf 'scenario\tconns\ttarget\trep\trequests\trps\tp50_us\tp99_us\tp999_us\terrors\tcpu_ticks\trss_kb\n' > "$RESULTS"
+printf 'scenario\tconns\ttarget\trep\trequests\trps\tp50_us\tp99_us\tp999_us\terrors\tcpu_ticks\trss_kb\tsys_ticks\tsyscalls\n' > "$RESULTS"
 CLK_TCK=$(getconf CLK_TCK)
 
 run_wrk() { # target scenario conns duration -> RESULT line
@@ -236,20 +256,23 @@ run_wrk() { # target scenario conns duration -> RESULT line
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
 
 measure() { # target scenario conns rep
-    local before after result rps requests errors
-    before=$(cpu_ticks "$1")
+    local u0 s0 u1 s1 calls result rps requests errors ticks
+    syscall_count_start "$1"
+    read -r u0 s0 <<<"$(cpu_ticks "$1")"
     result=$(run_wrk "$1" "$2" "$3" "$DURATION")
-    after=$(cpu_ticks "$1")
+    read -r u1 s1 <<<"$(cpu_ticks "$1")"
+    syscall_count_stop; calls=$SYSCALL_COUNT
+    ticks=$((u1 - u0 + s1 - s0))
     requests=$(field requests "$result")
     errors=$(( $(field err_connect "$result") + $(field err_read "$result") + $(field err_write "$result") \
         + $(field err_status "$result") + $(field err_timeout "$result") ))
     rps=$(field rps "$result")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$1" "$4" "$requests" "$rps" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$1" "$4" "$requests" "$rps" \
         "$(field p50_us "$result")" "$(field p99_us "$result")" "$(field p999_us "$result")" "$errors" \
-        "$((after - before))" "$(peak_rss_kb "$1")" >> "$RESULTS"
+        "$ticks" "$(peak_rss_kb "$1")" "$((s1 - s0))" "$calls" >> "$RESULTS"
     log "$(printf '%-6s %-6s c=%-3s rep %s: %8.0f req/s p99 %6s us cpu %5s us/req errors %s' "$1" "$2" "$3" "$4" \
         "$rps" "$(field p99_us "$result")" \
-        "$(awk -v t=$((after - before)) -v n="$requests" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", n ? t / hz / n * 1e6 : 0}')" \
+        "$(awk -v t="$ticks" -v n="$requests" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", n ? t / hz / n * 1e6 : 0}')" \
         "$errors")"
 }
 
@@ -282,8 +305,8 @@ col() { # scenario conns target column-expression -> values
 }
 TABLE="$RUN_DIR/table.md"
 {
-    echo "| scenario | conns | proxy | req/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | peak RSS MiB | errors |"
-    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | conns | proxy | req/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | of which sys | syscalls/req | peak RSS MiB | errors |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$TABLE"
 RATIOS="$RUN_DIR/ratios.md"
 {
@@ -299,11 +322,15 @@ for conns in $CONNS; do
             m[$target.p99]=$(col "$name" "$conns" "$target" '$8 / 1000' | median)
             m[$target.p999]=$(col "$name" "$conns" "$target" '$9 / 1000' | median)
             m[$target.cpu]=$(col "$name" "$conns" "$target" '($5 ? $11 / hz / $5 * 1e6 : 0)' | median)
+            m[$target.sys]=$(col "$name" "$conns" "$target" '($11 ? $13 / $11 * 100 : 0)' | median)
+            m[$target.calls]=$(col "$name" "$conns" "$target" '($5 ? $14 / $5 : 0)' | median | awk '{printf "%.2f", $1}')
             m[$target.rss]=$(col "$name" "$conns" "$target" '$12 / 1024' | sort -g | tail -1)
             m[$target.err]=$(col "$name" "$conns" "$target" '$10' | awk '{s += $1} END {print s + 0}')
-            printf '| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %.0f | %s |\n' "$name" "$conns" "$target" \
-                "${m[$target.rps]}" "${m[$target.p50]}" "${m[$target.p99]}" "${m[$target.p999]}" \
-                "${m[$target.cpu]}" "${m[$target.rss]}" "${m[$target.err]}" >> "$TABLE"
+            [[ "${SYSCALLS:-0}" == 1 ]] || m[$target.calls]="–"
+            printf '| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %.0f %% | %s | %.0f | %s |\n' "$name" "$conns" \
+                "$target" "${m[$target.rps]}" "${m[$target.p50]}" "${m[$target.p99]}" "${m[$target.p999]}" \
+                "${m[$target.cpu]}" "${m[$target.sys]}" "${m[$target.calls]}" "${m[$target.rss]}" "${m[$target.err]}" \
+                >> "$TABLE"
         done
         # pairs: repetition r of Linnet against repetition r of nginx (adjacent in time)
         paired=$(awk -F'\t' -v s="$name" -v c="$conns" 'NR > 1 && $1 == s && $2 == c {r[$3 "," $4] = $6}
@@ -334,8 +361,10 @@ REPORT="$RUN_DIR/report.md"
         "wrk (\`-t$WRK_THREADS\`) and the backends nginx on CPU $LOAD_CPU"
     echo "- $REPS repetitions × $DURATION per proxy and scenario, alternating nginx/Linnet in rotating order," \
         "after a $WARMUP warm-up per proxy and $WARMUP_EACH per scenario; figures are medians"
-    echo "- CPU µs/req: utime+stime of the proxy's processes (/proc/PID/stat) over the run ÷ requests;" \
-        "peak RSS: VmHWM (nginx: master + worker summed); errors: wrk connect/read/write/timeout/non-2xx, summed"
+    echo "- CPU µs/req: utime+stime of the proxy's processes (/proc/PID/stat) over the run ÷ requests (\"of which sys\":" \
+        "the stime share); syscalls/req: all system calls of the proxy (\`perf stat -e raw_syscalls:sys_enter\`, only with" \
+        "SYSCALLS=1) ÷ requests; peak RSS: VmHWM (nginx: master + worker summed); errors: wrk" \
+        "connect/read/write/timeout/non-2xx, summed"
     echo
     cat "$TABLE"
     echo
