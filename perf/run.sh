@@ -138,11 +138,14 @@ taskset -c "$PROXY_CPU" java $JVM_FLAGS -jar "$JAR" serve --manifests "$RUN_DIR/
     --http-port "$LINNET_PORT" --admin-port "$ADMIN_PORT" --bind-address 127.0.0.1 > "$RUN_DIR/linnet.log" 2>&1 &
 LINNET_PID=$!
 PIDS+=("$LINNET_PID")
+ready=0
 for _ in $(seq 600); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$ADMIN_PORT/readyz")" == 200 ]] && break
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$ADMIN_PORT/readyz")" == 200 ]] \
+        && { ready=1; break; }
     kill -0 "$LINNET_PID" 2>/dev/null || die "Linnet exited, see $RUN_DIR/linnet.log"
     sleep 0.1
 done
+((ready)) || die "Linnet not ready after 60 s, see $RUN_DIR/linnet.log"
 log "backends :$STABLE_PORT/:$CANARY_PORT (pid $BACKENDS_PID), nginx :$NGINX_PORT (pid $NGINX_PID)," \
     "Linnet :$LINNET_PORT admin :$ADMIN_PORT (pid $LINNET_PID)"
 
