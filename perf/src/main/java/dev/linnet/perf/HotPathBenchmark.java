@@ -8,14 +8,10 @@ import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
-import dev.linnet.gateway.split.Decision;
-import dev.linnet.gateway.split.SplitDecider;
-import dev.linnet.gateway.split.SplitRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,13 +26,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The per-request work that does not touch the network: host and path lookup, then the canary
- * decision. A first benchmark; the performance issue extends this module with the load harness.
- * Each benchmark checks its result so the JIT cannot drop the work.
+ * Route lookup, the first thing every request does: Host normalisation, the host map, then the
+ * host's paths in match order. The worst case is the last of {@code pathsPerHost} prefixes
+ * matching (a linear scan, as nginx's prefix locations are a tree but ingress hosts rarely carry
+ * more than a handful of paths). Each benchmark checks it found the route it expects, so the JIT
+ * cannot drop the work.
  *
  * <pre>
- *   mvn -B -q -pl perf -am package -DskipTests
- *   java -cp "perf/target/classes:$(cat perf/target/classpath.txt)" org.openjdk.jmh.Main HotPath
+ *   perf/jmh.sh HotPath
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -50,61 +47,68 @@ public class HotPathBenchmark {
     @Param({"1", "1000", "10000"})
     int hosts;
 
-    @Param({"1", "50"})
+    @Param({"1", "10", "50"})
     int pathsPerHost;
 
     private RouteTable table;
-    private CanaryRule rule;
     private String host;
-    private String path;
-    private final SplittableRandom random = new SplittableRandom(7);
-    private final SplitRequest request = new SplitRequest() {
-        @Override
-        public String header(String name) {
-            return "Region".equalsIgnoreCase(name) ? "bj" : null;
-        }
-
-        @Override
-        public String cookie(String name) {
-            return null;
-        }
-    };
+    private String lastPath;
+    private String firstPath;
+    private Route expectedLast;
+    private Route expectedFirst;
 
     @Setup
     public void setUp() {
         Backend stable = Backend.of("default", "stable", "80", List.of(new Endpoint("127.0.0.1", 9001)));
         Backend canary = Backend.of("default", "canary", "80", List.of(new Endpoint("127.0.0.1", 9002)));
-        rule = new CanaryRule("default", "canary", canary, "Region", null, HeaderPattern.of("cd|sz"),
+        CanaryRule rule = new CanaryRule("default", "canary", canary, "Region", null, HeaderPattern.of("cd|sz"),
                 "user_from_cd", 10, 100);
         Map<String, VirtualHost> exact = new HashMap<>();
         for (int h = 0; h < hosts; h++) {
             String name = "host-" + h + ".example.com";
             List<Route> routes = new ArrayList<>();
             for (int p = 0; p < pathsPerHost; p++) {
-                routes.add(new Route("default", "ing-" + h, name, PathMatch.prefix("/svc-" + p), stable, rule));
+                // same prefix length for all, so match order is insertion order: svc-00 first
+                routes.add(new Route("default", "ing-" + h, name, PathMatch.prefix(String.format("/svc-%02d", p)),
+                        stable, rule));
             }
             exact.put(name, new VirtualHost(name, routes, null));
         }
         table = new RouteTable(1, exact, Map.of(), new VirtualHost("_", List.of(), null));
-        host = "host-" + (hosts / 2) + ".example.com:8080";
-        path = "/svc-" + (pathsPerHost - 1) + "/users/42";
+        String name = "host-" + (hosts / 2) + ".example.com";
+        host = "Host-" + (hosts / 2) + ".Example.com:8080"; // normalisation does its full work
+        lastPath = String.format("/svc-%02d/users/42", pathsPerHost - 1);
+        firstPath = "/svc-00/users/42";
+        expectedLast = exact.get(name).routes().get(pathsPerHost - 1);
+        expectedFirst = exact.get(name).routes().get(0);
     }
 
+    /** The last path of the host matches: every other prefix is tried first. */
     @Benchmark
-    public Route lookup() {
-        Route r = table.route(host, path);
-        if (r == null) {
-            throw new IllegalStateException("no route for " + host + path);
+    public Route lookupLastPath() {
+        return check(table.route(host, lastPath), expectedLast);
+    }
+
+    /** The first path matches: host normalisation and the map dominate. */
+    @Benchmark
+    public Route lookupFirstPath() {
+        return check(table.route(host, firstPath), expectedFirst);
+    }
+
+    /** An unknown host: normalisation, two map misses, the default server (404). */
+    @Benchmark
+    public Route lookupUnknownHost() {
+        Route r = table.route("nowhere.example.org", firstPath);
+        if (r != null) {
+            throw new IllegalStateException("unexpected route " + r);
         }
         return r;
     }
 
-    @Benchmark
-    public Decision decide() {
-        Decision d = SplitDecider.decide(rule, request, random);
-        if (d == null) {
-            throw new IllegalStateException("no decision");
+    private static Route check(Route r, Route expected) {
+        if (r != expected) {
+            throw new IllegalStateException("got " + r + " (expected: " + expected + ')');
         }
-        return d;
+        return r;
     }
 }

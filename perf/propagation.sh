@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Propagation latency in manifest mode (perf/src/main/java/dev/linnet/perf/PropagationBenchmark.java):
+# a canary weight flipped 0 <-> 100 by rewriting the file, timed until requests follow.
+#
+#   bash perf/propagation.sh            # 100 changes (≈ 1 min)
+#   QUICK=1 bash perf/propagation.sh    # 20 changes
+#   CHANGES=300 bash perf/propagation.sh
+#
+# Writes its figures into perf/README.md (WRITE_README=0 to skip). SKIP_BUILD=1 reuses perf/target.
+set -euo pipefail
+
+PERF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$PERF_DIR")"
+if [[ "${QUICK:-0}" == 1 ]]; then CHANGES="${CHANGES:-20}"; else CHANGES="${CHANGES:-100}"; fi
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+    (cd "$REPO_DIR" && mvn -B -q -pl perf -am package -DskipTests)
+fi
+OUT="$(mktemp -d /tmp/linnet-propagation.XXXXXX)"
+LINNET_LOG_LEVEL="${LINNET_LOG_LEVEL:-WARN}" java -Xmx256m \
+    -cp "$PERF_DIR/target/classes:$(cat "$PERF_DIR/target/classpath.txt")" \
+    dev.linnet.perf.PropagationBenchmark "$CHANGES" 2> "$OUT/stderr.log" | tee "$OUT/out.txt"
+grep -q '^RESULT ' "$OUT/out.txt" || { cat "$OUT/stderr.log" >&2; exit 1; }
+
+if [[ "${WRITE_README:-1}" == 1 ]]; then
+    MODE="$CHANGES changes"; [[ "${QUICK:-0}" == 1 ]] && MODE="QUICK smoke run, $CHANGES changes"
+    REPORT="$OUT/report.md"
+    {
+        echo "Run of \`perf/propagation.sh\` ($MODE), $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs," \
+            "load average $(cut -d' ' -f1-3 /proc/loadavg)."
+        [[ -n "${LABEL:-}" ]] && { echo; echo "**${LABEL}**"; }
+        echo
+        echo '```'
+        grep -v '^RESULT ' "$OUT/out.txt"
+        echo '```'
+    } > "$REPORT"
+    README="$PERF_DIR/README.md"
+    BEGIN='<!-- propagation.sh results: begin (overwritten by perf/propagation.sh) -->'
+    END='<!-- propagation.sh results: end -->'
+    grep -qF "$BEGIN" "$README" || printf '\n%s\n%s\n' "$BEGIN" "$END" >> "$README"
+    awk -v b="$BEGIN" -v e="$END" -v f="$REPORT" '
+        $0 == b {print; while ((getline line < f) > 0) print line; skip = 1; next}
+        $0 == e {skip = 0}
+        !skip {print}' "$README" > "$README.tmp" && mv "$README.tmp" "$README"
+    echo "results written to $README" >&2
+fi

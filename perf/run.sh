@@ -1,0 +1,391 @@
+#!/usr/bin/env bash
+# Linnet vs nginx, same routing, same machine, same run. See perf/README.md.
+#
+#   bash perf/run.sh                 # full: REPS=5 DURATION=10s, ≈ 15 min
+#   QUICK=1 bash perf/run.sh         # smoke: REPS=2 DURATION=3s, ≈ 3 min
+#
+# Knobs (environment): REPS, DURATION (wrk -d), WARMUP (first warm-up per proxy), WARMUP_EACH
+# (before each scenario), CONNS ("50 200"), SCENARIOS ("plain header cookie weight"),
+# WRK_THREADS (1), LINNET_JVM_FLAGS, JFR=1 (record a JFR profile of Linnet into the run dir),
+# WRITE_README=0 (don't touch perf/README.md), LABEL (a note printed above the table), SYSCALLS=1
+# (count the proxy's system calls per request with perf stat; a little overhead on every call).
+#
+# Layout of one run (2 cores):
+#
+#   core 0: wrk ──▶ proxy under test (core 1) ──▶ backends nginx (core 0, "stable" / "canary")
+#   core 1: nginx proxy (1 worker)  or  Linnet (1 event loop)  — never both under load at once
+#
+# Pinned, one worker per proxy is the fairest set-up on these VMs (../shared/perf-reference).
+# The CPU speed of the VMs changes in phases of seconds, so the two proxies alternate run by run
+# (A/B, then B/A, ...) and only medians and ratios from one session are reported.
+set -euo pipefail
+
+PERF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_DIR="$(dirname "$PERF_DIR")"
+JAR="$REPO_DIR/controller/target/linnet.jar"
+
+if [[ "${QUICK:-0}" == 1 ]]; then
+    REPS="${REPS:-2}"; DURATION="${DURATION:-3s}"; WARMUP="${WARMUP:-5s}"; WARMUP_EACH="${WARMUP_EACH:-1s}"
+else
+    REPS="${REPS:-5}"; DURATION="${DURATION:-10s}"; WARMUP="${WARMUP:-20s}"; WARMUP_EACH="${WARMUP_EACH:-2s}"
+fi
+CONNS="${CONNS:-50 200}"
+SCENARIOS="${SCENARIOS:-plain header cookie weight}"
+WRK_THREADS="${WRK_THREADS:-1}"
+PROXY_CPU="${PROXY_CPU:-1}"    # the core of the proxy under test
+LOAD_CPU="${LOAD_CPU:-0}"      # wrk and the backends
+# SerialGC: one core, a small live set and short young collections; what a 1-CPU JVM picks
+# anyway, stated so nobody has to guess. Fixed 128 MiB heap (no resizing; untouched pages are
+# not resident, no pre-touch). One event loop, as nginx has one worker.
+LINNET_JVM_FLAGS="${LINNET_JVM_FLAGS:--XX:+UseSerialGC -Xms128m -Xmx128m -XX:-AlwaysPreTouch -Dio.netty.eventLoopThreads=1}"
+WRITE_README="${WRITE_README:-1}"
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---- everything started is stopped by PID on exit ----
+
+PIDS=()
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || continue 2 # gone (bash reaps its children)
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null || true # still there after 5 s
+    done
+    PIDS=()
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- tools ----
+
+need_install=()
+command -v nginx >/dev/null || need_install+=(nginx)
+command -v wrk >/dev/null || need_install+=(wrk)
+if ((${#need_install[@]})); then
+    log "installing ${need_install[*]}"
+    SUDO=""; [[ $(id -u) == 0 ]] || SUDO="sudo"
+    if ! $SUDO apt-get install -y "${need_install[@]}"; then
+        $SUDO apt-get update && $SUDO apt-get install -y "${need_install[@]}"
+    fi
+fi
+for tool in curl taskset java; do command -v "$tool" >/dev/null || die "$tool is required"; done
+if [[ ! -f "$JAR" ]]; then
+    log "building $JAR"
+    (cd "$REPO_DIR" && mvn -B -q -DskipTests package)
+fi
+
+# ---- run directory, ports, configs ----
+
+RUN_DIR="$(mktemp -d /tmp/linnet-perf.XXXXXX)"
+mkdir -p "$RUN_DIR/tmp" "$RUN_DIR/manifests"
+log "run directory $RUN_DIR"
+
+port_free() { [[ -z "$(ss -Htln "sport = :$1" 2>/dev/null)" ]]; }
+next_port=$((20000 + RANDOM % 20000))
+free_port() { # variable name: the next free port from a random start (no subshell: it counts)
+    while ! port_free "$next_port"; do next_port=$((next_port + 1)); done
+    printf -v "$1" '%s' "$next_port"
+    next_port=$((next_port + 1))
+}
+free_port STABLE_PORT; free_port CANARY_PORT; free_port NGINX_PORT; free_port LINNET_PORT; free_port ADMIN_PORT
+
+render() { # template output
+    sed -e "s#@RUN_DIR@#$RUN_DIR#g" -e "s#@STABLE_PORT@#$STABLE_PORT#g" -e "s#@CANARY_PORT@#$CANARY_PORT#g" \
+        -e "s#@PROXY_PORT@#$NGINX_PORT#g" -e "s#@WORKERS@#1#g" -e "s#@WEIGHT@#10#g" "$1" > "$2"
+}
+render "$PERF_DIR/nginx/backends.nginx.conf.tmpl" "$RUN_DIR/backends.conf"
+render "$PERF_DIR/nginx/proxy.nginx.conf.tmpl" "$RUN_DIR/proxy.conf"
+for f in services ingresses canary; do
+    render "$PERF_DIR/linnet/$f.yaml.tmpl" "$RUN_DIR/manifests/$f.yaml"
+done
+cp "$PERF_DIR/wrk-canary.lua" "$RUN_DIR/"
+
+# ---- start: backends, nginx proxy, Linnet ----
+
+start_nginx() { # name cpu conf; sets STARTED_PID
+    nginx -t -q -p "$RUN_DIR" -e "$RUN_DIR/$1.error.log" -c "$3" || die "nginx config $3"
+    taskset -c "$2" nginx -p "$RUN_DIR" -e "$RUN_DIR/$1.error.log" -c "$3" -g 'daemon off;' \
+        > "$RUN_DIR/$1.out" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+}
+wait_http() { # url what
+    for _ in $(seq 300); do
+        curl -s -o /dev/null --max-time 1 "$1" && return 0
+        sleep 0.1
+    done
+    die "$2 did not come up ($1)"
+}
+
+start_nginx backends "$LOAD_CPU" "$RUN_DIR/backends.conf"; BACKENDS_PID=$STARTED_PID
+start_nginx proxy "$PROXY_CPU" "$RUN_DIR/proxy.conf"; NGINX_PID=$STARTED_PID
+wait_http "http://127.0.0.1:$STABLE_PORT/" "backends"
+wait_http "http://127.0.0.1:$NGINX_PORT/" "nginx proxy"
+
+JVM_FLAGS="$LINNET_JVM_FLAGS"
+if [[ "${JFR:-0}" == 1 ]]; then
+    JVM_FLAGS="$JVM_FLAGS -XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true"
+fi
+# shellcheck disable=SC2086 # the flags are words
+taskset -c "$PROXY_CPU" java $JVM_FLAGS -jar "$JAR" serve --manifests "$RUN_DIR/manifests" \
+    --http-port "$LINNET_PORT" --admin-port "$ADMIN_PORT" --bind-address 127.0.0.1 > "$RUN_DIR/linnet.log" 2>&1 &
+LINNET_PID=$!
+PIDS+=("$LINNET_PID")
+ready=0
+for _ in $(seq 600); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$ADMIN_PORT/readyz")" == 200 ]] \
+        && { ready=1; break; }
+    kill -0 "$LINNET_PID" 2>/dev/null || die "Linnet exited, see $RUN_DIR/linnet.log"
+    sleep 0.1
+done
+((ready)) || die "Linnet not ready after 60 s, see $RUN_DIR/linnet.log"
+log "backends :$STABLE_PORT/:$CANARY_PORT (pid $BACKENDS_PID), nginx :$NGINX_PORT (pid $NGINX_PID)," \
+    "Linnet :$LINNET_PORT admin :$ADMIN_PORT (pid $LINNET_PID)"
+
+port_of() { if [[ $1 == nginx ]]; then echo "$NGINX_PORT"; else echo "$LINNET_PORT"; fi; }
+# The processes whose CPU and memory count for a proxy: nginx master + workers, or the JVM.
+pids_of() {
+    if [[ $1 == nginx ]]; then echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"; else echo "$LINNET_PID"; fi
+}
+cpu_ticks() { # "utime stime" of the processes (all their threads), in clock ticks
+    local user=0 sys=0 pid rest
+    for pid in $(pids_of "$1"); do
+        rest=$(sed 's/^.*) //' "/proc/$pid/stat") # fields from 3 on; comm may hold spaces
+        read -r u s < <(awk '{print $12, $13}' <<<"$rest")
+        user=$((user + u)); sys=$((sys + s))
+    done
+    echo "$user $sys"
+}
+# SYSCALLS=1: system calls of the proxy's processes during each run, counted by `perf stat` on the
+# raw_syscalls:sys_enter tracepoint (needs root or perf_event_paranoid <= 1). Off by default: the
+# counting costs a little on every call. /proc/PID/io is no help: it misses send/recv.
+syscall_count_start() { # target
+    SYSCALL_PERF_PID=""
+    [[ "${SYSCALLS:-0}" == 1 ]] || return 0
+    perf stat -x, -e raw_syscalls:sys_enter -p "$(pids_of "$1" | xargs | tr ' ' ',')" -o "$RUN_DIR/perf-stat.out" &
+    SYSCALL_PERF_PID=$!
+    PIDS+=("$SYSCALL_PERF_PID")
+    sleep 0.2 # attached before the load starts
+}
+syscall_count_stop() { # sets SYSCALL_COUNT (0 when not counting)
+    SYSCALL_COUNT=0
+    [[ -n "$SYSCALL_PERF_PID" ]] || return 0
+    kill -INT "$SYSCALL_PERF_PID"
+    wait "$SYSCALL_PERF_PID" || true # our child: wait reaps it, so its PID is never reused under us
+    SYSCALL_COUNT=$(awk -F, '/raw_syscalls:sys_enter/ {print $1 + 0}' "$RUN_DIR/perf-stat.out")
+}
+peak_rss_kb() { # VmHWM summed over the processes
+    local total=0 pid
+    for pid in $(pids_of "$1"); do
+        total=$((total + $(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")))
+    done
+    echo "$total"
+}
+
+# ---- scenarios: name host region cookie expected ----
+
+scenario() {
+    case "$1" in
+        plain)  echo "plain.example.com - - stable" ;;
+        header) echo "canary.example.com cd - canary" ;;
+        cookie) echo "canary.example.com - user_from_cd=always canary" ;;
+        weight) echo "canary.example.com - - weight" ;;
+        *) die "unknown scenario $1 (expected: plain header cookie weight)" ;;
+    esac
+}
+curl_body() { # port host region cookie
+    local args=(-s --max-time 2 -H "Host: $2")
+    [[ $3 != - ]] && args+=(-H "Region: $3")
+    [[ $4 != - ]] && args+=(-H "Cookie: $4")
+    curl "${args[@]}" "http://127.0.0.1:$1/"
+}
+
+for name in $SCENARIOS; do scenario "$name" > /dev/null; done
+
+# ---- correctness first: both proxies must route every scenario as the rule says ----
+
+verify() {
+    local target=$1 port name host region cookie expect body canaries
+    port=$(port_of "$target")
+    for name in $SCENARIOS; do
+        read -r host region cookie expect <<<"$(scenario "$name")"
+        if [[ $expect == weight ]]; then
+            canaries=0
+            for _ in $(seq 200); do
+                [[ "$(curl_body "$port" "$host" - -)" == canary ]] && canaries=$((canaries + 1))
+            done
+            # 10 % of 200: mean 20, sd 4.2; 5..45 is outside by more than 3.5 sd either way.
+            ((canaries >= 5 && canaries <= 45)) || die "$target $name: $canaries/200 canary (expected ≈ 20)"
+            log "verify $target $name: $canaries/200 canary"
+        else
+            body=$(curl_body "$port" "$host" "$region" "$cookie")
+            [[ $body == "$expect" ]] || die "$target $name: got '$body' (expected: $expect)"
+        fi
+    done
+    # the rules' other edges, cheap to check
+    [[ "$(curl_body "$port" canary.example.com sz -)" == canary ]] || die "$target: Region sz not canary"
+    [[ "$(curl_body "$port" canary.example.com bj user_from_cd=never)" == stable ]] || die "$target: cookie never not stable"
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: other.example.com' "http://127.0.0.1:$port/")" == 404 ]] \
+        || die "$target: unknown host not 404"
+    log "verify $target: routing as expected"
+}
+verify nginx
+verify linnet
+
+# ---- load ----
+
+RESULTS="$RUN_DIR/results.tsv"
+printf 'scenario\tconns\ttarget\trep\trequests\trps\tp50_us\tp99_us\tp999_us\terrors\tcpu_ticks\trss_kb\tsys_ticks\tsyscalls\n' > "$RESULTS"
+CLK_TCK=$(getconf CLK_TCK)
+
+run_wrk() { # target scenario conns duration -> RESULT line
+    local port host region cookie expect
+    port=$(port_of "$1")
+    read -r host region cookie expect <<<"$(scenario "$2")"
+    [[ $region == - ]] && region=""
+    [[ $cookie == - ]] && cookie=""
+    WRK_HOST="$host" WRK_REGION="$region" WRK_COOKIE="$cookie" \
+        taskset -c "$LOAD_CPU" wrk -t"$WRK_THREADS" -c"$3" -d"$4" --timeout 5s -s "$RUN_DIR/wrk-canary.lua" \
+        "http://127.0.0.1:$port/" > "$RUN_DIR/wrk.out" 2>&1 || { cat "$RUN_DIR/wrk.out" >&2; die "wrk failed"; }
+    grep '^RESULT ' "$RUN_DIR/wrk.out" || { cat "$RUN_DIR/wrk.out" >&2; die "no RESULT line from wrk"; }
+}
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
+
+measure() { # target scenario conns rep
+    local u0 s0 u1 s1 calls result rps requests errors ticks
+    syscall_count_start "$1"
+    read -r u0 s0 <<<"$(cpu_ticks "$1")"
+    result=$(run_wrk "$1" "$2" "$3" "$DURATION")
+    read -r u1 s1 <<<"$(cpu_ticks "$1")"
+    syscall_count_stop; calls=$SYSCALL_COUNT
+    ticks=$((u1 - u0 + s1 - s0))
+    requests=$(field requests "$result")
+    errors=$(( $(field err_connect "$result") + $(field err_read "$result") + $(field err_write "$result") \
+        + $(field err_status "$result") + $(field err_timeout "$result") ))
+    rps=$(field rps "$result")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$1" "$4" "$requests" "$rps" \
+        "$(field p50_us "$result")" "$(field p99_us "$result")" "$(field p999_us "$result")" "$errors" \
+        "$ticks" "$(peak_rss_kb "$1")" "$((s1 - s0))" "$calls" >> "$RESULTS"
+    log "$(printf '%-6s %-6s c=%-3s rep %s: %8.0f req/s p99 %6s us cpu %5s us/req errors %s' "$1" "$2" "$3" "$4" \
+        "$rps" "$(field p99_us "$result")" \
+        "$(awk -v t="$ticks" -v n="$requests" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", n ? t / hz / n * 1e6 : 0}')" \
+        "$errors")"
+}
+
+log "warm-up ${WARMUP} per proxy (JIT, connection pools)"
+for target in nginx linnet; do
+    for name in $SCENARIOS; do
+        run_wrk "$target" "$name" 50 "$WARMUP" > /dev/null
+    done
+done
+
+first=nginx; second=linnet
+for conns in $CONNS; do
+    for name in $SCENARIOS; do
+        run_wrk nginx "$name" "$conns" "$WARMUP_EACH" > /dev/null
+        run_wrk linnet "$name" "$conns" "$WARMUP_EACH" > /dev/null
+        for rep in $(seq "$REPS"); do
+            measure "$first" "$name" "$conns" "$rep"
+            measure "$second" "$name" "$conns" "$rep"
+            tmp=$first; first=$second; second=$tmp # rotate the order every repetition
+        done
+    done
+done
+
+# ---- summary: medians per scenario and target, Linnet/nginx ratios ----
+
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+col() { # scenario conns target column-expression -> values
+    awk -F'\t' -v s="$1" -v c="$2" -v t="$3" -v hz="$CLK_TCK" \
+        "NR > 1 && \$1 == s && \$2 == c && \$3 == t {print $4}" "$RESULTS"
+}
+TABLE="$RUN_DIR/table.md"
+{
+    echo "| scenario | conns | proxy | req/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | of which sys | syscalls/req | peak RSS MiB | errors |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+} > "$TABLE"
+RATIOS="$RUN_DIR/ratios.md"
+{
+    echo "| scenario | conns | req/s L/N | p99 L/N | CPU/req L/N | req/s L/N, median of pairs |"
+    echo "|---|---|---:|---:|---:|---:|"
+} > "$RATIOS"
+for conns in $CONNS; do
+    for name in $SCENARIOS; do
+        declare -A m=()
+        for target in nginx linnet; do
+            m[$target.rps]=$(col "$name" "$conns" "$target" '$6' | median)
+            m[$target.p50]=$(col "$name" "$conns" "$target" '$7 / 1000' | median)
+            m[$target.p99]=$(col "$name" "$conns" "$target" '$8 / 1000' | median)
+            m[$target.p999]=$(col "$name" "$conns" "$target" '$9 / 1000' | median)
+            m[$target.cpu]=$(col "$name" "$conns" "$target" '($5 ? $11 / hz / $5 * 1e6 : 0)' | median)
+            m[$target.sys]=$(col "$name" "$conns" "$target" '($11 ? $13 / $11 * 100 : 0)' | median)
+            m[$target.calls]=$(col "$name" "$conns" "$target" '($5 ? $14 / $5 : 0)' | median | awk '{printf "%.2f", $1}')
+            m[$target.rss]=$(col "$name" "$conns" "$target" '$12 / 1024' | sort -g | tail -1)
+            m[$target.err]=$(col "$name" "$conns" "$target" '$10' | awk '{s += $1} END {print s + 0}')
+            [[ "${SYSCALLS:-0}" == 1 ]] || m[$target.calls]="–"
+            printf '| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %.0f %% | %s | %.0f | %s |\n' "$name" "$conns" \
+                "$target" "${m[$target.rps]}" "${m[$target.p50]}" "${m[$target.p99]}" "${m[$target.p999]}" \
+                "${m[$target.cpu]}" "${m[$target.sys]}" "${m[$target.calls]}" "${m[$target.rss]}" "${m[$target.err]}" \
+                >> "$TABLE"
+        done
+        # pairs: repetition r of Linnet against repetition r of nginx (adjacent in time)
+        paired=$(awk -F'\t' -v s="$name" -v c="$conns" 'NR > 1 && $1 == s && $2 == c {r[$3 "," $4] = $6}
+            END {for (k in r) {split(k, a, ","); if (a[1] == "linnet" && r["nginx," a[2]] > 0) print r[k] / r["nginx," a[2]]}}' \
+            "$RESULTS" | median)
+        awk -v n="$name" -v c="$conns" -v lr="${m[linnet.rps]}" -v nr="${m[nginx.rps]}" -v lp="${m[linnet.p99]}" \
+            -v np="${m[nginx.p99]}" -v lc="${m[linnet.cpu]}" -v nc="${m[nginx.cpu]}" -v pr="$paired" \
+            'function r(a, b) {return b > 0 ? sprintf("%.2f", a / b) : "–"}
+             BEGIN {printf "| %s | %s | %s | %s | %s | %.2f |\n", n, c, r(lr, nr), r(lp, np), r(lc, nc), pr}' >> "$RATIOS"
+        unset m
+    done
+done
+
+CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+NGINX_VERSION=$(nginx -v 2>&1 | sed 's/^nginx version: //')
+WRK_VERSION=$(wrk -v 2>&1 | head -1 | awk '{print $2}' || true) # wrk -v exits 1
+JDK_VERSION=$(java -version 2>&1 | sed -n '2p')
+MODE="full"; [[ "${QUICK:-0}" == 1 ]] && MODE="QUICK smoke run — too short to conclude anything"
+REPORT="$RUN_DIR/report.md"
+{
+    echo "Run of \`perf/run.sh\` ($MODE), $(date -u '+%Y-%m-%d %H:%M UTC')."
+    [[ -n "${LABEL:-}" ]] && { echo; echo "**${LABEL}**"; }
+    echo
+    echo "- machine: $(nproc) CPUs ($CPU_MODEL), $(uname -sr), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- versions: $NGINX_VERSION; wrk $WRK_VERSION; $JDK_VERSION"
+    echo "- Linnet JVM flags: \`$JVM_FLAGS\`"
+    echo "- pinning: proxy under test on CPU $PROXY_CPU (nginx \`worker_processes 1\`, Linnet one event loop);" \
+        "wrk (\`-t$WRK_THREADS\`) and the backends nginx on CPU $LOAD_CPU"
+    echo "- $REPS repetitions × $DURATION per proxy and scenario, alternating nginx/Linnet in rotating order," \
+        "after a $WARMUP warm-up per proxy and $WARMUP_EACH per scenario; figures are medians"
+    echo "- CPU µs/req: utime+stime of the proxy's processes (/proc/PID/stat) over the run ÷ requests (\"of which sys\":" \
+        "the stime share); syscalls/req: all system calls of the proxy (\`perf stat -e raw_syscalls:sys_enter\`, only with" \
+        "SYSCALLS=1) ÷ requests; peak RSS: VmHWM (nginx: master + worker summed); errors: wrk" \
+        "connect/read/write/timeout/non-2xx, summed"
+    echo
+    cat "$TABLE"
+    echo
+    echo "Linnet/nginx (L/N) ratios of the medians (req/s above 1 is better for Linnet; p99 and CPU below 1):"
+    echo
+    cat "$RATIOS"
+} > "$REPORT"
+cat "$REPORT"
+
+if [[ "$WRITE_README" == 1 ]]; then
+    README="$PERF_DIR/README.md"
+    BEGIN='<!-- run.sh results: begin (overwritten by perf/run.sh) -->'
+    END='<!-- run.sh results: end -->'
+    grep -qF "$BEGIN" "$README" || printf '\n%s\n%s\n' "$BEGIN" "$END" >> "$README"
+    awk -v b="$BEGIN" -v e="$END" -v f="$REPORT" '
+        $0 == b {print; while ((getline line < f) > 0) print line; skip = 1; next}
+        $0 == e {skip = 0}
+        !skip {print}' "$README" > "$README.tmp" && mv "$README.tmp" "$README"
+    log "results written to $README"
+fi
+log "raw results: $RESULTS; logs in $RUN_DIR"
