@@ -31,7 +31,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -492,9 +491,5 @@ class ChartTest {
     private static void assertSelectsThePods(Rendered rendered, Service service) {
         Map<String, String> podLabels = rendered.get(Deployment.class, FULLNAME).getSpec().getTemplate().getMetadata().getLabels();
         assertThat(podLabels.entrySet()).containsAll(service.getSpec().getSelector().entrySet());
-    }
-
-    private static Set<String> names(List<? extends HasMetadata> objects) {
-        return objects.stream().map(o -> o.getMetadata().getName()).collect(Collectors.toSet());
     }
 }
