@@ -1,0 +1,96 @@
+{{/* Chart name, truncated to the 63 characters a label value allows. */}}
+{{- define "linnet.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+Full name of the release's objects: "<release>-<chart>", or the release name alone when it already
+contains the chart name. Truncated to 63 characters (some name fields are DNS labels).
+*/}}
+{{- define "linnet.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "linnet.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Labels that select the pods: never change them on upgrade (a Deployment's selector is immutable). */}}
+{{- define "linnet.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "linnet.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: controller
+{{- end }}
+
+{{- define "linnet.labels" -}}
+helm.sh/chart: {{ include "linnet.chart" . }}
+{{ include "linnet.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: linnet
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "linnet.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "linnet.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "linnet.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/* NAMESPACE/NAME for --publish-service: the override, else this chart's own Service. */}}
+{{- define "linnet.publishService" -}}
+{{- .Values.controller.publishService.pathOverride | default (printf "%s/%s" .Release.Namespace (include "linnet.fullname" .)) }}
+{{- end }}
+
+{{/*
+The `linnet serve` arguments. Every flag here must exist in ServeCommand: the chart's test parses
+the rendered args with the real picocli command, so a renamed or removed flag fails the build.
+Flags are written --flag=value so that a value starting with "-" cannot be taken for a flag.
+*/}}
+{{- define "linnet.args" -}}
+- serve
+- {{ printf "--http-port=%d" (int64 .Values.controller.ports.http) | quote }}
+- {{ printf "--admin-port=%d" (int64 .Values.controller.ports.admin) | quote }}
+- {{ printf "--ingress-class=%s" .Values.ingressClass.name | quote }}
+- {{ printf "--controller-class=%s" .Values.ingressClass.controller | quote }}
+- {{ printf "--election-id=%s" .Values.controller.electionId | quote }}
+- {{ printf "--annotations-prefix=%s" .Values.controller.annotationsPrefix | quote }}
+{{- range .Values.controller.watchNamespaces }}
+- {{ printf "--watch-namespace=%s" . | quote }}
+{{- end }}
+{{- if .Values.controller.watchIngressWithoutClass }}
+- --watch-ingress-without-class
+{{- end }}
+{{- if .Values.controller.publishStatusAddresses }}
+- {{ printf "--publish-status-address=%s" (join "," .Values.controller.publishStatusAddresses) | quote }}
+{{- else if .Values.controller.publishService.enabled }}
+- {{ printf "--publish-service=%s" (include "linnet.publishService" .) | quote }}
+{{- end }}
+{{- if .Values.controller.updateStatusOnShutdown }}
+- --update-status-on-shutdown
+{{- end }}
+- {{ printf "--connect-timeout=%d" (int64 .Values.controller.connectTimeoutSeconds) | quote }}
+- {{ printf "--read-timeout=%d" (int64 .Values.controller.readTimeoutSeconds) | quote }}
+- {{ printf "--max-body-size=%d" (int64 .Values.controller.maxBodySize) | quote }}
+{{- range .Values.controller.extraArgs }}
+- {{ . | quote }}
+{{- end }}
+{{- end }}
