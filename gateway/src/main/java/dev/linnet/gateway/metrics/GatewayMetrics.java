@@ -56,6 +56,7 @@ public final class GatewayMetrics implements AutoCloseable {
             .weakKeys().maximumSize(MAX_CACHED_ROUTES).build();
     private final Function<Route, RouteMeters> newRouteMeters;
     private volatile TableStats table = TableStats.EMPTY;
+    private volatile Set<String> liveIngresses; // null until a table is announced
     private volatile LongSupplier upstreamOpen = () -> 0;
     private volatile LongSupplier upstreamIdle = () -> 0;
 
@@ -69,7 +70,12 @@ public final class GatewayMetrics implements AutoCloseable {
         this.families = new RequestFamilies(prometheus, options, constLabels);
         this.process = new ProcessMetrics(prometheus, registry, constLabels);
         this.unrouted = RouteMeters.unrouted(families, options);
-        this.newRouteMeters = route -> RouteMeters.of(families, options, route);
+        this.newRouteMeters = route -> {
+            RouteMeters m = RouteMeters.of(families, options, route);
+            Set<String> live = liveIngresses;
+            m.retired = live != null && !live.contains(RequestFamilies.key(route.namespace(), route.ingress(), ""));
+            return m;
+        };
         Gauge.builder(MetricNames.TABLE_ROUTES, this, m -> m.table.routes())
                 .description("Routes (Ingress paths, default backends included) in the published table")
                 .register(registry);
@@ -118,6 +124,9 @@ public final class GatewayMetrics implements AutoCloseable {
             return;
         }
         RouteMeters meters = routes.get(route, newRouteMeters);
+        if (meters.retired) {
+            return; // finished on a table that no longer has its Ingress: its series were removed
+        }
         Decision decision = t.decision();
         meters.set(decision.variant(), t.method(), status).record(t);
         meters.countDecision(decision);
@@ -180,6 +189,15 @@ public final class GatewayMetrics implements AutoCloseable {
         table = new TableStats(routeCount, next.exactHosts().size() + next.wildcardHosts().size(),
                 endpointsByName.size(), endpointsByName.values().stream().mapToInt(Integer::intValue).sum(),
                 next.version());
+        // Order matters for requests still running on the previous table: first stop handles of
+        // deleted Ingresses from recording (and from being created again), then drop their series.
+        this.liveIngresses = Set.copyOf(liveIngresses);
+        routes.asMap().forEach((route, meters) -> {
+            if (!liveIngresses.contains(RequestFamilies.key(route.namespace(), route.ingress(), ""))) {
+                meters.retired = true;
+            }
+        });
+        routes.invalidateAll(); // a route object may be reused by a later table: resolve afresh
         families.retain(liveRoutes, liveIngresses, liveBackends);
     }
 

@@ -43,7 +43,7 @@ final class RequestFamilies {
         double[] time = MetricsOptions.toArray(o.timeBuckets());
         double[] length = MetricsOptions.toArray(o.lengthBuckets());
         double[] size = MetricsOptions.toArray(o.sizeBuckets());
-        requests = !o.exports(REQUESTS) ? null : Counter.builder().name(REQUESTS)
+        requests = !o.exports(REQUESTS) ? null : Counter.builder().withoutExemplars().name(REQUESTS)
                 .help("The total number of client requests").labelNames(requestLabels).constLabels(constLabels)
                 .register(registry);
         // ingress-nginx's help text says "milliseconds"; the values are seconds (canary-spec.md §5).
@@ -62,7 +62,7 @@ final class RequestFamilies {
         bytesSent = histogram(registry, o, BYTES_SENT,
                 "DEPRECATED The number of bytes sent to a client", size, constLabels);
         if (o.legacyLatency()) {
-            Summary.Builder b = Summary.builder().name(LEGACY_UPSTREAM_LATENCY)
+            Summary.Builder b = Summary.builder().withoutExemplars().name(LEGACY_UPSTREAM_LATENCY)
                     .help("DEPRECATED Upstream service latency per Ingress")
                     .labelNames(LEGACY_LABELS.toArray(String[]::new)).constLabels(constLabels);
             for (double[] q : LEGACY_QUANTILES) {
@@ -72,13 +72,13 @@ final class RequestFamilies {
         } else {
             legacyLatency = null;
         }
-        splitDecisions = Counter.builder().name(SPLIT_DECISIONS)
+        splitDecisions = Counter.builder().withoutExemplars().name(SPLIT_DECISIONS)
                 .help("Canary split decisions per Ingress path: which variant served and why")
                 .labelNames(SPLIT_LABELS.toArray(String[]::new)).register(registry);
-        connectFailures = Counter.builder().name(UPSTREAM_CONNECT_FAILURES)
+        connectFailures = Counter.builder().withoutExemplars().name(UPSTREAM_CONNECT_FAILURES)
                 .help("Upstream connection attempts that failed, per backend (<namespace>-<service>-<port>)")
                 .labelNames(BACKEND).register(registry);
-        retries = Counter.builder().name(UPSTREAM_RETRIES)
+        retries = Counter.builder().withoutExemplars().name(UPSTREAM_RETRIES)
                 .help("Upstream attempts after the first one of a request, per backend")
                 .labelNames(BACKEND).register(registry);
     }
@@ -88,7 +88,7 @@ final class RequestFamilies {
         if (!o.exports(name)) {
             return null;
         }
-        return Histogram.builder().name(name).help(help).labelNames(requestLabels).constLabels(constLabels)
+        return Histogram.builder().withoutExemplars().name(name).help(help).labelNames(requestLabels).constLabels(constLabels)
                 .classicOnly().classicUpperBounds(buckets).register(registry);
     }
 

@@ -43,6 +43,8 @@ final class RouteMeters {
             new AtomicReferenceArray<>(VARIANTS * (METHODS.length + 1));
     private final AtomicReferenceArray<CounterDataPoint> split = new AtomicReferenceArray<>(VARIANTS * REASONS.length);
     private final AtomicReferenceArray<CounterDataPoint> upstream = new AtomicReferenceArray<>(VARIANTS * 2);
+    /** Set when the route's Ingress left the table: its series are gone and must not come back. */
+    volatile boolean retired;
 
     private RouteMeters(RequestFamilies families, MetricsOptions options, String path, String namespace,
             String ingress, String service, String host, String canary, String stableBackend) {

@@ -237,7 +237,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             bytes.reset();
         }
         context.metrics().requestEnded();
-        context.metrics().record(t);
+        try {
+            context.metrics().record(t);
+        } catch (RuntimeException | LinkageError e) { // metrics must never stall the connection
+            log.warn("recording request metrics failed", e);
+        }
     }
 
     private void countConnection() {
