@@ -33,7 +33,9 @@ final class MeterSet {
         requestSize = f.requestSize == null ? null : f.requestSize.labelValues(labels);
         responseSize = f.responseSize == null ? null : f.responseSize.labelValues(labels);
         bytesSent = f.bytesSent == null ? null : f.bytesSent.labelValues(labels);
-        legacyLatency = f.legacyLatency == null ? null : f.legacyLatency.labelValues(legacyLabels);
+        // The unrouted 404 series never reaches an upstream: no Summary series of NaN quantiles for it.
+        legacyLatency = f.legacyLatency == null || legacyLabels[0].isEmpty() ? null
+                : f.legacyLatency.labelValues(legacyLabels);
     }
 
     void record(RequestTimeline t) {

@@ -86,7 +86,7 @@ final class PromText {
     String familyOf(String sample) {
         if (types.containsKey(sample)) {
             String t = types.get(sample);
-            return t.equals("histogram") || t.equals("summary") ? null : sample;
+            return t.equals("histogram") ? null : sample; // a summary's quantiles carry its own name
         }
         for (String suffix : List.of("_bucket", "_sum", "_count", "_total", "_created")) {
             if (sample.endsWith(suffix)) {

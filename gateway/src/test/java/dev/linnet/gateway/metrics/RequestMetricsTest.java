@@ -270,4 +270,25 @@ class RequestMetricsTest {
         assertThat(p.sum("nginx_ingress_controller_requests", Map.of("status", "2xx"))).isEqualTo(8);
         assertThat(p.types).doesNotContainKey(MetricNames.REQUEST_SIZE).containsKey(MetricNames.RESPONSE_SIZE);
     }
+
+    @Test
+    void legacyLatencySummaryOnlyWhenAsked() {
+        mix();
+        assertThat(scrapeParsed().types).doesNotContainKey(MetricNames.LEGACY_UPSTREAM_LATENCY);
+    }
+
+    @Test
+    void legacyLatencySummaryHasPre112Labels() {
+        start(MetricsOptions.defaults().withLegacyLatency(true));
+        mix();
+        PromText p = scrapeParsed();
+        assertThat(p.types).containsEntry(MetricNames.LEGACY_UPSTREAM_LATENCY, "summary");
+        assertThat(p.samples(MetricNames.LEGACY_UPSTREAM_LATENCY).stream().map(s -> s.label("quantile")).distinct())
+                .containsExactlyInAnyOrder("0.5", "0.9", "0.99");
+        assertThat(p.sum(MetricNames.LEGACY_UPSTREAM_LATENCY + "_count",
+                Map.of("ingress", "main", "canary", "default-canary-80"))).isEqualTo(3); // connected ones
+        assertThat(p.samples(MetricNames.LEGACY_UPSTREAM_LATENCY + "_count")).allSatisfy(s ->
+                assertThat(s.labels().keySet()).containsExactlyInAnyOrder("ingress", "namespace", "service", "canary",
+                        "controller_namespace", "controller_class", "controller_pod"));
+    }
 }
