@@ -6,9 +6,11 @@ import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.build.BuildResult;
 import dev.linnet.controller.build.IncrementalBuilder;
 import dev.linnet.controller.loop.ControlLoop;
+import dev.linnet.controller.metrics.ControllerMetrics;
 import dev.linnet.controller.source.ClusterSource;
 import dev.linnet.controller.status.StatusController;
 import dev.linnet.gateway.admin.AdminServer;
+import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.proxy.GatewayServer;
 import dev.linnet.gateway.route.RouteTableHolder;
 import io.fabric8.kubernetes.client.Config;
@@ -77,22 +79,27 @@ public final class ClusterServer implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             RouteTableHolder routes = new RouteTableHolder();
+            GatewayMetrics metrics = GatewayMetrics.create(config.metrics());
+            started.push(metrics);
+            ControllerMetrics controllerMetrics = ControllerMetrics.create(metrics, StandaloneServer.release());
             BuildOptions options = config.buildOptions();
             ClusterSource source = ClusterSource.create(client, config.watchNamespaces(), options);
             StatusController status = StatusController.start(client, config.statusOptions(), options, source::current);
             started.push(status);
+            status.onLeadershipChange(leading ->
+                    controllerMetrics.leaderElection(config.statusOptions().electionId(), leading));
             IncrementalBuilder builder = IncrementalBuilder.of(options);
             ControlLoop loop = ControlLoop.start(source, state -> {
                 BuildResult result = builder.apply(state);
                 status.offer(state, result); // enqueue only: the API server never slows the loop
                 return result;
-            }, routes);
+            }, routes).metrics(controllerMetrics);
             started.push(loop);
             started.push(source);
             source.start(loop::signal);
-            GatewayServer gateway = GatewayServer.start(config.gateway(), routes);
+            GatewayServer gateway = GatewayServer.start(config.gateway(), routes, metrics);
             started.push(gateway);
-            AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes);
+            AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes, metrics);
             started.push(admin);
             logger.info("Linnet serving HTTP on {}:{}, admin on {}:{}, Ingresses of class {} from {}",
                     config.gateway().bindAddress(), gateway.httpPort(), config.gateway().bindAddress(), admin.port(),

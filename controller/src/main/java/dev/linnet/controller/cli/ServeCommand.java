@@ -2,10 +2,13 @@ package dev.linnet.controller.cli;
 
 import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.status.StatusOptions;
+import dev.linnet.gateway.metrics.MetricNames;
+import dev.linnet.gateway.metrics.MetricsOptions;
 import dev.linnet.gateway.proxy.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -121,8 +124,40 @@ final class ServeCommand implements Callable<Integer> {
                 watchIngressWithoutClass);
         StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
                 updateStatusOnShutdown);
-        return new ClusterConfig(kubeconfig, watchNamespaces, gateway, adminPort, options, status);
+        return new ClusterConfig(kubeconfig, watchNamespaces, gateway, adminPort, options, status, metricsOptions());
     }
+
+    // ---- metrics: ingress-nginx's flags, same names and defaults (canary-spec.md §5) ----
+
+    @Option(names = "--metrics-per-host", paramLabel = "BOOL", arity = "0..1", defaultValue = "true",
+            fallbackValue = "true", description = "Add the host label to request metrics (default: ${DEFAULT-VALUE}).")
+    boolean metricsPerHost;
+
+    @Option(names = "--report-status-classes", paramLabel = "BOOL", arity = "0..1", defaultValue = "false",
+            fallbackValue = "true", description = "Report status classes (2xx, 5xx …) instead of codes (default: ${DEFAULT-VALUE}).")
+    boolean reportStatusClasses;
+
+    @Option(names = "--exclude-socket-metrics", paramLabel = "NAMES", split = ",",
+            description = "Request metrics not to export, comma-separated, e.g. "
+                    + "nginx_ingress_controller_request_size,nginx_ingress_controller_bytes_sent.")
+    List<String> excludeSocketMetrics = new ArrayList<>();
+
+    @Option(names = "--time-buckets", paramLabel = "SECONDS", split = ",",
+            description = "Buckets of the duration histograms (default: 0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10).")
+    List<Double> timeBuckets = new ArrayList<>(MetricNames.TIME_BUCKETS);
+
+    @Option(names = "--length-buckets", paramLabel = "BYTES", split = ",",
+            description = "Buckets of request_size and response_size (default: 10,20,…,100, as ingress-nginx).")
+    List<Double> lengthBuckets = new ArrayList<>(MetricNames.LENGTH_BUCKETS);
+
+    @Option(names = "--size-buckets", paramLabel = "BYTES", split = ",",
+            description = "Buckets of the deprecated bytes_sent (default: 10,100,…,1e7).")
+    List<Double> sizeBuckets = new ArrayList<>(MetricNames.SIZE_BUCKETS);
+
+    @Option(names = "--legacy-latency-metric",
+            description = "Also export nginx_ingress_controller_ingress_upstream_latency_seconds, the Summary "
+                    + "ingress-nginx removed in v1.12 (older dashboards and Flagger versions query it).")
+    boolean legacyLatencyMetric;
 
     /**
      * The configuration these flags describe.
@@ -132,7 +167,28 @@ final class ServeCommand implements Callable<Integer> {
     StandaloneConfig toConfig() {
         GatewayConfig gateway = gatewayConfig();
         BuildOptions options = new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass);
-        return new StandaloneConfig(manifests, gateway, adminPort, options);
+        return new StandaloneConfig(manifests, gateway, adminPort, options, metricsOptions());
+    }
+
+    /** The metrics flags, shared by both modes. */
+    private MetricsOptions metricsOptions() {
+        try {
+            return MetricsOptions.defaults()
+                    .withPerHost(metricsPerHost)
+                    .withStatusClasses(reportStatusClasses)
+                    .withExcluded(new LinkedHashSet<>(excludeSocketMetrics))
+                    .withBuckets(timeBuckets, lengthBuckets, sizeBuckets)
+                    .withLegacyLatency(legacyLatencyMetric)
+                    // ingress-nginx's constant labels: the pod's namespace and name (downward API).
+                    .withController(env("POD_NAMESPACE"), controllerClass, env("POD_NAME"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
+    }
+
+    private static String env(String name) {
+        String v = System.getenv(name);
+        return v == null ? "" : v;
     }
 
     private GatewayConfig gatewayConfig() {

@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.build.IncrementalBuilder;
 import dev.linnet.controller.loop.ControlLoop;
+import dev.linnet.controller.metrics.ControllerMetrics;
 import dev.linnet.controller.source.FileSource;
 import dev.linnet.gateway.admin.AdminServer;
+import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.proxy.GatewayServer;
 import dev.linnet.gateway.route.RouteTableHolder;
 import java.util.ArrayDeque;
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   FileSource ──signal──▶ ControlLoop ──swap──▶ RouteTableHolder ◀──read── GatewayServer (:8080)
  *   (polls files)          (builds tables)                         ◀──read── AdminServer  (:10254)
+ *                              │ published / failed                        ▲ /metrics
+ *                              ▼                                            │
+ *                          ControllerMetrics ──tablePublished──▶ GatewayMetrics ◀──record── GatewayServer
  * </pre>
  *
  * The listeners start after the first load so that readiness (/readyz) is honest from the first
@@ -37,9 +42,13 @@ public final class StandaloneServer implements AutoCloseable {
     private final GatewayServer gateway;
     private final AdminServer admin;
     private final Deque<AutoCloseable> closeables;
+    private final GatewayMetrics metrics;
+    private final ControllerMetrics controllerMetrics;
 
     private StandaloneServer(RouteTableHolder routes, List<Path> manifests, GatewayServer gateway, AdminServer admin,
-                             Deque<AutoCloseable> closeables) {
+                             Deque<AutoCloseable> closeables, GatewayMetrics metrics, ControllerMetrics controllerMetrics) {
+        this.metrics = metrics;
+        this.controllerMetrics = controllerMetrics;
         this.routes = routes;
         this.manifests = manifests;
         this.gateway = gateway;
@@ -58,23 +67,47 @@ public final class StandaloneServer implements AutoCloseable {
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             RouteTableHolder routes = new RouteTableHolder();
+            GatewayMetrics metrics = GatewayMetrics.create(config.metrics());
+            started.push(metrics);
+            ControllerMetrics controllerMetrics = ControllerMetrics.create(metrics, release());
             FileSource source = FileSource.of(config.manifests());
             BuildOptions options = config.buildOptions();
-            ControlLoop loop = ControlLoop.start(source, IncrementalBuilder.of(options), routes);
+            ControlLoop loop = ControlLoop.start(source, IncrementalBuilder.of(options), routes)
+                    .metrics(controllerMetrics);
             started.push(loop);
             started.push(source);
             source.start(loop::signal);
-            GatewayServer gateway = GatewayServer.start(config.gateway(), routes);
+            GatewayServer gateway = GatewayServer.start(config.gateway(), routes, metrics);
             started.push(gateway);
-            AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes);
+            AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes, metrics);
             started.push(admin);
-            StandaloneServer server = new StandaloneServer(routes, source.paths(), gateway, admin, started);
+            StandaloneServer server = new StandaloneServer(routes, source.paths(), gateway, admin, started, metrics,
+                    controllerMetrics);
             logger.info("Linnet serving HTTP on {}:{}, admin on {}:{}, manifests {}", config.gateway().bindAddress(),
                     gateway.httpPort(), config.gateway().bindAddress(), admin.port(), source.paths());
             return server;
         } catch (InterruptedException | RuntimeException e) {
             closeAll(started);
             throw e;
+        }
+    }
+
+    /** The registry behind /metrics (tests and diagnostics). */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** The controller's metrics; the cluster mode reports leader election through it. */
+    public ControllerMetrics controllerMetrics() {
+        return controllerMetrics;
+    }
+
+    /** The Linnet version for build_info, or "unknown". */
+    static String release() {
+        try {
+            return new VersionProvider().getVersion()[0].replace("linnet ", "");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -47,6 +47,7 @@ public final class ControlLoop implements AutoCloseable {
     private final RouteTableHolder holder;
     private final LongSupplier nanoClock;
     private final Thread thread;
+    private volatile LoopMetrics metrics = LoopMetrics.NONE;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -87,6 +88,12 @@ public final class ControlLoop implements AutoCloseable {
         ControlLoop loop = new ControlLoop(source, build, holder, nanoClock, holdoff, maxDelay);
         loop.thread.start();
         return loop;
+    }
+
+    /** Reports builds to {@code metrics} from now on (set before the source starts signalling). */
+    public ControlLoop metrics(LoopMetrics metrics) {
+        this.metrics = requireNonNull(metrics, "metrics");
+        return this;
     }
 
     /** Something changed: a build will follow shortly. Cheap and non-blocking-ish; call from any thread. */
@@ -176,6 +183,7 @@ public final class ControlLoop implements AutoCloseable {
         } catch (RuntimeException | StackOverflowError e) {
             // Bad configuration never takes traffic down: the previous table keeps serving.
             logger.error("building the routing table failed; v{} keeps serving", holder.current().version(), e);
+            metrics.buildFailed(e, System.nanoTime() - started);
             return;
         }
         Set<ConfigWarning> warnings = new HashSet<>(result.warnings());
@@ -188,6 +196,7 @@ public final class ControlLoop implements AutoCloseable {
 
         RouteTable table = result.table().withVersion(++version);
         holder.swap(table);
+        metrics.published(result, table, System.nanoTime() - started);
         logger.info("routing table v{} published: {} host(s), {} warning(s), built in {} ms", version,
                 table.exactHosts().size() + table.wildcardHosts().size(), warnings.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

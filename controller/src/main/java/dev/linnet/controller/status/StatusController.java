@@ -67,6 +67,7 @@ public final class StatusController implements AutoCloseable {
     private final AtomicLong statusWrites = new AtomicLong();
     private final AtomicLong passes = new AtomicLong();
     private volatile CompletableFuture<?> election;
+    private volatile java.util.function.Consumer<Boolean> leadershipListener = leading -> { };
     private volatile SharedIndexInformer<Service> publishService;
 
     // Status thread only: what we wrote over which resourceVersion, so that a pass running before
@@ -184,16 +185,27 @@ public final class StatusController implements AutoCloseable {
         });
     }
 
+    /**
+     * Tells {@code listener} whether this replica leads, now and on every change (the
+     * {@code leader_election_status} metric). Registered after start, so it is called once at once.
+     */
+    public void onLeadershipChange(java.util.function.Consumer<Boolean> listener) {
+        leadershipListener = requireNonNull(listener, "listener");
+        listener.accept(leader.get());
+    }
+
     private void startedLeading() {
         logger.info("{} leads (Lease {}/{}): writing Ingress status and Events", options.identity(),
                 options.electionNamespace(), options.electionId());
         leader.set(true);
+        leadershipListener.accept(true);
         schedule();
     }
 
     private void stoppedLeading() {
         if (leader.compareAndSet(true, false)) {
             logger.info("{} stopped leading", options.identity());
+            leadershipListener.accept(false);
         }
         try {
             thread.execute(() -> {

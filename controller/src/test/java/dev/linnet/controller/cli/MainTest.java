@@ -168,4 +168,29 @@ class MainTest {
         assertThat(demo.v1Port).isEqualTo(1);
         assertThat(demo.v2Port).isEqualTo(2);
     }
+
+    @Test
+    void metricsFlagsMatchIngressNginx() {
+        StandaloneConfig defaults = parseServe("serve", "--manifests", "m").toConfig();
+        assertThat(defaults.metrics().perHost()).isTrue();
+        assertThat(defaults.metrics().reportStatusClasses()).isFalse();
+        assertThat(defaults.metrics().timeBuckets()).containsExactly(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+                2.5, 5.0, 10.0);
+        StandaloneConfig set = parseServe("serve", "--manifests", "m", "--metrics-per-host=false",
+                "--report-status-classes", "--exclude-socket-metrics",
+                "nginx_ingress_controller_request_size,nginx_ingress_controller_bytes_sent",
+                "--time-buckets", "0.1,1", "--length-buckets", "100,1000", "--size-buckets", "1e3",
+                "--legacy-latency-metric").toConfig();
+        assertThat(set.metrics().perHost()).isFalse();
+        assertThat(set.metrics().reportStatusClasses()).isTrue();
+        assertThat(set.metrics().excluded()).containsExactlyInAnyOrder("nginx_ingress_controller_request_size",
+                "nginx_ingress_controller_bytes_sent");
+        assertThat(set.metrics().timeBuckets()).containsExactly(0.1, 1.0);
+        assertThat(set.metrics().lengthBuckets()).containsExactly(100.0, 1000.0);
+        assertThat(set.metrics().legacyLatency()).isTrue();
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--exclude-socket-metrics", "bogus").toConfig())
+                .hasMessageStartingWith("--exclude-socket-metrics: bogus (expected one of:");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--time-buckets", "1,0.5").toConfig())
+                .hasMessage("--time-buckets: [1.0, 0.5] (expected: finite, strictly increasing)");
+    }
 }

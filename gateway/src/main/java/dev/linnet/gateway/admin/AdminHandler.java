@@ -1,5 +1,7 @@
 package dev.linnet.gateway.admin;
 
+import dev.linnet.gateway.metrics.Exposition;
+import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.route.RouteTableHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -25,9 +27,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String TEXT = HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8";
 
     private final RouteTableHolder routes;
+    private final GatewayMetrics metrics; // null: no /metrics
 
-    AdminHandler(RouteTableHolder routes) {
+    AdminHandler(RouteTableHolder routes, GatewayMetrics metrics) {
         this.routes = routes;
+        this.metrics = metrics;
     }
 
     @Override
@@ -54,6 +58,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         ? text(HttpResponseStatus.OK, "ok")
                         : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "no routing table published yet\n");
                 case "/debug/routes" -> json(RoutesJson.render(routes.current(), routes.publishedAt()));
+                case "/metrics" -> metrics == null
+                        ? text(HttpResponseStatus.NOT_FOUND, "metrics are not enabled\n")
+                        : metrics(metrics.scrape(request.headers().get(HttpHeaderNames.ACCEPT)));
                 default -> text(HttpResponseStatus.NOT_FOUND, "not found\n");
             };
         }
@@ -75,6 +82,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, TEXT);
+        return r;
+    }
+
+    private static FullHttpResponse metrics(Exposition.Body body) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(body.bytes()));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, body.contentType());
         return r;
     }
 

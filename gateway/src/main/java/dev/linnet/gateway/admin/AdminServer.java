@@ -2,6 +2,7 @@ package dev.linnet.gateway.admin;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.proxy.Transport;
 import dev.linnet.gateway.route.RouteTableHolder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin listener (ingress-nginx's :10254): {@code /healthz}, {@code /readyz},
- * {@code /debug/routes}. One event loop of its own, so a flood of proxy traffic can't make a
+ * {@code /metrics}, {@code /debug/routes}. One event loop of its own, so a flood of proxy traffic can't make a
  * probe time out and get the pod killed.
  */
 public final class AdminServer implements AutoCloseable {
@@ -39,6 +40,17 @@ public final class AdminServer implements AutoCloseable {
 
     /** @throws IllegalStateException when the address can't be bound */
     public static AdminServer start(String bindAddress, int port, RouteTableHolder routes) throws InterruptedException {
+        return start(bindAddress, port, routes, null);
+    }
+
+    /**
+     * Also serves {@code /metrics} from {@code metrics} (null: no /metrics). Scrapes render on this
+     * listener's own loop, never on a proxy loop.
+     *
+     * @throws IllegalStateException when the address can't be bound
+     */
+    public static AdminServer start(String bindAddress, int port, RouteTableHolder routes, GatewayMetrics metrics)
+            throws InterruptedException {
         requireNonNull(bindAddress, "bindAddress");
         requireNonNull(routes, "routes");
         if (port < 0 || port > 65535) {
@@ -56,7 +68,7 @@ public final class AdminServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(CODEC, new HttpServerCodec())
                                 .addLast(AGGREGATOR, new HttpObjectAggregator(64 * 1024))
-                                .addLast(HANDLER, new AdminHandler(routes));
+                                .addLast(HANDLER, new AdminHandler(routes, metrics));
                     }
                 });
         Channel channel;

@@ -1,6 +1,9 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.metrics.Phase;
+import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.upstream.Attempts;
 import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
@@ -52,6 +55,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private final boolean clientKeepAlive;
     private final Attempts attempts;
     private final Done done;
+    private final RequestTimeline timeline; // metrics: phases and status, read when the exchange is done
 
     private Lease lease;
     private boolean headWritten;
@@ -70,7 +74,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private HttpResponseStatus bodyTimeoutStatus;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
-            boolean clientKeepAlive, Backend backend, Done done) {
+            boolean clientKeepAlive, Backend backend, RequestTimeline timeline, Done done) {
         this.client = client;
         this.context = context;
         this.head = upstreamHead;
@@ -79,6 +83,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
                 context.config().maxTries(), this);
         this.done = done;
+        this.timeline = timeline;
         this.readTimer = new Deadline(client.executor(), context.config().readTimeout(), this::readTimedOut);
         this.bodyTimer = new Deadline(client.executor(), context.config().readTimeout(), this::bodyTimedOut);
     }
@@ -94,8 +99,19 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         if (finished) {
             context.pool().release(acquired, true); // never used: still clean
         } else {
+            timeline.mark(Phase.CONNECTED);
             attach(acquired);
         }
+    }
+
+    @Override
+    public void attempting(Endpoint endpoint) {
+        timeline.attempt();
+    }
+
+    @Override
+    public void attemptFailed(Endpoint endpoint, Throwable cause) {
+        timeline.connectFailed();
     }
 
     @Override
@@ -239,6 +255,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         }
         boolean last = msg instanceof LastHttpContent;
         lastResponsePieceReceived = last;
+        if (last) {
+            timeline.mark(Phase.UPSTREAM_END);
+        }
         client.writeAndFlush(msg).addListener(f -> {
             if (finished) {
                 return;
@@ -262,6 +281,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
             return false;
         }
         responseStarted = true;
+        timeline.mark(Phase.UPSTREAM_HEADERS);
+        timeline.status(code);
         upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion, clientKeepAlive);
         return true;
@@ -283,6 +304,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     /** Answers the client with an error of our own; only while no response byte was sent. */
     private void fail(HttpResponseStatus status) {
         finished = true;
+        timeline.status(status.code());
         cleanUp();
         client.writeAndFlush(ErrorResponses.of(client.alloc(), status, false))
                 .addListener(f -> done.exchangeDone(false));
@@ -294,6 +316,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
             return;
         }
         finished = true;
+        timeline.status(499); // nginx's "client closed request", unless a response status came first
         cleanUp();
         done.exchangeDone(false);
     }

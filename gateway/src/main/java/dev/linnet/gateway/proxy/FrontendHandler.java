@@ -1,5 +1,7 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.metrics.Phase;
+import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.split.Decision;
@@ -46,6 +48,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private FullHttpResponse answerAfterBody; // a local answer, sent once the body is drained
     private boolean keepAlive;
     private ScheduledFuture<?> idleTimer;
+    private ByteCounter bytes; // null when the pipeline has none (handler tests)
+    private RequestTimeline timeline; // the request being answered, for metrics; null between requests
+    private boolean connectionCounted;
 
     FrontendHandler(ProxyContext context) {
         this.context = context;
@@ -54,13 +59,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.bytes = ctx.pipeline().get(ByteCounter.class);
         if (ctx.channel().isActive()) { // added to a live channel: channelActive won't come
+            countConnection();
             awaitRequest();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        countConnection();
         awaitRequest();
         ctx.fireChannelActive();
     }
@@ -92,6 +100,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, false); // don't read what we refuse
             return;
         }
+        timeline = RequestTimeline.start(request.method());
+        context.metrics().requestStarted();
         Route route = context.routes().current()
                 .route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
         if (route == null) {
@@ -101,6 +111,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
                 ThreadLocalRandom.current());
         Backend backend = decision.isCanary() ? route.canary().backend() : route.backend();
+        timeline.routed(route, decision);
         // Only the chosen backend matters: a header-forced canary works while main has no endpoint
         // (DESIGN.md deliberate difference 3).
         if (!backend.hasEndpoints()) {
@@ -111,7 +122,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         exchange = new Exchange(ctx, context,
                 ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort()),
-                request.protocolVersion(), keepAlive, backend, this);
+                request.protocolVersion(), keepAlive, backend, timeline, this);
         exchange.start();
     }
 
@@ -143,6 +154,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     @Override
     public void exchangeDone(boolean keepClientOpen) {
         exchange = null;
+        recordRequest();
         if (keepClientOpen && ctx.channel().isActive()) {
             awaitRequest();
         } else {
@@ -152,6 +164,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     /** ingress-nginx keeps the connection after its own 404 / 503, so the body is read and dropped. */
     private void answerAfterBody(HttpResponseStatus status) {
+        timeline.status(status.code());
         answerAfterBody = ErrorResponses.of(ctx.alloc(), status, keepAlive);
         ctx.read();
     }
@@ -165,6 +178,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
+            recordRequest(); // a local 404 / 503 (requests refused before routing have no timeline)
             if (keep && f.isSuccess()) {
                 awaitRequest();
             } else {
@@ -210,6 +224,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         return start == 0 && end == uri.length() ? uri : uri.substring(start, end);
     }
 
+    /** Hands the finished request's timeline to the metrics, once. */
+    private void recordRequest() {
+        RequestTimeline t = timeline;
+        if (t == null) {
+            return;
+        }
+        timeline = null;
+        t.mark(Phase.DONE);
+        if (bytes != null) {
+            t.bytes(bytes.read(), bytes.written());
+            bytes.reset();
+        }
+        context.metrics().requestEnded();
+        try {
+            context.metrics().record(t);
+        } catch (RuntimeException | LinkageError e) { // metrics must never stall the connection
+            log.warn("recording request metrics failed", e);
+        }
+    }
+
+    private void countConnection() {
+        if (!connectionCounted) {
+            connectionCounted = true;
+            context.metrics().connectionOpened();
+        }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelIdleTimer();
@@ -220,6 +261,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (answerAfterBody != null) {
             answerAfterBody.release();
             answerAfterBody = null;
+        }
+        recordRequest(); // the client left while its body was drained
+        if (connectionCounted) {
+            connectionCounted = false;
+            context.metrics().connectionClosed();
         }
         ctx.fireChannelInactive();
     }

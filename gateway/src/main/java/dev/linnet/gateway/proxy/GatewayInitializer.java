@@ -13,9 +13,9 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
  * The whole client-side pipeline, on one screen:
  *
  * <pre>
- *   socket ─▶ codec ─▶ flow ─▶ expect ─▶ frontend ─▶ Exchange ─▶ upstream pool
- *             HTTP/1.1  one message    100-continue  route, split,
- *             framing   per read()     answered here  local answers
+ *   socket ─▶ bytes ─▶ codec ─▶ flow ─▶ expect ─▶ frontend ─▶ Exchange ─▶ upstream pool
+ *             counted   HTTP/1.1  one message    100-continue  route, split,
+ *             (metrics) framing   per read()     answered here  local answers
  * </pre>
  *
  * The child channels run with AUTO_READ off (see {@link GatewayServer}); together with the flow
@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
  */
 final class GatewayInitializer extends ChannelInitializer<Channel> {
 
+    static final String BYTES = "bytes";
     static final String CODEC = "codec";
     static final String FLOW = "flow";
     static final String EXPECT = "expect";
@@ -41,6 +42,7 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         GatewayConfig config = context.config();
         ch.pipeline()
+                .addLast(BYTES, new ByteCounter())
                 .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(config.maxInitialLineLength())
                         .setMaxHeaderSize(config.maxHeaderSize())

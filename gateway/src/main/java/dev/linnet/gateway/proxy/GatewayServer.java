@@ -2,6 +2,8 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.metrics.GatewayMetrics;
+import dev.linnet.gateway.metrics.MetricsOptions;
 import dev.linnet.gateway.route.RouteTableHolder;
 import dev.linnet.gateway.upstream.UpstreamPool;
 import io.netty.bootstrap.ServerBootstrap;
@@ -25,6 +27,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel listener;
+    private GatewayMetrics ownMetrics; // created by the two-argument start, closed with the server
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
         this.boss = boss;
@@ -38,13 +41,32 @@ public final class GatewayServer implements AutoCloseable {
      * @throws IllegalStateException when the address can't be bound (port taken, no such address)
      */
     public static GatewayServer start(GatewayConfig config, RouteTableHolder routes) throws InterruptedException {
+        GatewayMetrics own = GatewayMetrics.create(MetricsOptions.defaults());
+        try {
+            GatewayServer server = start(config, routes, own);
+            server.ownMetrics = own;
+            return server;
+        } catch (InterruptedException | RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig, RouteTableHolder)}, recording request metrics into
+     * {@code metrics}, which the caller owns (and usually also hands to the admin listener).
+     */
+    public static GatewayServer start(GatewayConfig config, RouteTableHolder routes, GatewayMetrics metrics)
+            throws InterruptedException {
         requireNonNull(config, "config");
         requireNonNull(routes, "routes");
+        requireNonNull(metrics, "metrics");
         Transport transport = Transport.detect();
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         UpstreamPool pool = UpstreamPool.create(workers, transport.clientChannel(),
                 config.connectTimeout(), config.idleTimeout());
+        metrics.upstreamPool(pool::openConnections, pool::idleConnections);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -52,7 +74,7 @@ public final class GatewayServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new GatewayInitializer(new ProxyContext(config, routes, pool)));
+                .childHandler(new GatewayInitializer(new ProxyContext(config, routes, pool, metrics)));
         Channel channel;
         try {
             channel = bootstrap.bind(config.bindAddress(), config.httpPort()).sync().channel();
@@ -79,6 +101,9 @@ public final class GatewayServer implements AutoCloseable {
     public void close() {
         listener.close().syncUninterruptibly();
         shutdown(boss, workers);
+        if (ownMetrics != null) {
+            ownMetrics.close();
+        }
     }
 
     private static void shutdown(EventLoopGroup boss, EventLoopGroup workers) {

@@ -28,6 +28,14 @@ public final class Attempts {
         void connected(Lease lease);
 
         void failed(Throwable cause);
+
+        /** An attempt on {@code endpoint} begins (metrics: the upstream timers start here). */
+        default void attempting(Endpoint endpoint) {
+        }
+
+        /** An attempt could not connect; another may follow. */
+        default void attemptFailed(Endpoint endpoint, Throwable cause) {
+        }
     }
 
     private final UpstreamPool pool;
@@ -71,11 +79,15 @@ public final class Attempts {
     }
 
     private void connect(Endpoint endpoint, boolean allowIdle) {
+        callback.attempting(endpoint);
         pool.acquire(loop, endpoint, allowIdle).addListener(f -> {
             Lease lease = (Lease) f.getNow();
             if (lease != null) {
                 callback.connected(lease);
-            } else if (tries < maxTries) {
+                return;
+            }
+            callback.attemptFailed(endpoint, f.cause());
+            if (tries < maxTries) {
                 tries++;
                 connect(backend.nextEndpoint(), true);
             } else {

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Idle connections of one event loop; touched only from that loop. Most recently used first,
@@ -28,8 +29,11 @@ final class LoopPool {
     private final long idleNanos;
     private final Map<Endpoint, ArrayDeque<Channel>> idle = new HashMap<>();
 
-    LoopPool(EventLoop loop, Duration idleTimeout) {
+    private final LongAdder idleCount; // shared by the loops, read by metrics
+
+    LoopPool(EventLoop loop, Duration idleTimeout, LongAdder idleCount) {
         this.loop = loop;
+        this.idleCount = idleCount;
         this.idleNanos = idleTimeout.toNanos();
     }
 
@@ -40,6 +44,7 @@ final class LoopPool {
         }
         Channel ch;
         while ((ch = deque.pollFirst()) != null) {
+            idleCount.decrement();
             ScheduledFuture<?> timer = ch.attr(IDLE_TIMER).getAndSet(null);
             if (timer != null) {
                 timer.cancel(false);
@@ -53,6 +58,7 @@ final class LoopPool {
 
     void offer(Endpoint endpoint, Channel ch) {
         idle.computeIfAbsent(endpoint, e -> new ArrayDeque<>()).addFirst(ch);
+        idleCount.increment();
         ch.attr(IDLE_TIMER).set(loop.schedule(() -> {
             ch.close();
         }, idleNanos, TimeUnit.NANOSECONDS));
@@ -65,7 +71,9 @@ final class LoopPool {
     private void remove(Endpoint endpoint, Channel ch) {
         ArrayDeque<Channel> deque = idle.get(endpoint);
         if (deque != null) {
-            deque.remove(ch);
+            if (deque.remove(ch)) {
+                idleCount.decrement();
+            }
             if (deque.isEmpty()) {
                 idle.remove(endpoint);
             }

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keep-alive connections to upstream endpoints, one pool per (event loop, endpoint) as in Zuul 2:
@@ -42,11 +43,13 @@ public final class UpstreamPool {
 
     private final Map<EventExecutor, LoopPool> loops = new IdentityHashMap<>();
     private final Bootstrap bootstrap;
+    private final LongAdder open = new LongAdder();
+    private final LongAdder idle = new LongAdder();
 
     private UpstreamPool(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
             Duration connectTimeout, Duration idleTimeout) {
         for (EventExecutor executor : group) {
-            loops.put(executor, new LoopPool((EventLoop) executor, idleTimeout));
+            loops.put(executor, new LoopPool((EventLoop) executor, idleTimeout, idle));
         }
         bootstrap = new Bootstrap()
                 .group(group)
@@ -98,6 +101,8 @@ public final class UpstreamPool {
                 .connect(new InetSocketAddress(endpoint.address(), endpoint.port()));
         connect.addListener(f -> {
             if (f.isSuccess()) {
+                open.increment();
+                connect.channel().closeFuture().addListener(c -> open.decrement());
                 promise.trySuccess(new Lease(connect.channel(), endpoint, false));
             } else {
                 promise.tryFailure(f.cause());
@@ -118,6 +123,16 @@ public final class UpstreamPool {
             return;
         }
         loopPool(ch.eventLoop()).offer(lease.endpoint(), ch);
+    }
+
+    /** Upstream connections open now, leased or idle, over all loops (metrics). */
+    public long openConnections() {
+        return open.sum();
+    }
+
+    /** Upstream connections idle in the pools now, over all loops (metrics). */
+    public long idleConnections() {
+        return idle.sum();
     }
 
     /** Number of idle connections of one loop to one endpoint; for tests and /debug. */

@@ -6,6 +6,8 @@ import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.linnet.gateway.metrics.GatewayMetrics;
+import dev.linnet.gateway.metrics.MetricsOptions;
 import dev.linnet.gateway.route.RouteTableHolder;
 import dev.linnet.gateway.upstream.UpstreamPool;
 import io.netty.buffer.ByteBuf;
@@ -35,7 +37,8 @@ class GatewayPipelineTest {
         routes.swap(table(route("empty", "/", backend("empty", List.of()))));
         GatewayConfig config = GatewayConfig.defaults().withMaxRequestBodySize(100);
         ProxyContext context = new ProxyContext(config, routes,
-                UpstreamPool.create(unused, NioSocketChannel.class, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+                UpstreamPool.create(unused, NioSocketChannel.class, Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                GatewayMetrics.create(MetricsOptions.defaults()));
         channel = new EmbeddedChannel();
         channel.config().setAutoRead(false);
         channel.pipeline().addLast(new GatewayInitializer(context));

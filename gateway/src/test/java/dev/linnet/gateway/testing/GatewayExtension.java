@@ -1,5 +1,7 @@
 package dev.linnet.gateway.testing;
 
+import dev.linnet.gateway.metrics.GatewayMetrics;
+import dev.linnet.gateway.metrics.MetricsOptions;
 import dev.linnet.gateway.proxy.GatewayConfig;
 import dev.linnet.gateway.proxy.GatewayServer;
 import dev.linnet.gateway.route.RouteTable;
@@ -29,6 +31,8 @@ public final class GatewayExtension implements AfterEachCallback {
     private GatewayConfig config = GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0)
             .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
     private GatewayServer gateway;
+    private GatewayMetrics metrics;
+    private MetricsOptions metricsOptions = MetricsOptions.defaults();
     private HttpClient client;
 
     public GatewayExtension configure(UnaryOperator<GatewayConfig> change) {
@@ -37,6 +41,23 @@ public final class GatewayExtension implements AfterEachCallback {
         }
         config = change.apply(config);
         return this;
+    }
+
+    public GatewayExtension metricsOptions(MetricsOptions options) {
+        if (gateway != null) {
+            throw new IllegalStateException("gateway already started");
+        }
+        metricsOptions = options;
+        return this;
+    }
+
+    /** The metrics the gateway records into (its own registry per test). */
+    public GatewayMetrics metrics() {
+        if (metrics == null) {
+            metrics = GatewayMetrics.create(metricsOptions);
+            closeables.add(metrics);
+        }
+        return metrics;
     }
 
     public RouteTableHolder routes() {
@@ -50,7 +71,7 @@ public final class GatewayExtension implements AfterEachCallback {
     public GatewayServer gateway() {
         if (gateway == null) {
             try {
-                gateway = GatewayServer.start(config, routes);
+                gateway = GatewayServer.start(config, routes, metrics());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -121,6 +142,7 @@ public final class GatewayExtension implements AfterEachCallback {
         }
         closeables.clear();
         gateway = null;
+        metrics = null;
         client = null; // Java 17's HttpClient has no close(); its connections died with the gateway
     }
 }

@@ -1,0 +1,49 @@
+package dev.linnet.gateway.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+
+/**
+ * Counts the client connection's bytes on the wire, head included: nginx's
+ * {@code $request_length} and {@code $bytes_sent}, which the size metrics observe. Sits next to
+ * the socket, so it sees exactly what is read and written; {@link #take} hands the counts since
+ * the previous request to the exchange that just ended. Bytes of a pipelined next request read in
+ * the same socket read are counted with the current one.
+ */
+final class ByteCounter extends ChannelDuplexHandler {
+
+    private long read;
+    private long written;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            read += buf.readableBytes();
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof ByteBuf buf) {
+            written += buf.readableBytes();
+        }
+        ctx.write(msg, promise);
+    }
+
+    long read() {
+        return read;
+    }
+
+    long written() {
+        return written;
+    }
+
+    /** Resets both counts (after they were recorded for a request). */
+    void reset() {
+        read = 0;
+        written = 0;
+    }
+}
