@@ -90,6 +90,25 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 - {{ printf "--connect-timeout=%d" (int64 .Values.controller.connectTimeoutSeconds) | quote }}
 - {{ printf "--read-timeout=%d" (int64 .Values.controller.readTimeoutSeconds) | quote }}
 - {{ printf "--max-body-size=%d" (int64 .Values.controller.maxBodySize) | quote }}
+{{- with .Values.metrics.flags }}
+- {{ printf "--metrics-per-host=%t" .perHost | quote }}
+- {{ printf "--report-status-classes=%t" .reportStatusClasses | quote }}
+{{- if .excludeSocketMetrics }}
+- {{ printf "--exclude-socket-metrics=%s" (join "," .excludeSocketMetrics) | quote }}
+{{- end }}
+{{- if .timeBuckets }}
+- {{ printf "--time-buckets=%s" (join "," .timeBuckets) | quote }}
+{{- end }}
+{{- if .lengthBuckets }}
+- {{ printf "--length-buckets=%s" (join "," .lengthBuckets) | quote }}
+{{- end }}
+{{- if .sizeBuckets }}
+- {{ printf "--size-buckets=%s" (join "," .sizeBuckets) | quote }}
+{{- end }}
+{{- if .legacyLatencyMetric }}
+- --legacy-latency-metric
+{{- end }}
+{{- end }}
 {{- range .Values.controller.extraArgs }}
 - {{ . | quote }}
 {{- end }}

@@ -161,6 +161,10 @@ class ChartTest {
         assertThat(serve.hasMatchedOption("--watch-namespace")).isFalse();
         assertThat(serve.hasMatchedOption("--watch-ingress-without-class")).isFalse();
         assertThat(serve.hasMatchedOption("--manifests")).as("cluster mode").isFalse();
+        assertThat(serve.matchedOption("--metrics-per-host").<Boolean>getValue()).isTrue();
+        assertThat(serve.matchedOption("--report-status-classes").<Boolean>getValue()).isFalse();
+        assertThat(serve.hasMatchedOption("--time-buckets")).as("ingress-nginx's buckets").isFalse();
+        assertThat(serve.hasMatchedOption("--legacy-latency-metric")).isFalse();
         // The published Service is the chart's own.
         assertThat(defaults.find(Service.class, FULLNAME)).isPresent();
     }
@@ -193,6 +197,14 @@ class ChartTest {
         assertThat(flag(serve, "--read-timeout")).isEqualTo("120");
         assertThat(flag(serve, "--max-body-size")).isEqualTo("10485760");
         assertThat(flag(serve, "--bind-address")).isEqualTo("0.0.0.0");
+        assertThat(serve.matchedOption("--metrics-per-host").<Boolean>getValue()).isFalse();
+        assertThat(serve.matchedOption("--report-status-classes").<Boolean>getValue()).isTrue();
+        assertThat(serve.matchedOption("--exclude-socket-metrics").<List<String>>getValue())
+                .containsExactly("nginx_ingress_controller_bytes_sent", "nginx_ingress_controller_request_size");
+        assertThat(serve.matchedOption("--time-buckets").<List<Double>>getValue()).containsExactly(0.01, 0.1, 1.0, 10.0);
+        assertThat(serve.matchedOption("--length-buckets").<List<Double>>getValue()).containsExactly(100.0, 1000.0);
+        assertThat(serve.matchedOption("--size-buckets").<List<Double>>getValue()).containsExactly(1000.0, 1000000.0);
+        assertThat(serve.matchedOption("--legacy-latency-metric").<Boolean>getValue()).isTrue();
         Container container = container(allOn);
         assertThat(env(container, "JAVA_TOOL_OPTIONS").getValue()).isEqualTo(
                 "-XX:MaxRAMPercentage=60.0 -XX:+ExitOnOutOfMemoryError -Xss512k");
