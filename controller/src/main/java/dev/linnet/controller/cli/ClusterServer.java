@@ -20,8 +20,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +45,10 @@ public final class ClusterServer implements AutoCloseable {
     private final AdminServer admin;
     private final ClusterSource source;
     private final StatusController status;
-    private final Deque<AutoCloseable> closeables;
+    private final Closer closeables;
 
     private ClusterServer(RouteTableHolder routes, GatewayServer gateway, AdminServer admin, ClusterSource source,
-                          StatusController status, Deque<AutoCloseable> closeables) {
+                          StatusController status, Closer closeables) {
         this.routes = routes;
         this.gateway = gateway;
         this.admin = admin;
@@ -76,7 +74,7 @@ public final class ClusterServer implements AutoCloseable {
     public static ClusterServer start(ClusterConfig config, KubernetesClient client) throws InterruptedException {
         requireNonNull(config, "config");
         requireNonNull(client, "client");
-        Deque<AutoCloseable> started = new ArrayDeque<>();
+        Closer started = new Closer();
         try {
             RouteTableHolder routes = new RouteTableHolder();
             GatewayMetrics metrics = GatewayMetrics.create(config.metrics());
@@ -106,7 +104,7 @@ public final class ClusterServer implements AutoCloseable {
                     options.ingressClass() == null ? "(any)" : options.ingressClass(), client.getMasterUrl());
             return new ClusterServer(routes, gateway, admin, source, status, started);
         } catch (InterruptedException | RuntimeException e) {
-            closeAll(started);
+            started.close();
             throw e;
         }
     }
@@ -146,19 +144,6 @@ public final class ClusterServer implements AutoCloseable {
     /** Stops the listeners, the source and loop, then status (clearing it if asked). Idempotent. */
     @Override
     public void close() {
-        synchronized (closeables) {
-            closeAll(closeables);
-        }
-    }
-
-    private static void closeAll(Deque<AutoCloseable> closeables) {
-        while (!closeables.isEmpty()) {
-            AutoCloseable c = closeables.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                logger.warn("closing {} failed", c.getClass().getSimpleName(), e);
-            }
-        }
+        closeables.close();
     }
 }

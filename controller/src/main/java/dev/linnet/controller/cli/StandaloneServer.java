@@ -11,8 +11,6 @@ import dev.linnet.gateway.admin.AdminServer;
 import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.proxy.GatewayServer;
 import dev.linnet.gateway.route.RouteTableHolder;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -41,12 +39,12 @@ public final class StandaloneServer implements AutoCloseable {
     private final List<Path> manifests;
     private final GatewayServer gateway;
     private final AdminServer admin;
-    private final Deque<AutoCloseable> closeables;
+    private final Closer closeables;
     private final GatewayMetrics metrics;
     private final ControllerMetrics controllerMetrics;
 
     private StandaloneServer(RouteTableHolder routes, List<Path> manifests, GatewayServer gateway, AdminServer admin,
-                             Deque<AutoCloseable> closeables, GatewayMetrics metrics, ControllerMetrics controllerMetrics) {
+                             Closer closeables, GatewayMetrics metrics, ControllerMetrics controllerMetrics) {
         this.metrics = metrics;
         this.controllerMetrics = controllerMetrics;
         this.routes = routes;
@@ -64,7 +62,7 @@ public final class StandaloneServer implements AutoCloseable {
      */
     public static StandaloneServer start(StandaloneConfig config) throws InterruptedException {
         requireNonNull(config, "config");
-        Deque<AutoCloseable> started = new ArrayDeque<>();
+        Closer started = new Closer();
         try {
             RouteTableHolder routes = new RouteTableHolder();
             GatewayMetrics metrics = GatewayMetrics.create(config.metrics());
@@ -87,7 +85,7 @@ public final class StandaloneServer implements AutoCloseable {
                     gateway.httpPort(), config.gateway().bindAddress(), admin.port(), source.paths());
             return server;
         } catch (InterruptedException | RuntimeException e) {
-            closeAll(started);
+            started.close();
             throw e;
         }
     }
@@ -134,19 +132,6 @@ public final class StandaloneServer implements AutoCloseable {
     /** Stops the listeners, then the source and the loop. Idempotent. */
     @Override
     public void close() {
-        synchronized (closeables) {
-            closeAll(closeables);
-        }
-    }
-
-    private static void closeAll(Deque<AutoCloseable> closeables) {
-        while (!closeables.isEmpty()) {
-            AutoCloseable c = closeables.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                logger.warn("closing {} failed", c.getClass().getSimpleName(), e);
-            }
-        }
+        closeables.close();
     }
 }
