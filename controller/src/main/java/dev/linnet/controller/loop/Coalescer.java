@@ -51,8 +51,13 @@ final class Coalescer {
         return due - nowNanos;
     }
 
-    /** The burst is being built: signals from now on start a new one. */
-    void take() {
+    /**
+     * The burst is being built: signals from now on start a new one.
+     *
+     * @return when the burst's first signal came (the start of its change-to-traffic time)
+     */
+    long take() {
         pending = false;
+        return firstNanos;
     }
 }

@@ -56,6 +56,7 @@ public final class ControlLoop implements AutoCloseable {
 
     // Loop thread only.
     private long version;
+    private long burstStartNanos; // first signal of the burst being built
     private Set<ConfigWarning> previousWarnings = Set.of();
 
     // Read by tests and diagnostics.
@@ -160,7 +161,7 @@ public final class ControlLoop implements AutoCloseable {
                 }
                 long wait = coalescer.nanosUntilDue(nanoClock.getAsLong());
                 if (wait <= 0) {
-                    coalescer.take();
+                    burstStartNanos = coalescer.take();
                     return true;
                 }
                 wake.awaitNanos(wait);
@@ -197,6 +198,7 @@ public final class ControlLoop implements AutoCloseable {
         RouteTable table = result.table().withVersion(++version);
         holder.swap(table);
         metrics.published(result, table, System.nanoTime() - started);
+        metrics.changeToTraffic(nanoClock.getAsLong() - burstStartNanos);
         logger.info("routing table v{} published: {} host(s), {} warning(s), built in {} ms", version,
                 table.exactHosts().size() + table.wildcardHosts().size(), warnings.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

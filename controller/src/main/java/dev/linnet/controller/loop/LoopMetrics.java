@@ -21,4 +21,12 @@ public interface LoopMetrics {
 
     /** A build threw; the previous table keeps serving. */
     void buildFailed(Throwable cause, long buildNanos);
+
+    /**
+     * A published table serves new requests {@code nanos} after the first change signal it
+     * includes: coalescing wait plus build plus swap. The swap itself is instant, so this is
+     * the time a change takes to reach traffic.
+     */
+    default void changeToTraffic(long nanos) {
+    }
 }

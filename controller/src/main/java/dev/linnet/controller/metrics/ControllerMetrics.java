@@ -42,6 +42,7 @@ public final class ControllerMetrics implements LoopMetrics {
     private final Gauge orphans;
     private final Gauge leader;
     private final Timer buildTime;
+    private final Timer changeToTraffic;
 
     private ControllerMetrics(GatewayMetrics gateway, String release) {
         this.gateway = gateway;
@@ -78,6 +79,14 @@ public final class ControllerMetrics implements LoopMetrics {
         buildTime = Timer.builder(MetricNames.TABLE_BUILD_SECONDS.replace("_seconds", ""))
                 .description("Time to build a routing table from the cluster objects")
                 .register(gateway.registry());
+        changeToTraffic = Timer.builder(MetricNames.TABLE_PUBLISH_TO_TRAFFIC_SECONDS.replace("_seconds", ""))
+                .description("Time from the first change signal of a burst to its routing table serving new requests")
+                .register(gateway.registry());
+    }
+
+    @Override
+    public void changeToTraffic(long nanos) {
+        changeToTraffic.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** @param release the version {@code build_info} reports */

@@ -39,7 +39,8 @@ class CoalescerTest {
     @Test
     void signalsAfterTakeStartANewBurst() {
         coalescer.signal(0);
-        coalescer.take();
+        coalescer.signal(30 * MS);
+        assertThat(coalescer.take()).as("the burst started with its first signal").isZero();
         assertThat(coalescer.pending()).isFalse();
 
         coalescer.signal(1000 * MS);

@@ -70,6 +70,8 @@ public final class MetricNames {
     public static final String TABLE_ENDPOINTS = "linnet_routing_table_endpoints";
     public static final String TABLE_VERSION = "linnet_routing_table_version";
     public static final String TABLE_BUILD_SECONDS = "linnet_routing_table_build_seconds";
+    /** First change signal of a burst → its table serving new requests (coalescing + build + swap). */
+    public static final String TABLE_PUBLISH_TO_TRAFFIC_SECONDS = "linnet_routing_table_publish_to_traffic_seconds";
     public static final String UPSTREAM_CONNECTIONS = "linnet_upstream_connections";
     public static final String UPSTREAM_CONNECT_FAILURES = "linnet_upstream_connect_failures"; // _total
     public static final String UPSTREAM_RETRIES = "linnet_upstream_retries"; // _total
