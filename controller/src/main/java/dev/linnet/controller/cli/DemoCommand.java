@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -20,17 +21,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-            description = "HTTP listener port (default: ${DEFAULT-VALUE}).")
-    int httpPort;
-
-    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "10254",
-            description = "Admin listener port (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-            description = "Address the listeners bind (default: ${DEFAULT-VALUE}).")
-    String bindAddress;
+    @Mixin
+    ListenerOptions listener = new ListenerOptions();
 
     @Option(names = "--v1-port", paramLabel = "PORT", defaultValue = "" + DemoBackends.DEFAULT_V1_PORT,
             description = "Port of the nginx-v1 backend on 127.0.0.1 (default: ${DEFAULT-VALUE}, as in the manifests).")
@@ -44,7 +36,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         Demo demo;
         try {
-            demo = Demo.start(bindAddress, httpPort, adminPort, v1Port, v2Port, Path.of(""));
+            demo = Demo.start(listener.bindAddress, listener.httpPort, listener.adminPort, v1Port, v2Port, Path.of(""));
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("demo: " + e.getMessage());
             return 1;

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,17 +41,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "(one level deep, hidden files ignored). Repeatable. Watched: edits apply live.")
     List<Path> manifests = new ArrayList<>();
 
-    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
-            description = "HTTP listener port (default: ${DEFAULT-VALUE}; 0 picks a free port).")
-    int httpPort;
-
-    @Option(names = "--admin-port", paramLabel = "PORT", defaultValue = "10254",
-            description = "Admin listener port: /healthz, /readyz, /debug/routes (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(names = "--bind-address", paramLabel = "ADDRESS", defaultValue = "0.0.0.0",
-            description = "Address both listeners bind (default: ${DEFAULT-VALUE}).")
-    String bindAddress;
+    @Mixin
+    ListenerOptions listener = new ListenerOptions();
 
     @Option(names = "--annotations-prefix", paramLabel = "PREFIX", defaultValue = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX,
             description = "Prefix of the canary annotations (default: ${DEFAULT-VALUE}).")
@@ -124,7 +116,8 @@ final class ServeCommand implements Callable<Integer> {
                 watchIngressWithoutClass);
         StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
                 updateStatusOnShutdown);
-        return new ClusterConfig(kubeconfig, watchNamespaces, gateway, adminPort, options, status, metricsOptions());
+        return new ClusterConfig(kubeconfig, watchNamespaces, gateway, listener.adminPort, options, status,
+                metricsOptions());
     }
 
     // ---- metrics: ingress-nginx's flags, same names and defaults (canary-spec.md §5) ----
@@ -167,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
     StandaloneConfig toConfig() {
         GatewayConfig gateway = gatewayConfig();
         BuildOptions options = new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass);
-        return new StandaloneConfig(manifests, gateway, adminPort, options, metricsOptions());
+        return new StandaloneConfig(manifests, gateway, listener.adminPort, options, metricsOptions());
     }
 
     /** The metrics flags, shared by both modes. */
@@ -201,11 +194,11 @@ final class ServeCommand implements Callable<Integer> {
         if (maxBodySize < 0) {
             throw new IllegalArgumentException("--max-body-size: " + maxBodySize + " (expected: >= 0, 0 = unlimited)");
         }
-        checkPort("--http-port", httpPort);
-        checkPort("--admin-port", adminPort);
+        checkPort("--http-port", listener.httpPort);
+        checkPort("--admin-port", listener.adminPort);
         return GatewayConfig.defaults()
-                .withBindAddress(bindAddress)
-                .withHttpPort(httpPort)
+                .withBindAddress(listener.bindAddress)
+                .withHttpPort(listener.httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))
                 .withMaxRequestBodySize(maxBodySize);
     }

@@ -163,8 +163,8 @@ class MainTest {
                 "--v1-port", "1", "--v2-port", "2");
         DemoCommand demo = (DemoCommand) result.subcommand().commandSpec().userObject();
 
-        assertThat(demo.httpPort).isZero();
-        assertThat(demo.adminPort).isZero();
+        assertThat(demo.listener.httpPort).isZero();
+        assertThat(demo.listener.adminPort).isZero();
         assertThat(demo.v1Port).isEqualTo(1);
         assertThat(demo.v2Port).isEqualTo(2);
     }
