@@ -258,6 +258,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         if (last) {
             timeline.mark(Phase.UPSTREAM_END);
         }
+        if (msg instanceof HttpResponse && !last) {
+            writeHeadThenAskForBody(msg);
+            return;
+        }
         client.writeAndFlush(msg).addListener(f -> {
             if (finished) {
                 return;
@@ -271,6 +275,30 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
                 armReadTimer();
             }
         });
+    }
+
+    /**
+     * The response head is small, so it is not held to back-pressure: it is written without a
+     * flush and the first body piece is asked for at once. A body that came in the same socket
+     * read (the common small response) is then flushed together with the head, one send instead
+     * of two; the flush queued behind it sends the head alone when the body is not there yet
+     * (a streaming response), still within this event-loop turn.
+     *
+     * <pre>
+     *   head ─▶ write (no flush) ─▶ read() ─▶ body already decoded? ─yes─▶ writeAndFlush(body): one send
+     *                                 └──────▶ queued flush ───────────────▶ head alone, same turn
+     * </pre>
+     */
+    private void writeHeadThenAskForBody(HttpObject head) {
+        Channel upstream = lease.channel();
+        client.write(head).addListener(f -> {
+            if (!f.isSuccess() && !finished) {
+                abort();
+            }
+        });
+        client.executor().execute(client::flush);
+        armReadTimer();
+        upstream.read();
     }
 
     /** @return false for an interim 1xx response, which is dropped with its empty end */
