@@ -4,6 +4,7 @@ import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.upstream.Attempts;
 import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
@@ -56,6 +57,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private final Attempts attempts;
     private final Done done;
     private final RequestTimeline timeline; // metrics: phases and status, read when the exchange is done
+    private final long maxBodySize; // 0: unlimited
 
     private Lease lease;
     private boolean headWritten;
@@ -74,18 +76,20 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private HttpResponseStatus bodyTimeoutStatus;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
-            boolean clientKeepAlive, Backend backend, RequestTimeline timeline, Done done) {
+            boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, Done done) {
         this.client = client;
         this.context = context;
         this.head = upstreamHead;
         this.clientVersion = clientVersion;
         this.clientKeepAlive = clientKeepAlive;
+        GatewayConfig config = context.config();
+        this.maxBodySize = options.maxBodySizeOr(config.maxRequestBodySize());
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
-                context.config().maxTries(), this);
+                Math.max(1, options.nextUpstreamTriesOr(config.maxTries())), this);
         this.done = done;
         this.timeline = timeline;
-        this.readTimer = new Deadline(client.executor(), context.config().readTimeout(), this::readTimedOut);
-        this.bodyTimer = new Deadline(client.executor(), context.config().readTimeout(), this::bodyTimedOut);
+        this.readTimer = new Deadline(client.executor(), options.readTimeoutOr(config.readTimeout()), this::readTimedOut);
+        this.bodyTimer = new Deadline(client.executor(), options.sendTimeoutOr(config.sendTimeout()), this::bodyTimedOut);
     }
 
     void start() {
@@ -181,7 +185,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
             piece.release();
             return;
         }
-        long max = context.config().maxRequestBodySize();
+        long max = maxBodySize;
         bodyBytesSeen += piece.content().readableBytes();
         if (max > 0 && bodyBytesSeen > max) {
             piece.release();

@@ -122,7 +122,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         exchange = new Exchange(ctx, context,
                 ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort()),
-                request.protocolVersion(), keepAlive, backend, timeline, this);
+                request.protocolVersion(), keepAlive, backend, route.options(), timeline, this);
         exchange.start();
     }
 

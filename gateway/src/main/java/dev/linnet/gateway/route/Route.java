@@ -3,13 +3,16 @@ package dev.linnet.gateway.route;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One Ingress path: where it matches, the main (stable) backend, and the canary attached to it,
- * if any. {@code namespace}, {@code ingress} and {@code match.path()} are what metrics and
- * logs name: the Ingress path, never the request URI.
+ * One Ingress path: where it matches, the main (stable) backend, the canary attached to it, if
+ * any, and the main Ingress's per-route settings. {@code namespace}, {@code ingress} and
+ * {@code match.path()} are what metrics and logs name: the Ingress path, never the request URI.
  *
  * @param canary the canary attached to this rule, or {@code null}
+ * @param options the main Ingress's annotations that shape proxying (a canary Ingress's own
+ *     non-canary annotations are ignored, as in ingress-nginx)
  */
-public record Route(String namespace, String ingress, String host, PathMatch match, Backend backend, CanaryRule canary) {
+public record Route(String namespace, String ingress, String host, PathMatch match, Backend backend, CanaryRule canary,
+        RouteOptions options) {
 
     public Route {
         requireNonNull(namespace, "namespace");
@@ -17,9 +20,15 @@ public record Route(String namespace, String ingress, String host, PathMatch mat
         requireNonNull(host, "host");
         requireNonNull(match, "match");
         requireNonNull(backend, "backend");
+        requireNonNull(options, "options");
+    }
+
+    /** A route with {@link RouteOptions#DEFAULTS}. */
+    public Route(String namespace, String ingress, String host, PathMatch match, Backend backend, CanaryRule canary) {
+        this(namespace, ingress, host, match, backend, canary, RouteOptions.DEFAULTS);
     }
 
     public Route withCanary(CanaryRule rule) {
-        return new Route(namespace, ingress, host, match, backend, rule);
+        return new Route(namespace, ingress, host, match, backend, rule, options);
     }
 }

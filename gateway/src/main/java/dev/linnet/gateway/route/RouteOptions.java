@@ -1,0 +1,59 @@
+package dev.linnet.gateway.route;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * The per-Ingress settings of one route, from the main Ingress's annotations (ingress-nginx's
+ * {@code proxy-*}, {@code backend-protocol}, {@code ssl-redirect} …). A {@code null} duration or a
+ * negative number means "the listener's setting" ({@code GatewayConfig}), so an Ingress without
+ * annotations behaves exactly as the flags say.
+ *
+ * @param backendProtocol how to talk to the pods
+ * @param sslRedirect redirect plain HTTP to HTTPS when the host has TLS (ingress-nginx default: true)
+ * @param forceSslRedirect redirect plain HTTP to HTTPS even when the host has no TLS
+ * @param connectTimeout upstream connect timeout, or {@code null}
+ * @param readTimeout upstream read timeout, or {@code null}
+ * @param sendTimeout upstream send timeout, or {@code null}
+ * @param maxBodySize largest request body in bytes (0 unlimited), or -1 for the listener's
+ * @param nextUpstreamTries attempts over endpoints, or -1 for the listener's
+ */
+public record RouteOptions(
+        BackendProtocol backendProtocol,
+        boolean sslRedirect,
+        boolean forceSslRedirect,
+        Duration connectTimeout,
+        Duration readTimeout,
+        Duration sendTimeout,
+        long maxBodySize,
+        int nextUpstreamTries) {
+
+    /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
+    public static final RouteOptions DEFAULTS =
+            new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1);
+
+    public RouteOptions {
+        requireNonNull(backendProtocol, "backendProtocol");
+    }
+
+    public Duration connectTimeoutOr(Duration listener) {
+        return connectTimeout == null ? listener : connectTimeout;
+    }
+
+    public Duration readTimeoutOr(Duration listener) {
+        return readTimeout == null ? listener : readTimeout;
+    }
+
+    public Duration sendTimeoutOr(Duration listener) {
+        return sendTimeout == null ? listener : sendTimeout;
+    }
+
+    public long maxBodySizeOr(long listener) {
+        return maxBodySize < 0 ? listener : maxBodySize;
+    }
+
+    public int nextUpstreamTriesOr(int listener) {
+        return nextUpstreamTries < 0 ? listener : nextUpstreamTries;
+    }
+}
