@@ -21,11 +21,16 @@ final class Deadline {
 
     /** Starts the countdown again from now. */
     void arm() {
+        arm(nanos);
+    }
+
+    /** Starts a countdown of {@code timeoutNanos} from now, replacing any running one. */
+    void arm(long timeoutNanos) {
         cancel();
         pending = loop.schedule(() -> {
             pending = null;
             onExpiry.run();
-        }, nanos, TimeUnit.NANOSECONDS);
+        }, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     void cancel() {

@@ -73,6 +73,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private boolean finished;
     private final Deadline readTimer;
     private final Deadline bodyTimer;
+    private final long clientBodyTimeoutNanos;
     private HttpResponseStatus bodyTimeoutStatus;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
@@ -90,6 +91,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         this.timeline = timeline;
         this.readTimer = new Deadline(client.executor(), options.readTimeoutOr(config.readTimeout()), this::readTimedOut);
         this.bodyTimer = new Deadline(client.executor(), options.sendTimeoutOr(config.sendTimeout()), this::bodyTimedOut);
+        this.clientBodyTimeoutNanos = config.clientBodyTimeout().toNanos();
     }
 
     void start() {
@@ -397,13 +399,17 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     }
 
     /**
-     * nginx's {@code client_body_timeout} and {@code proxy_send_timeout} (both 60 s, like the read
-     * timeout): a stalled upload must not pin two connections forever. 408 when the client went
-     * quiet, 504 when the upstream stopped reading, a cut once a response is under way.
+     * nginx's {@code client_body_timeout} and {@code proxy_send_timeout} (both 60 s): a stalled
+     * upload must not pin two connections forever. 408 when the client went quiet, 504 when the
+     * upstream stopped reading, a cut once a response is under way.
      */
     private void armBodyTimer(HttpResponseStatus statusIfNoResponse) {
         bodyTimeoutStatus = statusIfNoResponse;
-        bodyTimer.arm();
+        if (statusIfNoResponse == HttpResponseStatus.REQUEST_TIMEOUT) {
+            bodyTimer.arm(clientBodyTimeoutNanos);
+        } else {
+            bodyTimer.arm(); // proxy_send_timeout
+        }
     }
 
     private void cancelBodyTimer() {

@@ -134,7 +134,7 @@ class RoutingAndErrorsTest {
 
     @Test
     void clientStallingMidBodyGets408() throws IOException {
-        gw.configure(c -> c.withTimeouts(c.connectTimeout(), java.time.Duration.ofMillis(300)));
+        gw.configure(c -> c.toBuilder().clientBodyTimeout(java.time.Duration.ofMillis(300)).build());
         gw.publish(table(route("h", "/", backend("b", gw.backend("b")))));
         try (RawHttp raw = new RawHttp(gw.port())) {
             RawHttp.Response r = raw.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nhalf!").read();
