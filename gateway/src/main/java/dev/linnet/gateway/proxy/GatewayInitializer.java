@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.gateway.upstream.MessagePerRead;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -40,10 +41,18 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        ch.pipeline().addLast(BYTES, new ByteCounter());
+        http1(ch.pipeline(), context);
+    }
+
+    /**
+     * Adds the HTTP/1.1 handlers, codec to frontend, at the end of {@code pipeline}: the whole
+     * pipeline of a plain connection after the byte counter, and of a TLS connection once ALPN
+     * (or its absence) chose HTTP/1.1.
+     */
+    static void http1(ChannelPipeline pipeline, ProxyContext context) {
         GatewayConfig config = context.config();
-        ch.pipeline()
-                .addLast(BYTES, new ByteCounter())
-                .addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+        pipeline.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(config.maxInitialLineLength())
                         .setMaxHeaderSize(config.maxHeaderSize())
                         .setMaxChunkSize(MAX_CHUNK_SIZE)))
