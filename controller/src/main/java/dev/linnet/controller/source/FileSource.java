@@ -36,29 +36,35 @@ import org.slf4j.LoggerFactory;
  *       mounted ConfigMap's {@code ..data} directory are not manifests (a ConfigMap's visible
  *       entries are symlinks into {@code ..data}, and links are followed). A path named
  *       explicitly is read whatever its extension.</li>
- *   <li><b>Polling, not {@code WatchService}</b>: every {@value #DEFAULT_POLL_MILLIS} ms each
- *       file is stat'ed (modification time, size, inode). Polling sees through symlink swaps
+ *   <li><b>Polling, woken early by {@code WatchService}</b>: every {@value #DEFAULT_POLL_MILLIS} ms
+ *       each file is stat'ed (modification time, size, inode), and at once when the kernel reports
+ *       a change in a watched directory ({@link DirectoryWakeups}). Polling sees through symlink swaps
  *       (ConfigMap volumes), works for single files and for directories that are deleted and
  *       re-created, and behaves the same on every file system; a stat per file ten times a
  *       second costs nothing next to a request. A file system whose timestamps are coarser
  *       than an edit (same size, same second) may hide that edit; ext4, xfs, btrfs and tmpfs
  *       keep nanoseconds.</li>
- *   <li><b>Debounced</b>: a change is read only after {@value #DEFAULT_QUIET_MILLIS} ms without
- *       any further change to any file, so an editor's truncate-then-write is read once,
- *       whole. The file is stat'ed again after reading: if it changed meanwhile, it is read
- *       again after the next quiet period.</li>
+ *   <li><b>Renames are read at once; in-place edits are debounced</b>. A file whose inode changed
+ *       under the same name was renamed into place (an editor's or kubectl's temp-then-rename, a
+ *       ConfigMap volume's symlink swap): it is complete, so it is read at the poll that sees
+ *       it. Any other change is read only after {@value #DEFAULT_QUIET_MILLIS} ms without
+ *       further in-place changes, so an editor's truncate-then-write is read once, whole. The
+ *       file is stat'ed again after reading: if it changed meanwhile, it is read again after
+ *       the next quiet period.</li>
  *   <li><b>Per-file last good content</b>: a file that does not parse is reported (file, line,
  *       reason) at WARN and its previous good objects keep serving.</li>
  * </ul>
  *
  * <pre>
- *   poll (every 100 ms) ─▶ stat all files ─▶ changed? ─▶ remember "pending", reset quiet timer
+ *   poll (every 100 ms, or woken by inotify) ─▶ stat all files ─▶ new inode? ─▶ read + parse now
+ *                                          ├▶ other change? ─▶ remember "pending", reset quiet timer
  *                                          └▶ quiet ≥ 200 ms and pending? ─▶ read + parse pending
  *                                               ─▶ per-file good objects ─▶ merge ─▶ snapshot ─▶ onChange
  * </pre>
  *
- * Worst case from a save to a new snapshot: one poll interval to see it plus one quiet period
- * rounded up to the next poll, about 400 ms; the control loop's holdoff adds 100 ms.
+ * From a save to a new snapshot: a rename is read within milliseconds (inotify) or one poll
+ * interval (without it); an in-place edit after one quiet period rounded up to the next poll,
+ * about 300 ms.
  */
 public final class FileSource implements Source {
 
@@ -84,6 +90,7 @@ public final class FileSource implements Source {
     private volatile ClusterState snapshot = ClusterState.EMPTY;
     private volatile boolean synced;
     private ScheduledExecutorService poller;
+    private DirectoryWakeups wakeups; // null when the platform has no change notifications
 
     private FileSource(List<Path> roots, LongSupplier nanoClock, Duration quietPeriod, Duration pollInterval) {
         this.roots = List.copyOf(requireNonNull(roots, "roots"));
@@ -136,6 +143,14 @@ public final class FileSource implements Source {
             return t;
         });
         poller.scheduleWithFixedDelay(this::pollQuietly, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        ScheduledExecutorService p = poller;
+        wakeups = DirectoryWakeups.start(roots, () -> {
+            try {
+                p.execute(this::pollQuietly); // on the polling thread, like every poll
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        });
     }
 
     /**
@@ -170,6 +185,9 @@ public final class FileSource implements Source {
 
     @Override
     public synchronized void close() {
+        if (wakeups != null) {
+            wakeups.close();
+        }
         if (poller != null) {
             poller.shutdownNow();
             try {
@@ -190,28 +208,58 @@ public final class FileSource implements Source {
     }
 
     /**
-     * One poll: notes changes, and once they have been quiet for the quiet period, reads them
-     * and publishes a new snapshot.
+     * One poll: notes changes; reads a file replaced by a rename at once, and in-place edits once
+     * they have been quiet for the quiet period; publishes a new snapshot when content changed.
      *
      * @return whether a new snapshot was published
      */
     boolean poll() {
         Map<Path, FileStamp> now = scan();
-        boolean changed = false;
+        Set<Path> replaced = new HashSet<>();
+        boolean editedInPlace = false;
         for (Path p : union(observed.keySet(), now.keySet())) {
-            if (!java.util.Objects.equals(observed.get(p), now.get(p))) {
+            FileStamp before = observed.get(p);
+            FileStamp after = now.get(p);
+            if (java.util.Objects.equals(before, after)) {
+                continue;
+            }
+            if (before != null && after != null && !java.util.Objects.equals(before.fileKey(), after.fileKey())) {
+                replaced.add(p); // a new inode under the old name: renamed into place, complete
+            } else {
                 pending.add(p);
-                changed = true;
+                editedInPlace = true;
             }
         }
         observed = now;
         long t = nanoClock.getAsLong();
-        if (changed) {
+        if (editedInPlace) {
             lastChangeNanos = t;
         }
-        if (pending.isEmpty() || t - lastChangeNanos < quietNanos) {
+        boolean contentChanged = false;
+        for (Path p : replaced) {
+            ReadOutcome outcome = read(p, now.get(p));
+            if (outcome == ReadOutcome.STILL_CHANGING) {
+                pending.add(p); // written again after the rename: wait for it to be quiet
+                lastChangeNanos = nanoClock.getAsLong();
+            } else {
+                pending.remove(p);
+                contentChanged |= outcome == ReadOutcome.UPDATED;
+            }
+        }
+        if (!pending.isEmpty() && t - lastChangeNanos >= quietNanos) {
+            contentChanged |= readQuietPending(now);
+        }
+        if (!contentChanged) {
             return false;
         }
+        publish();
+        logger.info("manifests changed: {}", describe(snapshot));
+        listener.run();
+        return true;
+    }
+
+    /** Reads the in-place edits that have been quiet long enough; true when content changed. */
+    private boolean readQuietPending(Map<Path, FileStamp> now) {
         boolean contentChanged = false;
         for (Path p : new ArrayList<>(pending)) {
             FileStamp stamp = now.get(p);
@@ -231,13 +279,7 @@ public final class FileSource implements Source {
             pending.remove(p);
             contentChanged |= outcome == ReadOutcome.UPDATED;
         }
-        if (!contentChanged) {
-            return false;
-        }
-        publish();
-        logger.info("manifests changed: {}", describe(snapshot));
-        listener.run();
-        return true;
+        return contentChanged;
     }
 
     private enum ReadOutcome { UPDATED, KEPT_PREVIOUS, STILL_CHANGING }

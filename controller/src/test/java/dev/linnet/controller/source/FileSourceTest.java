@@ -279,6 +279,35 @@ class FileSourceTest {
     }
 
     @Test
+    void aFileRenamedIntoPlaceIsReadAtTheNextPollWithoutAQuietPeriod() throws IOException {
+        Path file = Files.writeString(dir.resolve("web.yaml"), ingress("web", "a.example.com", "web"));
+        manual(dir);
+
+        // kubectl-style / ConfigMap-style replacement: write elsewhere, rename over the old name.
+        Path tmp = Files.writeString(dir.resolve(".web.yaml.tmp"), ingress("web", "b.example.com", "web"));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(source.poll()).as("no clock advance needed").isTrue();
+        assertThat(source.snapshot().ingresses().get(0).getSpec().getRules().get(0).getHost())
+                .isEqualTo("b.example.com");
+    }
+
+    @Test
+    void aRenameDoesNotCutShortTheQuietPeriodOfAnotherFileBeingEdited() throws IOException {
+        Path edited = Files.writeString(dir.resolve("a.yaml"), service("a1"));
+        Path renamed = Files.writeString(dir.resolve("b.yaml"), service("b1"));
+        manual(dir);
+
+        Files.writeString(edited, ""); // truncated, the rest not written yet
+        Path tmp = Files.writeString(dir.resolve(".b.tmp"), service("b2"));
+        Files.move(tmp, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(source.poll()).isTrue();
+        assertThat(names(source.snapshot().services())).containsExactlyInAnyOrder("default/a1", "default/b2");
+        assertThat(published).allSatisfy(s -> assertThat(s.services()).hasSize(2));
+    }
+
+    @Test
     void aFileLeftEmptyIsServedEmptyOnceQuiet() throws IOException {
         // The counterpart of the test above: emptiness itself is legitimate once it lasts.
         Path file = Files.writeString(dir.resolve("web.yaml"), ingress("web", "a.example.com", "web"));
@@ -303,5 +332,19 @@ class FileSourceTest {
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(names(source.snapshot().services())).containsExactly("default/two"));
         assertThat(calls.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aChangeNotificationWakesThePollerLongBeforeItsInterval() throws IOException {
+        Path file = Files.writeString(dir.resolve("web.yaml"), service("one"));
+        // A poll interval of an hour: only the directory watch can make this test pass in time.
+        source = FileSource.of(List.of(dir), System::nanoTime, QUIET, Duration.ofHours(1));
+        source.start(() -> { });
+
+        Path tmp = Files.writeString(dir.resolve(".web.yaml.tmp"), service("two"));
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(names(source.snapshot().services())).containsExactly("default/two"));
     }
 }
