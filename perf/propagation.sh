@@ -5,6 +5,7 @@
 #   bash perf/propagation.sh            # 100 changes (≈ 1 min)
 #   QUICK=1 bash perf/propagation.sh    # 20 changes
 #   CHANGES=300 bash perf/propagation.sh
+#   GAP_MS=0 bash perf/propagation.sh   # back-to-back changes: every one pays the holdoff (worst case)
 #
 # Writes its figures into perf/README.md (WRITE_README=0 to skip). SKIP_BUILD=1 reuses perf/target.
 set -euo pipefail
@@ -19,7 +20,7 @@ fi
 OUT="$(mktemp -d /tmp/linnet-propagation.XXXXXX)"
 LINNET_LOG_LEVEL="${LINNET_LOG_LEVEL:-WARN}" java -Xmx256m \
     -cp "$PERF_DIR/target/classes:$(cat "$PERF_DIR/target/classpath.txt")" \
-    dev.linnet.perf.PropagationBenchmark "$CHANGES" 2> "$OUT/stderr.log" | tee "$OUT/out.txt"
+    dev.linnet.perf.PropagationBenchmark "$CHANGES" "${GAP_MS:-250}" 2> "$OUT/stderr.log" | tee "$OUT/out.txt"
 grep -q '^RESULT ' "$OUT/out.txt" || { cat "$OUT/stderr.log" >&2; exit 1; }
 
 if [[ "${WRITE_README:-1}" == 1 ]]; then

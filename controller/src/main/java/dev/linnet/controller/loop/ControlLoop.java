@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *   source thread(s)          loop thread
  *   ───────────────           ───────────
  *   signal() ──enqueue──▶  wait for a signal
- *   signal()               wait until due (100 ms after the last signal, 500 ms after the first)
+ *   signal()               wait until due (at once after an idle spell; else 100 ms after the last
+ *                             signal, 500 ms after the first: see Coalescer)
  *   signal()               source synced?  no ─▶ drop the burst (the source signals once synced)
  *                          build(snapshot) ─throws─▶ log, keep the previous table
  *                          log new warnings ─▶ holder.swap(table.withVersion(++n))
@@ -161,7 +162,7 @@ public final class ControlLoop implements AutoCloseable {
                 }
                 long wait = coalescer.nanosUntilDue(nanoClock.getAsLong());
                 if (wait <= 0) {
-                    burstStartNanos = coalescer.take();
+                    burstStartNanos = coalescer.take(nanoClock.getAsLong());
                     return true;
                 }
                 wake.awaitNanos(wait);

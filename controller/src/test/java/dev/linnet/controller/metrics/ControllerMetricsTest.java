@@ -71,11 +71,11 @@ class ControllerMetricsTest {
                 "linnet_routing_table_routes 1.0", "linnet_routing_table_version 1.0",
                 "linnet_routing_table_build_seconds_count 1",
                 "linnet_routing_table_publish_to_traffic_seconds_count 1");
-        // Change to traffic includes the control loop's 100 ms holdoff, so it cannot be less.
+        // Change to traffic is measured from the signal to the swap: a real duration, never zero.
         java.util.regex.Matcher sum = java.util.regex.Pattern
                 .compile("linnet_routing_table_publish_to_traffic_seconds_sum (\\S+)").matcher(ok);
         assertThat(sum.find()).isTrue();
-        assertThat(Double.parseDouble(sum.group(1))).isGreaterThanOrEqualTo(0.1);
+        assertThat(Double.parseDouble(sum.group(1))).isPositive();
 
         fail.set(true);
         loop.signal();
