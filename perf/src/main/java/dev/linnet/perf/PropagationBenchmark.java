@@ -5,50 +5,27 @@ import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.cli.StandaloneConfig;
 import dev.linnet.controller.cli.StandaloneServer;
 import dev.linnet.gateway.proxy.GatewayConfig;
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Propagation latency in manifest mode: how long after a canary Ingress file is rewritten do
- * requests follow the new rule? Not a JMH benchmark (one change is one sample of hundreds of
- * milliseconds); a plain program, run by {@code perf/propagation.sh}.
+ * requests follow the new rule? Not a JMH benchmark (one change is one sample); a plain
+ * program, run by {@code perf/propagation.sh}. The loop and report are {@link Propagation}'s;
+ * a change here writes {@code canary.yaml} through a hidden temp file and an atomic rename.
  *
- * <pre>
- *   backends "stable" / "canary" (JDK HttpServer, loopback)
- *   Linnet in this JVM: StandaloneServer on a temp manifest dir, canary-weight 0
- *   repeat N times:
- *     t0 ─ write canary.yaml with weight 100 (then 0, ...) via hidden temp file + atomic rename
- *     ├─ poll the RouteTableHolder until the version changes          → "table" time
- *     └─ send requests on one keep-alive connection until the body     → "requests follow" time
- *        is the new target (weight 0/100 make every answer deterministic)
- * </pre>
- *
- * The rename wakes the file source through inotify and is read at once (a file renamed into
+ * <p>The rename wakes the file source through inotify and is read at once (a file renamed into
  * place is complete: no quiet period), and the control loop builds at once after an idle spell
  * (its 100 ms holdoff only coalesces changes that follow a build closely). Between two changes
  * the benchmark waits {@code gap} ms (default 250: one edit at a time, as people and CD tools
  * make them); with a gap of 0 every change lands right after the previous build and pays the
  * holdoff, the worst case.
  *
- * <p>Usage: {@code PropagationBenchmark [changes [gapMillis]]} (default 100, 250). Prints one
- * {@code RESULT} line.
+ * <p>Usage: {@code PropagationBenchmark [changes [gapMillis]]} (default 100, 250).
  */
 public final class PropagationBenchmark {
-
-    private static final String HOST = "canary.example.com";
 
     private PropagationBenchmark() {
     }
@@ -56,58 +33,26 @@ public final class PropagationBenchmark {
     public static void main(String[] args) throws Exception {
         int changes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         long gapMillis = args.length > 1 ? Long.parseLong(args[1]) : 250;
-        HttpServer stable = backend("stable\n");
-        HttpServer canary = backend("canary\n");
+        HttpServer stable = Propagation.backend("stable\n");
+        HttpServer canary = Propagation.backend("canary\n");
         Path dir = Files.createTempDirectory("linnet-propagation");
         StandaloneServer linnet = null;
         try {
-            Files.writeString(dir.resolve("services.yaml"), services(stable.getAddress().getPort(),
+            Files.writeString(dir.resolve("services.yaml"), Propagation.services(stable.getAddress().getPort(),
                     canary.getAddress().getPort()));
-            Files.writeString(dir.resolve("ingresses.yaml"), MAIN_INGRESS);
+            Files.writeString(dir.resolve("ingresses.yaml"), Propagation.MAIN_INGRESS);
             Path canaryFile = dir.resolve("canary.yaml");
-            Files.writeString(canaryFile, canaryIngress(0));
+            Files.writeString(canaryFile, Propagation.canaryIngress(0));
             linnet = StandaloneServer.start(new StandaloneConfig(List.of(dir),
                     GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0), 0,
                     BuildOptions.serveAll()));
-            try (Client client = new Client(linnet.httpPort())) {
-                awaitBody(client, "stable", TimeUnit.SECONDS.toNanos(30));
-                long[] table = new long[changes];
-                long[] follow = new long[changes];
-                for (int i = 0; i < changes; i++) {
-                    int weight = i % 2 == 0 ? 100 : 0;
-                    String expected = weight == 100 ? "canary" : "stable";
-                    Thread.sleep(gapMillis); // pacing the load generator, not synchronising a test
-                    long version = linnet.routes().current().version();
-                    Path tmp = dir.resolve(".canary.yaml.tmp"); // hidden: the source skips it
-                    Files.writeString(tmp, canaryIngress(weight));
-                    long t0 = System.nanoTime();
-                    Files.move(tmp, canaryFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    table[i] = -1;
-                    long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
-                    while (true) {
-                        if (table[i] < 0 && linnet.routes().current().version() != version) {
-                            table[i] = System.nanoTime() - t0;
-                        }
-                        if (client.get().equals(expected)) {
-                            follow[i] = System.nanoTime() - t0;
-                            break;
-                        }
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("change " + i + " (weight " + weight
-                                    + ") not followed within 30 s");
-                        }
-                    }
-                    if (table[i] < 0) {
-                        table[i] = follow[i];
-                    }
-                }
-                System.out.println(summary("table published", table));
-                System.out.println(summary("requests follow", follow));
-                System.out.printf(Locale.ROOT, "RESULT changes=%d gap_ms=%d follow_p50_ms=%.1f follow_p99_ms=%.1f follow_max_ms=%.1f"
-                                + " table_p50_ms=%.1f table_p99_ms=%.1f%n", changes, gapMillis,
-                        ms(percentile(follow, 50)), ms(percentile(follow, 99)), ms(percentile(follow, 100)),
-                        ms(percentile(table, 50)), ms(percentile(table, 99)));
-            }
+            StandaloneServer server = linnet;
+            Propagation.measure(changes, gapMillis, linnet.httpPort(), () -> server.routes().current().version(),
+                    weight -> {
+                        Path tmp = dir.resolve(".canary.yaml.tmp"); // hidden: the source skips it
+                        Files.writeString(tmp, Propagation.canaryIngress(weight));
+                        Files.move(tmp, canaryFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    });
         } finally {
             if (linnet != null) {
                 linnet.close();
@@ -121,197 +66,5 @@ public final class PropagationBenchmark {
             }
             Files.deleteIfExists(dir);
         }
-    }
-
-    private static void awaitBody(Client client, String expected, long timeoutNanos) throws IOException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (!client.get().equals(expected)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Linnet never answered " + expected);
-            }
-        }
-    }
-
-    private static String summary(String what, long[] nanos) {
-        return String.format(Locale.ROOT, "%-16s p50 %6.1f ms  p90 %6.1f ms  p99 %6.1f ms  min %6.1f ms  max %6.1f ms",
-                what, ms(percentile(nanos, 50)), ms(percentile(nanos, 90)), ms(percentile(nanos, 99)),
-                ms(percentile(nanos, 0)), ms(percentile(nanos, 100)));
-    }
-
-    /** Nearest-rank percentile. */
-    static long percentile(long[] values, double p) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
-    }
-
-    private static HttpServer backend(String body) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
-        byte[] bytes = body.getBytes(StandardCharsets.US_ASCII);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        server.start();
-        return server;
-    }
-
-    /** HTTP/1.1 on one keep-alive connection, reopened if the proxy closes it. */
-    private static final class Client implements AutoCloseable {
-        private static final byte[] REQUEST = ("GET / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
-        private final int port;
-        private Socket socket;
-        private InputStream in;
-
-        Client(int port) {
-            this.port = port;
-        }
-
-        /** The response body, trimmed; "" for a failed exchange (the caller just asks again). */
-        String get() throws IOException {
-            try {
-                if (socket == null) {
-                    socket = new Socket("127.0.0.1", port);
-                    socket.setTcpNoDelay(true);
-                    socket.setSoTimeout(10_000);
-                    in = new BufferedInputStream(socket.getInputStream());
-                }
-                socket.getOutputStream().write(REQUEST);
-                int length = -1;
-                boolean close = false;
-                String line;
-                while (!(line = readLine()).isEmpty()) {
-                    String lower = line.toLowerCase(Locale.ROOT);
-                    if (lower.startsWith("content-length:")) {
-                        length = Integer.parseInt(lower.substring(15).trim());
-                    } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                        close = true;
-                    }
-                }
-                if (length < 0) {
-                    throw new IOException("response without content-length");
-                }
-                String body = new String(in.readNBytes(length), StandardCharsets.US_ASCII).trim();
-                if (close) {
-                    close();
-                }
-                return body;
-            } catch (IOException e) {
-                close();
-                return "";
-            }
-        }
-
-        private String readLine() throws IOException {
-            StringBuilder sb = new StringBuilder();
-            int c;
-            while ((c = in.read()) != '\n') {
-                if (c < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (c != '\r') {
-                    sb.append((char) c);
-                }
-            }
-            return sb.toString();
-        }
-
-        @Override
-        public void close() {
-            if (socket != null) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing a broken connection
-                }
-                socket = null;
-            }
-        }
-    }
-
-    private static String services(int stablePort, int canaryPort) {
-        List<String> docs = new ArrayList<>();
-        for (String[] s : new String[][] {{"stable", String.valueOf(stablePort)}, {"canary", String.valueOf(canaryPort)}}) {
-            docs.add("""
-                    apiVersion: v1
-                    kind: Service
-                    metadata:
-                      name: %1$s
-                    spec:
-                      ports:
-                      - name: http
-                        port: 80
-                        targetPort: %2$s
-                    ---
-                    apiVersion: discovery.k8s.io/v1
-                    kind: EndpointSlice
-                    metadata:
-                      name: %1$s-1
-                      labels:
-                        kubernetes.io/service-name: %1$s
-                    addressType: IPv4
-                    ports:
-                    - name: http
-                      port: %2$s
-                      protocol: TCP
-                    endpoints:
-                    - addresses: ["127.0.0.1"]
-                      conditions:
-                        ready: true
-                    """.formatted(s[0], s[1]));
-        }
-        return String.join("---\n", docs);
-    }
-
-    private static final String MAIN_INGRESS = """
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata:
-              name: main
-            spec:
-              rules:
-              - host: canary.example.com
-                http:
-                  paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: stable
-                        port:
-                          number: 80
-            """;
-
-    private static String canaryIngress(int weight) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: main-canary
-                  annotations:
-                    nginx.ingress.kubernetes.io/canary: "true"
-                    nginx.ingress.kubernetes.io/canary-weight: "%d"
-                spec:
-                  rules:
-                  - host: canary.example.com
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: canary
-                            port:
-                              number: 80
-                """.formatted(weight);
     }
 }
