@@ -3,6 +3,7 @@ package dev.linnet.controller.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.build.BuildOptions;
+import dev.linnet.gateway.metrics.MetricsOptions;
 import dev.linnet.gateway.proxy.GatewayConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,8 +39,10 @@ final class Demo implements AutoCloseable {
         try {
             manifests = DemoManifests.prepare(workingDir, backends.v1Port(), backends.v2Port());
             GatewayConfig gateway = GatewayConfig.defaults().withBindAddress(bindAddress).withHttpPort(httpPort);
-            StandaloneServer server = StandaloneServer.start(
-                    new StandaloneConfig(List.of(manifests.dir()), gateway, adminPort, BuildOptions.serveAll()));
+            // The controller_class label as serve sets it, so the demo's /metrics reads like production's.
+            MetricsOptions metrics = MetricsOptions.defaults().withController("", BuildOptions.DEFAULT_CONTROLLER_CLASS, "");
+            StandaloneServer server = StandaloneServer.start(new StandaloneConfig(List.of(manifests.dir()), gateway,
+                    adminPort, BuildOptions.serveAll(), metrics));
             return new Demo(backends, manifests, server);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (manifests != null) {

@@ -25,6 +25,11 @@ class DemoTest {
             assertThat(client.body(HOST, "Region", "cd")).isEqualTo("nginx-v2");
             assertThat(client.body(HOST, "Region", "sz")).isEqualTo("nginx-v2");
             assertThat(client.body(HOST, "Region", "bj")).isEqualTo("nginx-v1");
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + demo.server().adminPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).as("labelled like serve's, so dashboards work on the demo")
+                    .contains("controller_class=\"linnet.dev/ingress-controller\"");
 
             StringWriter out = new StringWriter();
             demo.printInstructions(new PrintWriter(out));
