@@ -38,7 +38,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
             "proxy-body-size", ValueType.SIZE, -1L, "the listener's --max-body-size",
             "largest request body (nginx size: 8m, 512k, 1g, bytes; 0 unlimited); 413 past it");
     public static final AnnotationKey<Integer> NEXT_UPSTREAM_TRIES = AnnotationKey.prefixed(
-            "proxy-next-upstream-tries", ValueType.COUNT, -1, "the listener's --max-tries",
+            "proxy-next-upstream-tries", ValueType.COUNT, -1, "the listener's tries (3, as ingress-nginx)",
             "attempts over the backend's endpoints when connecting fails (0: each endpoint once)");
     public static final AnnotationKey<String> REWRITE_TARGET = AnnotationKey.prefixed(
             "rewrite-target", ValueType.URI_TEMPLATE, "",

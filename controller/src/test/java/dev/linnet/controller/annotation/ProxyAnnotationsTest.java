@@ -94,8 +94,8 @@ class ProxyAnnotationsTest {
             proxy-body-size           | 8mb  | a size in bytes with an optional k, m or g suffix, e.g. 512k or 8m; 0 for unlimited | the listener's --max-body-size | -1
             proxy-body-size           | 1.5m | a size in bytes with an optional k, m or g suffix, e.g. 512k or 8m; 0 for unlimited | the listener's --max-body-size | -1
             proxy-body-size           | -1   | a size in bytes with an optional k, m or g suffix, e.g. 512k or 8m; 0 for unlimited | the listener's --max-body-size | -1
-            proxy-next-upstream-tries | -2   | an integer >= 0 (0: every endpoint once)     | the listener's --max-tries       | -1
-            proxy-next-upstream-tries | many | an integer >= 0 (0: every endpoint once)     | the listener's --max-tries       | -1
+            proxy-next-upstream-tries | -2   | an integer >= 0 (0: every endpoint once)     | the listener's tries (3, as ingress-nginx) | -1
+            proxy-next-upstream-tries | many | an integer >= 0 (0: every endpoint once)     | the listener's tries (3, as ingress-nginx) | -1
             ssl-redirect              | yes  | true or false                                | true                             | true
             force-ssl-redirect        | on   | true or false                                | false                            | false
             rewrite-target            | '/a b' | 'a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) '' only)' | '""' | null

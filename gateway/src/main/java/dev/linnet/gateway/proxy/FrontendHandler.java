@@ -109,14 +109,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answerAfterBody(HttpResponseStatus.NOT_FOUND);
             return;
         }
-        if (RouteChecks.forbidden(route, ctx.channel().remoteAddress())) {
-            answerAfterBody(HttpResponseStatus.FORBIDDEN);
-            return;
-        }
         Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
                 ThreadLocalRandom.current());
         Backend backend = decision.isCanary() ? route.canary().backend() : route.backend();
         timeline.routed(route, decision);
+        // nginx's access phase (allow / deny) runs after the canary decision (rewrite phase).
+        if (RouteChecks.forbidden(route, ctx.channel().remoteAddress())) {
+            answerAfterBody(HttpResponseStatus.FORBIDDEN);
+            return;
+        }
         // Only the chosen backend matters: a header-forced canary works while main has no endpoint
         // (DESIGN.md deliberate difference 3).
         if (!backend.hasEndpoints()) {

@@ -11,12 +11,13 @@ import java.net.SocketAddress;
 /**
  * What a route's annotations decide about a request before it is proxied, in nginx's phase
  * order: the body limit is checked when the location is chosen ({@code client_max_body_size},
- * find-config phase), the allowlist in the access phase after it, the URI rewrite last.
+ * find-config phase), the allowlist in the access phase after the canary decision (rewrite
+ * phase), the URI rewrite when the request goes upstream.
  *
  * <pre>
  *   route ─▶ Content-Length &gt; proxy-body-size? ─▶ 413, close (nothing of the body is read)
- *         ─▶ peer outside allowlist-source-range? ─▶ 403, body drained, keep-alive
- *         ─▶ rewrite-target? ─▶ upstream URI rewritten ─▶ split, proxy
+ *         ─▶ split ─▶ peer outside allowlist-source-range? ─▶ 403, body drained, keep-alive
+ *         ─▶ rewrite-target? ─▶ upstream URI rewritten ─▶ proxy
  * </pre>
  */
 final class RouteChecks {
