@@ -70,9 +70,10 @@ public final class RewriteTarget {
     }
 
     /**
-     * The upstream URI for a request to {@code uri} (origin form, query included) that matched
-     * {@code match}. Groups that did not take part, or that the path does not have, are empty,
-     * as in nginx. A non-regex match has no groups.
+     * The upstream URI for a request whose {@code path} matched {@code match}; {@code query} is
+     * the request's query string without {@code ?} (or {@code null}). Groups that did not take
+     * part, or that the path does not have, are empty, as in nginx. A non-regex match has no
+     * groups.
      */
     public String apply(PathMatch match, String path, String query) {
         Matcher m = match.regex() == null ? null : match.regex().search(path);
