@@ -89,7 +89,11 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 {{- end }}
 - {{ printf "--connect-timeout=%d" (int64 .Values.controller.connectTimeoutSeconds) | quote }}
 - {{ printf "--read-timeout=%d" (int64 .Values.controller.readTimeoutSeconds) | quote }}
+{{- if kindIs "string" .Values.controller.maxBodySize }}
+- {{ printf "--max-body-size=%s" .Values.controller.maxBodySize | quote }}
+{{- else }}
 - {{ printf "--max-body-size=%d" (int64 .Values.controller.maxBodySize) | quote }}
+{{- end }}
 {{- with .Values.metrics.flags }}
 - {{ printf "--metrics-per-host=%t" .perHost | quote }}
 - {{ printf "--report-status-classes=%t" .reportStatusClasses | quote }}

@@ -18,13 +18,30 @@ public final class AnnotationKey<T> {
     private final ValueType<T> type;
     private final T defaultValue;
     private final String doc;
+    private final String defaultText; // how warnings name the default; null: the value itself
 
-    private AnnotationKey(String name, boolean prefixed, ValueType<T> type, T defaultValue, String doc) {
+    private AnnotationKey(String name, boolean prefixed, ValueType<T> type, T defaultValue, String doc,
+            String defaultText) {
         this.name = requireNonNull(name, "name");
         this.prefixed = prefixed;
         this.type = requireNonNull(type, "type");
         this.defaultValue = defaultValue;
         this.doc = requireNonNull(doc, "doc");
+        this.defaultText = defaultText;
+    }
+
+    private AnnotationKey(String name, boolean prefixed, ValueType<T> type, T defaultValue, String doc) {
+        this(name, prefixed, type, defaultValue, doc, null);
+    }
+
+    /**
+     * A prefixed key whose default is not a value of its own but a flag's, e.g.
+     * {@code proxy-read-timeout}: absent means {@code --read-timeout}; {@code defaultText} is how
+     * a warning names it ("using the listener's --read-timeout").
+     */
+    static <T> AnnotationKey<T> prefixed(String name, ValueType<T> type, T defaultValue, String defaultText,
+            String doc) {
+        return new AnnotationKey<>(name, true, type, defaultValue, doc, requireNonNull(defaultText, "defaultText"));
     }
 
     /** A key under {@code --annotations-prefix}, e.g. {@code canary-weight}. */
@@ -77,7 +94,7 @@ public final class AnnotationKey<T> {
         T value = type.parse(raw);
         if (value == null) {
             warnings.accept(describe(prefix, raw) + " is invalid (expected: " + type.expected() + "); using "
-                    + show(defaultValue));
+                    + defaultText());
             return defaultValue;
         }
         return value;
@@ -111,12 +128,22 @@ public final class AnnotationKey<T> {
         return b.append('"').toString();
     }
 
+    /** The default as warnings and documentation name it. */
+    public String defaultText() {
+        return defaultText != null ? defaultText : show(defaultValue);
+    }
+
+    /** What a valid value looks like. */
+    public String expected() {
+        return type.expected();
+    }
+
     private static String show(Object value) {
         return value instanceof String s ? quote(s) : String.valueOf(value);
     }
 
     @Override
     public String toString() {
-        return (prefixed ? "<prefix>/" : "") + name + " (default " + show(defaultValue) + "): " + doc;
+        return (prefixed ? "<prefix>/" : "") + name + " (default " + defaultText() + "): " + doc;
     }
 }

@@ -1,5 +1,6 @@
 package dev.linnet.controller.annotation;
 
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -75,6 +76,62 @@ interface ValueType<T> {
             return "an integer";
         }
     };
+
+    /**
+     * ingress-nginx's proxy timeouts: an integer number of seconds ({@code GetIntAnnotation},
+     * then {@code proxy_*_timeout <n>s}). Zero and negative values would give nginx a broken
+     * or zero timeout, so they are invalid here.
+     */
+    ValueType<Duration> SECONDS = new ValueType<>() {
+        @Override
+        public Duration parse(String raw) {
+            Long n = INT.parse(raw);
+            return n == null || n <= 0 || n > Integer.MAX_VALUE ? null : Duration.ofSeconds(n);
+        }
+
+        @Override
+        public String expected() {
+            return "a positive integer number of seconds, e.g. 30";
+        }
+    };
+
+    /** nginx's size syntax ({@link NginxSize}), in bytes. */
+    ValueType<Long> SIZE = new ValueType<>() {
+        @Override
+        public Long parse(String raw) {
+            long n = NginxSize.parse(raw);
+            return n < 0 ? null : n;
+        }
+
+        @Override
+        public String expected() {
+            return NginxSize.EXPECTED;
+        }
+    };
+
+    /** A count that may be 0 (nginx's "no limit" for {@code proxy_next_upstream_tries}). */
+    ValueType<Integer> COUNT = new ValueType<>() {
+        @Override
+        public Integer parse(String raw) {
+            Long n = INT.parse(raw);
+            return n == null || n < 0 || n > Integer.MAX_VALUE ? null : n.intValue();
+        }
+
+        @Override
+        public String expected() {
+            return "an integer >= 0 (0: every endpoint once)";
+        }
+    };
+
+    /**
+     * A URI path template for {@code rewrite-target}: printable ASCII without spaces, quotes,
+     * braces, backslashes or {@code #}; {@code $1}..{@code $9} name capture groups. Looser than
+     * ingress-nginx's validator where that one would reject a query string, stricter where a
+     * character could never be part of a request target.
+     */
+    ValueType<String> URI_TEMPLATE = new CheckedString(
+            Pattern.compile("[A-Za-z0-9\\-._~/:$&?=%+@!,;*()']*"), false,
+            "a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) ' only)");
 
     /** Any value, as written; used for the Kubernetes-owned keys that are compared verbatim. */
     ValueType<String> VERBATIM = new ValueType<>() {

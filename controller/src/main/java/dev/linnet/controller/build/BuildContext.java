@@ -36,6 +36,20 @@ final class BuildContext {
         warnings.add(new ConfigWarning("Ingress", ingress.namespace(), ingress.name(), message));
     }
 
+    /** A warning about an Ingress known only by its coordinates (a route's). */
+    void warn(String namespace, String name, String message) {
+        warnings.add(new ConfigWarning("Ingress", namespace, name, message));
+    }
+
+    /** Every host under construction, the default server included, sorted by name (deterministic). */
+    java.util.List<HostBuilder> hosts() {
+        java.util.List<HostBuilder> all = new java.util.ArrayList<>(exactHosts.values());
+        all.addAll(wildcardHosts.values());
+        all.sort(java.util.Comparator.comparing((HostBuilder h) -> h.host().name()));
+        all.add(defaultServer);
+        return all;
+    }
+
     /** Records that {@code ingress} is one of the table's sources (shown by /debug/routes). */
     void source(IngressEntry ingress) {
         String rv = ingress.ingress().getMetadata().getResourceVersion();

@@ -19,6 +19,7 @@ final class HostBuilder {
     private final List<Route> routes = new ArrayList<>();
     private final Map<PathMatch, Integer> index = new HashMap<>();
     private Route fallback;
+    private boolean regex;
 
     HostBuilder(HostRef host) {
         this.host = host;
@@ -42,6 +43,27 @@ final class HostBuilder {
     /** Replaces the route with the same match (to attach a canary). */
     void replace(Route route) {
         routes.set(index.get(route.match()), route);
+    }
+
+    /** Whether an Ingress of this host set use-regex or rewrite-target (RegexProcessor). */
+    boolean regex() {
+        return regex;
+    }
+
+    void regex(boolean on) {
+        regex = on;
+    }
+
+    /** Every route, in insertion order (for RegexProcessor). */
+    List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
+    /** Replaces every route (RegexProcessor; the index by original match is no longer needed then). */
+    void replaceAll(List<Route> replaced) {
+        routes.clear();
+        index.clear();
+        replaced.forEach(this::add);
     }
 
     Route fallback() {

@@ -1,20 +1,27 @@
 package dev.linnet.controller.build;
 
 import dev.linnet.controller.annotation.CanaryAnnotations;
+import dev.linnet.controller.annotation.ProxyAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressSpec;
 import java.time.Instant;
 
 /**
  * One Ingress of ours with what every processor needs: its coordinates (namespace defaulted to
- * {@code default}), creation time (for ordering) and parsed canary annotations.
+ * {@code default}), creation time (for ordering) and parsed canary and proxy annotations (the
+ * latter {@link ProxyAnnotations#NONE} on a canary Ingress, whose own values never apply).
  *
  * @param created {@code metadata.creationTimestamp}, or {@code null} when absent or unparsable
  */
-record IngressEntry(Ingress ingress, String namespace, String name, Instant created, CanaryAnnotations canary) {
+record IngressEntry(Ingress ingress, String namespace, String name, Instant created, CanaryAnnotations canary,
+        ProxyAnnotations proxy) {
 
-    IngressEntry withCanary(CanaryAnnotations parsed) {
-        return new IngressEntry(ingress, namespace, name, created, parsed);
+    IngressEntry(Ingress ingress, String namespace, String name, Instant created, CanaryAnnotations canary) {
+        this(ingress, namespace, name, created, canary, ProxyAnnotations.NONE);
+    }
+
+    IngressEntry withAnnotations(CanaryAnnotations parsedCanary, ProxyAnnotations parsedProxy) {
+        return new IngressEntry(ingress, namespace, name, created, parsedCanary, parsedProxy);
     }
 
     String key() {

@@ -64,6 +64,7 @@ final class IngressPaths {
         String type = switch (match.type()) {
             case EXACT -> "Exact";
             case PREFIX -> "Prefix";
+            case REGEX -> "regex";
         };
         return "host " + host + " path " + match.path() + " (" + type + ")";
     }

@@ -83,7 +83,11 @@ final class IngressProcessor {
                     + owner.namespace() + '/' + owner.ingress() + "; ignored here");
             return;
         }
-        hb.add(new Route(ingress.namespace(), ingress.name(), host, match, ctx.backend(ingress, ref), null));
+        hb.add(new Route(ingress.namespace(), ingress.name(), host, match, ctx.backend(ingress, ref), null,
+                ingress.proxy().optionsFor(match.path())));
+        if (ingress.proxy().regexFor(match.path())) {
+            hb.regex(true);
+        }
     }
 
     private static void catchAll(BuildContext ctx, IngressEntry ingress, IngressBackend backend) {
@@ -96,11 +100,15 @@ final class IngressProcessor {
         }
         IngressPaths.ServiceRef ref = IngressPaths.service(backend, "spec.defaultBackend", m -> ctx.warn(ingress, m));
         if (ref != null) {
-            server.fallback(fallback(ingress, server, ctx.backend(ingress, ref)));
+            // ingress-nginx applies the catch-all Ingress's annotations, except rewrite and redirect.
+            server.fallback(new Route(ingress.namespace(), ingress.name(), server.host().name(), PathMatch.prefix("/"),
+                    ctx.backend(ingress, ref), null, ingress.proxy().withoutRewrite()));
         }
     }
 
+    /** A host's root location: ingress-nginx applies the defining Ingress's annotations to it. */
     static Route fallback(IngressEntry ingress, HostBuilder hb, Backend backend) {
-        return new Route(ingress.namespace(), ingress.name(), hb.host().name(), PathMatch.prefix("/"), backend, null);
+        return new Route(ingress.namespace(), ingress.name(), hb.host().name(), PathMatch.prefix("/"), backend, null,
+                ingress.proxy().optionsFor("/"));
     }
 }

@@ -3,9 +3,13 @@ package dev.linnet.controller.build;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.annotation.CanaryAnnotations;
+import dev.linnet.controller.annotation.ProxyAnnotations;
+import dev.linnet.controller.annotation.UnsupportedAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Cluster objects in, routing table out: a pure function (DESIGN.md). It never calls the API
@@ -13,9 +17,10 @@ import java.util.List;
  *
  * <pre>
  *   Ingresses ─▶ ours? (IngressClassFilter) ─▶ sort oldest first (IngressOrder)
- *             ─▶ parse canary annotations (annotation package; warnings)
- *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks
+ *             ─▶ parse canary and proxy annotations (annotation package; warnings)
+ *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
+ *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
  *             ─▶ RouteTable (version 0; the control loop stamps it) + warnings
  * </pre>
  *
@@ -47,8 +52,7 @@ public final class RouteTableBuilder {
         List<IngressEntry> parsed = new ArrayList<>(entries.size());
         for (IngressEntry e : entries) {
             ctx.source(e);
-            parsed.add(e.withCanary(CanaryAnnotations.parse(e.ingress().getMetadata().getAnnotations(),
-                    options.annotationsPrefix(), m -> ctx.warn(e, m))));
+            parsed.add(parseAnnotations(e, options.annotationsPrefix(), m -> ctx.warn(e, m)));
         }
         for (IngressEntry e : parsed) {
             if (!e.isCanary()) {
@@ -60,6 +64,20 @@ public final class RouteTableBuilder {
                 CanaryProcessor.process(ctx, e);
             }
         }
+        RegexProcessor.process(ctx);
         return ctx.result();
+    }
+
+    private static IngressEntry parseAnnotations(IngressEntry e, String prefix, Consumer<String> warn) {
+        Map<String, String> annotations = e.ingress().getMetadata().getAnnotations();
+        CanaryAnnotations canary = CanaryAnnotations.parse(annotations, prefix, warn);
+        ProxyAnnotations proxy = ProxyAnnotations.NONE;
+        if (canary.enabled()) {
+            ProxyAnnotations.warnIgnoredOnCanary(annotations, prefix, warn);
+        } else {
+            proxy = ProxyAnnotations.parse(annotations, prefix, warn);
+        }
+        UnsupportedAnnotations.warn(annotations, prefix, warn);
+        return e.withAnnotations(canary, proxy);
     }
 }

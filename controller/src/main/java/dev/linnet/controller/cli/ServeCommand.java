@@ -1,5 +1,6 @@
 package dev.linnet.controller.cli;
 
+import dev.linnet.controller.annotation.NginxSize;
 import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.status.StatusOptions;
 import dev.linnet.gateway.metrics.MetricNames;
@@ -71,9 +72,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Longest upstream silence while a response is awaited, in seconds (default: ${DEFAULT-VALUE}).")
     long readTimeoutSeconds;
 
-    @Option(names = "--max-body-size", paramLabel = "BYTES", defaultValue = "0",
-            description = "Largest request body in bytes; larger gets 413 (default: ${DEFAULT-VALUE}, unlimited).")
-    long maxBodySize;
+    @Option(names = "--max-body-size", paramLabel = "SIZE", defaultValue = "1m",
+            description = "Largest request body, nginx size syntax (bytes, 512k, 8m, 1g; 0 = unlimited); larger"
+                    + " gets 413. Per Ingress: proxy-body-size (default: ${DEFAULT-VALUE}, as ingress-nginx).")
+    String maxBodySize;
 
     // Cluster mode (no --manifests); issue 3.
 
@@ -191,8 +193,10 @@ final class ServeCommand implements Callable<Integer> {
         if (readTimeoutSeconds <= 0) {
             throw new IllegalArgumentException("--read-timeout: " + readTimeoutSeconds + " (expected: > 0)");
         }
-        if (maxBodySize < 0) {
-            throw new IllegalArgumentException("--max-body-size: " + maxBodySize + " (expected: >= 0, 0 = unlimited)");
+        long maxBodyBytes = NginxSize.parse(maxBodySize);
+        if (maxBodyBytes < 0) {
+            throw new IllegalArgumentException("--max-body-size: " + maxBodySize + " (expected: " + NginxSize.EXPECTED
+                    + ")");
         }
         checkPort("--http-port", listener.httpPort);
         checkPort("--admin-port", listener.adminPort);
@@ -200,7 +204,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withBindAddress(listener.bindAddress)
                 .withHttpPort(listener.httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))
-                .withMaxRequestBodySize(maxBodySize);
+                .withMaxRequestBodySize(maxBodyBytes);
     }
 
     private static void checkPort(String flag, int port) {

@@ -40,7 +40,16 @@ class OrderIndependenceTest {
                         .canary("canary-by-header-pattern", "[bad").host("h").path("/").backend("b", 80)
                         .host("*.w.com").path("/").backend("c", 80).host("nohost").path("/").backend("missing", 80),
                 ingress("other/x").created("2023-12-31T23:00:00-02:00").canary("canary", "maybe")
-                        .host("h").path("/").backend("gone", 80));
+                        .host("h").path("/").backend("gone", 80),
+                // issue 5: proxy annotations, a regex host built from several Ingresses, an
+                // uncompilable path there, snippets and a canary's ignored annotations
+                ingress("ns/rx").created("2024-01-02T00:00:00Z").canary("rewrite-target", "/$1")
+                        .canary("proxy-body-size", "8m").canary("server-snippet", "x")
+                        .host("r").path("/api/(.*)").backend("a", 80),
+                ingress("ns/rx-2").created("2024-01-02T00:00:00Z").canary("proxy-read-timeout", "soon")
+                        .host("r").path("/api").backend("b", 80).path("/bad(", "Exact").backend("c", 80),
+                ingress("ns/can-3").created("2024-01-03T00:00:00Z").canary().canary("canary-weight", "5")
+                        .canary("proxy-read-timeout", "1").host("r").path("/api").backend("c", 80));
     }
 
     private static final List<BuildOptions> OPTIONS = List.of(BuildOptions.serveAll(),

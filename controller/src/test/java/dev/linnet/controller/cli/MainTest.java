@@ -39,7 +39,7 @@ class MainTest {
         assertThat(config.adminPort()).isEqualTo(10254);
         assertThat(config.gateway().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.gateway().readTimeout()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.gateway().maxRequestBodySize()).isZero();
+        assertThat(config.gateway().maxRequestBodySize()).isEqualTo(1024 * 1024); // ingress-nginx's 1m
         assertThat(config.buildOptions()).isEqualTo(new BuildOptions(
                 "nginx.ingress.kubernetes.io", null, "linnet.dev/ingress-controller", false));
     }
@@ -57,7 +57,7 @@ class MainTest {
                 "--watch-ingress-without-class",
                 "--connect-timeout", "2",
                 "--read-timeout", "30",
-                "--max-body-size", "1048576").toConfig();
+                "--max-body-size", "8m").toConfig();
 
         assertThat(config.manifests()).containsExactly(Path.of("a"), Path.of("b.yaml"));
         assertThat(config.gateway().httpPort()).isEqualTo(9080);
@@ -65,7 +65,7 @@ class MainTest {
         assertThat(config.gateway().bindAddress()).isEqualTo("127.0.0.1");
         assertThat(config.gateway().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.gateway().readTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(config.gateway().maxRequestBodySize()).isEqualTo(1_048_576);
+        assertThat(config.gateway().maxRequestBodySize()).isEqualTo(8L * 1024 * 1024);
         assertThat(config.buildOptions()).isEqualTo(new BuildOptions("example.com", "linnet", "example.com/gw", true));
     }
 
@@ -76,7 +76,9 @@ class MainTest {
         assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--http-port", "70000").toConfig())
                 .hasMessage("--http-port: 70000 (expected: 0-65535)");
         assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--max-body-size", "-1").toConfig())
-                .hasMessageStartingWith("--max-body-size: -1");
+                .hasMessageStartingWith("--max-body-size: -1 (expected: a size in bytes");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--max-body-size", "8 MB").toConfig())
+                .hasMessageStartingWith("--max-body-size: 8 MB (expected: ");
     }
 
     @Test

@@ -86,7 +86,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         GatewayConfig config = context.config();
         this.maxBodySize = options.maxBodySizeOr(config.maxRequestBodySize());
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
-                Math.max(1, options.nextUpstreamTriesOr(config.maxTries())), this);
+                Attempts.triesFor(options.nextUpstreamTriesOr(config.maxTries()), backend),
+                options.connectTimeoutOr(config.connectTimeout()), this);
         this.done = done;
         this.timeline = timeline;
         this.readTimer = new Deadline(client.executor(), options.readTimeoutOr(config.readTimeout()), this::readTimedOut);

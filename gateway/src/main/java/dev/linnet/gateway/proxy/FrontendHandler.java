@@ -95,15 +95,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             return;
         }
         keepAlive = HttpUtil.isKeepAlive(request);
-        long max = context.config().maxRequestBodySize();
-        if (max > 0 && HttpUtil.getContentLength(request, -1L) > max) {
-            answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, false); // don't read what we refuse
-            return;
-        }
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         Route route = context.routes().current()
                 .route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
+        // After routing: proxy-body-size is per route (RouteChecks).
+        if (RouteChecks.bodyTooLarge(request, route, context.config())) {
+            timeline.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
+            answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, false); // don't read what we refuse
+            return;
+        }
         if (route == null) {
             answerAfterBody(HttpResponseStatus.NOT_FOUND);
             return;
@@ -112,6 +113,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
                 ThreadLocalRandom.current());
         Backend backend = decision.isCanary() ? route.canary().backend() : route.backend();
         timeline.routed(route, decision);
+        // nginx's access phase (allow / deny) runs after the canary decision (rewrite phase).
+        if (RouteChecks.forbidden(route, ctx.channel().remoteAddress())) {
+            answerAfterBody(HttpResponseStatus.FORBIDDEN);
+            return;
+        }
         // Only the chosen backend matters: a header-forced canary works while main has no endpoint
         // (DESIGN.md deliberate difference 3).
         if (!backend.hasEndpoints()) {
@@ -120,8 +126,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        exchange = new Exchange(ctx, context,
-                ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort()),
+        HttpRequest upstreamHead =
+                ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort());
+        RouteChecks.rewrite(route, upstreamHead);
+        exchange = new Exchange(ctx, context, upstreamHead,
                 request.protocolVersion(), keepAlive, backend, route.options(), timeline, this);
         exchange.start();
     }

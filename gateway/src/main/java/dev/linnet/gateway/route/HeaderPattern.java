@@ -74,7 +74,7 @@ public final class HeaderPattern {
         }
         try {
             return pattern.matcher(new BudgetedSequence(value, budget)).find() ? Result.MATCH : Result.NO_MATCH;
-        } catch (BudgetExceeded e) {
+        } catch (BudgetedSequence.BudgetExceeded e) {
             return Result.ERROR;
         } catch (StackOverflowError e) {
             // Deep recursion in java.util.regex on long inputs: also a regex error, not a crash.
@@ -95,53 +95,5 @@ public final class HeaderPattern {
     @Override
     public String toString() {
         return source;
-    }
-
-    private static final class BudgetExceeded extends RuntimeException {
-        private static final BudgetExceeded INSTANCE = new BudgetExceeded();
-
-        private BudgetExceeded() {
-            super("regex step budget exceeded", null, false, false);
-        }
-    }
-
-    /** Counts every character read; subSequence shares the counter so no read escapes it. */
-    private static final class BudgetedSequence implements CharSequence {
-        private final CharSequence delegate;
-        private final int[] steps;
-        private final int budget;
-
-        BudgetedSequence(CharSequence delegate, int budget) {
-            this(delegate, new int[1], budget);
-        }
-
-        private BudgetedSequence(CharSequence delegate, int[] steps, int budget) {
-            this.delegate = delegate;
-            this.steps = steps;
-            this.budget = budget;
-        }
-
-        @Override
-        public char charAt(int index) {
-            if (++steps[0] > budget) {
-                throw BudgetExceeded.INSTANCE;
-            }
-            return delegate.charAt(index);
-        }
-
-        @Override
-        public int length() {
-            return delegate.length();
-        }
-
-        @Override
-        public CharSequence subSequence(int start, int end) {
-            return new BudgetedSequence(delegate.subSequence(start, end), steps, budget);
-        }
-
-        @Override
-        public String toString() {
-            return delegate.toString();
-        }
     }
 }

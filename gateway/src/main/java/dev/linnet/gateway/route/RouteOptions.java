@@ -17,7 +17,12 @@ import java.time.Duration;
  * @param readTimeout upstream read timeout, or {@code null}
  * @param sendTimeout upstream send timeout, or {@code null}
  * @param maxBodySize largest request body in bytes (0 unlimited), or -1 for the listener's
- * @param nextUpstreamTries attempts over endpoints, or -1 for the listener's
+ * @param nextUpstreamTries attempts over endpoints, or -1 for the listener's; 0 is nginx's
+ *     "no limit": every endpoint once
+ * @param rewriteTarget the upstream URI template ({@code rewrite-target}), or {@code null} to
+ *     send the request URI unchanged
+ * @param sourceRanges the client networks allowed ({@code allowlist-source-range}), or
+ *     {@code null} for everyone
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -27,14 +32,24 @@ public record RouteOptions(
         Duration readTimeout,
         Duration sendTimeout,
         long maxBodySize,
-        int nextUpstreamTries) {
+        int nextUpstreamTries,
+        RewriteTarget rewriteTarget,
+        SourceRanges sourceRanges) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1);
+            new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null, null);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
+    }
+
+    /** Options without rewrite and source ranges (the settings the first issue-5 seam had). */
+    public RouteOptions(BackendProtocol backendProtocol, boolean sslRedirect, boolean forceSslRedirect,
+            Duration connectTimeout, Duration readTimeout, Duration sendTimeout, long maxBodySize,
+            int nextUpstreamTries) {
+        this(backendProtocol, sslRedirect, forceSslRedirect, connectTimeout, readTimeout, sendTimeout, maxBodySize,
+                nextUpstreamTries, null, null);
     }
 
     public Duration connectTimeoutOr(Duration listener) {

@@ -10,7 +10,10 @@ import java.util.List;
  * The routes of one host (or of the default server {@code _}), in match order: every
  * {@code Exact} route before every {@code Prefix} route, longer prefixes first, and for equal
  * keys the order the builder gave (older Ingress first). This is the order in which nginx
- * would pick {@code location = /p} and {@code location /p} blocks.
+ * would pick {@code location = /p} and {@code location /p} blocks. {@code Regex} routes sort
+ * with the prefixes by the length of their path string, longest first, as ingress-nginx writes
+ * its {@code location ~*} blocks; the builder never mixes regex and prefix routes in one host
+ * (use-regex turns every path of the host into a regex).
  *
  * @param fallback served when no path matches: the {@code spec.defaultBackend} of the Ingress
  *     that defined this host, or of the catch-all Ingress for {@code _}; {@code null} means the

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.Endpoint;
 import io.netty.channel.EventLoop;
+import java.time.Duration;
 
 /**
  * The connection attempts of one request against one backend, counted against
@@ -43,9 +44,20 @@ public final class Attempts {
     private final Backend backend;
     private final int maxTries;
     private final Callback callback;
+    private final Duration connectTimeout; // null: the pool's
     private int tries;
 
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Callback callback) {
+        this(pool, loop, backend, maxTries, null, callback);
+    }
+
+    /**
+     * @param connectTimeout the route's {@code proxy-connect-timeout}, or {@code null} for the
+     *     pool's (the listener's {@code --connect-timeout})
+     */
+    public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Duration connectTimeout,
+            Callback callback) {
+        this.connectTimeout = connectTimeout;
         this.pool = requireNonNull(pool, "pool");
         this.loop = requireNonNull(loop, "loop");
         this.backend = requireNonNull(backend, "backend");
@@ -54,6 +66,17 @@ public final class Attempts {
             throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: > 0)");
         }
         this.maxTries = maxTries;
+    }
+
+    /**
+     * The attempts for a {@code proxy-next-upstream-tries} value: at least one; 0 is nginx's
+     * "no limit", which in nginx still tries each endpoint once, so here it is the endpoint count.
+     */
+    public static int triesFor(int nextUpstreamTries, Backend backend) {
+        if (nextUpstreamTries == 0) {
+            return Math.max(1, backend.endpoints().size());
+        }
+        return Math.max(1, nextUpstreamTries);
     }
 
     public void first() {
@@ -80,7 +103,7 @@ public final class Attempts {
 
     private void connect(Endpoint endpoint, boolean allowIdle) {
         callback.attempting(endpoint);
-        pool.acquire(loop, endpoint, allowIdle).addListener(f -> {
+        pool.acquire(loop, endpoint, allowIdle, connectTimeout).addListener(f -> {
             Lease lease = (Lease) f.getNow();
             if (lease != null) {
                 callback.connected(lease);

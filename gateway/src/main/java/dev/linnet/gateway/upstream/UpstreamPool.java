@@ -54,7 +54,7 @@ public final class UpstreamPool {
         bootstrap = new Bootstrap()
                 .group(group)
                 .channel(channelClass)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis(connectTimeout))
                 // Back-pressure: the exchange asks for each response piece when the client took the last one.
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -89,6 +89,15 @@ public final class UpstreamPool {
      * @param allowIdle false to skip the idle pool (the retry after a reused connection died)
      */
     public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle) {
+        return acquire(loop, endpoint, allowIdle, null);
+    }
+
+    /**
+     * As {@link #acquire(EventLoop, Endpoint, boolean)}, with a route's own connect timeout
+     * ({@code proxy-connect-timeout}); {@code null} keeps the pool's. An idle connection is
+     * reused whatever timeout it was opened with: it is already connected.
+     */
+    public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle, Duration connectTimeout) {
         LoopPool pool = loopPool(loop);
         Promise<Lease> promise = loop.newPromise();
         if (allowIdle) {
@@ -97,7 +106,11 @@ public final class UpstreamPool {
                 return promise.setSuccess(new Lease(idle, endpoint, true));
             }
         }
-        ChannelFuture connect = bootstrap.clone(loop)
+        Bootstrap b = bootstrap.clone(loop);
+        if (connectTimeout != null) {
+            b.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectMillis(connectTimeout));
+        }
+        ChannelFuture connect = b
                 .connect(new InetSocketAddress(endpoint.address(), endpoint.port()));
         connect.addListener(f -> {
             if (f.isSuccess()) {
@@ -123,6 +136,10 @@ public final class UpstreamPool {
             return;
         }
         loopPool(ch.eventLoop()).offer(lease.endpoint(), ch);
+    }
+
+    private static int connectMillis(Duration timeout) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
     /** Upstream connections open now, leased or idle, over all loops (metrics). */

@@ -1,0 +1,199 @@
+package dev.linnet.controller.annotation;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.route.BackendProtocol;
+import dev.linnet.gateway.route.RewriteTarget;
+import dev.linnet.gateway.route.RouteOptions;
+import dev.linnet.gateway.route.SourceRanges;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The everyday per-Ingress annotations of a main Ingress (issue 5), parsed into the
+ * {@link RouteOptions} of every route the Ingress creates, with ingress-nginx's names, types and
+ * defaults. A canary Ingress's own values are ignored (canary-spec.md: "everything
+ * location-level comes from the main location"), see {@link #warnIgnoredOnCanary}.
+ *
+ * @param options what the gateway enforces
+ * @param useRegex the {@code use-regex} annotation; {@link #regexFor} adds what
+ *     {@code rewrite-target} implies. Either turns every path of the same host into a regex
+ */
+public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
+
+    public static final AnnotationKey<Duration> CONNECT_TIMEOUT = AnnotationKey.prefixed(
+            "proxy-connect-timeout", ValueType.SECONDS, null, "the listener's --connect-timeout",
+            "seconds to wait for a TCP connection to a pod before the next endpoint is tried (504 when none is left)");
+    public static final AnnotationKey<Duration> READ_TIMEOUT = AnnotationKey.prefixed(
+            "proxy-read-timeout", ValueType.SECONDS, null, "the listener's --read-timeout",
+            "seconds the upstream may stay silent while a response is awaited or streamed (504, or a cut once started)");
+    public static final AnnotationKey<Duration> SEND_TIMEOUT = AnnotationKey.prefixed(
+            "proxy-send-timeout", ValueType.SECONDS, null, "the listener's send timeout",
+            "seconds the upstream may take to accept the next piece of the request body");
+    public static final AnnotationKey<Long> BODY_SIZE = AnnotationKey.prefixed(
+            "proxy-body-size", ValueType.SIZE, -1L, "the listener's --max-body-size",
+            "largest request body (nginx size: 8m, 512k, 1g, bytes; 0 unlimited); 413 past it");
+    public static final AnnotationKey<Integer> NEXT_UPSTREAM_TRIES = AnnotationKey.prefixed(
+            "proxy-next-upstream-tries", ValueType.COUNT, -1, "the listener's tries (3, as ingress-nginx)",
+            "attempts over the backend's endpoints when connecting fails (0: each endpoint once)");
+    public static final AnnotationKey<String> REWRITE_TARGET = AnnotationKey.prefixed(
+            "rewrite-target", ValueType.URI_TEMPLATE, "",
+            "upstream URI with $1..$9 from the path regex; makes the paths regular expressions");
+    public static final AnnotationKey<Boolean> USE_REGEX = AnnotationKey.prefixed(
+            "use-regex", ValueType.BOOL, false,
+            "paths are case-insensitive regular expressions anchored at the start; applies to every path of the host");
+    public static final AnnotationKey<String> BACKEND_PROTOCOL = AnnotationKey.prefixed(
+            "backend-protocol", ValueType.VERBATIM, "HTTP",
+            "HTTP, HTTPS (TLS to the pod), GRPC (h2c) or GRPCS (h2 over TLS)");
+    public static final AnnotationKey<Boolean> SSL_REDIRECT = AnnotationKey.prefixed(
+            "ssl-redirect", ValueType.BOOL, true,
+            "redirect plain HTTP to HTTPS when the host has TLS");
+    public static final AnnotationKey<Boolean> FORCE_SSL_REDIRECT = AnnotationKey.prefixed(
+            "force-ssl-redirect", ValueType.BOOL, false,
+            "redirect plain HTTP to HTTPS even when the host has no TLS");
+    public static final AnnotationKey<String> ALLOWLIST = AnnotationKey.prefixed(
+            "allowlist-source-range", ValueType.VERBATIM, "", "everyone",
+            "comma-separated client CIDRs or addresses (IPv4, IPv6) allowed; 403 for any other TCP peer");
+    public static final AnnotationKey<String> WHITELIST = AnnotationKey.prefixed(
+            "whitelist-source-range", ValueType.VERBATIM, "", "everyone",
+            "the older name of allowlist-source-range, read only when that one is absent or empty");
+
+    /** Every key, in the order they are read. */
+    public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
+            NEXT_UPSTREAM_TRIES, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL, SSL_REDIRECT, FORCE_SSL_REDIRECT,
+            ALLOWLIST, WHITELIST);
+
+    /** No annotations. */
+    public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false);
+
+    public ProxyAnnotations {
+        requireNonNull(options, "options");
+    }
+
+    public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        requireNonNull(prefix, "prefix");
+        requireNonNull(warnings, "warnings");
+        Duration connect = CONNECT_TIMEOUT.read(annotations, prefix, warnings);
+        Duration read = READ_TIMEOUT.read(annotations, prefix, warnings);
+        Duration send = SEND_TIMEOUT.read(annotations, prefix, warnings);
+        long bodySize = BODY_SIZE.read(annotations, prefix, warnings);
+        int tries = NEXT_UPSTREAM_TRIES.read(annotations, prefix, warnings);
+        String target = REWRITE_TARGET.read(annotations, prefix, warnings);
+        boolean useRegex = USE_REGEX.read(annotations, prefix, warnings);
+        BackendProtocol protocol = backendProtocol(annotations, prefix, warnings);
+        boolean sslRedirect = SSL_REDIRECT.read(annotations, prefix, warnings);
+        boolean forceSslRedirect = FORCE_SSL_REDIRECT.read(annotations, prefix, warnings);
+        SourceRanges ranges = sourceRanges(annotations, prefix, warnings);
+        RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
+        RouteOptions options = new RouteOptions(protocol, sslRedirect, forceSslRedirect, connect, read, send, bodySize,
+                tries, rewrite, ranges);
+        return new ProxyAnnotations(options, useRegex);
+    }
+
+    /**
+     * The options of the route for {@code path}. ingress-nginx rewrites only when the target
+     * differs from the path ({@code needsRewrite}), so a target equal to the path is no rewrite.
+     */
+    public RouteOptions optionsFor(String path) {
+        RewriteTarget rewrite = options.rewriteTarget();
+        return rewrite != null && rewrite.target().equals(path) ? withoutRewrite() : options;
+    }
+
+    /** Whether the route for {@code path} makes its host a regex host (ingress-nginx's {@code enforceRegexModifier}). */
+    public boolean regexFor(String path) {
+        return useRegex || optionsFor(path).rewriteTarget() != null;
+    }
+
+    /**
+     * The options of the catch-all ({@code spec.defaultBackend} without rules): ingress-nginx
+     * applies the Ingress's annotations to it except rewrite and redirect.
+     */
+    public RouteOptions withoutRewrite() {
+        RouteOptions o = options;
+        return new RouteOptions(o.backendProtocol(), o.sslRedirect(), o.forceSslRedirect(), o.connectTimeout(),
+                o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges());
+    }
+
+    /**
+     * ingress-nginx upper-cases and trims the value; AUTO_HTTP and FCGI are valid there but not
+     * implemented here, so they get their own warning.
+     */
+    private static BackendProtocol backendProtocol(Map<String, String> annotations, String prefix,
+            Consumer<String> warnings) {
+        String raw = BACKEND_PROTOCOL.raw(annotations, prefix);
+        if (raw == null) {
+            return BackendProtocol.HTTP;
+        }
+        String v = raw.strip().toUpperCase(Locale.ROOT);
+        switch (v) {
+            case "HTTP", "HTTPS", "GRPC", "GRPCS" -> {
+                return BackendProtocol.valueOf(v);
+            }
+            case "AUTO_HTTP", "FCGI" -> warnings.accept(BACKEND_PROTOCOL.describe(prefix, raw)
+                    + " is not supported by Linnet (expected: HTTP, HTTPS, GRPC or GRPCS); using HTTP");
+            default -> warnings.accept(BACKEND_PROTOCOL.describe(prefix, raw)
+                    + " is invalid (expected: HTTP, HTTPS, GRPC or GRPCS); using HTTP");
+        }
+        return BackendProtocol.HTTP;
+    }
+
+    /**
+     * ingress-nginx reads {@code allowlist-source-range} and falls back to its alias
+     * {@code whitelist-source-range} only when the former is absent or empty (parser
+     * {@code AnnotationAliases}): when both are set, allowlist wins. An invalid entry is dropped
+     * with a warning. When no entry is valid the route allows nobody: ingress-nginx denies the
+     * location on an unparsable list too, and an allowlist must never fail open.
+     */
+    private static SourceRanges sourceRanges(Map<String, String> annotations, String prefix,
+            Consumer<String> warnings) {
+        AnnotationKey<String> key = ALLOWLIST;
+        String raw = ALLOWLIST.raw(annotations, prefix);
+        String whitelist = WHITELIST.raw(annotations, prefix);
+        if (raw == null || raw.isBlank()) {
+            if (whitelist == null || whitelist.isBlank()) {
+                return null;
+            }
+            key = WHITELIST;
+            raw = whitelist;
+        } else if (whitelist != null && !whitelist.isBlank() && !whitelist.equals(raw)) {
+            warnings.accept(WHITELIST.describe(prefix, whitelist) + " is ignored because "
+                    + ALLOWLIST.fullName(prefix) + " is set, as in ingress-nginx");
+        }
+        List<String> valid = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String entry = part.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (SourceRanges.isValid(entry)) {
+                valid.add(entry);
+            } else {
+                warnings.accept(key.describe(prefix, raw) + ": entry " + AnnotationKey.quote(entry)
+                        + " is invalid (expected: " + SourceRanges.EXPECTED + "); entry ignored");
+            }
+        }
+        if (valid.isEmpty()) {
+            warnings.accept(key.describe(prefix, raw) + " has no valid entry; every client gets 403"
+                    + " (an allowlist never fails open)");
+        }
+        return SourceRanges.of(valid);
+    }
+
+    /**
+     * A canary Ingress's own proxy annotations never apply: its requests take the main
+     * location's settings (canary-spec.md, "Which annotations of a canary Ingress take effect").
+     */
+    public static void warnIgnoredOnCanary(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        for (AnnotationKey<?> key : KEYS) {
+            String raw = key.raw(annotations, prefix);
+            if (raw != null) {
+                warnings.accept(key.describe(prefix, raw) + " is ignored on a canary Ingress: the main Ingress's"
+                        + " settings apply, as in ingress-nginx");
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.linnet.controller.annotation;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Annotations under {@code --annotations-prefix} that Linnet does not act on, each reported so
+ * that a migrator sees what is dropped instead of finding out from traffic:
+ *
+ * <ul>
+ *   <li>every {@code *-snippet} (configuration-snippet, server-snippet, auth-snippet, …): raw
+ *       nginx configuration. Linnet runs no nginx, and executing configuration written by any
+ *       Ingress author is the hole behind CVE-2021-25742; never executed;</li>
+ *   <li>the ingress-nginx annotations in {@link #NOT_IMPLEMENTED};</li>
+ *   <li>any other key under the prefix: not an ingress-nginx annotation Linnet knows (a typo?).</li>
+ * </ul>
+ */
+public final class UnsupportedAnnotations {
+
+    /** ingress-nginx annotations Linnet does not implement (docs/annotations.md lists them). */
+    public static final List<String> NOT_IMPLEMENTED = List.of(
+            "app-root", "affinity", "affinity-mode", "affinity-canary-behavior",
+            "auth-always-set-cookie", "auth-cache-duration", "auth-cache-key", "auth-keepalive",
+            "auth-keepalive-requests", "auth-keepalive-share-vars", "auth-keepalive-timeout", "auth-method",
+            "auth-proxy-set-headers", "auth-realm", "auth-request-redirect", "auth-response-headers", "auth-secret",
+            "auth-secret-type", "auth-signin", "auth-signin-redirect-param", "auth-tls-error-page",
+            "auth-tls-match-cn", "auth-tls-pass-certificate-to-upstream", "auth-tls-secret",
+            "auth-tls-verify-client", "auth-tls-verify-depth", "auth-type", "auth-url",
+            "client-body-buffer-size", "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers",
+            "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers",
+            "custom-http-errors", "default-backend", "denylist-source-range", "disable-proxy-intercept-errors",
+            "enable-access-log", "enable-cors", "enable-global-auth", "enable-modsecurity", "enable-opentelemetry",
+            "enable-owasp-core-rules", "enable-rewrite-log", "from-to-www-redirect", "http2-push-preload",
+            "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
+            "limit-rpm", "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body",
+            "mirror-target", "modsecurity-transaction-id", "opentelemetry-trust-incoming-span",
+            "permanent-redirect", "permanent-redirect-code", "preserve-trailing-slash", "proxy-buffer-size",
+            "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-cookie-domain",
+            "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
+            "proxy-next-upstream-timeout", "proxy-redirect-from", "proxy-redirect-to", "proxy-request-buffering",
+            "proxy-ssl-ciphers", "proxy-ssl-name", "proxy-ssl-protocols", "proxy-ssl-secret",
+            "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth", "satisfy", "server-alias",
+            "service-upstream", "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none",
+            "session-cookie-domain", "session-cookie-expires", "session-cookie-max-age", "session-cookie-name",
+            "session-cookie-path", "session-cookie-samesite", "session-cookie-secure", "ssl-ciphers",
+            "ssl-passthrough", "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code",
+            "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost",
+            "x-forwarded-prefix");
+
+    private static final Set<String> NOT_IMPLEMENTED_SET = Set.copyOf(NOT_IMPLEMENTED);
+
+    /** Keys Linnet reads (without prefix); everything else under the prefix is reported. */
+    private static final Set<String> SUPPORTED;
+
+    static {
+        Set<String> s = new HashSet<>();
+        for (List<AnnotationKey<?>> keys : List.of(CanaryAnnotations.KEYS, ProxyAnnotations.KEYS)) {
+            for (AnnotationKey<?> k : keys) {
+                s.add(k.name());
+            }
+        }
+        SUPPORTED = Set.copyOf(s);
+    }
+
+    private UnsupportedAnnotations() {
+    }
+
+    /** Reports every annotation under {@code prefix} that Linnet ignores, in key order. */
+    public static void warn(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        if (annotations == null || annotations.isEmpty()) {
+            return;
+        }
+        String start = prefix + '/';
+        List<String> lines = new ArrayList<>();
+        for (var e : new TreeMap<>(annotations).entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith(start)) {
+                continue;
+            }
+            String name = key.substring(start.length());
+            if (SUPPORTED.contains(name)) {
+                continue;
+            }
+            String described = "annotation " + key;
+            if (name.endsWith("-snippet")) {
+                lines.add(described + " is never executed: Linnet runs no nginx configuration, and a snippet"
+                        + " would let any Ingress author run arbitrary proxy directives (CVE-2021-25742); ignored");
+            } else if (NOT_IMPLEMENTED_SET.contains(name)) {
+                lines.add(described + " is not implemented by Linnet; ignored (see docs/annotations.md)");
+            } else {
+                lines.add(described + " is not an annotation Linnet knows (a typo?); ignored");
+            }
+        }
+        lines.forEach(warnings);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.linnet.controller.annotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linnet.gateway.route.BackendProtocol;
+import dev.linnet.gateway.route.RewriteTarget;
+import dev.linnet.gateway.route.RouteOptions;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Issue 5 item 5: every per-Ingress annotation with valid and invalid values, and the warning text. */
+class ProxyAnnotationsTest {
+
+    private static final String P = "nginx.ingress.kubernetes.io";
+
+    private record Parsed(ProxyAnnotations value, List<String> warnings) {
+        RouteOptions options() {
+            return value.options();
+        }
+    }
+
+    private static Parsed parse(String... kv) {
+        Map<String, String> annotations = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            annotations.put(P + "/" + kv[i], kv[i + 1]);
+        }
+        List<String> warnings = new ArrayList<>();
+        return new Parsed(ProxyAnnotations.parse(annotations, P, warnings::add), warnings);
+    }
+
+    private static final Map<String, Function<RouteOptions, Object>> FIELD = Map.of(
+            "proxy-connect-timeout", RouteOptions::connectTimeout,
+            "proxy-read-timeout", RouteOptions::readTimeout,
+            "proxy-send-timeout", RouteOptions::sendTimeout,
+            "proxy-body-size", RouteOptions::maxBodySize,
+            "proxy-next-upstream-tries", RouteOptions::nextUpstreamTries,
+            "backend-protocol", RouteOptions::backendProtocol,
+            "ssl-redirect", RouteOptions::sslRedirect,
+            "force-ssl-redirect", RouteOptions::forceSslRedirect,
+            "rewrite-target", o -> String.valueOf(o.rewriteTarget()),
+            "allowlist-source-range", o -> String.valueOf(o.sourceRanges()));
+
+    @Test
+    void noAnnotationsAreTheDefaultsWithoutWarnings() {
+        Parsed p = parse();
+        assertThat(p.options()).isEqualTo(RouteOptions.DEFAULTS);
+        assertThat(p.value().useRegex()).isFalse();
+        assertThat(p.warnings()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}: \"{1}\" → {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            proxy-connect-timeout     | 7       | PT7S
+            proxy-connect-timeout     | +3      | PT3S
+            proxy-read-timeout        | 120     | PT2M
+            proxy-send-timeout        | 1       | PT1S
+            proxy-body-size           | 0       | 0
+            proxy-body-size           | 8m      | 8388608
+            proxy-body-size           | 512k    | 524288
+            proxy-body-size           | 1G      | 1073741824
+            proxy-body-size           | 1000    | 1000
+            proxy-next-upstream-tries | 0       | 0
+            proxy-next-upstream-tries | 5       | 5
+            backend-protocol          | HTTPS   | HTTPS
+            backend-protocol          | ' grpc' | GRPC
+            backend-protocol          | GRPCS   | GRPCS
+            backend-protocol          | http    | HTTP
+            ssl-redirect              | false   | false
+            force-ssl-redirect        | true    | true
+            rewrite-target            | /$1     | /$1
+            rewrite-target            | /a/$2?x=$1 | /a/$2?x=$1
+            allowlist-source-range    | '10.0.0.0/8, 192.168.1.7,2001:db8::/32' | 10.0.0.0/8,192.168.1.7,2001:db8::/32
+            """)
+    void validValuesAreUsedWithoutWarnings(String key, String value, String expected) {
+        Parsed p = parse(key, value);
+        assertThat(p.warnings()).isEmpty();
+        assertThat(String.valueOf(FIELD.get(key).apply(p.options()))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0}: \"{1}\"")
+    @CsvSource(delimiter = '|', textBlock = """
+            proxy-connect-timeout     | 5s   | a positive integer number of seconds, e.g. 30 | the listener's --connect-timeout | null
+            proxy-connect-timeout     | 0    | a positive integer number of seconds, e.g. 30 | the listener's --connect-timeout | null
+            proxy-read-timeout        | -1   | a positive integer number of seconds, e.g. 30 | the listener's --read-timeout    | null
+            proxy-send-timeout        | 1.5  | a positive integer number of seconds, e.g. 30 | the listener's send timeout      | null
+            proxy-body-size           | 8mb  | a size in bytes with an optional k, m or g suffix, e.g. 512k or 8m; 0 for unlimited | the listener's --max-body-size | -1
+            proxy-body-size           | 1.5m | a size in bytes with an optional k, m or g suffix, e.g. 512k or 8m; 0 for unlimited | the listener's --max-body-size | -1
+            proxy-body-size           | -1   | a size in bytes with an optional k, m or g suffix, e.g. 512k or 8m; 0 for unlimited | the listener's --max-body-size | -1
+            proxy-next-upstream-tries | -2   | an integer >= 0 (0: every endpoint once)     | the listener's tries (3, as ingress-nginx) | -1
+            proxy-next-upstream-tries | many | an integer >= 0 (0: every endpoint once)     | the listener's tries (3, as ingress-nginx) | -1
+            ssl-redirect              | yes  | true or false                                | true                             | true
+            force-ssl-redirect        | on   | true or false                                | false                            | false
+            rewrite-target            | '/a b' | 'a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) '' only)' | '""' | null
+            """)
+    void invalidValuesFallBackToTheDefaultWithAWarning(String key, String value, String expected, String using,
+            String field) {
+        Parsed p = parse(key, value);
+        assertThat(p.warnings()).containsExactly("annotation " + P + "/" + key + ": \"" + value
+                + "\" is invalid (expected: " + expected + "); using " + using);
+        assertThat(String.valueOf(FIELD.get(key).apply(p.options()))).isEqualTo(field);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"AUTO_HTTP,is not supported by Linnet", "FCGI,is not supported by Linnet", "H2C,is invalid"})
+    void unsupportedOrUnknownBackendProtocolsUseHttp(String value, String what) {
+        Parsed p = parse("backend-protocol", value);
+        assertThat(p.options().backendProtocol()).isEqualTo(BackendProtocol.HTTP);
+        assertThat(p.warnings()).containsExactly("annotation " + P + "/backend-protocol: \"" + value + "\" " + what
+                + " (expected: HTTP, HTTPS, GRPC or GRPCS); using HTTP");
+    }
+
+    @Test
+    void useRegexAndRewriteTargetMakePathsRegexes() {
+        assertThat(parse("use-regex", "true").value().regexFor("/a")).isTrue();
+        assertThat(parse("use-regex", "false").value().regexFor("/a")).isFalse();
+        Parsed rewrite = parse("rewrite-target", "/$1");
+        assertThat(rewrite.value().useRegex()).isFalse();
+        assertThat(rewrite.value().regexFor("/a/(.*)")).isTrue();
+        assertThat(rewrite.value().optionsFor("/a/(.*)").rewriteTarget()).isEqualTo(RewriteTarget.of("/$1"));
+        // ingress-nginx's needsRewrite: a target equal to the path is no rewrite and no regex
+        Parsed same = parse("rewrite-target", "/x");
+        assertThat(same.value().optionsFor("/x").rewriteTarget()).isNull();
+        assertThat(same.value().regexFor("/x")).isFalse();
+        assertThat(parse("use-regex", "maybe").warnings()).containsExactly("annotation " + P
+                + "/use-regex: \"maybe\" is invalid (expected: true or false); using false");
+    }
+
+    @Test
+    void allowlistWinsOverWhitelistWhenBothAreSet() throws Exception {
+        Parsed p = parse("allowlist-source-range", "10.0.0.0/8", "whitelist-source-range", "192.168.0.0/16");
+        assertThat(p.options().sourceRanges().entries()).containsExactly("10.0.0.0/8");
+        assertThat(p.warnings()).containsExactly("annotation " + P + "/whitelist-source-range: \"192.168.0.0/16\""
+                + " is ignored because " + P + "/allowlist-source-range is set, as in ingress-nginx");
+        // the alias alone, or next to an empty allowlist, is used
+        assertThat(parse("whitelist-source-range", "192.168.0.0/16").options().sourceRanges()
+                .allows(InetAddress.getByName("192.168.3.4"))).isTrue();
+        Parsed emptyAllow = parse("allowlist-source-range", "", "whitelist-source-range", "192.168.0.0/16");
+        assertThat(emptyAllow.options().sourceRanges().entries()).containsExactly("192.168.0.0/16");
+        assertThat(emptyAllow.warnings()).isEmpty();
+    }
+
+    @Test
+    void invalidSourceRangeEntriesAreDroppedAndAnAllInvalidListAllowsNobody() throws Exception {
+        Parsed p = parse("allowlist-source-range", "10.0.0.0/8,10.1,example.com,::1/129");
+        assertThat(p.options().sourceRanges().entries()).containsExactly("10.0.0.0/8");
+        assertThat(p.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).startsWith("annotation " + P
+                + "/allowlist-source-range: \"10.0.0.0/8,10.1,example.com,::1/129\": entry \"")
+                .endsWith("is invalid (expected: an IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32);"
+                        + " entry ignored"));
+        Parsed none = parse("whitelist-source-range", "everyone");
+        assertThat(none.options().sourceRanges().allows(InetAddress.getByName("127.0.0.1"))).isFalse();
+        assertThat(none.warnings()).last().isEqualTo("annotation " + P + "/whitelist-source-range: \"everyone\""
+                + " has no valid entry; every client gets 403 (an allowlist never fails open)");
+    }
+
+    @Test
+    void canaryIngressValuesAreReportedAsIgnored() {
+        List<String> warnings = new ArrayList<>();
+        ProxyAnnotations.warnIgnoredOnCanary(Map.of(P + "/proxy-read-timeout", "5", P + "/canary", "true"), P,
+                warnings::add);
+        assertThat(warnings).containsExactly("annotation " + P + "/proxy-read-timeout: \"5\" is ignored on a canary"
+                + " Ingress: the main Ingress's settings apply, as in ingress-nginx");
+    }
+
+    @Test
+    void timeoutsAreSeconds() {
+        assertThat(parse("proxy-read-timeout", "3600").options().readTimeout()).isEqualTo(Duration.ofHours(1));
+    }
+}

@@ -1,0 +1,64 @@
+package dev.linnet.controller.annotation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UnsupportedAnnotationsTest {
+
+    private static final String P = "nginx.ingress.kubernetes.io";
+
+    private static List<String> warn(Map<String, String> annotations) {
+        List<String> warnings = new ArrayList<>();
+        UnsupportedAnnotations.warn(annotations, P, warnings::add);
+        return warnings;
+    }
+
+    @Test
+    void everySnippetIsReportedAsNeverExecuted() {
+        assertThat(warn(Map.of(P + "/configuration-snippet", "more_set_headers \"A: b\";",
+                P + "/server-snippet", "return 200;", P + "/auth-snippet", "x", P + "/stream-snippet", "y")))
+                .hasSize(4)
+                .allSatisfy(w -> assertThat(w).contains("-snippet is never executed: Linnet runs no nginx configuration")
+                        .endsWith("(CVE-2021-25742); ignored"));
+    }
+
+    @Test
+    void notImplementedAndUnknownKeysAreReportedInKeyOrder() {
+        assertThat(warn(Map.of(P + "/enable-cors", "true", P + "/proxy-read-timout", "5")))
+                .containsExactly(
+                        "annotation " + P + "/enable-cors is not implemented by Linnet; ignored (see docs/annotations.md)",
+                        "annotation " + P + "/proxy-read-timout is not an annotation Linnet knows (a typo?); ignored");
+    }
+
+    @Test
+    void supportedKeysOtherPrefixesAndKubernetesKeysAreSilent() {
+        assertThat(warn(Map.of(P + "/canary", "true", P + "/proxy-body-size", "8m", P + "/whitelist-source-range", "",
+                "kubernetes.io/ingress.class", "linnet", "example.com/server-snippet", "x"))).isEmpty();
+    }
+
+    @Test
+    void theDeclaredListHoldsNoSupportedKey() {
+        for (AnnotationKey<?> k : ProxyAnnotations.KEYS) {
+            assertThat(UnsupportedAnnotations.NOT_IMPLEMENTED).doesNotContain(k.name());
+        }
+        for (AnnotationKey<?> k : CanaryAnnotations.KEYS) {
+            assertThat(UnsupportedAnnotations.NOT_IMPLEMENTED).doesNotContain(k.name());
+        }
+    }
+
+    @Test
+    void nginxSizesParseAsClientMaxBodySize() {
+        assertThat(NginxSize.parse("0")).isZero();
+        assertThat(NginxSize.parse("1m")).isEqualTo(1 << 20);
+        assertThat(NginxSize.parse("2K")).isEqualTo(2048);
+        assertThat(NginxSize.parse("3g")).isEqualTo(3L << 30);
+        assertThat(NginxSize.parse("12")).isEqualTo(12);
+        for (String bad : List.of("", "m", "1 m", "-1", "1.5m", "1mb", "1t", "99999999999999999g", "１m")) {
+            assertThat(NginxSize.parse(bad)).as(bad).isEqualTo(-1);
+        }
+    }
+}

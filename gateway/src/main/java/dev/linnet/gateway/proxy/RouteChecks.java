@@ -1,0 +1,70 @@
+package dev.linnet.gateway.proxy;
+
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteOptions;
+import dev.linnet.gateway.route.SourceRanges;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * What a route's annotations decide about a request before it is proxied, in nginx's phase
+ * order: the body limit is checked when the location is chosen ({@code client_max_body_size},
+ * find-config phase), the allowlist in the access phase after the canary decision (rewrite
+ * phase), the URI rewrite when the request goes upstream.
+ *
+ * <pre>
+ *   route ─▶ Content-Length &gt; proxy-body-size? ─▶ 413, close (nothing of the body is read)
+ *         ─▶ split ─▶ peer outside allowlist-source-range? ─▶ 403, body drained, keep-alive
+ *         ─▶ rewrite-target? ─▶ upstream URI rewritten ─▶ proxy
+ * </pre>
+ */
+final class RouteChecks {
+
+    private RouteChecks() {
+    }
+
+    /**
+     * Whether the declared body is over the route's limit (or the listener's, for a request no
+     * route takes, as nginx's server-level {@code client_max_body_size}). A chunked body is
+     * counted while it streams (Exchange).
+     */
+    static boolean bodyTooLarge(HttpRequest request, Route route, GatewayConfig config) {
+        long listener = config.maxRequestBodySize();
+        long max = route == null ? listener : route.options().maxBodySizeOr(listener);
+        return max > 0 && HttpUtil.getContentLength(request, -1L) > max;
+    }
+
+    /**
+     * Whether {@code allowlist-source-range} refuses the TCP peer. Linnet has no
+     * {@code use-forwarded-headers}, so the peer is the client, as for ingress-nginx with that
+     * setting off; behind a proxy or load balancer that does not preserve client addresses the
+     * peer is that proxy.
+     */
+    static boolean forbidden(Route route, SocketAddress peer) {
+        SourceRanges allowed = route.options().sourceRanges();
+        if (allowed == null) {
+            return false;
+        }
+        return !(peer instanceof InetSocketAddress inet) || inet.getAddress() == null
+                || !allowed.allows(inet.getAddress());
+    }
+
+    /** Applies {@code rewrite-target} to the request about to go upstream. */
+    static void rewrite(Route route, HttpRequest upstream) {
+        RouteOptions options = route.options();
+        if (options.rewriteTarget() == null) {
+            return;
+        }
+        String uri = upstream.uri();
+        String path = FrontendHandler.pathOf(uri);
+        int q = uri.indexOf('?');
+        String query = q < 0 ? null : uri.substring(q + 1);
+        int fragment = query == null ? -1 : query.indexOf('#');
+        if (fragment >= 0) {
+            query = query.substring(0, fragment);
+        }
+        upstream.setUri(options.rewriteTarget().apply(route.match(), path, query));
+    }
+}
