@@ -129,7 +129,7 @@ public final class ClientConnections {
         }
         boolean clean = connections.newCloseFuture().awaitUninterruptibly(grace.toMillis());
         if (!clean) {
-            log.warn("shutdown grace of {} s over: cutting {} client connections still open", grace.toSeconds(),
+            log.warn("shutdown grace of {} ms over: cutting {} client connections still open", grace.toMillis(),
                     connections.size());
             connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
