@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * probe; until the first table is published the gateway answers from the empty table (404).
  * {@link #close()} stops them in the reverse order.
  */
-public final class StandaloneServer implements AutoCloseable {
+public final class StandaloneServer implements Drainable {
 
     private static final Logger logger = LoggerFactory.getLogger(StandaloneServer.class);
 
@@ -130,6 +130,16 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /** Stops the listeners, then the source and the loop. Idempotent. */
+    /** {@link GracefulShutdown}: the listeners drain while the control plane keeps running; then {@link #close()}. */
+    @Override
+    public void shutdownGracefully(java.time.Duration delay, java.time.Duration grace) throws InterruptedException {
+        try {
+            GracefulShutdown.drain(admin, gateway, delay, grace);
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public void close() {
         closeables.close();
