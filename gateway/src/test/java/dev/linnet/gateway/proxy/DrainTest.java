@@ -71,6 +71,20 @@ class DrainTest {
     }
 
     @Test
+    void aConnectionOpenedBeforeTheDrainIsServedItsFirstRequestWithConnectionClose() throws Exception {
+        try (RawHttp fresh = new RawHttp(gw.port())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> gw.gateway().connections().open() == 1);
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(
+                    () -> gw.gateway().drain(Duration.ofSeconds(30)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> gw.gateway().connections().isDraining());
+            RawHttp.Response r = fresh.send(GET).read();
+            assertThat(r.status()).as("it was accepted: its request must not fail").isEqualTo(200);
+            assertThat(r.header("Connection")).isEqualTo("close");
+            assertThat(drained.get(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void whatIsStillOpenWhenTheGraceEndsIsCut() throws Exception {
         try (RawHttp stuck = new RawHttp(gw.port()).send(SLOW)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> upstream.seen().size() == 1);
