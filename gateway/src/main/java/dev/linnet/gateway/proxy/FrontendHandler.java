@@ -148,6 +148,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             boolean last = piece instanceof LastHttpContent;
             piece.release();
             if (last) {
+                cancelIdleTimer(); // the dropped body's clock
                 FullHttpResponse response = answerAfterBody;
                 answerAfterBody = null;
                 write(response, keepAlive);
@@ -174,6 +175,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private void answerAfterBody(HttpResponseStatus status) {
         timeline.status(status.code());
         answerAfterBody = ErrorResponses.of(ctx.alloc(), status, keepAlive);
+        if (headTimeout != null) {
+            headTimeout.awaitDroppedBody(); // a stalled body must not hold the connection forever
+        }
         ctx.read();
     }
 

@@ -53,7 +53,8 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
      */
     static void http1(ChannelPipeline pipeline, ProxyContext context) {
         GatewayConfig config = context.config();
-        pipeline.addLast(HEAD_TIMEOUT, new HeadTimeout(config.clientHeaderTimeout(), config.idleTimeout()));
+        pipeline.addLast(HEAD_TIMEOUT, new HeadTimeout(config.clientHeaderTimeout(), config.idleTimeout(),
+                config.clientBodyTimeout()));
         pipeline.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(config.maxInitialLineLength())
                         .setMaxHeaderSize(config.maxHeaderSize())

@@ -10,13 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clocks of a client connection between requests, as nginx runs them: it sits before the
- * HTTP codec, so it sees the first byte of a request head, which the codec would hide.
+ * The clocks of a client connection while no Exchange runs, as nginx runs them: it sits before
+ * the HTTP codec, so it sees the first byte of a request head, which the codec would hide.
  *
  * <pre>
  *   accepted ─────────────────────────────▶ HEAD: client_header_timeout (60 s) from accept
  *   response sent ─▶ IDLE: keepalive_timeout (75 s) ─first byte─▶ HEAD: client_header_timeout from that byte
  *   head decoded (FrontendHandler calls headReceived) ─▶ no clock here; Exchange times the body
+ *   local answer (404, 503) after the body ─▶ BODY: client_body_timeout per silence, while it is read and dropped
  * </pre>
  *
  * The header clock is armed once and never pushed back by later bytes, so a slowloris client
@@ -29,17 +30,19 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(HeadTimeout.class);
 
-    private enum State { REQUEST, IDLE, HEAD }
+    private enum State { REQUEST, IDLE, HEAD, BODY }
 
     private final long headNanos;
     private final long idleNanos;
+    private final long bodyNanos;
     private ChannelHandlerContext ctx;
     private State state = State.REQUEST;
     private ScheduledFuture<?> timer;
 
-    HeadTimeout(Duration clientHeaderTimeout, Duration idleTimeout) {
+    HeadTimeout(Duration clientHeaderTimeout, Duration idleTimeout, Duration clientBodyTimeout) {
         this.headNanos = clientHeaderTimeout.toNanos();
         this.idleNanos = idleTimeout.toNanos();
+        this.bodyNanos = clientBodyTimeout.toNanos();
     }
 
     @Override
@@ -60,7 +63,16 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** A whole head was decoded: the clock stops. */
+    /**
+     * The gateway reads a request body only to drop it (a local answer waits for its end): each
+     * silence may last {@code client_body_timeout}, as when the body goes upstream. Ends with
+     * {@link #headReceived()} or the next {@link #awaitHead}.
+     */
+    void awaitDroppedBody() {
+        arm(State.BODY, bodyNanos);
+    }
+
+    /** A whole head was decoded (or a dropped body ended): the clock stops. */
     void headReceived() {
         cancel();
         state = State.REQUEST;
@@ -75,6 +87,8 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (state == State.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
             arm(State.HEAD, headNanos);
+        } else if (state == State.BODY && msg instanceof ByteBuf buf && buf.isReadable()) {
+            arm(State.BODY, bodyNanos); // client_body_timeout is per silence, not for the whole body
         }
         ctx.fireChannelRead(msg);
     }
@@ -101,6 +115,8 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
         if (state == State.HEAD) {
             log.debug("client {} sent no complete request head in time (client_header_timeout): closing",
                     ctx.channel().remoteAddress());
+        } else if (state == State.BODY) {
+            log.debug("client {} stalled in a request body (client_body_timeout): closing", ctx.channel().remoteAddress());
         }
         ctx.close();
     }

@@ -54,7 +54,7 @@ class DrainTest {
             CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(
                     () -> gw.gateway().drain(Duration.ofSeconds(30)));
 
-            assertThat(idle.closedByPeer()).as("idle keep-alive connection closed at once").isTrue();
+            assertThat(idle.closedBeforeReadTimeout()).as("idle keep-alive connection closed at once").isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> refused(port));
             assertThat(drained).isNotDone();
 
@@ -64,7 +64,7 @@ class DrainTest {
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("4 " + crc("slow"));
                 assertThat(r.header("Connection")).as("the last response of a draining connection").isEqualTo("close");
-                assertThat(s.closedByPeer()).isTrue();
+                assertThat(s.closedBeforeReadTimeout()).isTrue();
             }
             assertThat(drained.get(20, TimeUnit.SECONDS)).as("ended within the grace").isTrue();
         }
@@ -89,7 +89,7 @@ class DrainTest {
         try (RawHttp stuck = new RawHttp(gw.port()).send(SLOW)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> upstream.seen().size() == 1);
             assertThat(gw.gateway().drain(Duration.ofMillis(300))).isFalse();
-            assertThat(stuck.closedByPeer()).isTrue();
+            assertThat(stuck.closedBeforeReadTimeout()).isTrue();
             assertThat(gw.gateway().connections().open()).isZero();
         } finally {
             release.countDown();

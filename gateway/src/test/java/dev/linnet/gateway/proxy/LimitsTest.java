@@ -58,7 +58,7 @@ class LimitsTest {
             RawHttp.Response refused = raw.send("GET / HTTP/1.1\r\nHost: h.example.com\r\n" + fields(5) + "\r\n").read();
             assertThat(refused.status()).isEqualTo(431);
             assertThat(refused.header("Connection")).isEqualTo("close");
-            assertThat(raw.closedByPeer()).isTrue();
+            assertThat(raw.closedBeforeReadTimeout()).isTrue();
         }
     }
 
@@ -82,7 +82,7 @@ class LimitsTest {
             RawHttp.Response last = raw.send(GET).read();
             assertThat(last.status()).isEqualTo(200);
             assertThat(last.header("Connection")).isEqualTo("close");
-            assertThat(raw.closedByPeer()).isTrue();
+            assertThat(raw.closedBeforeReadTimeout()).isTrue();
         }
     }
 
@@ -94,7 +94,7 @@ class LimitsTest {
             RawHttp.Response last = raw.send("GET / HTTP/1.1\r\nHost: nowhere\r\n\r\n").read();
             assertThat(last.status()).isEqualTo(404);
             assertThat(last.header("Connection")).isEqualTo("close");
-            assertThat(raw.closedByPeer()).isTrue();
+            assertThat(raw.closedBeforeReadTimeout()).isTrue();
         }
     }
 
@@ -105,7 +105,7 @@ class LimitsTest {
             assertThat(first.send(GET).read().status()).isEqualTo(200);
             assertThat(second.send(GET).read().status()).isEqualTo(200);
             try (RawHttp third = new RawHttp(gw.port())) {
-                assertThat(third.closedByPeer()).as("third connection refused").isTrue();
+                assertThat(third.closedBeforeReadTimeout()).as("third connection refused").isTrue();
             }
             assertThat(gw.metrics().registry().get(MetricNames.CLIENT_CONNECTIONS_REFUSED).counter().count())
                     .isEqualTo(1.0);
@@ -118,10 +118,24 @@ class LimitsTest {
     }
 
     @Test
+    void aBodyStalledOnItsWayToA404IsCutAtTheClientBodyTimeout() throws Exception {
+        gw.configure(c -> c.toBuilder().clientBodyTimeout(Duration.ofMillis(500)).build());
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            raw.send("POST / HTTP/1.1\r\nHost: nowhere\r\nContent-Length: 100\r\n\r\nonly ten b");
+            assertThat(raw.closedBeforeReadTimeout()).as("no route, and the body stopped: closed, not held").isTrue();
+        }
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("POST / HTTP/1.1\r\nHost: nowhere\r\nContent-Length: 4\r\n\r\nbody").read();
+            assertThat(r.status()).as("a complete body is answered as before").isEqualTo(404);
+            assertThat(raw.send(GET).read().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aConnectionThatSendsNothingIsClosedAtTheHeaderTimeout() throws Exception {
         gw.configure(c -> c.toBuilder().clientHeaderTimeout(Duration.ofMillis(500)).build());
         try (RawHttp silent = new RawHttp(gw.port())) {
-            assertThat(silent.closedByPeer()).isTrue(); // RawHttp's read timeout is 20 s
+            assertThat(silent.closedBeforeReadTimeout()).isTrue(); // RawHttp's read timeout is 20 s
         }
     }
 
