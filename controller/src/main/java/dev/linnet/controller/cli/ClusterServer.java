@@ -141,7 +141,6 @@ public final class ClusterServer implements Drainable {
         return status;
     }
 
-    /** Stops the listeners, the source and loop, then status (clearing it if asked). Idempotent. */
     /** {@link GracefulShutdown}: the listeners drain while the control plane keeps running; then {@link #close()}. */
     @Override
     public void shutdownGracefully(java.time.Duration delay, java.time.Duration grace) throws InterruptedException {
@@ -152,6 +151,7 @@ public final class ClusterServer implements Drainable {
         }
     }
 
+    /** Stops the listeners, the source and loop, then status (clearing it if asked). Idempotent. */
     @Override
     public void close() {
         closeables.close();

@@ -129,7 +129,6 @@ public final class StandaloneServer implements Drainable {
         return routes;
     }
 
-    /** Stops the listeners, then the source and the loop. Idempotent. */
     /** {@link GracefulShutdown}: the listeners drain while the control plane keeps running; then {@link #close()}. */
     @Override
     public void shutdownGracefully(java.time.Duration delay, java.time.Duration grace) throws InterruptedException {
@@ -140,6 +139,7 @@ public final class StandaloneServer implements Drainable {
         }
     }
 
+    /** Stops the listeners, then the source and the loop. Idempotent. */
     @Override
     public void close() {
         closeables.close();
