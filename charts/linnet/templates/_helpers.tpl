@@ -94,6 +94,18 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 {{- else }}
 - {{ printf "--max-body-size=%d" (int64 .Values.controller.maxBodySize) | quote }}
 {{- end }}
+{{- with .Values.controller.limits }}
+- {{ printf "--max-request-line=%d" (int64 .maxRequestLine) | quote }}
+- {{ printf "--max-header-size=%d" (int64 .maxHeaderSize) | quote }}
+- {{ printf "--max-headers=%d" (int64 .maxHeaders) | quote }}
+- {{ printf "--keep-alive=%d" (int64 .keepAliveSeconds) | quote }}
+- {{ printf "--keep-alive-requests=%d" (int64 .keepAliveRequests) | quote }}
+- {{ printf "--client-header-timeout=%d" (int64 .clientHeaderTimeoutSeconds) | quote }}
+- {{ printf "--client-body-timeout=%d" (int64 .clientBodyTimeoutSeconds) | quote }}
+- {{ printf "--max-connections=%d" (int64 .maxConnections) | quote }}
+{{- end }}
+- {{ printf "--shutdown-delay=%d" (int64 .Values.controller.shutdown.delaySeconds) | quote }}
+- {{ printf "--shutdown-grace=%d" (int64 .Values.controller.shutdown.graceSeconds) | quote }}
 {{- with .Values.metrics.flags }}
 - {{ printf "--metrics-per-host=%t" .perHost | quote }}
 - {{ printf "--report-status-classes=%t" .reportStatusClasses | quote }}
@@ -116,4 +128,19 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 {{- range .Values.controller.extraArgs }}
 - {{ . | quote }}
 {{- end }}
+{{- end }}
+
+{{/*
+terminationGracePeriodSeconds: the value, or shutdown delay + grace + 10 s for the JVM to stop. A
+value that does not cover delay + grace fails: the kubelet would SIGKILL requests being drained.
+*/}}
+{{- define "linnet.terminationGracePeriodSeconds" -}}
+{{- $drain := add (int64 .Values.controller.shutdown.delaySeconds) (int64 .Values.controller.shutdown.graceSeconds) -}}
+{{- if kindIs "invalid" .Values.terminationGracePeriodSeconds -}}
+{{- add $drain 10 -}}
+{{- else if lt (int64 .Values.terminationGracePeriodSeconds) $drain -}}
+{{- fail (printf "terminationGracePeriodSeconds: %d (expected: >= controller.shutdown.delaySeconds + graceSeconds = %d)" (int64 .Values.terminationGracePeriodSeconds) $drain) -}}
+{{- else -}}
+{{- int64 .Values.terminationGracePeriodSeconds -}}
+{{- end -}}
 {{- end }}

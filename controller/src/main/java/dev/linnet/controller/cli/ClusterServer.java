@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * Every replica builds and serves; leadership only decides who writes to the API server.
  */
-public final class ClusterServer implements AutoCloseable {
+public final class ClusterServer implements Drainable {
 
     private static final Logger logger = LoggerFactory.getLogger(ClusterServer.class);
 
@@ -139,6 +139,16 @@ public final class ClusterServer implements AutoCloseable {
 
     public StatusController status() {
         return status;
+    }
+
+    /** {@link GracefulShutdown}: the listeners drain while the control plane keeps running; then {@link #close()}. */
+    @Override
+    public void shutdownGracefully(java.time.Duration delay, java.time.Duration grace) throws InterruptedException {
+        try {
+            GracefulShutdown.drain(admin, gateway, delay, grace);
+        } finally {
+            close();
+        }
     }
 
     /** Stops the listeners, the source and loop, then status (clearing it if asked). Idempotent. */

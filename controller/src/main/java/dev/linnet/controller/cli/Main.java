@@ -19,10 +19,9 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         int code = commandLine().execute(args);
-        // serve and demo return only once stopped; a non-zero code must reach the shell.
-        if (code != 0) {
-            System.exit(code);
-        }
+        // serve and demo return only once stopped; a non-zero code must reach the shell, and after
+        // a drain a client library's lingering non-daemon thread must not keep the process alive.
+        System.exit(code);
     }
 
     /** The command tree, as {@link #main} runs it (tests parse with it). */

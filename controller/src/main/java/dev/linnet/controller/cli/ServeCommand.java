@@ -45,6 +45,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ListenerOptions listener = new ListenerOptions();
 
+    @Mixin
+    LimitOptions limits = new LimitOptions();
+
     @Option(names = "--annotations-prefix", paramLabel = "PREFIX", defaultValue = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX,
             description = "Prefix of the canary annotations (default: ${DEFAULT-VALUE}).")
     String annotationsPrefix;
@@ -200,7 +203,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         checkPort("--http-port", listener.httpPort);
         checkPort("--admin-port", listener.adminPort);
-        return GatewayConfig.defaults()
+        return limits.applyTo(GatewayConfig.defaults())
                 .withBindAddress(listener.bindAddress)
                 .withHttpPort(listener.httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))
@@ -215,7 +218,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AutoCloseable server;
+        Drainable server;
         try {
             server = manifests.isEmpty() ? ClusterServer.start(toClusterConfig()) : StandaloneServer.start(toConfig());
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
@@ -225,7 +228,8 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("serve: " + e.getMessage());
             return 1;
         }
-        Shutdown.awaitSignal(server);
+        Shutdown.drainOnSignal(server, Duration.ofSeconds(limits.shutdownDelaySeconds),
+                Duration.ofSeconds(limits.shutdownGraceSeconds));
         return 0;
     }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * probe; until the first table is published the gateway answers from the empty table (404).
  * {@link #close()} stops them in the reverse order.
  */
-public final class StandaloneServer implements AutoCloseable {
+public final class StandaloneServer implements Drainable {
 
     private static final Logger logger = LoggerFactory.getLogger(StandaloneServer.class);
 
@@ -127,6 +127,16 @@ public final class StandaloneServer implements AutoCloseable {
     /** The table the gateway serves (tests and diagnostics). */
     public RouteTableHolder routes() {
         return routes;
+    }
+
+    /** {@link GracefulShutdown}: the listeners drain while the control plane keeps running; then {@link #close()}. */
+    @Override
+    public void shutdownGracefully(java.time.Duration delay, java.time.Duration grace) throws InterruptedException {
+        try {
+            GracefulShutdown.drain(admin, gateway, delay, grace);
+        } finally {
+            close();
+        }
     }
 
     /** Stops the listeners, then the source and the loop. Idempotent. */

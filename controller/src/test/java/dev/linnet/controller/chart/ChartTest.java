@@ -88,7 +88,7 @@ class ChartTest {
         Deployment deployment = defaults.get(Deployment.class, FULLNAME);
         PodSpec pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+        assertThat(pod.getTerminationGracePeriodSeconds()).as("shutdown delay 5 + grace 30 + 10").isEqualTo(45L);
         assertThat(pod.getServiceAccountName()).isEqualTo(FULLNAME);
         // Preferred, not required: a one-node cluster still runs both replicas.
         var antiAffinity = pod.getAffinity().getPodAntiAffinity();
@@ -228,6 +228,39 @@ class ChartTest {
         Rendered rendered = Chart.template(Chart.DIR, Map.of("controller.extraArgs[0]", "--no-such-flag=1"));
         assertThatThrownBy(() -> parseServe(rendered)).isInstanceOf(CommandLine.UnmatchedArgumentException.class)
                 .hasMessageContaining("--no-such-flag");
+    }
+
+    @Test
+    void limitAndShutdownValuesReachTheirFlagsWithServesDefaults() {
+        ParseResult serve = parseServe(defaults);
+        for (String name : List.of("--max-request-line", "--max-header-size", "--max-headers", "--keep-alive",
+                "--keep-alive-requests", "--client-header-timeout", "--client-body-timeout", "--max-connections",
+                "--shutdown-delay", "--shutdown-grace")) {
+            assertThat(flag(serve, name)).as("chart default of %s", name).isEqualTo(serveDefault(name));
+        }
+        ParseResult all = parseServe(allOn);
+        assertThat(flag(all, "--max-request-line")).isEqualTo("4096");
+        assertThat(flag(all, "--max-header-size")).isEqualTo("16384");
+        assertThat(flag(all, "--max-headers")).isEqualTo("64");
+        assertThat(flag(all, "--keep-alive")).isEqualTo("30");
+        assertThat(flag(all, "--keep-alive-requests")).isEqualTo("500");
+        assertThat(flag(all, "--client-header-timeout")).isEqualTo("20");
+        assertThat(flag(all, "--client-body-timeout")).isEqualTo("25");
+        assertThat(flag(all, "--max-connections")).isEqualTo("20000");
+        assertThat(flag(all, "--shutdown-delay")).isEqualTo("10");
+        assertThat(flag(all, "--shutdown-grace")).isEqualTo("60");
+        assertThat(allOn.get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec()
+                .getTerminationGracePeriodSeconds()).as("10 + 60 + 10").isEqualTo(80L);
+    }
+
+    @Test
+    void terminationGracePeriodMustCoverTheDrain() {
+        Rendered explicit = Chart.template(Chart.DIR, Map.of("terminationGracePeriodSeconds", 120));
+        assertThat(explicit.get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec()
+                .getTerminationGracePeriodSeconds()).isEqualTo(120L);
+        assertThatThrownBy(() -> Chart.template(Chart.DIR, Map.of("terminationGracePeriodSeconds", 20)))
+                .hasMessageContaining("terminationGracePeriodSeconds: 20 (expected: >= "
+                        + "controller.shutdown.delaySeconds + graceSeconds = 35)");
     }
 
     // --- RBAC

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The admin endpoints. Requests here are tiny and rare, so they are aggregated; the data plane's
@@ -28,10 +29,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final RouteTableHolder routes;
     private final GatewayMetrics metrics; // null: no /metrics
+    private final AtomicBoolean shuttingDown;
 
-    AdminHandler(RouteTableHolder routes, GatewayMetrics metrics) {
+    AdminHandler(RouteTableHolder routes, GatewayMetrics metrics, AtomicBoolean shuttingDown) {
         this.routes = routes;
         this.metrics = metrics;
+        this.shuttingDown = shuttingDown;
     }
 
     @Override
@@ -54,7 +57,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 // The process answers: that is all liveness means here.
                 case "/healthz" -> text(HttpResponseStatus.OK, "ok");
                 // Not ready until the first table is published: before that every request would 404.
-                case "/readyz" -> routes.isPublished()
+                // Shutting down: take us out of the load balancer while we still serve (the drain).
+                case "/readyz" -> shuttingDown.get()
+                        ? text(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down\n")
+                        : routes.isPublished()
                         ? text(HttpResponseStatus.OK, "ok")
                         : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "no routing table published yet\n");
                 case "/debug/routes" -> json(RoutesJson.render(routes.current(), routes.publishedAt()));

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,12 @@ public final class AdminServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel listener;
+    private final AtomicBoolean shuttingDown;
 
-    private AdminServer(EventLoopGroup group, Channel listener) {
+    private AdminServer(EventLoopGroup group, Channel listener, AtomicBoolean shuttingDown) {
         this.group = group;
         this.listener = listener;
+        this.shuttingDown = shuttingDown;
     }
 
     /** @throws IllegalStateException when the address can't be bound */
@@ -58,6 +61,7 @@ public final class AdminServer implements AutoCloseable {
         }
         Transport transport = Transport.detect();
         EventLoopGroup group = transport.newGroup(1);
+        AtomicBoolean shuttingDown = new AtomicBoolean();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -68,7 +72,7 @@ public final class AdminServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(CODEC, new HttpServerCodec())
                                 .addLast(AGGREGATOR, new HttpObjectAggregator(64 * 1024))
-                                .addLast(HANDLER, new AdminHandler(routes, metrics));
+                                .addLast(HANDLER, new AdminHandler(routes, metrics, shuttingDown));
                     }
                 });
         Channel channel;
@@ -82,13 +86,22 @@ public final class AdminServer implements AutoCloseable {
             throw new IllegalStateException("admin listener: cannot bind " + bindAddress + ':' + port
                     + " (" + e.getMessage() + ')', e);
         }
-        AdminServer server = new AdminServer(group, channel);
+        AdminServer server = new AdminServer(group, channel, shuttingDown);
         log.info("admin listener on {}:{}", bindAddress, server.port());
         return server;
     }
 
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /**
+     * From now on {@code /readyz} answers 503 (and {@code /healthz} still 200): the first step of a
+     * graceful shutdown, so that load balancers and Endpoints stop sending new connections while
+     * the listeners still accept them.
+     */
+    public void shuttingDown() {
+        shuttingDown.set(true);
     }
 
     @Override

@@ -75,6 +75,8 @@ public final class MetricNames {
     public static final String UPSTREAM_CONNECTIONS = "linnet_upstream_connections";
     public static final String UPSTREAM_CONNECT_FAILURES = "linnet_upstream_connect_failures"; // _total
     public static final String UPSTREAM_RETRIES = "linnet_upstream_retries"; // _total
+    /** Client connections closed at accept because {@code --max-connections} were open. */
+    public static final String CLIENT_CONNECTIONS_REFUSED = "linnet_client_connections_refused"; // _total
 
     // ---- labels ----
     public static final String STATUS = "status";

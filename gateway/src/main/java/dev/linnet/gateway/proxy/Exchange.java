@@ -319,7 +319,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         timeline.mark(Phase.UPSTREAM_HEADERS);
         timeline.status(code);
         upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
-        clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion, clientKeepAlive);
+        clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
+                clientKeepAlive && !ClientConnections.isDraining(client.channel())); // drain: Connection: close
         return true;
     }
 

@@ -51,6 +51,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
     private boolean connectionCounted;
+    private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
+    private int requests; // request heads received on this connection (keepalive_requests)
 
     FrontendHandler(ProxyContext context) {
         this.context = context;
@@ -60,6 +62,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.bytes = ctx.pipeline().get(ByteCounter.class);
+        this.headTimeout = ctx.pipeline().get(HeadTimeout.class);
         if (ctx.channel().isActive()) { // added to a live channel: channelActive won't come
             countConnection();
             awaitRequest();
@@ -90,11 +93,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     private void onRequest(HttpRequest request) {
+        requests++;
         if (request.decoderResult().isFailure()) {
             answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
             return;
         }
-        keepAlive = HttpUtil.isKeepAlive(request);
+        if (request.headers().size() > context.config().maxHeaders()) { // Apache's LimitRequestFields
+            answer(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, false);
+            return;
+        }
+        keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         Route route = context.routes().current()
@@ -148,6 +156,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             boolean last = piece instanceof LastHttpContent;
             piece.release();
             if (last) {
+                cancelIdleTimer(); // the dropped body's clock
                 FullHttpResponse response = answerAfterBody;
                 answerAfterBody = null;
                 write(response, keepAlive);
@@ -174,6 +183,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private void answerAfterBody(HttpResponseStatus status) {
         timeline.status(status.code());
         answerAfterBody = ErrorResponses.of(ctx.alloc(), status, keepAlive);
+        if (headTimeout != null) {
+            headTimeout.awaitDroppedBody(); // a stalled body must not hold the connection forever
+        }
         ctx.read();
     }
 
@@ -181,7 +193,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         write(ErrorResponses.of(ctx.alloc(), status, keep), keep);
     }
 
-    private void write(FullHttpResponse response, boolean keep) {
+    private void write(FullHttpResponse response, boolean keepIfNotDraining) {
+        boolean keep = keepIfNotDraining && !ClientConnections.isDraining(ctx.channel());
         if (!keep) {
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
@@ -197,13 +210,42 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */
     private void awaitRequest() {
-        idleTimer = ctx.executor().schedule(() -> {
-            ctx.close();
-        }, context.config().idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        if (requests > 0 && ClientConnections.isDraining(ctx.channel())) {
+            ctx.close(); // draining: between two requests is the moment to go
+            return;
+        }
+        if (headTimeout != null) {
+            headTimeout.awaitHead(requests > 0); // keepalive_timeout, then client_header_timeout
+        } else {
+            idleTimer = ctx.executor().schedule(() -> {
+                ctx.close();
+            }, context.config().idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
         ctx.read();
     }
 
+    /**
+     * nginx's {@code keepalive_requests} (ingress-nginx: 1000), and the drain: the response that
+     * ends a connection says {@code Connection: close}, so the client does not send into a close.
+     */
+    private boolean mayServeAnother() {
+        int max = context.config().keepAliveRequests();
+        return (max == 0 || requests < max) && !ClientConnections.isDraining(ctx.channel());
+    }
+
+    /** A drain closes a connection idle between requests at once; a busy one closes after its response. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DrainSignal.INSTANCE && headTimeout != null && headTimeout.isIdle()) {
+            ctx.close();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
     private void cancelIdleTimer() {
+        if (headTimeout != null) {
+            headTimeout.headReceived();
+        }
         if (idleTimer != null) {
             idleTimer.cancel(false);
             idleTimer = null;

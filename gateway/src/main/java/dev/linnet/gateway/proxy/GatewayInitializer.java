@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 final class GatewayInitializer extends ChannelInitializer<Channel> {
 
     static final String BYTES = "bytes";
+    static final String HEAD_TIMEOUT = "headTimeout";
     static final String CODEC = "codec";
     static final String FLOW = "flow";
     static final String EXPECT = "expect";
@@ -52,6 +53,8 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
      */
     static void http1(ChannelPipeline pipeline, ProxyContext context) {
         GatewayConfig config = context.config();
+        pipeline.addLast(HEAD_TIMEOUT, new HeadTimeout(config.clientHeaderTimeout(), config.idleTimeout(),
+                config.clientBodyTimeout()));
         pipeline.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(config.maxInitialLineLength())
                         .setMaxHeaderSize(config.maxHeaderSize())

@@ -11,6 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Channel listener;
     private GatewayMetrics ownMetrics; // created by the two-argument start, closed with the server
+    private ClientConnections connections; // every client connection, over all listeners
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
         this.boss = boss;
@@ -67,11 +69,14 @@ public final class GatewayServer implements AutoCloseable {
         UpstreamPool pool = UpstreamPool.create(workers, transport.clientChannel(),
                 config.connectTimeout(), config.idleTimeout());
         metrics.upstreamPool(pool::openConnections, pool::idleConnections);
+        ClientConnections connections = ClientConnections.create(config.maxConnections(), metrics.registry());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(connections.gate())
+                .childAttr(ClientConnections.KEY, connections)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new GatewayInitializer(new ProxyContext(config, routes, pool, metrics)));
@@ -87,6 +92,7 @@ public final class GatewayServer implements AutoCloseable {
                     + config.httpPort() + " (" + e.getMessage() + ')', e);
         }
         GatewayServer server = new GatewayServer(boss, workers, channel);
+        server.connections = connections;
         log.info("HTTP listener on {}:{} ({} transport)", config.bindAddress(), server.httpPort(), transport.name());
         return server;
     }
@@ -94,6 +100,23 @@ public final class GatewayServer implements AutoCloseable {
     /** The bound port; the real one when the configuration asked for port 0. */
     public int httpPort() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The client connections of every listener: count, drain state, the hook for other protocols. */
+    public ClientConnections connections() {
+        return connections;
+    }
+
+    /**
+     * The data plane's part of a graceful shutdown: stop accepting, then let open connections
+     * finish for up to {@code grace} (see {@link ClientConnections#drain}). {@link #close()}
+     * afterwards. Blocks; call from no event loop.
+     *
+     * @return whether every connection ended within the grace
+     */
+    public boolean drain(Duration grace) {
+        connections.stopAccepting();
+        return connections.drain(grace);
     }
 
     /** Stops accepting, closes every connection and waits for the event loops to end. */

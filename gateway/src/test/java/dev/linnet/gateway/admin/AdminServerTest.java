@@ -54,6 +54,17 @@ class AdminServerTest {
     }
 
     @Test
+    void readyzAnswers503OnceShuttingDownWhileHealthzStaysOk() throws Exception {
+        routes.swap(table());
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+        admin.shuttingDown();
+        HttpResponse<String> r = get("/readyz");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).isEqualTo("shutting down\n");
+        assertThat(get("/healthz").statusCode()).as("not a liveness failure: no restart").isEqualTo(200);
+    }
+
+    @Test
     void readyzFailsUntilTheFirstTableIsPublished() throws Exception {
         assertThat(get("/readyz").statusCode()).isEqualTo(503);
         routes.swap(table());

@@ -101,6 +101,20 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #closedByPeer()}, but the read timeout (20 s) counts as open: for tests whose
+     * point is that the peer closes.
+     */
+    public boolean closedBeforeReadTimeout() {
+        try {
+            return in.read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // a reset is a close too
+        }
+    }
+
     private String line() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int c; (c = in.read()) != '\n'; ) {
