@@ -79,6 +79,15 @@ final class Tunnel {
                 client.pipeline().remove(name); // the decoder hands what it buffered on as bytes
             }
         }
+        // Ended counts close futures: they complete even for a side that closed before we got here.
+        client.closeFuture().addListener(f -> tunnel.sideClosed());
+        upstream.closeFuture().addListener(f -> tunnel.sideClosed());
+        if (!upstream.isActive()) {
+            closeAfterFlush(client);
+        }
+        if (!client.isActive()) {
+            closeAfterFlush(upstream);
+        }
         tunnel.idle.arm();
         client.read();
         upstream.read();
@@ -96,9 +105,7 @@ final class Tunnel {
         closeAfterFlush(upstream);
     }
 
-    /** One side went inactive (after the bytes it still held were relayed): the other follows. */
-    private void closed(Channel other) {
-        closeAfterFlush(other);
+    private void sideClosed() {
         if (--openSides == 0) {
             idle.cancel();
             ended.run();
@@ -167,9 +174,9 @@ final class Tunnel {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            // MessagePerRead delivered what it still held before this, so those writes are
-            // queued ahead of the close.
-            tunnel.closed(peer);
+            // One side is gone: the other follows. MessagePerRead delivered what it still held
+            // before this, so those writes are queued ahead of the close.
+            closeAfterFlush(peer);
             ctx.fireChannelInactive();
         }
 
