@@ -11,8 +11,10 @@ import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UpstreamListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -21,6 +23,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private final Deadline bodyTimer;
     private final long clientBodyTimeoutNanos;
     private HttpResponseStatus bodyTimeoutStatus;
+    private final boolean upgradeRequested; // the head carries Upgrade: a 101 may turn us into a tunnel
+    private final Duration tunnelIdleTimeout;
+    private Tunnel tunnel;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, Done done) {
@@ -93,6 +99,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         this.readTimer = new Deadline(client.executor(), options.readTimeoutOr(config.readTimeout()), this::readTimedOut);
         this.bodyTimer = new Deadline(client.executor(), options.sendTimeoutOr(config.sendTimeout()), this::bodyTimedOut);
         this.clientBodyTimeoutNanos = config.clientBodyTimeout().toNanos();
+        this.upgradeRequested = Upgrades.isUpgrade(upstreamHead);
+        this.tunnelIdleTimeout = options.readTimeoutOr(config.readTimeout()); // proxy-read-timeout
     }
 
     void start() {
@@ -249,6 +257,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
             }
             return;
         }
+        if (msg instanceof HttpResponse response && response.status().code() == 101) {
+            switchProtocols(response);
+            return;
+        }
         if (msg instanceof HttpResponse response && !startResponse(response)) {
             ReferenceCountUtil.release(msg);
             lease.channel().read();
@@ -324,6 +336,41 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         return true;
     }
 
+    /**
+     * A {@code 101}: forwarded, then both connections leave HTTP for a {@link Tunnel}. The upstream
+     * connection is never pooled again. Only an answer to our Upgrade request, once the request
+     * was sent whole, may switch (RFC 9110 §15.2.2); any other 101 is a broken upstream.
+     */
+    private void switchProtocols(HttpResponse response) {
+        String protocols = response.headers().get(HttpHeaderNames.UPGRADE);
+        if (!upgradeRequested || !requestComplete || protocols == null) {
+            log.debug("{} {}: unexpected 101 (upgrade requested: {}, request sent: {})", head.method(), head.uri(),
+                    upgradeRequested, requestComplete);
+            ReferenceCountUtil.release(response);
+            fail(HttpResponseStatus.BAD_GATEWAY);
+            return;
+        }
+        startResponse(response);
+        Upgrades.restore(response, protocols);
+        cancelReadTimer(); // the tunnel has its own idle timer
+        cancelBodyTimer();
+        Tunnel.Relay relay = Tunnel.upstreamRelay();
+        Channel upstream = context.pool().detach(lease, Tunnel.RELAY, relay);
+        lease = null;
+        // Encoded at once (we are on the client's loop), so the codec may go right after.
+        client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        tunnel = Tunnel.open(client.channel(), upstream, tunnelIdleTimeout, relay, this::tunnelEnded);
+    }
+
+    /** Both tunnel connections are closed: the request (status 101) ends now, as nginx logs it. */
+    private void tunnelEnded() {
+        if (!finished) {
+            finished = true;
+            timeline.mark(Phase.UPSTREAM_END);
+            done.exchangeDone(false);
+        }
+    }
+
     // ---- endings ----
 
     private void complete() {
@@ -372,6 +419,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         if (lease != null) {
             context.pool().release(lease, false);
             lease = null;
+        }
+        if (tunnel != null) { // the client left (or we are told to stop): the tunnel winds down
+            timeline.mark(Phase.UPSTREAM_END);
+            tunnel.close();
         }
     }
 

@@ -134,8 +134,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        HttpRequest upstreamHead =
-                ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort());
+        String upgrade = Upgrades.requested(request, ctx.pipeline()); // before the hop-by-hop headers go
+        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort());
+        if (upgrade != null) {
+            Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
+        }
         RouteChecks.rewrite(route, upstreamHead);
         exchange = new Exchange(ctx, context, upstreamHead,
                 request.protocolVersion(), keepAlive, backend, route.options(), timeline, this);

@@ -6,6 +6,7 @@ import dev.linnet.gateway.route.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -40,6 +41,8 @@ public final class UpstreamPool {
 
     /** Large enough that a 200 MiB body is not cut into 25 600 tiny writes, small enough to stay flat. */
     private static final int MAX_CHUNK_SIZE = 64 * 1024;
+
+    private static final String CODEC = "codec"; // the HTTP/1.1 codec's name in the pipeline below
 
     private final Map<EventExecutor, LoopPool> loops = new IdentityHashMap<>();
     private final Bootstrap bootstrap;
@@ -140,6 +143,24 @@ public final class UpstreamPool {
 
     private static int connectMillis(Duration timeout) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    }
+
+    /**
+     * Ends a lease for good: the connection leaves HTTP (a {@code 101 Switching Protocols} was
+     * accepted) and is never pooled again. {@code next} (called {@code name}) takes the place of
+     * the pool's handler;
+     * then the HTTP codec goes, handing on as raw bytes whatever it held undecoded (the first
+     * frames of the new protocol, sent right behind the 101). Whoever called this closes the
+     * connection; it stays counted as open until then.
+     */
+    public Channel detach(Lease lease, String name, ChannelHandler next) {
+        requireNonNull(name, "name");
+        requireNonNull(next, "next");
+        Channel ch = lease.channel();
+        UpstreamHandler.of(ch).listener(null);
+        ch.pipeline().replace(UpstreamHandler.NAME, name, next);
+        ch.pipeline().remove(CODEC);
+        return ch;
     }
 
     /** Upstream connections open now, leased or idle, over all loops (metrics). */

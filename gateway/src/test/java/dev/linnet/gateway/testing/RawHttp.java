@@ -61,6 +61,19 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** Exactly {@code n} bytes as text (after a protocol switch: the tunnel's bytes). */
+    public String readBytes(int n) {
+        try {
+            byte[] b = in.readNBytes(n);
+            if (b.length < n) {
+                throw new IOException("connection closed after " + b.length + " of " + n + " bytes");
+            }
+            return new String(b, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Everything until the peer closes or resets, as text. */
     public String readAll() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
