@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 final class GatewayInitializer extends ChannelInitializer<Channel> {
 
     static final String BYTES = "bytes";
+    static final String DETECT = "detect-h2c";
     static final String CODEC = "codec";
     static final String FLOW = "flow";
     static final String EXPECT = "expect";
@@ -42,7 +43,7 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast(BYTES, new ByteCounter());
-        http1(ch.pipeline(), context);
+        ch.pipeline().addLast(DETECT, new H2cPriorKnowledge(context)); // then http1(…) or Http2Pipeline.http2(…)
     }
 
     /**
