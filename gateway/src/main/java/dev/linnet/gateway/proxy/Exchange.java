@@ -86,7 +86,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         GatewayConfig config = context.config();
         this.maxBodySize = options.maxBodySizeOr(config.maxRequestBodySize());
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
-                Math.max(1, options.nextUpstreamTriesOr(config.maxTries())), this);
+                Math.max(1, options.nextUpstreamTriesOr(config.maxTries())), options.backendProtocol(), this);
         this.done = done;
         this.timeline = timeline;
         this.readTimer = new Deadline(client.executor(), options.readTimeoutOr(config.readTimeout()), this::readTimedOut);
@@ -173,7 +173,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         dead.channel().close();
         if (responseStarted) {
             abort(); // the client already has part of a response: only a cut tells it
-        } else if (!RetryPolicy.isReplayable(head.method(), bodyBytesSent) || !attempts.retryAfter(dead)) {
+        } else if (!RetryPolicy.mayRetry(head.method(), bodyBytesSent, cause) || !attempts.retryAfter(dead)) {
             fail(HttpResponseStatus.BAD_GATEWAY);
         }
     }

@@ -3,6 +3,7 @@ package dev.linnet.gateway.upstream;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;
 import io.netty.channel.EventLoop;
 
@@ -42,10 +43,18 @@ public final class Attempts {
     private final EventLoop loop;
     private final Backend backend;
     private final int maxTries;
+    private final BackendProtocol protocol;
     private final Callback callback;
     private int tries;
 
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Callback callback) {
+        this(pool, loop, backend, maxTries, BackendProtocol.HTTP, callback);
+    }
+
+    /** @param protocol how to talk to the backend's pods (the route's {@code backend-protocol}) */
+    public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, BackendProtocol protocol,
+            Callback callback) {
+        this.protocol = requireNonNull(protocol, "protocol");
         this.pool = requireNonNull(pool, "pool");
         this.loop = requireNonNull(loop, "loop");
         this.backend = requireNonNull(backend, "backend");
@@ -80,7 +89,7 @@ public final class Attempts {
 
     private void connect(Endpoint endpoint, boolean allowIdle) {
         callback.attempting(endpoint);
-        pool.acquire(loop, endpoint, allowIdle).addListener(f -> {
+        pool.acquire(loop, endpoint, allowIdle, protocol).addListener(f -> {
             Lease lease = (Lease) f.getNow();
             if (lease != null) {
                 callback.connected(lease);

@@ -2,17 +2,22 @@ package dev.linnet.gateway.upstream;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -43,6 +48,12 @@ public final class UpstreamPool {
 
     private final Map<EventExecutor, LoopPool> loops = new IdentityHashMap<>();
     private final Bootstrap bootstrap;
+    // backend-protocol HTTPS: HTTP/1.1 over TLS, pooled like plain connections but apart from them
+    private final Bootstrap tlsBootstrap;
+    private final Map<EventExecutor, LoopPool> tlsLoops = new IdentityHashMap<>();
+    // backend-protocol GRPC / GRPCS: one multiplexed HTTP/2 connection per (loop, endpoint)
+    private final H2Upstreams grpc;
+    private final H2Upstreams grpcs;
     private final LongAdder open = new LongAdder();
     private final LongAdder idle = new LongAdder();
 
@@ -61,14 +72,30 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                                        .setMaxChunkSize(MAX_CHUNK_SIZE)
-                                        .setMaxHeaderSize(64 * 1024), false, false))
-                                .addLast("flow", new MessagePerRead())
-                                .addLast(UpstreamHandler.NAME, new UpstreamHandler());
+                        http1(ch.pipeline());
                     }
                 });
+        SslContext http1Tls = UpstreamTls.http1();
+        tlsBootstrap = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("tls", UpstreamTls.handler(http1Tls, ch, connectTimeout));
+                http1(ch.pipeline());
+            }
+        });
+        for (EventExecutor executor : group) {
+            tlsLoops.put(executor, new LoopPool((EventLoop) executor, idleTimeout, idle));
+        }
+        grpc = new H2Upstreams(bootstrap, null, group, connectTimeout, idleTimeout, open);
+        grpcs = new H2Upstreams(bootstrap, UpstreamTls.http2(), group, connectTimeout, idleTimeout, open);
+    }
+
+    private static void http1(ChannelPipeline pipeline) {
+        pipeline.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                        .setMaxChunkSize(MAX_CHUNK_SIZE)
+                        .setMaxHeaderSize(64 * 1024), false, false))
+                .addLast("flow", new MessagePerRead())
+                .addLast(UpstreamHandler.NAME, new UpstreamHandler());
     }
 
     /**
@@ -89,7 +116,29 @@ public final class UpstreamPool {
      * @param allowIdle false to skip the idle pool (the retry after a reused connection died)
      */
     public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle) {
-        LoopPool pool = loopPool(loop);
+        return acquire(loop, endpoint, allowIdle, BackendProtocol.HTTP);
+    }
+
+    /**
+     * A connection (for HTTP/2: a stream) to {@code endpoint} on {@code loop} speaking
+     * {@code protocol}; must be called on {@code loop}. Whatever the protocol, the lease's channel
+     * carries HTTP objects.
+     */
+    public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle, BackendProtocol protocol) {
+        return switch (protocol) {
+            case HTTP -> acquireHttp1(loop, endpoint, allowIdle, loopPool(loop), bootstrap);
+            case HTTPS -> acquireHttp1(loop, endpoint, allowIdle, pool(tlsLoops, loop), tlsBootstrap);
+            case GRPC, GRPCS -> {
+                loopPool(loop); // checks the loop
+                Promise<Lease> promise = loop.newPromise();
+                (protocol == BackendProtocol.GRPC ? grpc : grpcs).acquire(loop, endpoint, allowIdle, promise);
+                yield promise;
+            }
+        };
+    }
+
+    private Future<Lease> acquireHttp1(EventLoop loop, Endpoint endpoint, boolean allowIdle, LoopPool pool,
+            Bootstrap bootstrap) {
         Promise<Lease> promise = loop.newPromise();
         if (allowIdle) {
             Channel idle = pool.poll(endpoint);
@@ -103,7 +152,20 @@ public final class UpstreamPool {
             if (f.isSuccess()) {
                 open.increment();
                 connect.channel().closeFuture().addListener(c -> open.decrement());
-                promise.trySuccess(new Lease(connect.channel(), endpoint, false));
+                SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+                if (tls == null) {
+                    promise.trySuccess(new Lease(connect.channel(), endpoint, false));
+                    return;
+                }
+                // A failed handshake is a failed connect: nothing reached the pod, any request may go elsewhere.
+                tls.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        promise.trySuccess(new Lease(connect.channel(), endpoint, false));
+                    } else {
+                        connect.channel().close();
+                        promise.tryFailure(h.cause());
+                    }
+                });
             } else {
                 promise.tryFailure(f.cause());
             }
@@ -118,11 +180,12 @@ public final class UpstreamPool {
     public void release(Lease lease, boolean reusable) {
         Channel ch = lease.channel();
         UpstreamHandler.of(ch).listener(null);
-        if (!reusable || !ch.isActive()) {
+        if (!reusable || !ch.isActive() || ch instanceof Http2StreamChannel) { // a stream serves one exchange
             ch.close();
             return;
         }
-        loopPool(ch.eventLoop()).offer(lease.endpoint(), ch);
+        boolean tls = ch.pipeline().get(SslHandler.class) != null;
+        (tls ? pool(tlsLoops, ch.eventLoop()) : loopPool(ch.eventLoop())).offer(lease.endpoint(), ch);
     }
 
     /** Upstream connections open now, leased or idle, over all loops (metrics). */
@@ -141,6 +204,10 @@ public final class UpstreamPool {
     }
 
     private LoopPool loopPool(EventLoop loop) {
+        return pool(loops, loop);
+    }
+
+    private static LoopPool pool(Map<EventExecutor, LoopPool> loops, EventLoop loop) {
         LoopPool pool = loops.get(loop);
         if (pool == null) {
             throw new IllegalArgumentException("loop: " + loop + " (expected: a loop of the pool's group)");
