@@ -21,6 +21,9 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
  *
  * The child channels run with AUTO_READ off (see {@link GatewayServer}); together with the flow
  * handler this is what makes back-pressure exact.
+ *
+ * <p>Between the byte counter and the codec, {@link H2cPriorKnowledge} first looks for the HTTP/2
+ * preface and installs either these HTTP/1.1 handlers or {@link Http2Pipeline#http2}.
  */
 final class GatewayInitializer extends ChannelInitializer<Channel> {
 

@@ -24,9 +24,9 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  *   connection:  bytes ─▶ h2 frames (Http2FrameCodec) ─▶ multiplex ─┬─▶ stream 1 child channel
  *   (auto-read on: pings, SETTINGS and WINDOW_UPDATE must flow)     ├─▶ stream 3 child channel
  *                                                                   └─▶ …
- *   stream:      frames ─▶ HTTP objects ─▶ one request head ─▶ flow ─▶ expect ─▶ frontend ─▶ Exchange
- *   (auto-read off)  (server codec)   and its end           one message
- *                                     (H2StreamRequest)     per read()
+ *   stream:      bytes ─▶ frames ─▶ HTTP objects ─▶ one request head ─▶ flow ─▶ expect ─▶ frontend ─▶ Exchange
+ *   (auto-read off) DATA    (server codec)   and its end           one message
+ *                   counted                  (H2StreamRequest)     per read()
  * </pre>
  *
  * Back-pressure: a stream channel with auto-read off keeps DATA frames it was not asked for in
@@ -89,6 +89,7 @@ final class Http2Pipeline {
             // FrontendHandler asks for every message itself, as on an HTTP/1.1 connection.
             ch.config().setOption(ChannelOption.AUTO_READ, false);
             ch.pipeline()
+                    .addLast(GatewayInitializer.BYTES, new ByteCounter()) // the size metrics, per stream
                     .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                     .addLast(STREAM_REQUEST, new H2StreamRequest())
                     .addLast(GatewayInitializer.FLOW, new MessagePerRead())

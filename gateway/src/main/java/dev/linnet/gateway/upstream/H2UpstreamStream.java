@@ -6,9 +6,11 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
@@ -19,6 +21,8 @@ import java.io.IOException;
  *   <li>Every request carries {@code te: trailers}: gRPC servers require it (the gRPC HTTP/2
  *       protocol spec), and nginx's {@code grpc_pass} always sends it. The client's own {@code TE}
  *       was dropped as hop-by-hop.</li>
+ *   <li>Netty's conversion adds {@code x-http2-stream-id} to the response head; it describes
+ *       this hop only and is removed before the client could see it.</li>
  *   <li>A reset or GOAWAY arrives as a user event; it becomes the exception that tells the
  *       exchange why the stream ended: {@link UnprocessedStreamException} when the pod promised
  *       it did nothing (retryable), an {@code IOException} otherwise. A RST_STREAM with
@@ -34,6 +38,16 @@ final class H2UpstreamStream extends ChannelDuplexHandler {
             request.headers().set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
         }
         ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpResponse response) {
+            for (ExtensionHeaderNames name : ExtensionHeaderNames.values()) {
+                response.headers().remove(name.text());
+            }
+        }
+        ctx.fireChannelRead(msg);
     }
 
     @Override

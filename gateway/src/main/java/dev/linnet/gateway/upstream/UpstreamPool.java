@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.LongAdder;
  *                        connect on loop (AUTO_READ off) ───────────▶ Lease(fresh) | failure
  *   release(lease)     ─▶ open and clean? ─yes─▶ idle (closed after idleTimeout) ; no ─▶ close
  * </pre>
+ *
+ * That is the route's {@code backend-protocol} HTTP. HTTPS connections (TLS, see {@link UpstreamTls})
+ * follow the same flow in pools of their own; GRPC / GRPCS lease HTTP/2 streams of one shared
+ * connection per (event loop, endpoint) from {@link H2Upstreams}. Every lease's channel carries
+ * HTTP objects, whatever the protocol underneath.
  */
 public final class UpstreamPool {
 

@@ -6,11 +6,14 @@ import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static dev.linnet.gateway.testing.H2Client.headers;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.TestBackend;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,23 @@ class H2cTest {
         assertThat(h2.send(headers("GET", "unknown.example.com", "/")).status()).isEqualTo(404);
         assertThat(h2.send(headers("GET", HOST, "/")).text()).isEqualTo("stable");
         assertThat(h2.isOpen()).isTrue();
+    }
+
+    @Test
+    void sizeMetricsCountEachStreamsBody() {
+        gw.publish(table(route(HOST, "/", stableBackend)));
+        H2Client.Response r = client().send(headers("POST", HOST, "/"), "x".repeat(5000));
+        assertThat(r.text()).isEqualTo("stable");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(metricSum("nginx_ingress_controller_request_size_sum")).isEqualTo(5000);
+            assertThat(metricSum("nginx_ingress_controller_response_size_sum")).isEqualTo(6);
+        });
+    }
+
+    private double metricSum(String name) {
+        String text = new String(gw.metrics().scrape(null).bytes(), StandardCharsets.UTF_8);
+        return text.lines().filter(l -> l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test
