@@ -23,6 +23,11 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -52,11 +57,14 @@ public final class H2Client implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel connection;
 
-    private H2Client(int port) throws InterruptedException {
+    private H2Client(int port, SslContext tls) throws InterruptedException {
         connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), "localhost", port));
+                        }
                         ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
                                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                     }
@@ -65,8 +73,26 @@ public final class H2Client implements AutoCloseable {
     }
 
     public static H2Client connect(int port) {
+        return connect(port, null);
+    }
+
+    /** HTTP/2 over TLS: ALPN offers only {@code h2}; the server's certificate is not checked. */
+    public static H2Client connectTls(int port) {
         try {
-            return new H2Client(port);
+            return connect(port, SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2))
+                    .build());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static H2Client connect(int port, SslContext tls) {
+        try {
+            return new H2Client(port, tls);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

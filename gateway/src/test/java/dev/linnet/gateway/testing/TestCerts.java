@@ -15,7 +15,7 @@ public final class TestCerts {
 
     public static SelfSignedCertificate selfSigned(String host) {
         try {
-            return new SelfSignedCertificate(host);
+            return new SelfSignedCertificate(host, "EC", 256); // EC: key generation in milliseconds, not seconds
         } catch (CertificateException e) {
             throw new IllegalStateException(e);
         }
