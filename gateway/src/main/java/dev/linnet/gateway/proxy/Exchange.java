@@ -92,7 +92,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         GatewayConfig config = context.config();
         this.maxBodySize = options.maxBodySizeOr(config.maxRequestBodySize());
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
-                Attempts.triesFor(options.nextUpstreamTriesOr(config.maxTries()), backend),
+                Attempts.triesFor(options.nextUpstreamTriesOr(config.maxTries()), backend), options.backendProtocol(),
                 options.connectTimeoutOr(config.connectTimeout()), this);
         this.done = done;
         this.timeline = timeline;
@@ -182,7 +182,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         dead.channel().close();
         if (responseStarted) {
             abort(); // the client already has part of a response: only a cut tells it
-        } else if (!RetryPolicy.isReplayable(head.method(), bodyBytesSent) || !attempts.retryAfter(dead)) {
+        } else if (!RetryPolicy.mayRetry(head.method(), bodyBytesSent, cause) || !attempts.retryAfter(dead)) {
             fail(HttpResponseStatus.BAD_GATEWAY);
         }
     }

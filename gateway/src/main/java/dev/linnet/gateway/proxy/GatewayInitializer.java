@@ -21,11 +21,15 @@ import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
  *
  * The child channels run with AUTO_READ off (see {@link GatewayServer}); together with the flow
  * handler this is what makes back-pressure exact.
+ *
+ * <p>Between the byte counter and the codec, {@link H2cPriorKnowledge} first looks for the HTTP/2
+ * preface and installs either these HTTP/1.1 handlers or {@link Http2Pipeline#http2}.
  */
 final class GatewayInitializer extends ChannelInitializer<Channel> {
 
     static final String BYTES = "bytes";
     static final String HEAD_TIMEOUT = "headTimeout";
+    static final String DETECT = "detect-h2c";
     static final String CODEC = "codec";
     static final String FLOW = "flow";
     static final String EXPECT = "expect";
@@ -43,7 +47,7 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast(BYTES, new ByteCounter());
-        http1(ch.pipeline(), context);
+        ch.pipeline().addLast(DETECT, new H2cPriorKnowledge(context)); // then http1(…) or Http2Pipeline.http2(…)
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.linnet.gateway.upstream;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
@@ -43,20 +44,29 @@ public final class Attempts {
     private final EventLoop loop;
     private final Backend backend;
     private final int maxTries;
+    private final BackendProtocol protocol;
     private final Callback callback;
     private final Duration connectTimeout; // null: the pool's
     private int tries;
 
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Callback callback) {
-        this(pool, loop, backend, maxTries, null, callback);
+        this(pool, loop, backend, maxTries, BackendProtocol.HTTP, null, callback);
+    }
+
+    /** @param protocol how to talk to the backend's pods (the route's {@code backend-protocol}) */
+    public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, BackendProtocol protocol,
+            Callback callback) {
+        this(pool, loop, backend, maxTries, protocol, null, callback);
     }
 
     /**
+     * @param protocol how to talk to the backend's pods (the route's {@code backend-protocol})
      * @param connectTimeout the route's {@code proxy-connect-timeout}, or {@code null} for the
      *     pool's (the listener's {@code --connect-timeout})
      */
-    public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Duration connectTimeout,
-            Callback callback) {
+    public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, BackendProtocol protocol,
+            Duration connectTimeout, Callback callback) {
+        this.protocol = requireNonNull(protocol, "protocol");
         this.connectTimeout = connectTimeout;
         this.pool = requireNonNull(pool, "pool");
         this.loop = requireNonNull(loop, "loop");
@@ -103,7 +113,7 @@ public final class Attempts {
 
     private void connect(Endpoint endpoint, boolean allowIdle) {
         callback.attempting(endpoint);
-        pool.acquire(loop, endpoint, allowIdle, connectTimeout).addListener(f -> {
+        pool.acquire(loop, endpoint, allowIdle, protocol, connectTimeout).addListener(f -> {
             Lease lease = (Lease) f.getNow();
             if (lease != null) {
                 callback.connected(lease);

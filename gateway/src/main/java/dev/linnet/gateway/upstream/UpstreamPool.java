@@ -2,6 +2,7 @@ package dev.linnet.gateway.upstream;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -9,11 +10,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -36,6 +41,11 @@ import java.util.concurrent.atomic.LongAdder;
  *                        connect on loop (AUTO_READ off) ───────────▶ Lease(fresh) | failure
  *   release(lease)     ─▶ open and clean? ─yes─▶ idle (closed after idleTimeout) ; no ─▶ close
  * </pre>
+ *
+ * That is the route's {@code backend-protocol} HTTP. HTTPS connections (TLS, see {@link UpstreamTls})
+ * follow the same flow in pools of their own; GRPC / GRPCS lease HTTP/2 streams of one shared
+ * connection per (event loop, endpoint) from {@link H2Upstreams}. Every lease's channel carries
+ * HTTP objects, whatever the protocol underneath.
  */
 public final class UpstreamPool {
 
@@ -46,6 +56,12 @@ public final class UpstreamPool {
 
     private final Map<EventExecutor, LoopPool> loops = new IdentityHashMap<>();
     private final Bootstrap bootstrap;
+    // backend-protocol HTTPS: HTTP/1.1 over TLS, pooled like plain connections but apart from them
+    private final Bootstrap tlsBootstrap;
+    private final Map<EventExecutor, LoopPool> tlsLoops = new IdentityHashMap<>();
+    // backend-protocol GRPC / GRPCS: one multiplexed HTTP/2 connection per (loop, endpoint)
+    private final H2Upstreams grpc;
+    private final H2Upstreams grpcs;
     private final LongAdder open = new LongAdder();
     private final LongAdder idle = new LongAdder();
 
@@ -64,14 +80,30 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline()
-                                .addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                                        .setMaxChunkSize(MAX_CHUNK_SIZE)
-                                        .setMaxHeaderSize(64 * 1024), false, false))
-                                .addLast("flow", new MessagePerRead())
-                                .addLast(UpstreamHandler.NAME, new UpstreamHandler());
+                        http1(ch.pipeline());
                     }
                 });
+        SslContext http1Tls = UpstreamTls.http1();
+        tlsBootstrap = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("tls", UpstreamTls.handler(http1Tls, ch, connectTimeout));
+                http1(ch.pipeline());
+            }
+        });
+        for (EventExecutor executor : group) {
+            tlsLoops.put(executor, new LoopPool((EventLoop) executor, idleTimeout, idle));
+        }
+        grpc = new H2Upstreams(bootstrap, null, group, connectTimeout, idleTimeout, open);
+        grpcs = new H2Upstreams(bootstrap, UpstreamTls.http2(), group, connectTimeout, idleTimeout, open);
+    }
+
+    private static void http1(ChannelPipeline pipeline) {
+        pipeline.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
+                        .setMaxChunkSize(MAX_CHUNK_SIZE)
+                        .setMaxHeaderSize(64 * 1024), false, false))
+                .addLast("flow", new MessagePerRead())
+                .addLast(UpstreamHandler.NAME, new UpstreamHandler());
     }
 
     /**
@@ -92,16 +124,45 @@ public final class UpstreamPool {
      * @param allowIdle false to skip the idle pool (the retry after a reused connection died)
      */
     public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle) {
-        return acquire(loop, endpoint, allowIdle, null);
+        return acquire(loop, endpoint, allowIdle, BackendProtocol.HTTP, null);
+    }
+
+    /** As {@link #acquire(EventLoop, Endpoint, boolean, BackendProtocol, Duration)} with the pool's connect timeout. */
+    public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle, BackendProtocol protocol) {
+        return acquire(loop, endpoint, allowIdle, protocol, null);
+    }
+
+    /** As {@link #acquire(EventLoop, Endpoint, boolean, BackendProtocol, Duration)} over HTTP/1.1. */
+    public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle, Duration connectTimeout) {
+        return acquire(loop, endpoint, allowIdle, BackendProtocol.HTTP, connectTimeout);
     }
 
     /**
-     * As {@link #acquire(EventLoop, Endpoint, boolean)}, with a route's own connect timeout
-     * ({@code proxy-connect-timeout}); {@code null} keeps the pool's. An idle connection is
-     * reused whatever timeout it was opened with: it is already connected.
+     * A connection (for HTTP/2: a stream) to {@code endpoint} on {@code loop} speaking
+     * {@code protocol}; must be called on {@code loop}. Whatever the protocol, the lease's channel
+     * carries HTTP objects.
+     *
+     * @param connectTimeout a route's own connect timeout ({@code proxy-connect-timeout}), or
+     *     {@code null} for the pool's. A pooled connection (an idle HTTP/1.1 one, an open HTTP/2
+     *     one) is reused whatever timeout it was opened with: it is already connected.
      */
-    public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle, Duration connectTimeout) {
-        LoopPool pool = loopPool(loop);
+    public Future<Lease> acquire(EventLoop loop, Endpoint endpoint, boolean allowIdle, BackendProtocol protocol,
+            Duration connectTimeout) {
+        return switch (protocol) {
+            case HTTP -> acquireHttp1(loop, endpoint, allowIdle, loopPool(loop), bootstrap, connectTimeout);
+            case HTTPS -> acquireHttp1(loop, endpoint, allowIdle, pool(tlsLoops, loop), tlsBootstrap, connectTimeout);
+            case GRPC, GRPCS -> {
+                loopPool(loop); // checks the loop
+                Promise<Lease> promise = loop.newPromise();
+                (protocol == BackendProtocol.GRPC ? grpc : grpcs).acquire(loop, endpoint, allowIdle, connectTimeout,
+                        promise);
+                yield promise;
+            }
+        };
+    }
+
+    private Future<Lease> acquireHttp1(EventLoop loop, Endpoint endpoint, boolean allowIdle, LoopPool pool,
+            Bootstrap bootstrap, Duration connectTimeout) {
         Promise<Lease> promise = loop.newPromise();
         if (allowIdle) {
             Channel idle = pool.poll(endpoint);
@@ -119,7 +180,20 @@ public final class UpstreamPool {
             if (f.isSuccess()) {
                 open.increment();
                 connect.channel().closeFuture().addListener(c -> open.decrement());
-                promise.trySuccess(new Lease(connect.channel(), endpoint, false));
+                SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
+                if (tls == null) {
+                    promise.trySuccess(new Lease(connect.channel(), endpoint, false));
+                    return;
+                }
+                // A failed handshake is a failed connect: nothing reached the pod, any request may go elsewhere.
+                tls.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        promise.trySuccess(new Lease(connect.channel(), endpoint, false));
+                    } else {
+                        connect.channel().close();
+                        promise.tryFailure(h.cause());
+                    }
+                });
             } else {
                 promise.tryFailure(f.cause());
             }
@@ -134,14 +208,15 @@ public final class UpstreamPool {
     public void release(Lease lease, boolean reusable) {
         Channel ch = lease.channel();
         UpstreamHandler.of(ch).listener(null);
-        if (!reusable || !ch.isActive()) {
+        if (!reusable || !ch.isActive() || ch instanceof Http2StreamChannel) { // a stream serves one exchange
             ch.close();
             return;
         }
-        loopPool(ch.eventLoop()).offer(lease.endpoint(), ch);
+        boolean tls = ch.pipeline().get(SslHandler.class) != null;
+        (tls ? pool(tlsLoops, ch.eventLoop()) : loopPool(ch.eventLoop())).offer(lease.endpoint(), ch);
     }
 
-    private static int connectMillis(Duration timeout) {
+    static int connectMillis(Duration timeout) {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
     }
 
@@ -179,6 +254,10 @@ public final class UpstreamPool {
     }
 
     private LoopPool loopPool(EventLoop loop) {
+        return pool(loops, loop);
+    }
+
+    private static LoopPool pool(Map<EventExecutor, LoopPool> loops, EventLoop loop) {
         LoopPool pool = loops.get(loop);
         if (pool == null) {
             throw new IllegalArgumentException("loop: " + loop + " (expected: a loop of the pool's group)");

@@ -1,11 +1,13 @@
 package dev.linnet.gateway.testing;
 
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.HeaderPattern;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
 import java.util.Arrays;
@@ -29,6 +31,13 @@ public final class Fixtures {
 
     public static Route route(String host, String path, Backend main) {
         return new Route("default", "main", host, PathMatch.prefix(path), main, null);
+    }
+
+    /** A route whose pods speak {@code protocol} (the {@code backend-protocol} annotation). */
+    public static Route route(String host, String path, Backend main, BackendProtocol protocol) {
+        RouteOptions d = RouteOptions.DEFAULTS;
+        return new Route("default", "main", host, PathMatch.prefix(path), main, null, new RouteOptions(protocol,
+                d.sslRedirect(), d.forceSslRedirect(), null, null, null, d.maxBodySize(), d.nextUpstreamTries()));
     }
 
     /** A canary rule builder in the spirit of the annotations: all absent, weight 0 of 100. */

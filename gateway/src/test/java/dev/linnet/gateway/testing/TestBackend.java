@@ -3,6 +3,9 @@ package dev.linnet.gateway.testing;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsServer;
 import dev.linnet.gateway.route.Endpoint;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SSLContext;
 
 /**
  * A real HTTP upstream on 127.0.0.1 (the JDK's server, so nothing of the gateway's Netty code is
@@ -48,14 +53,25 @@ public final class TestBackend implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final List<List<String>> serverNames = new CopyOnWriteArrayList<>();
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
     private volatile Map<String, String> extraResponseHeaders = Map.of();
     private final AtomicLong downloaded = new AtomicLong();
     private volatile CountDownLatch uploadGate = new CountDownLatch(0);
 
     private TestBackend(String name) throws IOException {
+        this(name, null);
+    }
+
+    private TestBackend(String name, SSLContext tls) throws IOException {
         this.name = name;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -63,6 +79,16 @@ public final class TestBackend implements AutoCloseable {
 
     public static TestBackend start(String name) throws IOException {
         return new TestBackend(name);
+    }
+
+    /** The same backend behind TLS ({@code backend-protocol: HTTPS}), serving {@code tls}'s certificate. */
+    public static TestBackend startTls(String name, SSLContext tls) throws IOException {
+        return new TestBackend(name, tls);
+    }
+
+    /** The SNI host names TLS clients asked for, one entry per request (empty lists: no SNI). */
+    public List<List<String>> serverNames() {
+        return serverNames;
     }
 
     public String name() {
@@ -113,6 +139,10 @@ public final class TestBackend implements AutoCloseable {
         seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                 exchange.getRequestHeaders(), exchange.getRemoteAddress().getPort()));
         connections.add(exchange.getRemoteAddress().getPort());
+        if (exchange instanceof HttpsExchange https && https.getSSLSession() instanceof ExtendedSSLSession session) {
+            serverNames.add(session.getRequestedServerNames().stream()
+                    .map(n -> new String(n.getEncoded(), StandardCharsets.US_ASCII)).toList());
+        }
         exchange.getResponseHeaders().set("X-Backend", name);
         extraResponseHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         String path = exchange.getRequestURI().getPath();

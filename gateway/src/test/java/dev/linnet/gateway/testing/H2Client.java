@@ -1,0 +1,237 @@
+package dev.linnet.gateway.testing;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/**
+ * A frame-level HTTP/2 client with prior knowledge (h2c), Netty's own codec: lets a test send what
+ * a browser would (several {@code cookie} fields, no {@code Host}) and see the raw response
+ * frames, trailers included.
+ */
+public final class H2Client implements AutoCloseable {
+
+    /** A response: its HEADERS, body, and trailing HEADERS (empty when there were none). */
+    public record Response(Http2Headers headers, byte[] body, Http2Headers trailers) {
+        public int status() {
+            return Integer.parseInt(headers.status().toString());
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel connection;
+
+    private H2Client(int port, SslContext tls) throws InterruptedException {
+        connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), "localhost", port));
+                        }
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+                                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    }
+                })
+                .connect("127.0.0.1", port).sync().channel();
+    }
+
+    public static H2Client connect(int port) {
+        return connect(port, null);
+    }
+
+    /** HTTP/2 over TLS: ALPN offers only {@code h2}; the server's certificate is not checked. */
+    public static H2Client connectTls(int port) {
+        try {
+            return connect(port, SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2))
+                    .build());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static H2Client connect(int port, SslContext tls) {
+        try {
+            return new H2Client(port, tls);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Request headers with the pseudo-headers set; add fields with {@code .add(name, value)}. */
+    public static Http2Headers headers(String method, String authority, String path) {
+        return new DefaultHttp2Headers().method(method).scheme("http").authority(authority).path(path);
+    }
+
+    /** A request without body. */
+    public Response send(Http2Headers headers) {
+        return await(begin(headers, null));
+    }
+
+    /** A request with a body of {@code size} bytes, made by {@code chunk(offset)}, sent as flow control allows. */
+    public CompletableFuture<Response> start(Http2Headers headers, long size, LongFunction<ByteBuf> chunk,
+            AtomicLong sent) {
+        return begin(headers, new Upload(size, chunk, sent));
+    }
+
+    public Response send(Http2Headers headers, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return await(begin(headers, new Upload(bytes.length, offset -> Unpooled.wrappedBuffer(bytes), new AtomicLong())));
+    }
+
+    private CompletableFuture<Response> begin(Http2Headers headers, Upload upload) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
+                .handler(new Collector(result, upload)).open().syncUninterruptibly().getNow();
+        stream.eventLoop().execute(() -> {
+            stream.write(new DefaultHttp2HeadersFrame(headers, upload == null || upload.size == 0));
+            if (upload != null && upload.size > 0) {
+                upload.pump(stream);
+            }
+            stream.flush();
+        });
+        return result;
+    }
+
+    private static Response await(CompletableFuture<Response> f) {
+        try {
+            return f.get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public boolean isOpen() {
+        return connection.isActive();
+    }
+
+    @Override
+    public void close() {
+        connection.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Writes the body while the stream's flow-control window has room. */
+    private static final class Upload {
+        final long size;
+        final LongFunction<ByteBuf> chunk;
+        final AtomicLong sent;
+
+        Upload(long size, LongFunction<ByteBuf> chunk, AtomicLong sent) {
+            this.size = size;
+            this.chunk = chunk;
+            this.sent = sent;
+        }
+
+        void pump(Channel stream) {
+            while (stream.isWritable() && sent.get() < size) {
+                ByteBuf piece = chunk.apply(sent.get());
+                long after = sent.addAndGet(piece.readableBytes());
+                stream.write(new DefaultHttp2DataFrame(piece, after >= size));
+            }
+            stream.flush();
+        }
+    }
+
+    private static final class Collector extends ChannelInboundHandlerAdapter {
+        private final CompletableFuture<Response> result;
+        private final Upload upload;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private Http2Headers headers;
+        private Http2Headers trailers = new DefaultHttp2Headers();
+
+        Collector(CompletableFuture<Response> result, Upload upload) {
+            this.result = result;
+            this.upload = upload;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                boolean end = false;
+                if (msg instanceof Http2HeadersFrame h) {
+                    CharSequence status = h.headers().status();
+                    if (headers == null && status != null && status.charAt(0) == '1') {
+                        return; // interim response
+                    }
+                    if (headers == null) {
+                        headers = h.headers();
+                    } else {
+                        trailers = h.headers();
+                    }
+                    end = h.isEndStream();
+                } else if (msg instanceof Http2DataFrame d) {
+                    body.writeBytes(ByteBufUtil.getBytes(d.content()));
+                    end = d.isEndStream();
+                }
+                if (end) {
+                    result.complete(new Response(headers, body.toByteArray(), trailers));
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (upload != null && ctx.channel().isWritable()) {
+                upload.pump(ctx.channel());
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Http2ResetFrame reset) {
+                result.completeExceptionally(new IllegalStateException("stream reset: " + reset.errorCode()));
+            }
+            ReferenceCountUtil.release(evt);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            result.completeExceptionally(new IllegalStateException("stream closed before its end"));
+        }
+    }
+}
