@@ -4,6 +4,7 @@ import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
 import dev.linnet.gateway.split.SplitDecider;
 import io.netty.channel.ChannelFutureListener;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -51,6 +53,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
     private boolean connectionCounted;
+    private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
 
     FrontendHandler(ProxyContext context) {
         this.context = context;
@@ -60,6 +63,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.bytes = ctx.pipeline().get(ByteCounter.class);
+        this.tls = ctx.pipeline().get(SslHandler.class) != null;
         if (ctx.channel().isActive()) { // added to a live channel: channelActive won't come
             countConnection();
             awaitRequest();
@@ -102,10 +106,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
-        Route route = context.routes().current()
-                .route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
+        RouteTable table = context.routes().current();
+        Route route = table.route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
         if (route == null) {
             answerAfterBody(HttpResponseStatus.NOT_FOUND);
+            return;
+        }
+        FullHttpResponse redirect = tls ? null
+                : HttpsRedirect.forPlainRequest(request, pathOf(request.uri()), route, table, context.config(), keepAlive);
+        if (redirect != null) {
+            timeline.status(redirect.status().code());
+            answerAfterBody = redirect;
+            ctx.read();
             return;
         }
         Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
@@ -121,7 +133,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         exchange = new Exchange(ctx, context,
-                ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort()),
+                ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort(), tls),
                 request.protocolVersion(), keepAlive, backend, route.options(), timeline, this);
         exchange.start();
     }
