@@ -65,7 +65,9 @@ final class Pem {
                     return converter.getPrivateKey(info);
                 }
                 if (o instanceof PEMKeyPair pair) { // PKCS#1 RSA, SEC1 EC
-                    return converter.getKeyPair(pair).getPrivate();
+                    // The private half only: SEC1 makes the public key optional, and without it
+                    // converting the pair fails.
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
                 if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
                     throw new InvalidCertificateException("tls.key is encrypted (expected: an unencrypted key)");

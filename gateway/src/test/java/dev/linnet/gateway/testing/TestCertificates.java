@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -75,12 +77,23 @@ public final class TestCertificates {
                     new JcaContentSignerBuilder(rsa ? "SHA256withRSA" : "SHA256withECDSA").build(pair.getPrivate())));
             String keyPem = switch (format) {
                 case PKCS8_RSA, PKCS8_EC -> pem(new PemObject("PRIVATE KEY", pair.getPrivate().getEncoded()));
-                case PKCS1_RSA, SEC1_EC -> pem(new JcaMiscPEMGenerator(pair.getPrivate()).generate()); // traditional
+                case PKCS1_RSA -> pem(new JcaMiscPEMGenerator(pair.getPrivate()).generate());
+                case SEC1_EC -> pem(new PemObject("EC PRIVATE KEY", sec1(pair)));
             };
             return new Issued(cn, cert, pem(new PemObject("CERTIFICATE", cert.getEncoded())), keyPem);
         } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SEC1 with the curve and the public key in it, as {@code openssl ecparam -genkey} writes it. */
+    private static byte[] sec1(KeyPair pair) throws IOException {
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey inner =
+                org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+        return new org.bouncycastle.asn1.sec.ECPrivateKey(256, inner.getKey(),
+                SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()).getPublicKeyData(),
+                info.getPrivateKeyAlgorithm().getParameters()).getEncoded();
     }
 
     private static String pem(PemObject object) throws IOException {

@@ -120,12 +120,12 @@ class HttpsListenerTest {
     }
 
     @Test
-    void withoutHttpsPortThereIsNoHttpsListener() {
+    void withoutHttpsPortThereIsNoHttpsListener() throws Exception {
         GatewayExtension plain = new GatewayExtension();
         try {
             assertThat(plain.gateway().httpsPort()).isEqualTo(-1);
         } finally {
-            plain.gateway().close();
+            plain.afterEach(null);
         }
     }
 }
