@@ -16,6 +16,7 @@ import java.util.List;
  *             ─▶ parse canary annotations (annotation package; warnings)
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
+ *             ─▶ TlsProcessor:     spec.tls of non-canary Ingresses, --default-ssl-certificate
  *             ─▶ RouteTable (version 0; the control loop stamps it) + warnings
  * </pre>
  *
@@ -60,6 +61,12 @@ public final class RouteTableBuilder {
                 CanaryProcessor.process(ctx, e);
             }
         }
+        for (IngressEntry e : parsed) {
+            if (!e.isCanary()) {
+                TlsProcessor.process(ctx, e);
+            }
+        }
+        TlsProcessor.defaultCertificate(ctx, options.defaultCertificate());
         return ctx.result();
     }
 }

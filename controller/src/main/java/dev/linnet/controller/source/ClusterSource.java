@@ -152,8 +152,9 @@ public final class ClusterSource implements Source {
 
     /**
      * Whether every informer the table is built from has synced. The Secret informer is not
-     * waited for: nothing reads Secrets yet (TLS issue), and a cluster that grants no access to
-     * Secrets must still get its routes.
+     * waited for: a cluster that grants no access to Secrets must still get its routes. Until it
+     * syncs, hosts with TLS are served with the default certificate (and warned about); each TLS
+     * Secret the informer then adds is relevant and rebuilds the table.
      */
     @Override
     public boolean hasSynced() {
@@ -175,10 +176,11 @@ public final class ClusterSource implements Source {
 
     @Override
     public ClusterState snapshot() {
-        return new ClusterState(list(ingresses), list(ingressClasses), list(services), list(endpointSlices), List.of());
+        return new ClusterState(list(ingresses), list(ingressClasses), list(services), list(endpointSlices), List.of(),
+                list(secrets));
     }
 
-    /** The TLS Secrets seen (type kubernetes.io/tls); not part of the table yet (TLS issue). */
+    /** The TLS Secrets seen (type kubernetes.io/tls); the snapshot carries them to the builder. */
     public List<Secret> secrets() {
         return list(secrets);
     }
