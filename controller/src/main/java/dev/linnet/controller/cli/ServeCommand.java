@@ -44,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ListenerOptions listener = new ListenerOptions();
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Option(names = "--annotations-prefix", paramLabel = "PREFIX", defaultValue = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX,
             description = "Prefix of the canary annotations (default: ${DEFAULT-VALUE}).")
     String annotationsPrefix;
@@ -114,6 +117,7 @@ final class ServeCommand implements Callable<Integer> {
         BuildOptions options = new BuildOptions(annotationsPrefix,
                 ingressClass == null ? BuildOptions.DEFAULT_INGRESS_CLASS : ingressClass, controllerClass,
                 watchIngressWithoutClass);
+        options = tls.apply(options);
         StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
                 updateStatusOnShutdown);
         return new ClusterConfig(kubeconfig, watchNamespaces, gateway, listener.adminPort, options, status,
@@ -159,7 +163,8 @@ final class ServeCommand implements Callable<Integer> {
      */
     StandaloneConfig toConfig() {
         GatewayConfig gateway = gatewayConfig();
-        BuildOptions options = new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass);
+        BuildOptions options = tls.apply(new BuildOptions(annotationsPrefix, ingressClass, controllerClass,
+                watchIngressWithoutClass));
         return new StandaloneConfig(manifests, gateway, listener.adminPort, options, metricsOptions());
     }
 
@@ -196,11 +201,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         checkPort("--http-port", listener.httpPort);
         checkPort("--admin-port", listener.adminPort);
-        return GatewayConfig.defaults()
+        return tls.apply(GatewayConfig.defaults()
                 .withBindAddress(listener.bindAddress)
                 .withHttpPort(listener.httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))
-                .withMaxRequestBodySize(maxBodySize);
+                .withMaxRequestBodySize(maxBodySize));
     }
 
     private static void checkPort(String flag, int port) {
