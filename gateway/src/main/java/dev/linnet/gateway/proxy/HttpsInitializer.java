@@ -45,7 +45,10 @@ final class HttpsInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ch.pipeline()
                 .addLast(GatewayInitializer.BYTES, new ByteCounter())
-                .addLast(SNI, new SniHandler(certificates))
+                // The ClientHello and the handshake get client_header_timeout, as in nginx (its SSL
+                // handshake runs under that timer): a client that opens the port and stays silent
+                // costs its connection for that long, no more.
+                .addLast(SNI, new SniHandler(certificates, context.config().clientHeaderTimeout().toMillis()))
                 .addLast(ALPN, new ProtocolSwitch(context));
     }
 

@@ -120,6 +120,20 @@ class HttpsListenerTest {
     }
 
     @Test
+    void aSilentClientIsCutAtTheHeaderTimeoutBeforeAnyHandshake() throws Exception {
+        GatewayExtension quick = new GatewayExtension().configure(c -> c.withHttpsPort(0).toBuilder()
+                .clientHeaderTimeout(java.time.Duration.ofMillis(300)).build());
+        try (java.net.Socket silent = new java.net.Socket("127.0.0.1", quick.gateway().httpsPort())) {
+            // 300 ms asked; 5 s is generous, and well below Netty's own 10 s default that would
+            // otherwise close it (so this fails when the timeout is not passed on).
+            silent.setSoTimeout(5_000);
+            assertThat(silent.getInputStream().read()).as("closed by the gateway").isEqualTo(-1);
+        } finally {
+            quick.afterEach(null);
+        }
+    }
+
+    @Test
     void withoutHttpsPortThereIsNoHttpsListener() throws Exception {
         GatewayExtension plain = new GatewayExtension();
         try {
