@@ -66,6 +66,11 @@ public final class TlsContexts {
         return new TlsContexts(SslProvider.JDK);
     }
 
+    /** A given provider (tests: the JDK path where BoringSSL loads). */
+    static TlsContexts withProvider(SslProvider provider) {
+        return new TlsContexts(requireNonNull(provider, "provider"));
+    }
+
     public SslProvider provider() {
         return provider;
     }
