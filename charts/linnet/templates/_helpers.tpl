@@ -68,6 +68,11 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 {{- define "linnet.args" -}}
 - serve
 - {{ printf "--http-port=%d" (int64 .Values.controller.ports.http) | quote }}
+- {{ printf "--https-port=%d" (int64 .Values.controller.ports.https) | quote }}
+- {{ printf "--http-redirect-code=%d" (int64 .Values.controller.httpRedirectCode) | quote }}
+{{- with .Values.controller.defaultSslCertificate }}
+- {{ printf "--default-ssl-certificate=%s" . | quote }}
+{{- end }}
 - {{ printf "--admin-port=%d" (int64 .Values.controller.ports.admin) | quote }}
 - {{ printf "--ingress-class=%s" .Values.ingressClass.name | quote }}
 - {{ printf "--controller-class=%s" .Values.ingressClass.controller | quote }}

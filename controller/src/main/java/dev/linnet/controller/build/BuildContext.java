@@ -22,10 +22,26 @@ final class BuildContext {
     // A set: the same problem found twice for one Ingress (two paths, one missing Service) is one warning.
     private final Set<ConfigWarning> warnings = new LinkedHashSet<>();
     private final Map<String, String> sources = new HashMap<>();
+    private final TlsSecrets tlsSecrets;
+    private final CertificateBuilder certificates = new CertificateBuilder();
 
     BuildContext(ClusterState state, BuildOptions options) {
         this.options = options;
         this.backends = new BackendResolver(state);
+        this.tlsSecrets = new TlsSecrets(state.secrets(), options.clock());
+    }
+
+    TlsSecrets tlsSecrets() {
+        return tlsSecrets;
+    }
+
+    CertificateBuilder certificates() {
+        return certificates;
+    }
+
+    /** A warning about another object than an Ingress (the default certificate's Secret). */
+    void warnOn(String kind, String namespace, String name, String message) {
+        warnings.add(new ConfigWarning(kind, namespace, name, message));
     }
 
     BuildOptions options() {
@@ -93,7 +109,7 @@ final class BuildContext {
         Map<String, VirtualHost> wildcard = new HashMap<>();
         wildcardHosts.forEach((k, v) -> wildcard.put(k, v.build()));
         // Version 0: the control loop stamps versions when it publishes.
-        RouteTable table = new RouteTable(0, exact, wildcard, defaultServer.build(), sources);
+        RouteTable table = new RouteTable(0, exact, wildcard, defaultServer.build(), sources, certificates.build());
         return new BuildResult(table, java.util.List.copyOf(warnings));
     }
 }

@@ -2,6 +2,8 @@ package dev.linnet.controller.build;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Clock;
+
 /**
  * How the builder reads objects.
  *
@@ -11,12 +13,17 @@ import static java.util.Objects.requireNonNull;
  * @param controllerClass {@code --controller-class}: IngressClass objects with this
  *     {@code spec.controller} are ours
  * @param watchIngressWithoutClass {@code --watch-ingress-without-class}
+ * @param defaultCertificate {@code --default-ssl-certificate} as {@code namespace/name}, or
+ *     {@code null}: the HTTPS listener's self-signed certificate
+ * @param clock what "now" is when certificates are checked for expiry (tests fix it)
  */
 public record BuildOptions(
         String annotationsPrefix,
         String ingressClass,
         String controllerClass,
-        boolean watchIngressWithoutClass) {
+        boolean watchIngressWithoutClass,
+        String defaultCertificate,
+        Clock clock) {
 
     public static final String DEFAULT_ANNOTATIONS_PREFIX = "nginx.ingress.kubernetes.io";
     public static final String DEFAULT_INGRESS_CLASS = "linnet";
@@ -25,6 +32,26 @@ public record BuildOptions(
     public BuildOptions {
         requireNonNull(annotationsPrefix, "annotationsPrefix");
         requireNonNull(controllerClass, "controllerClass");
+        requireNonNull(clock, "clock");
+        if (defaultCertificate != null && defaultCertificate.split("/", -1).length != 2) {
+            throw new IllegalArgumentException("defaultCertificate: " + defaultCertificate + " (expected: NAMESPACE/NAME)");
+        }
+    }
+
+    /** Without a default certificate, on the system clock. */
+    public BuildOptions(String annotationsPrefix, String ingressClass, String controllerClass,
+                        boolean watchIngressWithoutClass) {
+        this(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass, null, Clock.systemUTC());
+    }
+
+    public BuildOptions withDefaultCertificate(String namespaceSlashName) {
+        return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
+                namespaceSlashName, clock);
+    }
+
+    public BuildOptions withClock(Clock newClock) {
+        return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
+                defaultCertificate, newClock);
     }
 
     /** Standalone defaults: every Ingress is served, ingress-nginx's annotation prefix. */

@@ -2,6 +2,7 @@ package dev.linnet.controller.build;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -12,13 +13,17 @@ import java.util.List;
 /**
  * The cluster objects a routing table is built from, as a source (files or informers) last saw
  * them. The builder reads it and never changes it. Order carries no meaning: the builder sorts.
+ *
+ * @param secrets TLS Secrets ({@code spec.tls[].secretName}, {@code --default-ssl-certificate});
+ *     sources may hand over Secrets of other types too: the builder warns about those when named
  */
 public record ClusterState(
         List<Ingress> ingresses,
         List<IngressClass> ingressClasses,
         List<Service> services,
         List<EndpointSlice> endpointSlices,
-        List<Endpoints> endpoints) {
+        List<Endpoints> endpoints,
+        List<Secret> secrets) {
 
     public static final ClusterState EMPTY = new ClusterState(List.of(), List.of(), List.of(), List.of(), List.of());
 
@@ -28,6 +33,13 @@ public record ClusterState(
         services = List.copyOf(services);
         endpointSlices = List.copyOf(endpointSlices);
         endpoints = List.copyOf(endpoints);
+        secrets = List.copyOf(secrets);
+    }
+
+    /** A state without Secrets. */
+    public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
+                        List<EndpointSlice> endpointSlices, List<Endpoints> endpoints) {
+        this(ingresses, ingressClasses, services, endpointSlices, endpoints, List.of());
     }
 
     /**
@@ -41,6 +53,7 @@ public record ClusterState(
         List<Service> services = new ArrayList<>();
         List<EndpointSlice> slices = new ArrayList<>();
         List<Endpoints> endpoints = new ArrayList<>();
+        List<Secret> secrets = new ArrayList<>();
         for (HasMetadata o : objects) {
             if (o instanceof Ingress i) {
                 ingresses.add(i);
@@ -52,11 +65,13 @@ public record ClusterState(
                 slices.add(s);
             } else if (o instanceof Endpoints e) {
                 endpoints.add(e);
+            } else if (o instanceof Secret s) {
+                secrets.add(s);
             } else {
                 throw new IllegalArgumentException("kind: " + o.getKind()
-                        + " (expected: Ingress, IngressClass, Service, EndpointSlice or Endpoints)");
+                        + " (expected: Ingress, IngressClass, Service, EndpointSlice, Endpoints or Secret)");
             }
         }
-        return new ClusterState(ingresses, classes, services, slices, endpoints);
+        return new ClusterState(ingresses, classes, services, slices, endpoints, secrets);
     }
 }

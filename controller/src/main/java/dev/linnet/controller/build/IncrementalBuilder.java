@@ -21,7 +21,7 @@ import java.util.function.Function;
  * table is kept and only its backends are resolved again:
  *
  * <pre>
- *   state ─▶ Ingresses, IngressClasses, Services equal to last time?
+ *   state ─▶ Ingresses, IngressClasses, Services, Secrets equal to last time?
  *              no  ─▶ RouteTableBuilder.build (full: classes, order, annotations, attachment)
  *              yes ─▶ previous table with every Backend re-resolved from the new slices;
  *                     previous warnings (none of them depends on endpoints)
@@ -68,7 +68,8 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
     static boolean onlyEndpointsChanged(ClusterState before, ClusterState after) {
         return sameObjects(before.ingresses(), after.ingresses())
                 && sameObjects(before.ingressClasses(), after.ingressClasses())
-                && sameObjects(before.services(), after.services());
+                && sameObjects(before.services(), after.services())
+                && sameObjects(before.secrets(), after.secrets());
     }
 
     /** Equal as sets (fabric8 models compare by value); informers and files give no order. */
@@ -81,7 +82,8 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
         Function<Backend, Backend> resolve = old -> fresh.computeIfAbsent(old.name(),
                 n -> resolver.resolve(old.namespace(), old.service(), old.port()).backend());
         return new RouteTable(table.version(), rebindHosts(table.exactHosts(), resolve),
-                rebindHosts(table.wildcardHosts(), resolve), rebind(table.defaultServer(), resolve), table.sources());
+                rebindHosts(table.wildcardHosts(), resolve), rebind(table.defaultServer(), resolve), table.sources(),
+                table.certificates());
     }
 
     private static Map<String, VirtualHost> rebindHosts(Map<String, VirtualHost> hosts, Function<Backend, Backend> resolve) {

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
+ *             ─▶ TlsProcessor:     spec.tls of non-canary Ingresses, --default-ssl-certificate
  *             ─▶ RouteTable (version 0; the control loop stamps it) + warnings
  * </pre>
  *
@@ -65,6 +66,12 @@ public final class RouteTableBuilder {
             }
         }
         RegexProcessor.process(ctx);
+        for (IngressEntry e : parsed) {
+            if (!e.isCanary()) {
+                TlsProcessor.process(ctx, e);
+            }
+        }
+        TlsProcessor.defaultCertificate(ctx, options.defaultCertificate());
         return ctx.result();
     }
 

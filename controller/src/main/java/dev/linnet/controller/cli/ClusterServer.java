@@ -125,6 +125,11 @@ public final class ClusterServer implements Drainable {
         return gateway.httpPort();
     }
 
+    /** The bound HTTPS port, or -1 without an HTTPS listener. */
+    public int httpsPort() {
+        return gateway.httpsPort();
+    }
+
     public int adminPort() {
         return admin.port();
     }

@@ -48,6 +48,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     LimitOptions limits = new LimitOptions();
 
+    @Mixin
+    TlsOptions tls = new TlsOptions();
+
     @Option(names = "--annotations-prefix", paramLabel = "PREFIX", defaultValue = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX,
             description = "Prefix of the canary annotations (default: ${DEFAULT-VALUE}).")
     String annotationsPrefix;
@@ -119,6 +122,7 @@ final class ServeCommand implements Callable<Integer> {
         BuildOptions options = new BuildOptions(annotationsPrefix,
                 ingressClass == null ? BuildOptions.DEFAULT_INGRESS_CLASS : ingressClass, controllerClass,
                 watchIngressWithoutClass);
+        options = tls.apply(options);
         StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
                 updateStatusOnShutdown);
         return new ClusterConfig(kubeconfig, watchNamespaces, gateway, listener.adminPort, options, status,
@@ -164,7 +168,8 @@ final class ServeCommand implements Callable<Integer> {
      */
     StandaloneConfig toConfig() {
         GatewayConfig gateway = gatewayConfig();
-        BuildOptions options = new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass);
+        BuildOptions options = tls.apply(new BuildOptions(annotationsPrefix, ingressClass, controllerClass,
+                watchIngressWithoutClass));
         return new StandaloneConfig(manifests, gateway, listener.adminPort, options, metricsOptions());
     }
 
@@ -203,11 +208,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         checkPort("--http-port", listener.httpPort);
         checkPort("--admin-port", listener.adminPort);
-        return limits.applyTo(GatewayConfig.defaults())
+        return tls.apply(limits.applyTo(GatewayConfig.defaults())
                 .withBindAddress(listener.bindAddress)
                 .withHttpPort(listener.httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))
-                .withMaxRequestBodySize(maxBodyBytes);
+                .withMaxRequestBodySize(maxBodyBytes));
     }
 
     private static void checkPort(String flag, int port) {

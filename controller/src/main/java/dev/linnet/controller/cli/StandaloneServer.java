@@ -114,6 +114,11 @@ public final class StandaloneServer implements Drainable {
         return gateway.httpPort();
     }
 
+    /** The bound HTTPS port, or -1 without an HTTPS listener. */
+    public int httpsPort() {
+        return gateway.httpsPort();
+    }
+
     /** The bound admin port. */
     public int adminPort() {
         return admin.port();

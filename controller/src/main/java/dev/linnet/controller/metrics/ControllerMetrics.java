@@ -11,6 +11,8 @@ import dev.linnet.gateway.metrics.MetricsOptions;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
+import dev.linnet.gateway.tls.CertificateTable;
+import dev.linnet.gateway.tls.TlsCertificate;
 import io.micrometer.core.instrument.Timer;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -41,6 +43,7 @@ public final class ControllerMetrics implements LoopMetrics {
     private final Counter errors;
     private final Gauge orphans;
     private final Gauge leader;
+    private final Gauge sslExpire;
     private final Timer buildTime;
     private final Timer changeToTraffic;
 
@@ -71,6 +74,11 @@ public final class ControllerMetrics implements LoopMetrics {
                 .help("Gauge reporting status of the leader election, 0 indicates follower, 1 indicates leader")
                 .labelNames("name").constLabels(constLabels).register(registry);
         leader.labelValues(DEFAULT_ELECTION_ID).set(0);
+        sslExpire = Gauge.builder().withoutExemplars().name(SSL_EXPIRE_TIME)
+                .help("Number of seconds since 1970 to the SSL Certificate expire. An example to check if this "
+                        + "certificate will expire in 10 days is: \"nginx_ingress_controller_ssl_expire_time_seconds"
+                        + " < (time() + (10 * 24 * 3600))\"")
+                .labelNames("host", "secret_name").constLabels(constLabels).register(registry);
         Gauge.builder().withoutExemplars().name(BUILD_INFO).help("A metric with a constant '1' labeled with information about the build.")
                 .labelNames("release", "build", "repository").constLabels(constLabels).register(registry)
                 .labelValues(release, "", "https://github.com/linnet-dev/linnet").set(1);
@@ -112,7 +120,18 @@ public final class ControllerMetrics implements LoopMetrics {
                 orphans.labelValues(r.namespace(), r.ingress(), "no-endpoint").set(1);
             }
         }
+        sslExpire.clear();
+        CertificateTable certificates = table.certificates();
+        certificates.exact().forEach((host, c) -> sslExpire.labelValues(host, secretName(c))
+                .set(c.notAfter().getEpochSecond()));
+        certificates.wildcard().forEach((suffix, c) -> sslExpire.labelValues("*." + suffix, secretName(c))
+                .set(c.notAfter().getEpochSecond()));
         gateway.tablePublished(table);
+    }
+
+    /** ingress-nginx's {@code secret_name} is the Secret's name, without its namespace. */
+    private static String secretName(TlsCertificate c) {
+        return c.name().substring(c.name().indexOf('/') + 1);
     }
 
     @Override
@@ -124,7 +143,7 @@ public final class ControllerMetrics implements LoopMetrics {
 
     /** Content hash, version excluded: equal tables give equal hashes, as equal nginx.conf files do. */
     static double hash(RouteTable t) {
-        return Objects.hash(t.exactHosts(), t.wildcardHosts(), t.defaultServer()) & 0xffffffffL;
+        return Objects.hash(t.exactHosts(), t.wildcardHosts(), t.defaultServer(), t.certificates()) & 0xffffffffL;
     }
 
     private static List<Route> routes(RouteTable t) {

@@ -35,7 +35,7 @@ public final class ClusterRbac {
     public static final Rule SERVICES = new Rule("", "v1", "services", List.of("get", "list", "watch"));
     public static final Rule ENDPOINT_SLICES = new Rule("discovery.k8s.io", "v1", "endpointslices",
             List.of("get", "list", "watch"));
-    /** TLS Secrets only (field selector {@code type=kubernetes.io/tls}); used by the TLS issue. */
+    /** TLS Secrets only (field selector {@code type=kubernetes.io/tls}): spec.tls and --default-ssl-certificate. */
     public static final Rule SECRETS = new Rule("", "v1", "secrets", List.of("get", "list", "watch"));
     /** Leader election (--election-id), in the pod's namespace. */
     public static final Rule LEASES = new Rule("coordination.k8s.io", "v1", "leases", List.of("get", "create", "update"));

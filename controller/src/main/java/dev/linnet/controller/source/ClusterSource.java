@@ -67,6 +67,7 @@ public final class ClusterSource implements Source {
     private final List<SharedIndexInformer<Service>> services = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new CopyOnWriteArrayList<>();
+    private final List<Forbidden> secretAccess = new CopyOnWriteArrayList<>(); // one per Secret informer
     private final List<SharedIndexInformer<?>> all = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean synced = new AtomicBoolean();
@@ -135,25 +136,35 @@ public final class ClusterSource implements Source {
                                              String where, BiPredicate<T, T> relevant, Runnable onChange) {
         SharedIndexInformer<T> informer = dsl.runnableInformer(0);
         informer.addEventHandler(new Handler<>(relevant, onChange));
-        informer.exceptionHandler(new Forbidden(rule, where));
-        into.add(informer);
-        all.add(informer);
-        informer.start().whenComplete((ok, failure) -> {
-            if (failure != null && !closed.get()) {
-                logger.error("informer for {} in {} stopped: {}", rule.display(), where, failure.toString());
-            } else if (hasSynced() && synced.compareAndSet(false, true)) {
+        Runnable checkSync = () -> {
+            if (hasSynced() && synced.compareAndSet(false, true)) {
                 // The loop drops signals that come before the initial sync; this one builds.
                 logger.info("initial sync complete: {} Ingress(es), {} Service(s), {} EndpointSlice(s)",
                         list(ingresses).size(), list(services).size(), list(endpointSlices).size());
                 onChange.run();
             }
+        };
+        Forbidden access = new Forbidden(rule, where, checkSync);
+        informer.exceptionHandler(access);
+        if (rule == ClusterRbac.SECRETS) {
+            secretAccess.add(access);
+        }
+        into.add(informer);
+        all.add(informer);
+        informer.start().whenComplete((ok, failure) -> {
+            if (failure != null && !closed.get()) {
+                logger.error("informer for {} in {} stopped: {}", rule.display(), where, failure.toString());
+            } else {
+                checkSync.run();
+            }
         });
     }
 
     /**
-     * Whether every informer the table is built from has synced. The Secret informer is not
-     * waited for: nothing reads Secrets yet (TLS issue), and a cluster that grants no access to
-     * Secrets must still get its routes.
+     * Whether every informer the table is built from has synced. The Secret informers are waited
+     * for too (else the first table would serve every TLS host with the default certificate and
+     * post a "Secret not found" Event for each), except once the API server refused them: a
+     * cluster that grants no access to Secrets must still get its routes.
      */
     @Override
     public boolean hasSynced() {
@@ -170,15 +181,21 @@ public final class ClusterSource implements Source {
                 }
             }
         }
+        for (int i = 0; i < secrets.size() && i < secretAccess.size(); i++) {
+            if (!secrets.get(i).hasSynced() && !secretAccess.get(i).denied()) {
+                return false;
+            }
+        }
         return true;
     }
 
     @Override
     public ClusterState snapshot() {
-        return new ClusterState(list(ingresses), list(ingressClasses), list(services), list(endpointSlices), List.of());
+        return new ClusterState(list(ingresses), list(ingressClasses), list(services), list(endpointSlices), List.of(),
+                list(secrets));
     }
 
-    /** The TLS Secrets seen (type kubernetes.io/tls); not part of the table yet (TLS issue). */
+    /** The TLS Secrets seen (type kubernetes.io/tls); the snapshot carries them to the builder. */
     public List<Secret> secrets() {
         return list(secrets);
     }
@@ -272,10 +289,17 @@ public final class ClusterSource implements Source {
         private final ClusterRbac.Rule rule;
         private final String where;
         private final AtomicBoolean reported = new AtomicBoolean();
+        private final Runnable onDenied;
 
-        Forbidden(ClusterRbac.Rule rule, String where) {
+        Forbidden(ClusterRbac.Rule rule, String where, Runnable onDenied) {
             this.rule = rule;
             this.where = where;
+            this.onDenied = onDenied;
+        }
+
+        /** Whether the API server refused this informer (RBAC); it keeps retrying meanwhile. */
+        boolean denied() {
+            return reported.get();
         }
 
         @Override
@@ -286,6 +310,7 @@ public final class ClusterSource implements Source {
                     // An informer needs exactly list and watch; ClusterRbac has the full rule.
                     logger.error("cannot list {} in {}: {} (RBAC: grant list,watch); retrying",
                             rule.display(), where, k.getCode() == 403 ? "forbidden" : "unauthorized");
+                    onDenied.run(); // a refused Secret informer no longer holds the initial sync back
                 } else {
                     logger.debug("still cannot list {} in {}", rule.display(), where);
                 }

@@ -3,6 +3,7 @@ package dev.linnet.controller.source;
 import static java.util.Objects.requireNonNull;
 
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
@@ -38,7 +39,8 @@ final class ManifestParser {
     static final String DEFAULT_NAMESPACE = "default";
 
     /** Kinds we would serve at another apiVersion: skipping those deserves a warning, not a debug line. */
-    private static final Set<String> SERVED_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Endpoints");
+    private static final Set<String> SERVED_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Endpoints",
+            "Secret");
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
@@ -113,7 +115,7 @@ final class ManifestParser {
 
     private static boolean isServed(HasMetadata o) {
         return o instanceof Ingress || o instanceof IngressClass || o instanceof Service
-                || o instanceof EndpointSlice || o instanceof Endpoints;
+                || o instanceof EndpointSlice || o instanceof Endpoints || o instanceof Secret;
     }
 
     private static String expectedApiVersion(String kind) {

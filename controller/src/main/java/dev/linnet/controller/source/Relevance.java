@@ -34,7 +34,7 @@ import java.util.function.Supplier;
  *   IngressClass   always (rare; may change which Ingresses are ours)
  *   Service        spec changed and referenced by an Ingress of ours
  *   EndpointSlice  endpoints/ports changed and its kubernetes.io/service-name is referenced
- *   Secret         data changed and named in spec.tls of an Ingress of ours
+ *   Secret         data changed and named in spec.tls of an Ingress of ours, or --default-ssl-certificate
  * </pre>
  *
  * References are recomputed lazily after an Ingress or IngressClass event, so a burst of
@@ -104,7 +104,8 @@ final class Relevance {
         }
         synchronized (lock) {
             refresh();
-            return secrets.contains(key(newObj != null ? newObj : oldObj));
+            String key = key(newObj != null ? newObj : oldObj);
+            return secrets.contains(key) || key.equals(options.defaultCertificate());
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.linnet.controller.build;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
 import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
@@ -106,7 +110,23 @@ final class Fixtures {
         all.addAll(s.services());
         all.addAll(s.endpointSlices());
         all.addAll(s.endpoints());
+        all.addAll(s.secrets());
         return all;
+    }
+
+    /** A {@code kubernetes.io/tls} Secret holding {@code cert} (base64 in {@code data}, as the API server returns it). */
+    static Secret tlsSecret(String nsName, dev.linnet.gateway.testing.TestCertificates.Issued cert) {
+        return tlsSecret(nsName, "kubernetes.io/tls", cert.certificatePem(), cert.keyPem());
+    }
+
+    static Secret tlsSecret(String nsName, String type, String certificatePem, String keyPem) {
+        String[] n = split(nsName);
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        return new SecretBuilder().withNewMetadata().withNamespace(n[0]).withName(n[1]).endMetadata()
+                .withType(type)
+                .addToData("tls.crt", b64.encodeToString(certificatePem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .addToData("tls.key", b64.encodeToString(keyPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .build();
     }
 
     static BuildResult build(Object... objects) {
@@ -149,6 +169,7 @@ final class Fixtures {
         private String className;
         private IngressBackend defaultBackend;
         private HTTPIngressPathBuilder current;
+        private final List<IngressTLS> tls = new ArrayList<>();
 
         IngressFixture(String nsName) {
             String[] n = split(nsName);
@@ -213,6 +234,12 @@ final class Fixtures {
             return this;
         }
 
+        /** A {@code spec.tls} entry ({@code secretName} may be null). */
+        IngressFixture tls(String secretName, String... hosts) {
+            tls.add(new IngressTLSBuilder().withSecretName(secretName).withHosts(hosts).build());
+            return this;
+        }
+
         IngressFixture defaultBackend(String service, Object port) {
             this.defaultBackend = serviceBackend(service, port);
             return this;
@@ -241,7 +268,7 @@ final class Fixtures {
                     .withNewMetadata().withNamespace(namespace).withName(name).withCreationTimestamp(created)
                     .withAnnotations(annotations.isEmpty() ? null : new LinkedHashMap<>(annotations)).endMetadata()
                     .withNewSpec().withIngressClassName(className).withDefaultBackend(defaultBackend)
-                    .withRules(built.isEmpty() ? null : built).endSpec()
+                    .withRules(built.isEmpty() ? null : built).withTls(tls.isEmpty() ? null : tls).endSpec()
                     .build();
         }
     }

@@ -154,6 +154,9 @@ class ChartTest {
     void defaultArgsAreServeFlagsWithTheChartsValues() {
         ParseResult serve = parseServe(defaults);
         assertThat(flag(serve, "--http-port")).isEqualTo("8080");
+        assertThat(flag(serve, "--https-port")).isEqualTo("8443");
+        assertThat(flag(serve, "--http-redirect-code")).isEqualTo("308");
+        assertThat(serve.hasMatchedOption("--default-ssl-certificate")).as("self-signed default").isFalse();
         assertThat(flag(serve, "--ingress-class")).isEqualTo("linnet");
         assertThat(flag(serve, "--controller-class")).isEqualTo("linnet.dev/ingress-controller");
         assertThat(flag(serve, "--election-id")).isEqualTo("linnet-leader");
@@ -186,6 +189,9 @@ class ChartTest {
     void allOnValuesReachTheirFlags() {
         ParseResult serve = parseServe(allOn);
         assertThat(flag(serve, "--http-port")).isEqualTo("9080");
+        assertThat(flag(serve, "--https-port")).isEqualTo("9443");
+        assertThat(flag(serve, "--http-redirect-code")).isEqualTo("301");
+        assertThat(flag(serve, "--default-ssl-certificate")).isEqualTo("edge/wildcard-tls");
         assertThat(flag(serve, "--admin-port")).isEqualTo("11254");
         assertThat(flag(serve, "--ingress-class")).isEqualTo("linnet-test");
         assertThat(flag(serve, "--election-id")).isEqualTo("linnet-leader-test");
@@ -316,15 +322,22 @@ class ChartTest {
     // --- Services
 
     @Test
-    void serviceIsALoadBalancerOnPort80ToTheHttpListener() {
+    void serviceIsALoadBalancerOnPorts80And443ToTheHttpAndHttpsListeners() {
         Service service = defaults.get(Service.class, FULLNAME);
         assertThat(service.getSpec().getType()).isEqualTo("LoadBalancer");
-        // Port 80 only: `serve` has no HTTPS listener yet (443 -> 8443 arrives with TLS).
-        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+        assertThat(service.getSpec().getPorts()).hasSize(2);
+        assertThat(service.getSpec().getPorts().get(0)).satisfies(port -> {
             assertThat(port.getPort()).isEqualTo(80);
             assertThat(port.getNodePort()).isNull();
             assertThat(containerPort(defaults, port.getTargetPort())).isEqualTo(8080)
                     .hasToString(serveFlag(defaults, "--http-port"));
+        });
+        assertThat(service.getSpec().getPorts().get(1)).satisfies(port -> {
+            assertThat(port.getName()).isEqualTo("https");
+            assertThat(port.getPort()).isEqualTo(443);
+            assertThat(port.getNodePort()).isNull();
+            assertThat(containerPort(defaults, port.getTargetPort())).isEqualTo(8443)
+                    .hasToString(serveFlag(defaults, "--https-port"));
         });
         assertSelectsThePods(defaults, service);
     }
@@ -338,6 +351,10 @@ class ChartTest {
         assertThat(port.getPort()).isEqualTo(8000);
         assertThat(port.getNodePort()).isEqualTo(30080);
         assertThat(containerPort(allOn, port.getTargetPort())).hasToString(serveFlag(allOn, "--http-port"));
+        ServicePort https = service.getSpec().getPorts().get(1);
+        assertThat(https.getPort()).isEqualTo(8443);
+        assertThat(https.getNodePort()).isEqualTo(30443);
+        assertThat(containerPort(allOn, https.getTargetPort())).hasToString(serveFlag(allOn, "--https-port"));
     }
 
     @Test

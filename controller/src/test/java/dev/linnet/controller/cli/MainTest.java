@@ -70,6 +70,34 @@ class MainTest {
     }
 
     @Test
+    void theTlsFlagsReachTheConfiguration() {
+        StandaloneConfig defaults = parseServe("serve", "--manifests", "m").toConfig();
+        assertThat(defaults.gateway().httpsPort()).isEqualTo(8443);
+        assertThat(defaults.gateway().httpRedirectCode()).isEqualTo(308);
+        assertThat(defaults.buildOptions().defaultCertificate()).isNull();
+
+        StandaloneConfig config = parseServe("serve", "--manifests", "m", "--https-port", "9443",
+                "--default-ssl-certificate", "infra/wildcard-tls", "--http-redirect-code", "301").toConfig();
+        assertThat(config.gateway().httpsPort()).isEqualTo(9443);
+        assertThat(config.gateway().httpRedirectCode()).isEqualTo(301);
+        assertThat(config.buildOptions().defaultCertificate()).isEqualTo("infra/wildcard-tls");
+        assertThat(parseServe("serve", "--default-ssl-certificate", "infra/wildcard-tls").toClusterConfig()
+                .buildOptions().defaultCertificate()).isEqualTo("infra/wildcard-tls");
+        assertThat(parseServe("serve", "--manifests", "m", "--https-port", "-1").toConfig().gateway().httpsPort())
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void badTlsFlagsNameTheirFlag() {
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--http-redirect-code", "303").toConfig())
+                .hasMessage("--http-redirect-code: 303 (expected: 301, 302, 307 or 308)");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--default-ssl-certificate", "tls").toConfig())
+                .hasMessage("--default-ssl-certificate: tls (expected: NAMESPACE/NAME)");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--https-port", "70000").toConfig())
+                .hasMessage("--https-port: 70000 (expected: 0-65535, or -1 for none)");
+    }
+
+    @Test
     void outOfRangeValuesNameTheirFlag() {
         assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--read-timeout", "0").toConfig())
                 .hasMessage("--read-timeout: 0 (expected: > 0)");

@@ -90,6 +90,30 @@ class ControllerMetricsTest {
     }
 
     @Test
+    void eachHostsOwnCertificateReportsItsExpiry() {
+        var shop = dev.linnet.gateway.testing.TestCertificates.issue(
+                dev.linnet.gateway.testing.TestCertificates.KeyFormat.PKCS8_EC, java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.parse("2030-01-02T03:04:05Z"), "shop", "shop.example.com", "*.shop.example.com");
+        var cert = dev.linnet.gateway.tls.TlsCertificate.fromPem("shop/shop-tls", shop.certificatePem(), shop.keyPem());
+        RouteTable t = table();
+        RouteTable withTls = new RouteTable(0, t.exactHosts(), t.wildcardHosts(), t.defaultServer(), t.sources(),
+                new dev.linnet.gateway.tls.CertificateTable(Map.of("shop.example.com", cert),
+                        Map.of("shop.example.com", cert), java.util.Set.of("shop.example.com", "*.shop.example.com"), null));
+        loop = ControlLoop.start(new SyncedSource(), state -> new BuildResult(fail.get() ? table() : withTls, List.of()),
+                holder).metrics(metrics);
+        loop.signal();
+        String expiry = "nginx_ingress_controller_ssl_expire_time_seconds{controller_class=\"\",controller_namespace=\"\","
+                + "controller_pod=\"\",host=\"%s\",secret_name=\"shop-tls\"} 1.893553445E9";
+        await().until(() -> scrape().contains(expiry.formatted("shop.example.com")));
+        assertThat(scrape()).contains(expiry.formatted("*.shop.example.com"));
+        assertThat(ControllerMetrics.hash(withTls)).isNotEqualTo(ControllerMetrics.hash(table()));
+
+        fail.set(true); // the next table has no certificates: their series go
+        loop.signal();
+        await().until(() -> !scrape().contains("host=\"shop.example.com\",secret_name"));
+    }
+
+    @Test
     void configHashIgnoresTheVersionAndFollowsTheContent() {
         assertThat(ControllerMetrics.hash(table().withVersion(1))).isEqualTo(ControllerMetrics.hash(table().withVersion(7)));
         assertThat(ControllerMetrics.hash(table())).isNotEqualTo(ControllerMetrics.hash(RouteTable.EMPTY));

@@ -46,6 +46,35 @@ class RelevanceTest {
                 .addNewEndpoint().withAddresses(address).endEndpoint().build();
     }
 
+    private static io.fabric8.kubernetes.api.model.Secret secret(String ns, String name, String crt) {
+        return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(ns).withName(name)
+                .endMetadata().withType("kubernetes.io/tls").addToData("tls.crt", crt).addToData("tls.key", "k").build();
+    }
+
+    @Test
+    void tlsSecretsSignalWhenAnIngressOfOursNamesThemOrTheyAreTheDefaultCertificate() {
+        Ingress withTls = ingress("a", "linnet", "s");
+        withTls.getSpec().setTls(List.of(new io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder()
+                .withHosts("h").withSecretName("h-tls").build()));
+        Ingress otherClass = ingress("b", "nginx", "s");
+        otherClass.getSpec().setTls(List.of(new io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder()
+                .withHosts("h2").withSecretName("nginx-tls").build()));
+        ingresses.add(withTls);
+        ingresses.add(otherClass);
+        relevance.ingress(null, withTls);
+        Relevance withDefault = new Relevance(new BuildOptions(BuildOptions.DEFAULT_ANNOTATIONS_PREFIX, "linnet",
+                BuildOptions.DEFAULT_CONTROLLER_CLASS, false).withDefaultCertificate("infra/default-tls"),
+                () -> ingresses, () -> classes);
+
+        assertThat(relevance.secret(null, secret("ns", "h-tls", "1"))).isTrue();
+        assertThat(relevance.secret(secret("ns", "h-tls", "1"), secret("ns", "h-tls", "2"))).as("rotation").isTrue();
+        assertThat(relevance.secret(secret("ns", "h-tls", "1"), secret("ns", "h-tls", "1"))).as("resync").isFalse();
+        assertThat(relevance.secret(null, secret("ns", "nginx-tls", "1"))).isFalse();
+        assertThat(relevance.secret(null, secret("other", "h-tls", "1"))).as("another namespace").isFalse();
+        assertThat(relevance.secret(null, secret("infra", "default-tls", "1"))).isFalse();
+        assertThat(withDefault.secret(secret("infra", "default-tls", "1"), secret("infra", "default-tls", "2"))).isTrue();
+    }
+
     @Test
     void ingressOfOurClassSignalsAndOfAnotherDoesNot() {
         assertThat(relevance.ingress(null, ingress("a", "linnet", "s"))).isTrue();

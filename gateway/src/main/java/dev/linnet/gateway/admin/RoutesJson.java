@@ -6,12 +6,15 @@ import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
+import dev.linnet.gateway.tls.CertificateTable;
+import dev.linnet.gateway.tls.TlsCertificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,6 +40,7 @@ final class RoutesJson {
         root.put("exact", hosts(table.exactHosts(), sources));
         root.put("wildcard", hosts(table.wildcardHosts(), sources));
         root.put("default", host(table.defaultServer(), sources));
+        root.put("tls", tls(table.certificates()));
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
@@ -82,6 +86,27 @@ final class RoutesJson {
         out.put("cookie", c.cookie());
         out.put("weight", c.weight());
         out.put("weightTotal", c.weightTotal());
+        return out;
+    }
+
+    /** Which hosts have TLS and which certificate each presents (never the key). */
+    private static Map<String, Object> tls(CertificateTable c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("hosts", new TreeSet<>(c.tlsHosts()));
+        Map<String, Object> certificates = new TreeMap<>();
+        c.exact().forEach((host, cert) -> certificates.put(host, certificate(cert)));
+        c.wildcard().forEach((suffix, cert) -> certificates.put("*." + suffix, certificate(cert)));
+        out.put("certificates", certificates);
+        out.put("defaultCertificate", c.defaultCertificate() == null ? null : certificate(c.defaultCertificate()));
+        return out;
+    }
+
+    private static Map<String, Object> certificate(TlsCertificate c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("secret", c.name());
+        out.put("subject", c.leaf().getSubjectX500Principal().getName());
+        out.put("notAfter", c.notAfter().toString());
+        out.put("sha256", c.fingerprint());
         return out;
     }
 

@@ -44,6 +44,8 @@ public final class MetricNames {
     public static final String BUILD_INFO = NGINX + "build_info";
     public static final String ORPHAN_INGRESS = NGINX + "orphan_ingress";
     public static final String LEADER_ELECTION_STATUS = NGINX + "leader_election_status";
+    /** Expiry (Unix seconds) of each host's own certificate; labels {@code host}, {@code secret_name}. */
+    public static final String SSL_EXPIRE_TIME = NGINX + "ssl_expire_time_seconds";
 
     // ---- the proxy process (ingress-nginx's nginx_status collector) ----
     public static final String PROCESS = NGINX + "nginx_process_";

@@ -4,8 +4,10 @@ import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
 import dev.linnet.gateway.split.SplitDecider;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,6 +18,8 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -53,6 +57,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private boolean connectionCounted;
     private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
     private int requests; // request heads received on this connection (keepalive_requests)
+    private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
 
     FrontendHandler(ProxyContext context) {
         this.context = context;
@@ -63,6 +68,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         this.ctx = ctx;
         this.bytes = ctx.pipeline().get(ByteCounter.class);
         this.headTimeout = ctx.pipeline().get(HeadTimeout.class);
+        // An HTTP/2 stream's TLS lives on its parent, the connection.
+        Channel connection = ctx.channel() instanceof Http2StreamChannel ? ctx.channel().parent() : ctx.channel();
+        this.tls = connection.pipeline().get(SslHandler.class) != null;
         if (ctx.channel().isActive()) { // added to a live channel: channelActive won't come
             countConnection();
             awaitRequest();
@@ -105,8 +113,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
-        Route route = context.routes().current()
-                .route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
+        RouteTable table = context.routes().current();
+        Route route = table.route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
         // After routing: proxy-body-size is per route (RouteChecks).
         if (RouteChecks.bodyTooLarge(request, route, context.config())) {
             timeline.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
@@ -115,6 +123,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         if (route == null) {
             answerAfterBody(HttpResponseStatus.NOT_FOUND);
+            return;
+        }
+        FullHttpResponse redirect = tls ? null
+                : HttpsRedirect.forPlainRequest(request, pathOf(request.uri()), route, table, context.config(), keepAlive);
+        if (redirect != null) {
+            timeline.status(redirect.status().code());
+            answerAfterBody = redirect;
+            ctx.read();
             return;
         }
         Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
@@ -135,7 +151,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         String upgrade = Upgrades.requested(request, ctx.pipeline()); // before the hop-by-hop headers go
-        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort());
+        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort(), tls);
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }
@@ -298,7 +314,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     private void countConnection() {
-        if (!connectionCounted) {
+        // An HTTP/2 stream is not a connection: Http2Pipeline counts its parent once.
+        if (!connectionCounted && !(ctx.channel() instanceof Http2StreamChannel)) {
             connectionCounted = true;
             context.metrics().connectionOpened();
         }

@@ -28,13 +28,15 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel listener;
+    private final Channel httpsListener; // null without --https-port
     private GatewayMetrics ownMetrics; // created by the two-argument start, closed with the server
     private ClientConnections connections; // every client connection, over all listeners
 
-    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, Channel httpsListener) {
         this.boss = boss;
         this.workers = workers;
         this.listener = listener;
+        this.httpsListener = httpsListener;
     }
 
     /**
@@ -70,6 +72,7 @@ public final class GatewayServer implements AutoCloseable {
                 config.connectTimeout(), config.idleTimeout());
         metrics.upstreamPool(pool::openConnections, pool::idleConnections);
         ClientConnections connections = ClientConnections.create(config.maxConnections(), metrics.registry());
+        ProxyContext context = new ProxyContext(config, routes, pool, metrics);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -79,7 +82,7 @@ public final class GatewayServer implements AutoCloseable {
                 .childAttr(ClientConnections.KEY, connections)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new GatewayInitializer(new ProxyContext(config, routes, pool, metrics)));
+                .childHandler(new GatewayInitializer(context));
         Channel channel;
         try {
             channel = bootstrap.bind(config.bindAddress(), config.httpPort()).sync().channel();
@@ -91,7 +94,17 @@ public final class GatewayServer implements AutoCloseable {
             throw new IllegalStateException("HTTP listener: cannot bind " + config.bindAddress() + ':'
                     + config.httpPort() + " (" + e.getMessage() + ')', e);
         }
-        GatewayServer server = new GatewayServer(boss, workers, channel);
+        Channel https = null;
+        if (config.httpsPort() != -1) {
+            try {
+                https = HttpsListener.bind(bootstrap, context);
+            } catch (InterruptedException | RuntimeException e) {
+                channel.close().syncUninterruptibly();
+                shutdown(boss, workers);
+                throw e;
+            }
+        }
+        GatewayServer server = new GatewayServer(boss, workers, channel, https);
         server.connections = connections;
         log.info("HTTP listener on {}:{} ({} transport)", config.bindAddress(), server.httpPort(), transport.name());
         return server;
@@ -119,10 +132,18 @@ public final class GatewayServer implements AutoCloseable {
         return connections.drain(grace);
     }
 
+    /** The bound HTTPS port (the real one when the configuration asked for 0), or -1 without one. */
+    public int httpsPort() {
+        return httpsListener == null ? -1 : ((InetSocketAddress) httpsListener.localAddress()).getPort();
+    }
+
     /** Stops accepting, closes every connection and waits for the event loops to end. */
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        if (httpsListener != null) {
+            httpsListener.close().syncUninterruptibly();
+        }
         shutdown(boss, workers);
         if (ownMetrics != null) {
             ownMetrics.close();

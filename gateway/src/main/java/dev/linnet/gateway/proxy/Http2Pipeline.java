@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.upstream.MessagePerRead;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -38,6 +40,7 @@ final class Http2Pipeline {
 
     static final String H2_CODEC = "h2-codec";
     static final String H2_MULTIPLEX = "h2-multiplex";
+    static final String H2_DRAIN = "h2-drain";
     static final String STREAM_CODEC = "stream-codec";
     static final String STREAM_REQUEST = "stream-request";
 
@@ -65,11 +68,32 @@ final class Http2Pipeline {
                         .initialWindowSize(STREAM_WINDOW)
                         // The HTTP/1.1 header limit, so a header block too large gets 431 on both protocols.
                         .maxHeaderListSize(config.maxHeaderSize()))
+                // A drain closes the connection gracefully: GOAWAY, then open streams get the grace.
+                .gracefulShutdownTimeoutMillis(config.shutdownGrace().toMillis())
                 .build();
         pipeline.addLast(H2_CODEC, codec)
-                .addLast(H2_MULTIPLEX, new Http2MultiplexHandler(new StreamInitializer(context)));
+                .addLast(H2_MULTIPLEX, new Http2MultiplexHandler(new StreamInitializer(context)))
+                .addLast(H2_DRAIN, new GoAwayOnDrain());
+        // nginx_ingress_controller_nginx_process_connections counts connections, not streams.
+        context.metrics().connectionOpened();
+        pipeline.channel().closeFuture().addListener(f -> context.metrics().connectionClosed());
         // The connection itself must always read: flow control is per stream, in the child channels.
         pipeline.channel().config().setAutoRead(true);
+    }
+
+    /**
+     * Graceful shutdown for HTTP/2 (issue 5): on {@link DrainSignal} the connection is closed
+     * through the frame codec, which sends GOAWAY (no new streams; clients reconnect elsewhere)
+     * and closes once the open streams are done, or when the grace is over.
+     */
+    static final class GoAwayOnDrain extends ChannelInboundHandlerAdapter {
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt == DrainSignal.INSTANCE) {
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
     }
 
     /** The pipeline of one stream: one request, one response, then the stream ends. */

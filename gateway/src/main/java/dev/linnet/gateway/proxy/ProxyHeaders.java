@@ -36,6 +36,11 @@ final class ProxyHeaders {
      * over {@code client}'s header object, which the caller must not use afterwards.
      */
     static HttpRequest toUpstream(HttpRequest client, String clientAddress, int listenerPort) {
+        return toUpstream(client, clientAddress, listenerPort, false);
+    }
+
+    /** As above; {@code tls} says the client connection is HTTPS ({@code X-Forwarded-Proto: https}). */
+    static HttpRequest toUpstream(HttpRequest client, String clientAddress, int listenerPort, boolean tls) {
         HttpHeaders h = client.headers();
         HopByHop.strip(h);
         h.remove(HttpHeaderNames.EXPECT); // 100-continue was answered at the front
@@ -55,8 +60,8 @@ final class ProxyHeaders {
             h.remove(X_FORWARDED_HOST);
         }
         h.set(X_FORWARDED_PORT, listenerPort);
-        h.set(X_FORWARDED_PROTO, "http");
-        h.set(X_SCHEME, "http");
+        h.set(X_FORWARDED_PROTO, tls ? "https" : "http");
+        h.set(X_SCHEME, tls ? "https" : "http");
         h.set(X_ORIGINAL_URI, client.uri());
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), client.uri(), h);
     }

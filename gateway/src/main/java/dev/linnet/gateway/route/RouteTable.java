@@ -2,6 +2,7 @@ package dev.linnet.gateway.route;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.tls.CertificateTable;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,13 +25,15 @@ import java.util.Map;
  * @param sources the Ingresses the table was built from, {@code namespace/name} to
  *     {@code metadata.resourceVersion} ({@code ""} when the object has none, as in manifest
  *     files): what {@code /debug/routes} shows so a user can tell which edit is live
+ * @param certificates what the HTTPS listener presents per SNI name ({@code spec.tls})
  */
 public record RouteTable(
         long version,
         Map<String, VirtualHost> exactHosts,
         Map<String, VirtualHost> wildcardHosts,
         VirtualHost defaultServer,
-        Map<String, String> sources) {
+        Map<String, String> sources,
+        CertificateTable certificates) {
 
     public static final RouteTable EMPTY = new RouteTable(0, Map.of(), Map.of(),
             new VirtualHost(VirtualHost.DEFAULT_SERVER, List.of(), null));
@@ -40,6 +43,13 @@ public record RouteTable(
         wildcardHosts = Map.copyOf(requireNonNull(wildcardHosts, "wildcardHosts"));
         requireNonNull(defaultServer, "defaultServer");
         sources = Map.copyOf(requireNonNull(sources, "sources"));
+        requireNonNull(certificates, "certificates");
+    }
+
+    /** A table without certificates (no {@code spec.tls}). */
+    public RouteTable(long version, Map<String, VirtualHost> exactHosts, Map<String, VirtualHost> wildcardHosts,
+                      VirtualHost defaultServer, Map<String, String> sources) {
+        this(version, exactHosts, wildcardHosts, defaultServer, sources, CertificateTable.EMPTY);
     }
 
     /** A table without source bookkeeping (tests, benchmarks). */
@@ -50,7 +60,7 @@ public record RouteTable(
 
     /** The same routes under another version number. */
     public RouteTable withVersion(long newVersion) {
-        return new RouteTable(newVersion, exactHosts, wildcardHosts, defaultServer, sources);
+        return new RouteTable(newVersion, exactHosts, wildcardHosts, defaultServer, sources, certificates);
     }
 
     /**

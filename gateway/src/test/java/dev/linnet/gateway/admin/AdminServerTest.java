@@ -121,6 +121,26 @@ class AdminServerTest {
     }
 
     @Test
+    void debugRoutesShowsWhichCertificateEachHostPresentsButNeverTheKey() throws Exception {
+        var issued = dev.linnet.gateway.testing.TestCertificates.issue("shop", "shop.example.com");
+        var cert = dev.linnet.gateway.tls.TlsCertificate.fromPem("shop/shop-tls", issued.certificatePem(), issued.keyPem());
+        RouteTable t = table();
+        routes.swap(new RouteTable(t.version(), t.exactHosts(), t.wildcardHosts(), t.defaultServer(), t.sources(),
+                new dev.linnet.gateway.tls.CertificateTable(java.util.Map.of("shop.example.com", cert), java.util.Map.of(),
+                        java.util.Set.of("shop.example.com", "broken.example.com"), null)));
+
+        String body = get("/debug/routes").body();
+        JsonNode tls = JsonMapper.builder().build().readTree(body).get("tls");
+        assertThat(tls.get("hosts").toString()).isEqualTo("[\"broken.example.com\",\"shop.example.com\"]");
+        JsonNode shop = tls.get("certificates").get("shop.example.com");
+        assertThat(shop.get("secret").asString()).isEqualTo("shop/shop-tls");
+        assertThat(shop.get("subject").asString()).isEqualTo("CN=shop");
+        assertThat(shop.get("sha256").asString()).isEqualTo(cert.fingerprint());
+        assertThat(tls.get("defaultCertificate").isNull()).isTrue();
+        assertThat(body).doesNotContain("PRIVATE", issued.keyPem().lines().skip(1).findFirst().orElseThrow());
+    }
+
+    @Test
     void unknownPathIs404AndThereIsNoMetricsYet() throws Exception {
         assertThat(get("/nope").statusCode()).isEqualTo(404);
         assertThat(get("/metrics").statusCode()).isEqualTo(404);

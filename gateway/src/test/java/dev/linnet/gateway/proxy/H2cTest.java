@@ -107,6 +107,14 @@ class H2cTest {
         assertThat(h2.send(headers("GET", "unknown.example.com", "/")).status()).isEqualTo(404);
         assertThat(h2.send(headers("GET", HOST, "/")).text()).isEqualTo("stable");
         assertThat(h2.isOpen()).isTrue();
+        assertThat(activeConnectionsLine()).as("one connection, however many streams it carried")
+                .endsWith(" 1.0");
+    }
+
+    private String activeConnectionsLine() {
+        String text = new String(gw.metrics().scrape(null).bytes(), StandardCharsets.UTF_8);
+        return text.lines().filter(l -> l.startsWith("nginx_ingress_controller_nginx_process_connections{")
+                && l.contains("state=\"active\"")).findFirst().orElse("none");
     }
 
     @Test

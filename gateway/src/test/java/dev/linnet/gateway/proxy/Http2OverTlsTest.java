@@ -6,106 +6,96 @@ import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static dev.linnet.gateway.testing.H2Client.headers;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import dev.linnet.gateway.metrics.GatewayMetrics;
-import dev.linnet.gateway.metrics.MetricsOptions;
-import dev.linnet.gateway.route.RouteTableHolder;
+import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.TestBackend;
-import dev.linnet.gateway.testing.TestCerts;
-import dev.linnet.gateway.upstream.UpstreamPool;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
-import java.net.InetSocketAddress;
+import dev.linnet.gateway.tls.CertificateTable;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The seam the HTTPS listener uses: after ALPN selects {@code h2}, {@link Http2Pipeline#http2}
- * turns the TLS connection into the HTTP/2 pipeline. The listener here is a minimal stand-in
- * (AUTO_READ off, as on the real listeners); the HTTPS listener itself is built elsewhere.
+ * HTTP/2 over TLS through the real HTTPS listener: ALPN picks h2, each stream runs the same
+ * routing, canary split, forwarded headers and redirect rules as HTTP/1.1, and a drain ends the
+ * connection with GOAWAY after its open streams finish.
  */
 class Http2OverTlsTest {
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final RouteTableHolder routes = new RouteTableHolder();
-    private TestBackend stable;
-    private TestBackend canaryBackend;
-    private GatewayMetrics metrics;
+    private static final String HOST = "app.example.com";
 
-    @AfterEach
-    void tearDown() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        if (stable != null) {
-            stable.close();
-            canaryBackend.close();
-        }
-        metrics.close();
-    }
+    @RegisterExtension
+    final GatewayExtension gw = new GatewayExtension().configure(c -> c.withHttpsPort(0));
 
-    private int startTlsListener() throws Exception {
-        SelfSignedCertificate cert = TestCerts.selfSigned("localhost");
-        SslContext tls = SslContextBuilder.forServer(cert.key(), cert.cert())
-                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
-                .build();
-        metrics = GatewayMetrics.create(MetricsOptions.defaults());
-        GatewayConfig config = GatewayConfig.defaults().withBindAddress("127.0.0.1");
-        ProxyContext context = new ProxyContext(config, routes,
-                UpstreamPool.create(group, NioSocketChannel.class, Duration.ofSeconds(5), Duration.ofSeconds(5)), metrics);
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(tls.newHandler(ch.alloc()),
-                                new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {
-                                    @Override
-                                    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-                                        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                                            Http2Pipeline.http2(ctx.pipeline(), context);
-                                        } else {
-                                            GatewayInitializer.http1(ctx.pipeline(), context);
-                                        }
-                                    }
-                                });
-                        ch.read(); // the handshake needs the ClientHello
-                    }
-                })
-                .bind("127.0.0.1", 0).sync().channel();
-        return ((InetSocketAddress) server.localAddress()).getPort();
+    /** The host is listed in spec.tls (its certificate is the listener's fallback: fine for a test). */
+    private void publishTlsHost(RouteTable t) {
+        gw.publish(new RouteTable(t.version(), t.exactHosts(), t.wildcardHosts(), t.defaultServer(), t.sources(),
+                new CertificateTable(Map.of(), Map.of(), Set.of(HOST), null)));
     }
 
     @Test
-    void alpnH2GetsTheHttp2PipelineWithTheCanarySplit() throws Exception {
-        stable = TestBackend.start("stable");
-        canaryBackend = TestBackend.start("canary");
-        routes.swap(table(route("app.example.com", "/", backend("stable", stable))
+    void alpnH2CarriesTheCanarySplitAndTheForwardedHeadersOfHttps() throws Exception {
+        TestBackend stable = gw.backend("stable");
+        TestBackend canaryBackend = gw.backend("canary");
+        publishTlsHost(table(route(HOST, "/", backend("stable", stable))
                 .withCanary(canary(backend("canary", canaryBackend)).header("X-Canary").build())));
-        int port = startTlsListener();
-        try (H2Client h2 = H2Client.connectTls(port)) {
-            assertThat(h2.send(headers("GET", "app.example.com", "/")).text()).isEqualTo("stable");
-            assertThat(h2.send(headers("GET", "app.example.com", "/").add("x-canary", "always")).text())
-                    .isEqualTo("canary");
-            assertThat(h2.send(headers("POST", "app.example.com", "/"), "body").text()).isEqualTo("stable");
+
+        try (H2Client h2 = H2Client.connectTls(gw.gateway().httpsPort())) {
+            assertThat(h2.send(headers("GET", HOST, "/")).text())
+                    .as("ssl-redirect applies to plain HTTP only: over TLS the request is proxied").isEqualTo("stable");
+            assertThat(h2.send(headers("GET", HOST, "/").add("x-canary", "always")).text()).isEqualTo("canary");
+            assertThat(h2.send(headers("POST", HOST, "/"), "body").text()).isEqualTo("stable");
+        }
+        assertThat(stable.last().header("x-forwarded-proto")).isEqualTo("https");
+        assertThat(stable.last().header("x-forwarded-port")).isEqualTo(String.valueOf(gw.gateway().httpsPort()));
+    }
+
+    @Test
+    void h2cToAHostWithTlsIsRedirectedLikeHttp11() {
+        TestBackend stable = gw.backend("stable");
+        publishTlsHost(table(route(HOST, "/", backend("stable", stable))));
+
+        try (H2Client h2c = H2Client.connect(gw.port())) {
+            H2Client.Response r = h2c.send(headers("GET", HOST, "/a?b=c"));
+            assertThat(r.status()).isEqualTo(308);
+            assertThat(r.headers().get("location").toString()).isEqualTo("https://" + HOST + "/a?b=c");
+        }
+        assertThat(stable.seen()).isEmpty();
+    }
+
+    @Test
+    void aDrainSendsGoAwayAndLetsTheOpenStreamFinish() throws Exception {
+        TestBackend upstream = gw.backend("up");
+        CountDownLatch release = new CountDownLatch(1);
+        upstream.holdUploads(release); // POST /upload answers once released
+        publishTlsHost(table(route(HOST, "/", backend("up", upstream))));
+
+        try (H2Client h2 = H2Client.connectTls(gw.gateway().httpsPort())) {
+            byte[] body = "slow".getBytes(StandardCharsets.US_ASCII);
+            CompletableFuture<H2Client.Response> slow = h2.start(headers("POST", HOST, "/upload"), body.length,
+                    offset -> Unpooled.wrappedBuffer(body), new AtomicLong());
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstream.seen().size() == 1);
+
+            CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(
+                    () -> gw.gateway().drain(Duration.ofSeconds(30)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> gw.gateway().connections().isDraining());
+            assertThat(h2.isOpen()).as("GOAWAY, not a cut: the open stream is still served").isTrue();
+
+            release.countDown();
+            H2Client.Response r = slow.get(20, TimeUnit.SECONDS);
+            assertThat(r.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !h2.isOpen());
+            assertThat(drained.get(20, TimeUnit.SECONDS)).as("ended within the grace").isTrue();
         }
     }
 }

@@ -1,0 +1,73 @@
+package dev.linnet.gateway.proxy;
+
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteTable;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * The redirect of a plain-HTTP request to HTTPS, as ingress-nginx's {@code redirect_to_https}
+ * (lua_ingress.lua) decides it:
+ *
+ * <pre>
+ *   came over TLS, or no HTTPS listener?          ─▶ no redirect
+ *   path under /.well-known/acme-challenge/?      ─▶ no redirect
+ *   force-ssl-redirect, or ssl-redirect (default
+ *   true) and some spec.tls lists the host?       ─▶ http-redirect-code (308),
+ *                                                    Location: https://HOST/original-uri
+ * </pre>
+ *
+ * The ACME exemption: an HTTP-01 challenge (cert-manager's solver Ingress) is fetched by the CA
+ * over plain HTTP on port 80, typically before any certificate exists or while it is renewed; a
+ * redirect would make issuance and renewal fail. The Location has no port, as in ingress-nginx
+ * without {@code use-port-in-redirects}: the HTTPS listener is published on 443 by the Service,
+ * whatever port the container listens on.
+ */
+final class HttpsRedirect {
+
+    static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
+
+    private HttpsRedirect() {
+    }
+
+    /** The redirect for a request that came over plain HTTP, or {@code null} to proxy it. */
+    static FullHttpResponse forPlainRequest(HttpRequest request, String path, Route route, RouteTable table,
+            GatewayConfig config, boolean keepAlive) {
+        if (config.httpsPort() == -1 || path.startsWith(ACME_CHALLENGE)) {
+            return null;
+        }
+        String host = RouteTable.normaliseHost(request.headers().get(HttpHeaderNames.HOST));
+        if (host.isEmpty()) {
+            return null; // nothing to redirect to (HTTP/1.0 without Host)
+        }
+        boolean redirect = route.options().forceSslRedirect()
+                || route.options().sslRedirect() && table.certificates().hasTls(host);
+        if (!redirect) {
+            return null;
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
+        response.headers()
+                .set(HttpHeaderNames.LOCATION, "https://" + host + originForm(request.uri(), path))
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        if (!keepAlive) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return response;
+    }
+
+    /** The request target as path and query (an absolute-form target loses its scheme and authority). */
+    private static String originForm(String uri, String path) {
+        if (uri.startsWith("/")) {
+            return uri;
+        }
+        int at = uri.indexOf(path, uri.indexOf("://") + 3);
+        return at < 0 ? path : uri.substring(at);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.linnet.gateway.tls;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.route.RouteTableHolder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.Mapping;
+
+/**
+ * The SNI name of a ClientHello to the context to answer with, from the table current at that
+ * moment (so a new table serves new connections; a connection keeps what its handshake chose):
+ *
+ * <pre>
+ *   name ─▶ table's certificates: exact ─▶ wildcard ─▶ --default-ssl-certificate
+ *        ─▶ else the listener's self-signed certificate
+ * </pre>
+ *
+ * No SNI (IP-address clients, old clients) gets the default, as in nginx's default server.
+ * Synchronous: everything is in memory, and the context cache makes the rare miss cheap enough.
+ */
+public final class SniMapping implements Mapping<String, SslContext> {
+
+    private final RouteTableHolder routes;
+    private final TlsContexts contexts;
+    private final TlsCertificate fallback;
+
+    public SniMapping(RouteTableHolder routes, TlsContexts contexts, TlsCertificate fallback) {
+        this.routes = requireNonNull(routes, "routes");
+        this.contexts = requireNonNull(contexts, "contexts");
+        this.fallback = requireNonNull(fallback, "fallback");
+    }
+
+    @Override
+    public SslContext map(String serverName) {
+        return contexts.get(certificateFor(serverName));
+    }
+
+    /** The certificate a ClientHello with this server name (or null: none) gets. */
+    public TlsCertificate certificateFor(String serverName) {
+        CertificateTable certificates = routes.current().certificates();
+        TlsCertificate c = serverName == null ? null : certificates.lookup(RouteTable.normaliseHost(serverName));
+        if (c == null) {
+            c = certificates.defaultCertificate();
+        }
+        return c == null ? fallback : c;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.linnet.gateway.proxy;
+
+import static dev.linnet.gateway.testing.Fixtures.backend;
+import static dev.linnet.gateway.testing.Fixtures.table;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linnet.gateway.route.BackendProtocol;
+import dev.linnet.gateway.route.PathMatch;
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteOptions;
+import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.TestBackend;
+import dev.linnet.gateway.tls.CertificateTable;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class HttpsRedirectTest {
+
+    @RegisterExtension
+    final GatewayExtension gw = new GatewayExtension().configure(c -> c.withHttpsPort(0));
+
+    private static RouteOptions options(boolean sslRedirect, boolean force) {
+        return new RouteOptions(BackendProtocol.HTTP, sslRedirect, force, null, null, null, -1, -1);
+    }
+
+    private static Route route(String host, TestBackend b, RouteOptions options) {
+        return new Route("default", "main", host, PathMatch.prefix("/"), backend(host, b), null, options);
+    }
+
+    /** secure.example.com and *.wild.example.com are in spec.tls; plain.example.com is not. */
+    private void publish(GatewayExtension gateway, TestBackend b, RouteOptions secure, RouteOptions plain) {
+        RouteTable t = table(route("secure.example.com", b, secure), route("plain.example.com", b, plain),
+                route("*.wild.example.com", b, secure));
+        gateway.publish(new RouteTable(t.version(), t.exactHosts(), t.wildcardHosts(), t.defaultServer(), t.sources(),
+                new CertificateTable(Map.of(), Map.of(), Set.of("secure.example.com", "*.wild.example.com"), null)));
+    }
+
+    @Test
+    void aHostWithTlsRedirectsPlainHttpWith308ByDefault() {
+        TestBackend b = gw.backend("b");
+        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+
+        HttpResponse<String> r = gw.get("secure.example.com:8080", "/cart/items?id=7&x=%20y");
+
+        assertThat(r.statusCode()).isEqualTo(308);
+        assertThat(r.headers().firstValue("location")).hasValue("https://secure.example.com/cart/items?id=7&x=%20y");
+        assertThat(gw.get("a.wild.example.com", "/").statusCode()).isEqualTo(308);
+        assertThat(b.seen()).isEmpty();
+        // the connection stays usable after a redirect
+        assertThat(gw.get("plain.example.com", "/").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aHostWithoutTlsIsProxiedUnlessForced() {
+        TestBackend b = gw.backend("b");
+        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        assertThat(gw.get("plain.example.com", "/p").statusCode()).isEqualTo(200);
+
+        publish(gw, b, RouteOptions.DEFAULTS, options(true, true));
+        HttpResponse<String> forced = gw.get("plain.example.com", "/p");
+        assertThat(forced.statusCode()).isEqualTo(308);
+        assertThat(forced.headers().firstValue("location")).hasValue("https://plain.example.com/p");
+    }
+
+    @Test
+    void sslRedirectFalseTurnsTheRedirectOff() {
+        TestBackend b = gw.backend("b");
+        publish(gw, b, options(false, false), RouteOptions.DEFAULTS);
+
+        assertThat(gw.get("secure.example.com", "/").statusCode()).isEqualTo(200);
+        assertThat(b.last().header("x-forwarded-proto")).isEqualTo("http");
+    }
+
+    @Test
+    void acmeHttp01ChallengesAreNeverRedirected() {
+        TestBackend b = gw.backend("b");
+        publish(gw, b, RouteOptions.DEFAULTS, options(true, true));
+
+        assertThat(gw.get("secure.example.com", "/.well-known/acme-challenge/token123").statusCode()).isEqualTo(200);
+        assertThat(gw.get("plain.example.com", "/.well-known/acme-challenge/token456").statusCode()).isEqualTo(200);
+        assertThat(b.seen()).hasSize(2);
+        assertThat(gw.get("secure.example.com", "/.well-known/other").statusCode()).isEqualTo(308);
+    }
+
+    @Test
+    void theRedirectCodeComesFromTheFlag() {
+        GatewayExtension moved = gw.closeLater(new GatewayExtensionCloser(
+                new GatewayExtension().configure(c -> c.withHttpsPort(0).toBuilder().httpRedirectCode(301).build()))).gateway;
+        TestBackend b = gw.backend("b");
+        publish(moved, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+
+        HttpResponse<String> r = moved.get("secure.example.com", "/x");
+        assertThat(r.statusCode()).isEqualTo(301);
+        assertThat(r.headers().firstValue("location")).hasValue("https://secure.example.com/x");
+    }
+
+    @Test
+    void withoutAnHttpsListenerNothingIsRedirected() {
+        GatewayExtension plainOnly = gw.closeLater(new GatewayExtensionCloser(new GatewayExtension())).gateway;
+        TestBackend b = gw.backend("b");
+        publish(plainOnly, b, RouteOptions.DEFAULTS, options(true, true));
+
+        assertThat(plainOnly.get("secure.example.com", "/").statusCode()).isEqualTo(200);
+        assertThat(plainOnly.get("plain.example.com", "/").statusCode()).isEqualTo(200);
+    }
+
+    /** A second gateway in one test, closed with the first one's resources. */
+    private record GatewayExtensionCloser(GatewayExtension gateway) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            gateway.afterEach(null);
+        }
+    }
+}

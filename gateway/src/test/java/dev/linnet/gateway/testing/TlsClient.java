@@ -1,0 +1,154 @@
+package dev.linnet.gateway.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * A TLS client that trusts anything and remembers which certificate the server presented, so a
+ * test can ask "which certificate does SNI name X get?". One {@link Connection} is one socket.
+ */
+public final class TlsClient {
+
+    private TlsClient() {
+    }
+
+    /** What one request over a fresh connection saw. */
+    public record Result(X509Certificate certificate, String protocol, String alpn, String response) {
+        public String cn() {
+            return certificate.getSubjectX500Principal().getName();
+        }
+
+        public int status() {
+            return Integer.parseInt(response.substring(9, 12));
+        }
+    }
+
+    /** A handshake with {@code sni} (null: no SNI extension) to 127.0.0.1:port. */
+    public static Connection connect(int port, String sni) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new TrustAll()}, null);
+            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
+            socket.setSoTimeout(20_000);
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+            params.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            return new Connection(socket);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Handshake, one GET with {@code Connection: close}, and the whole answer. */
+    public static Result get(int port, String sni, String host, String path) {
+        try (Connection c = connect(port, sni)) {
+            return c.get(host, path, true);
+        }
+    }
+
+    public static final class Connection implements AutoCloseable {
+        private final SSLSocket socket;
+
+        Connection(SSLSocket socket) {
+            this.socket = socket;
+        }
+
+        public X509Certificate certificate() {
+            try {
+                return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /**
+         * One GET; with {@code close} the answer is read to the end of the stream, else up to the
+         * end of a {@code Content-Length} body (the test backends always send one).
+         */
+        public Result get(String host, String path, boolean close) {
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + (close ? "Connection: close\r\n" : "")
+                        + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String response = close ? readAll(socket.getInputStream()) : readOne(socket.getInputStream());
+                return new Result(certificate(), socket.getSession().getProtocol(), socket.getApplicationProtocol(),
+                        response);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static String readAll(InputStream in) throws IOException {
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+
+        private static String readOne(InputStream in) throws IOException {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            int length = -1;
+            int headEnd = -1;
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                buf.write(b);
+                if (headEnd < 0) {
+                    String s = buf.toString(StandardCharsets.ISO_8859_1);
+                    if (s.endsWith("\r\n\r\n")) {
+                        headEnd = s.length();
+                        for (String line : s.split("\r\n")) {
+                            if (line.toLowerCase().startsWith("content-length:")) {
+                                length = Integer.parseInt(line.substring(15).trim());
+                            }
+                        }
+                        if (length <= 0) {
+                            break;
+                        }
+                    }
+                } else if (buf.size() - headEnd >= length) {
+                    break;
+                }
+            }
+            return buf.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a test socket
+            }
+        }
+    }
+
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

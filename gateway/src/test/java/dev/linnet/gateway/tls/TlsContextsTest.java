@@ -1,0 +1,49 @@
+package dev.linnet.gateway.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linnet.gateway.testing.TestCertificates;
+import dev.linnet.gateway.testing.TestCertificates.Issued;
+import dev.linnet.gateway.testing.TestCertificates.KeyFormat;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class TlsContextsTest {
+
+    private static final Issued RSA = TestCertificates.issue(KeyFormat.PKCS1_RSA, Instant.now().minus(Duration.ofDays(1)),
+            Instant.now().plus(Duration.ofDays(1)), "rsa", "rsa.example.com");
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void onlyTls12And13WithTheIntermediateCiphersOnEitherProvider(SslProvider provider) {
+        if (provider == SslProvider.OPENSSL && !OpenSsl.isAvailable()) {
+            return; // nothing to check where BoringSSL does not load
+        }
+        TlsContexts contexts = TlsContexts.withProvider(provider);
+        TlsCertificate cert = TlsCertificate.fromPem("ns/rsa", RSA.certificatePem(), RSA.keyPem());
+        SslContext context = contexts.get(cert);
+
+        SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+        try {
+            // Netty's OpenSSL engine always lists the pseudo-protocol SSLv2Hello (a ClientHello
+            // format, not a version; BoringSSL has no SSLv2 at all).
+            assertThat(List.of(engine.getEnabledProtocols())).filteredOn(p -> !p.equals("SSLv2Hello"))
+                    .containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
+            assertThat(List.of(engine.getEnabledCipherSuites())).isNotEmpty()
+                    .allSatisfy(c -> assertThat(TlsContexts.CIPHERS).contains(c));
+            assertThat(context.applicationProtocolNegotiator().protocols()).isEqualTo(Alpn.PROTOCOLS);
+        } finally {
+            io.netty.util.ReferenceCountUtil.release(engine);
+        }
+        // built once per certificate: another object with the same fingerprint shares it
+        assertThat(contexts.get(TlsCertificate.fromPem("ns/rsa", RSA.certificatePem(), RSA.keyPem()))).isSameAs(context);
+    }
+}
