@@ -34,7 +34,7 @@ WORKDIR /tmp
 # JAVA_TOOL_OPTIONS (values: jvm.*), which replaces this one.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50.0 -XX:+ExitOnOutOfMemoryError"
 # 8080: HTTP; 10254: admin (/healthz, /readyz, /debug/routes). 8443 arrives with TLS.
-EXPOSE 8080 10254
+EXPOSE 8080 8443 10254
 # java.io.tmpdir is /tmp already; said explicitly because Netty extracts its native transport there
 # and a read-only root filesystem leaves /tmp as the only writable place.
 ENTRYPOINT ["java", "-Djava.io.tmpdir=/tmp", "-jar", "/app/linnet.jar"]
