@@ -137,8 +137,8 @@ public final class ClientConnections {
     }
 
     private void refuse(Channel child) {
+        refused.increment(); // before the close, so whoever sees the close also sees the count
         child.unsafe().closeForcibly(); // not registered yet: close() would need an event loop
-        refused.increment();
         long pending = refusedSinceLog.incrementAndGet();
         long now = System.nanoTime();
         long next = nextRefusalLog.get();
