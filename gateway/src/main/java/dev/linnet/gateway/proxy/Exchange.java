@@ -68,6 +68,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private long bodyBytesSeen;
     private long bodyBytesSent;
     private boolean requestComplete;
+    private final boolean bodyless; // the head says no body follows: its end goes upstream with it
+    private boolean clientEndRequested; // bodyless: the client's empty end was asked for (once)
     private boolean responseStarted;
     private boolean skippingInformational;
     private boolean lastResponsePieceReceived;
@@ -100,6 +102,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         this.bodyTimer = new Deadline(client.executor(), options.sendTimeoutOr(config.sendTimeout()), this::bodyTimedOut);
         this.clientBodyTimeoutNanos = config.clientBodyTimeout().toNanos();
         this.upgradeRequested = Upgrades.isUpgrade(upstreamHead);
+        this.bodyless = hasNoBody(upstreamHead, client.channel());
         this.tunnelIdleTimeout = options.readTimeoutOr(config.readTimeout()); // proxy-read-timeout
     }
 
@@ -142,9 +145,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         headWritten = false;
         acquired.listen(this);
         Channel upstream = acquired.channel();
-        ChannelFuture written = upstream.writeAndFlush(head);
-        if (requestComplete) { // replaying a body-less request: its end was already consumed
+        ChannelFuture written;
+        if (requestComplete || bodyless) { // head and end in one send (or replaying a body-less request)
+            upstream.write(head);
             written = upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            written = upstream.writeAndFlush(head);
         }
         written.addListener(f -> {
             if (lease != acquired || finished) {
@@ -157,6 +163,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
             headWritten = true;
             if (requestComplete) {
                 armReadTimer();
+            } else if (bodyless) {
+                consumeClientEnd();
             } else if (pending != null) {
                 HttpContent piece = pending;
                 pending = null;
@@ -194,6 +202,17 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         cancelBodyTimer();
         if (finished) {
             piece.release();
+            return;
+        }
+        if (bodyless) { // the decoder's empty end of a body-less request; upstream already has it
+            boolean end = piece instanceof LastHttpContent && !piece.content().isReadable();
+            piece.release();
+            if (!end) {
+                abort(); // a body the head did not announce: the framing is broken
+                return;
+            }
+            requestComplete = true;
+            armReadTimer();
             return;
         }
         long max = maxBodySize;
@@ -402,6 +421,30 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         timeline.status(499); // nginx's "client closed request", unless a response status came first
         cleanUp();
         done.exchangeDone(false);
+    }
+
+    /**
+     * RFC 9112 §6.3: an HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no
+     * body, nor has one with Content-Length 0. Such a request's end is sent upstream with its head
+     * (one send instead of two); the empty end the client's decoder produced is then only consumed.
+     * An HTTP/2 stream always takes the general path: there a missing Content-Length means nothing.
+     */
+    private static boolean hasNoBody(HttpRequest head, Channel client) {
+        long length = HttpUtil.getContentLength(head, -1L);
+        if (length == 0) {
+            return true;
+        }
+        return length < 0 && !HttpUtil.isTransferEncodingChunked(head)
+                && !head.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING)
+                && !(client instanceof io.netty.handler.codec.http2.Http2StreamChannel);
+    }
+
+    /** Asks the client connection for the empty end of a body-less request, once. */
+    private void consumeClientEnd() {
+        if (!clientEndRequested) {
+            clientEndRequested = true;
+            client.read(); // decoded with the head: it arrives at once, no timer needed
+        }
     }
 
     private void readClient() {

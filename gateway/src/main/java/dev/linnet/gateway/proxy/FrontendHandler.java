@@ -57,6 +57,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private boolean connectionCounted;
     private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
     private int requests; // request heads received on this connection (keepalive_requests)
+    private String clientAddress; // X-Real-IP / X-Forwarded-For, computed at the first request
+    private String listenerPort; // X-Forwarded-Port
     private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
 
     FrontendHandler(ProxyContext context) {
@@ -148,10 +150,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answerAfterBody(HttpResponseStatus.SERVICE_UNAVAILABLE);
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        if (clientAddress == null) { // once per connection: both allocate
+            clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+            listenerPort = String.valueOf(((InetSocketAddress) ctx.channel().localAddress()).getPort());
+        }
         String upgrade = Upgrades.requested(request, ctx.pipeline()); // before the hop-by-hop headers go
-        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, remote.getAddress().getHostAddress(), local.getPort(), tls);
+        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, clientAddress, listenerPort, tls);
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import java.util.List;
 
 /**
@@ -17,15 +18,19 @@ import java.util.List;
  */
 final class ProxyHeaders {
 
-    static final String X_REQUEST_ID = "x-request-id";
-    static final String X_REAL_IP = "x-real-ip";
-    static final String X_FORWARDED_FOR = "x-forwarded-for";
-    static final String X_ORIGINAL_FORWARDED_FOR = "x-original-forwarded-for";
-    static final String X_FORWARDED_HOST = "x-forwarded-host";
-    static final String X_FORWARDED_PORT = "x-forwarded-port";
-    static final String X_FORWARDED_PROTO = "x-forwarded-proto";
-    static final String X_SCHEME = "x-scheme";
-    static final String X_ORIGINAL_URI = "x-original-uri";
+    // AsciiString names: hashed once, compared without decoding (they are set on every request).
+    private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
+
+    static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+    static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
+    static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+    static final AsciiString X_ORIGINAL_FORWARDED_FOR = AsciiString.cached("x-original-forwarded-for");
+    static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+    static final AsciiString X_FORWARDED_PORT = AsciiString.cached("x-forwarded-port");
+    static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+    static final AsciiString X_SCHEME = AsciiString.cached("x-scheme");
+    static final AsciiString X_ORIGINAL_URI = AsciiString.cached("x-original-uri");
 
     private ProxyHeaders() {
     }
@@ -41,6 +46,11 @@ final class ProxyHeaders {
 
     /** As above; {@code tls} says the client connection is HTTPS ({@code X-Forwarded-Proto: https}). */
     static HttpRequest toUpstream(HttpRequest client, String clientAddress, int listenerPort, boolean tls) {
+        return toUpstream(client, clientAddress, String.valueOf(listenerPort), tls);
+    }
+
+    /** As above, with the listener port already a string (the frontend keeps it per connection). */
+    static HttpRequest toUpstream(HttpRequest client, String clientAddress, String listenerPort, boolean tls) {
         HttpHeaders h = client.headers();
         HopByHop.strip(h);
         h.remove(HttpHeaderNames.EXPECT); // 100-continue was answered at the front
@@ -60,8 +70,8 @@ final class ProxyHeaders {
             h.remove(X_FORWARDED_HOST);
         }
         h.set(X_FORWARDED_PORT, listenerPort);
-        h.set(X_FORWARDED_PROTO, tls ? "https" : "http");
-        h.set(X_SCHEME, tls ? "https" : "http");
+        h.set(X_FORWARDED_PROTO, tls ? HTTPS : HTTP);
+        h.set(X_SCHEME, tls ? HTTPS : HTTP);
         h.set(X_ORIGINAL_URI, client.uri());
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), client.uri(), h);
     }
