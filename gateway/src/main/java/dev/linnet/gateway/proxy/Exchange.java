@@ -371,8 +371,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         }
         startResponse(response);
         Upgrades.restore(response, protocols);
-        cancelReadTimer(); // the tunnel has its own idle timer
-        cancelBodyTimer();
+        stopTimers(); // the tunnel has its own idle timer
         Tunnel.Relay relay = Tunnel.upstreamRelay();
         Channel upstream = context.pool().detach(lease, Tunnel.RELAY, relay);
         lease = null;
@@ -394,8 +393,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
 
     private void complete() {
         finished = true;
-        cancelReadTimer();
-        cancelBodyTimer();
+        stopTimers();
         // An answer before the upload ended leaves unread body on both connections: close both.
         boolean clean = requestComplete;
         context.pool().release(lease, clean && upstreamReusable);
@@ -453,8 +451,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     }
 
     private void cleanUp() {
-        cancelReadTimer();
-        cancelBodyTimer();
+        stopTimers();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -481,6 +478,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
 
     private void cancelReadTimer() {
         readTimer.cancel();
+    }
+
+    /** The exchange is over: its timers go (lazy {@link Deadline}s keep one pending until told). */
+    private void stopTimers() {
+        readTimer.stop();
+        bodyTimer.stop();
     }
 
     private void readTimedOut() {

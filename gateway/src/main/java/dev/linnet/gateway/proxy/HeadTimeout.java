@@ -3,9 +3,7 @@ package dev.linnet.gateway.proxy;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +35,7 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     private final long bodyNanos;
     private ChannelHandlerContext ctx;
     private State state = State.REQUEST;
-    private ScheduledFuture<?> timer;
+    private Deadline timer; // lazy: a keep-alive connection re-arms it per request without rescheduling
 
     HeadTimeout(Duration clientHeaderTimeout, Duration idleTimeout, Duration clientBodyTimeout) {
         this.headNanos = clientHeaderTimeout.toNanos();
@@ -48,6 +46,7 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.timer = new Deadline(ctx.executor(), Duration.ofNanos(headNanos), this::expired);
     }
 
     /**
@@ -95,23 +94,21 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancel();
+        timer.stop();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        cancel(); // an upgrade replaced the HTTP/1.1 pipeline
+        timer.stop(); // an upgrade replaced the HTTP/1.1 pipeline
     }
 
     private void arm(State next, long nanos) {
-        cancel();
         state = next;
-        timer = ctx.executor().schedule(this::expired, nanos, TimeUnit.NANOSECONDS);
+        timer.arm(nanos);
     }
 
     private void expired() {
-        timer = null;
         if (state == State.HEAD) {
             log.debug("client {} sent no complete request head in time (client_header_timeout): closing",
                     ctx.channel().remoteAddress());
@@ -122,9 +119,6 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
     }
 
     private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
     }
 }

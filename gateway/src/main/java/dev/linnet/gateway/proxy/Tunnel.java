@@ -108,7 +108,7 @@ final class Tunnel {
 
     private void sideClosed() {
         if (--openSides == 0) {
-            idle.cancel();
+            idle.stop();
             ended.run();
         }
     }
