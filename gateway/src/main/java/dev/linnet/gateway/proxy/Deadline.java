@@ -29,6 +29,7 @@ final class Deadline {
     private long pendingDue; // when `pending` fires
     private long deadline;
     private boolean armed;
+    private boolean stopped; // for good: the owner is done
 
     Deadline(EventExecutor loop, Duration timeout, Runnable onExpiry) {
         this.loop = loop;
@@ -43,6 +44,9 @@ final class Deadline {
 
     /** Starts a countdown of {@code timeoutNanos} from now, replacing any running one. */
     void arm(long timeoutNanos) {
+        if (stopped) {
+            return; // e.g. bytes queued before a close reaching a tunnel that already ended
+        }
         long now = System.nanoTime();
         deadline = now + timeoutNanos;
         armed = true;
@@ -57,8 +61,9 @@ final class Deadline {
         armed = false;
     }
 
-    /** Disarms and drops the pending timer: the owner is done with this deadline. */
+    /** Disarms for good and drops the pending timer: the owner is done; later arms are ignored. */
     void stop() {
+        stopped = true;
         armed = false;
         if (pending != null) {
             pending.cancel(false);

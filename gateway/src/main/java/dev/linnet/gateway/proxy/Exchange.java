@@ -212,7 +212,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
                 return;
             }
             requestComplete = true;
-            armReadTimer();
+            if (!responseStarted) { // else the response loop owns the timer
+                armReadTimer();
+            }
             return;
         }
         long max = maxBodySize;
@@ -282,12 +284,14 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         }
         if (msg instanceof HttpResponse response && !startResponse(response)) {
             ReferenceCountUtil.release(msg);
+            armReadTimer(); // a 103 is no answer: proxy_read_timeout keeps running for the real one
             lease.channel().read();
             return;
         }
         if (skippingInformational) {
             skippingInformational = !(msg instanceof LastHttpContent);
             ReferenceCountUtil.release(msg);
+            armReadTimer();
             lease.channel().read();
             return;
         }
@@ -309,8 +313,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
             } else if (last) {
                 complete();
             } else {
+                armReadTimer(); // before read(): a queued last piece may complete the exchange inside it
                 lease.channel().read();
-                armReadTimer();
             }
         });
     }
@@ -425,16 +429,16 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
      * RFC 9112 §6.3: an HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no
      * body, nor has one with Content-Length 0. Such a request's end is sent upstream with its head
      * (one send instead of two); the empty end the client's decoder produced is then only consumed.
-     * An HTTP/2 stream always takes the general path: there a missing Content-Length means nothing.
+     * An HTTP/2 stream always takes the general path: its end (END_STREAM) may come after the
+     * headers whatever they announce, and must be timed like a body.
      */
     private static boolean hasNoBody(HttpRequest head, Channel client) {
-        long length = HttpUtil.getContentLength(head, -1L);
-        if (length == 0) {
-            return true;
+        if (client instanceof io.netty.handler.codec.http2.Http2StreamChannel) {
+            return false; // END_STREAM may come later than the headers, whatever they announce
         }
-        return length < 0 && !HttpUtil.isTransferEncodingChunked(head)
-                && !head.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING)
-                && !(client instanceof io.netty.handler.codec.http2.Http2StreamChannel);
+        long length = HttpUtil.getContentLength(head, -1L);
+        return length == 0 || length < 0 && !HttpUtil.isTransferEncodingChunked(head)
+                && !head.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     /** Asks the client connection for the empty end of a body-less request, once. */

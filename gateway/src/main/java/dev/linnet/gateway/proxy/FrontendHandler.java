@@ -55,6 +55,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
     private boolean connectionCounted;
+    private boolean started; // the request loop began (handlerAdded on a live channel, or channelActive)
     private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
     private int requests; // request heads received on this connection (keepalive_requests)
     private String clientAddress; // X-Real-IP / X-Forwarded-For, computed at the first request
@@ -73,17 +74,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         // An HTTP/2 stream's TLS lives on its parent, the connection.
         Channel connection = ctx.channel() instanceof Http2StreamChannel ? ctx.channel().parent() : ctx.channel();
         this.tls = connection.pipeline().get(SslHandler.class) != null;
-        if (ctx.channel().isActive()) { // added to a live channel: channelActive won't come
-            countConnection();
-            awaitRequest();
+        if (ctx.channel().isActive()) { // added to a live channel (after h2c detection, ALPN)
+            start();
         }
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        countConnection();
-        awaitRequest();
+        start(); // an HTTP/2 stream is active at handlerAdded and still gets channelActive: once only
         ctx.fireChannelActive();
+    }
+
+    private void start() {
+        if (!started) {
+            started = true;
+            countConnection();
+            awaitRequest();
+        }
     }
 
     @Override

@@ -91,4 +91,20 @@ class DeadlineTest {
         long at = fired.get(10, TimeUnit.SECONDS);
         assertThat(at - armedAt[0]).isLessThan(TimeUnit.SECONDS.toNanos(30));
     }
+
+    @Test
+    void aStoppedDeadlineIgnoresLaterArms() throws Exception {
+        AtomicInteger fired = new AtomicInteger();
+        Deadline d = new Deadline(loop, Duration.ofMillis(30), fired::incrementAndGet);
+        onLoop(() -> {
+            d.stop();
+            d.arm(); // e.g. bytes queued before a close reaching a tunnel that already ended
+        });
+        CompletableFuture<Void> later = new CompletableFuture<>();
+        Deadline witness = new Deadline(loop, Duration.ofMillis(150), () -> later.complete(null));
+        onLoop(witness::arm);
+        later.get(10, TimeUnit.SECONDS);
+
+        assertThat(fired).hasValue(0);
+    }
 }

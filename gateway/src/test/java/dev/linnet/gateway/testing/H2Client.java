@@ -120,6 +120,15 @@ public final class H2Client implements AutoCloseable {
         return await(begin(headers, new Upload(bytes.length, offset -> Unpooled.wrappedBuffer(bytes), new AtomicLong())));
     }
 
+    /** Headers without END_STREAM and nothing after them: a request that never finishes. */
+    public CompletableFuture<Response> startUnfinished(Http2Headers headers) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
+                .handler(new Collector(result, null)).open().syncUninterruptibly().getNow();
+        stream.eventLoop().execute(() -> stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)));
+        return result;
+    }
+
     private CompletableFuture<Response> begin(Http2Headers headers, Upload upload) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
