@@ -87,6 +87,11 @@ public final class RewriteTarget {
                 out.append((String) part);
             }
         }
+        if (out.length() == 0 || out.charAt(0) != '/') {
+            // A target like "$1" must still give an origin-form target: "GET foo" is malformed,
+            // and "GET http://evil.example/x" would make the pod take another host (RFC 9112 §3.2.2).
+            out.insert(0, '/');
+        }
         if (!dropsQuery && query != null && !query.isEmpty()) {
             out.append(hasQuery ? '&' : '?').append(query);
         }

@@ -8,7 +8,7 @@ import java.security.cert.X509Certificate;
 
 /**
  * Whether a private key belongs to a certificate: sign a few bytes with the key, verify with the
- * certificate's public key. One rule for RSA, EC and EdDSA, where comparing key parameters would
+ * certificate's public key. One rule for RSA and EC (EdDSA is refused), where comparing key parameters would
  * need one rule per algorithm. A mismatch found here is a warning at build time instead of a
  * handshake failure for every client.
  */
@@ -59,9 +59,12 @@ final class KeyMatch {
         return switch (family(keyAlg)) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";
-            case "EdDSA" -> keyAlg.equals("Ed448") ? "Ed448" : "Ed25519";
+            // BoringSSL (the provider in production) fails every handshake with an Ed25519 server
+            // key, and browsers do not accept such certificates: refuse it here, with a warning.
+            case "EdDSA" -> throw new InvalidCertificateException("tls.key: " + keyAlg
+                    + " keys are not supported for serving (expected: RSA or EC)");
             default -> throw new InvalidCertificateException("tls.key: unsupported key algorithm " + keyAlg
-                    + " (expected: RSA, EC or Ed25519)");
+                    + " (expected: RSA or EC)");
         };
     }
 }

@@ -49,7 +49,7 @@ public record TlsCertificate(String name, List<X509Certificate> chain, PrivateKe
 
     /** A pair already known to belong together (the self-signed default certificate). */
     static TlsCertificate of(String name, List<X509Certificate> chain, PrivateKey key) {
-        return new TlsCertificate(name, chain, key, fingerprint(chain.get(0), key));
+        return new TlsCertificate(name, chain, key, fingerprint(chain, key));
     }
 
     public X509Certificate leaf() {
@@ -86,10 +86,13 @@ public record TlsCertificate(String name, List<X509Certificate> chain, PrivateKe
                 + fingerprint.substring(0, 16) + "…]";
     }
 
-    private static String fingerprint(X509Certificate leaf, PrivateKey key) {
+    /** Over the whole chain: a Secret re-applied with a fixed intermediate is a new certificate. */
+    private static String fingerprint(List<X509Certificate> chain, PrivateKey key) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(leaf.getEncoded());
+            for (X509Certificate c : chain) {
+                sha.update(c.getEncoded());
+            }
             byte[] encodedKey = key.getEncoded();
             if (encodedKey != null) {
                 sha.update(encodedKey);

@@ -76,6 +76,21 @@ class HttpsRedirectTest {
     }
 
     @Test
+    void aHostThatIsNoHostNameIsRefusedNotReflectedIntoTheLocation() throws Exception {
+        TestBackend b = gw.backend("b");
+        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+
+        // Routed by the wildcard *.wild.example.com; as a Location it would send browsers to 127.0.0.1.
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            dev.linnet.gateway.testing.RawHttp.Response r =
+                    raw.send("GET / HTTP/1.1\r\nHost: 2130706433/.wild.example.com\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("Location")).isNull();
+        }
+        assertThat(b.seen()).isEmpty();
+    }
+
+    @Test
     void acmeHttp01ChallengesAreNeverRedirected() {
         TestBackend b = gw.backend("b");
         publish(gw, b, RouteOptions.DEFAULTS, options(true, true));

@@ -34,6 +34,17 @@ class RouteMatchingExtrasTest {
     }
 
     @Test
+    void aRewriteAlwaysGivesAnOriginFormTarget() {
+        PathMatch m = PathMatch.regex("/(.*)");
+        RewriteTarget bare = RewriteTarget.of("$1");
+
+        assertThat(bare.apply(m, "/foo", null)).isEqualTo("/foo");
+        assertThat(bare.apply(m, "/http://evil.example/x", null)).as("never an absolute-form target")
+                .isEqualTo("/http://evil.example/x");
+        assertThat(bare.apply(m, "/", null)).as("an empty capture").isEqualTo("/");
+    }
+
+    @Test
     void rewriteTargetsFillGroupsAndHandleTheQueryAsNginx() {
         PathMatch m = PathMatch.regex("/app(/|$)(.*)");
         RewriteTarget t = RewriteTarget.of("/$2");

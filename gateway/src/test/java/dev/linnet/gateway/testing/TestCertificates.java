@@ -86,6 +86,26 @@ public final class TestCertificates {
         }
     }
 
+    /** A self-signed Ed25519 certificate and its PKCS#8 key, valid for a day around now. */
+    public static Issued issueEd25519(String cn, String dnsName) {
+        try {
+            KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            X500Name subject = new X500Name("CN=" + cn);
+            Instant now = Instant.now();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minusSeconds(86_400)),
+                    Date.from(now.plusSeconds(86_400)), subject, pair.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("Ed25519").build(pair.getPrivate())));
+            return new Issued(cn, cert, pem(new PemObject("CERTIFICATE", cert.getEncoded())),
+                    pem(new PemObject("PRIVATE KEY", pair.getPrivate().getEncoded())));
+        } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SEC1 with the curve and the public key in it, as {@code openssl ecparam -genkey} writes it. */
     private static byte[] sec1(KeyPair pair) throws IOException {
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(pair.getPrivate().getEncoded());

@@ -50,6 +50,27 @@ class TlsCertificateTest {
     }
 
     @Test
+    void aChainFixedInTheSecretIsANewCertificate() {
+        // The classic fix: the same leaf and key, re-applied with the missing intermediate.
+        Issued leaf = issue(KeyFormat.PKCS8_EC, "shop", "shop.example.com");
+        Issued intermediate = issue(KeyFormat.PKCS8_EC, "intermediate");
+        TlsCertificate bare = TlsCertificate.fromPem("ns/shop", leaf.certificatePem(), leaf.keyPem());
+        TlsCertificate chained = TlsCertificate.fromPem("ns/shop", leaf.certificatePem() + intermediate.certificatePem(),
+                leaf.keyPem());
+
+        assertThat(chained).as("served from a new SslContext, not the cached one").isNotEqualTo(bare);
+        assertThat(chained.chain()).hasSize(2);
+    }
+
+    @Test
+    void anEd25519KeyIsRefusedBecauseBoringSslCannotServeIt() {
+        Issued ed = TestCertificates.issueEd25519("ed", "ed.example.com");
+
+        assertThatThrownBy(() -> TlsCertificate.fromPem("x", ed.certificatePem(), ed.keyPem()))
+                .isInstanceOf(InvalidCertificateException.class).hasMessageContaining("not supported for serving");
+    }
+
+    @Test
     void malformedPemSaysWhichHalfIsBroken() {
         Issued a = issue(KeyFormat.PKCS8_EC, "a", "a.example.com");
         assertThatThrownBy(() -> TlsCertificate.fromPem("x", "", a.keyPem())).hasMessage("tls.crt is empty");
