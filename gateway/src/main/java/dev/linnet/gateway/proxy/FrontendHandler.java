@@ -119,11 +119,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, false);
             return;
         }
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (host != null && !isHostName(RouteTable.normaliseHost(host))) {
+            // nginx's ngx_http_validate_host: a Host like "evil/.example.com" could match a
+            // wildcard and travel on (X-Forwarded-Host, redirects); it is refused before routing.
+            answer(HttpResponseStatus.BAD_REQUEST, false);
+            return;
+        }
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
-        Route route = table.route(request.headers().get(HttpHeaderNames.HOST), pathOf(request.uri()));
+        Route route = table.route(host, pathOf(request.uri()));
         // After routing: proxy-body-size is per route (RouteChecks).
         if (RouteChecks.bodyTooLarge(request, route, context.config())) {
             timeline.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
@@ -280,6 +287,26 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             idleTimer.cancel(false);
             idleTimer = null;
         }
+    }
+
+    /** A Host value, normalised (no port, lower case, no trailing dot), that is a DNS name or a bracketed IPv6 literal; empty is allowed (HTTP/1.0, the default server). */
+    static boolean isHostName(String host) {
+        if (host.startsWith("[") && host.endsWith("]")) {
+            for (int i = 1; i < host.length() - 1; i++) {
+                char c = host.charAt(i);
+                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+                    return false;
+                }
+            }
+            return host.length() > 2;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
+                return false; // normaliseHost lower-cased it already
+            }
+        }
+        return true;
     }
 
     /** The path a route matches: the request target without query (or fragment), origin form. */

@@ -51,17 +51,6 @@ final class HttpsRedirect {
         if (!redirect) {
             return null;
         }
-        if (!isHostName(host)) {
-            // Never reflect a Host like "2130706433/.example.com" into a Location: nginx refuses
-            // such a Host with 400 (ngx_http_validate_host), and so does the redirect.
-            FullHttpResponse bad = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-                    Unpooled.EMPTY_BUFFER);
-            bad.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-            if (!keepAlive) {
-                bad.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            }
-            return bad;
-        }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
         response.headers()
@@ -71,26 +60,6 @@ final class HttpsRedirect {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
-    }
-
-    /** A DNS name (letters, digits, '-', '.', '_') or a bracketed IPv6 literal; what a Location may carry. */
-    static boolean isHostName(String host) {
-        if (host.startsWith("[") && host.endsWith("]")) {
-            for (int i = 1; i < host.length() - 1; i++) {
-                char c = host.charAt(i);
-                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-                    return false;
-                }
-            }
-            return host.length() > 2;
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
-                return false; // normaliseHost lower-cased it already
-            }
-        }
-        return !host.isEmpty();
     }
 
     /** The request target as path and query (an absolute-form target loses its scheme and authority). */

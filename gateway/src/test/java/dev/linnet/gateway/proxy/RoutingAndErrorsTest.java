@@ -144,6 +144,22 @@ class RoutingAndErrorsTest {
     }
 
     @Test
+    void aHostThatIsNoHostNameGets400BeforeRouting() throws IOException {
+        gw.publish(table(route("*.example.com", "/", backend("b", gw.backend("b")))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: 2130706433/.example.com\r\n\r\n").read().status())
+                    .isEqualTo(400);
+        }
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: A.Example.com.:8080\r\n\r\n").read().status())
+                    .as("case, a trailing dot and a port are fine").isEqualTo(200);
+        }
+        assertThat(FrontendHandler.isHostName("[::1]")).isTrue();
+        assertThat(FrontendHandler.isHostName("")).as("HTTP/1.0 without Host: the default server").isTrue();
+        assertThat(FrontendHandler.isHostName("a b")).isFalse();
+    }
+
+    @Test
     void malformedRequestGets400AndClose() throws IOException {
         gw.publish(table());
         try (RawHttp raw = new RawHttp(gw.port())) {
