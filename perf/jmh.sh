@@ -8,6 +8,8 @@
 # WRITE_README=0 leaves perf/README.md alone (it is also left alone when arguments are given,
 # so a partial run never replaces the full table). SKIP_BUILD=1 reuses perf/target.
 set -euo pipefail
+# shellcheck source=readme-section.sh
+source "$(dirname "${BASH_SOURCE[0]}")/readme-section.sh"
 
 PERF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$PERF_DIR")"
@@ -55,15 +57,7 @@ if [[ "$WRITE_README" == 1 ]]; then
         echo
         cat "$TABLE"
     } > "$REPORT"
-    README="$PERF_DIR/README.md"
-    BEGIN='<!-- jmh.sh results: begin (overwritten by perf/jmh.sh) -->'
-    END='<!-- jmh.sh results: end -->'
-    grep -qF "$BEGIN" "$README" || printf '\n%s\n%s\n' "$BEGIN" "$END" >> "$README"
-    awk -v b="$BEGIN" -v e="$END" -v f="$REPORT" '
-        $0 == b {print; while ((getline line < f) > 0) print line; skip = 1; next}
-        $0 == e {skip = 0}
-        !skip {print}' "$README" > "$README.tmp" && mv "$README.tmp" "$README"
-    echo "results written to $README" >&2
+    write_readme_section jmh.sh "$REPORT"
 fi
 cat "$TABLE"
 echo "raw: $OUT/results.csv" >&2

@@ -10,6 +10,8 @@
 #
 # Writes its figures into perf/README.md (WRITE_README=0 to skip). SKIP_BUILD=1 reuses perf/target.
 set -euo pipefail
+# shellcheck source=readme-section.sh
+source "$(dirname "${BASH_SOURCE[0]}")/readme-section.sh"
 
 PERF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$PERF_DIR")"
@@ -43,13 +45,5 @@ if [[ "${WRITE_README:-1}" == 1 ]]; then
         grep -v '^RESULT ' "$OUT/out.txt"
         echo '```'
     } > "$REPORT"
-    README="$PERF_DIR/README.md"
-    BEGIN='<!-- propagation.sh results: begin (overwritten by perf/propagation.sh) -->'
-    END='<!-- propagation.sh results: end -->'
-    grep -qF "$BEGIN" "$README" || printf '\n%s\n%s\n' "$BEGIN" "$END" >> "$README"
-    awk -v b="$BEGIN" -v e="$END" -v f="$REPORT" '
-        $0 == b {print; while ((getline line < f) > 0) print line; skip = 1; next}
-        $0 == e {skip = 0}
-        !skip {print}' "$README" > "$README.tmp" && mv "$README.tmp" "$README"
-    echo "results written to $README" >&2
+    write_readme_section propagation.sh "$REPORT"
 fi

@@ -19,6 +19,8 @@
 # The CPU speed of the VMs changes in phases of seconds, so the two proxies alternate run by run
 # (A/B, then B/A, ...) and only medians and ratios from one session are reported.
 set -euo pipefail
+# shellcheck source=readme-section.sh
+source "$(dirname "${BASH_SOURCE[0]}")/readme-section.sh"
 
 PERF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$PERF_DIR")"
@@ -378,14 +380,6 @@ REPORT="$RUN_DIR/report.md"
 cat "$REPORT"
 
 if [[ "$WRITE_README" == 1 ]]; then
-    README="$PERF_DIR/README.md"
-    BEGIN='<!-- run.sh results: begin (overwritten by perf/run.sh) -->'
-    END='<!-- run.sh results: end -->'
-    grep -qF "$BEGIN" "$README" || printf '\n%s\n%s\n' "$BEGIN" "$END" >> "$README"
-    awk -v b="$BEGIN" -v e="$END" -v f="$REPORT" '
-        $0 == b {print; while ((getline line < f) > 0) print line; skip = 1; next}
-        $0 == e {skip = 0}
-        !skip {print}' "$README" > "$README.tmp" && mv "$README.tmp" "$README"
-    log "results written to $README"
+    write_readme_section run.sh "$REPORT"
 fi
 log "raw results: $RESULTS; logs in $RUN_DIR"
