@@ -49,6 +49,7 @@ public final class TlsContexts {
     private final Cache<String, SslContext> cache = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofHours(1))
+            .executor(Runnable::run) // upkeep on the calling thread: no other thread woken per handshake
             .build();
 
     private TlsContexts(SslProvider provider) {
