@@ -71,6 +71,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private final boolean bodyless; // the head says no body follows: its end goes upstream with it
     private boolean clientEndRequested; // bodyless: the client's empty end was asked for (once)
     private boolean responseStarted;
+    private boolean headUnflushed; // the response head was written, its flush waits for the read to complete
     private boolean skippingInformational;
     private boolean lastResponsePieceReceived;
     private boolean upstreamReusable;
@@ -304,6 +305,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
             writeHeadThenAskForBody(msg);
             return;
         }
+        headUnflushed = false; // flushed with this piece
         client.writeAndFlush(msg).addListener(f -> {
             if (finished) {
                 return;
@@ -323,12 +325,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
      * The response head is small, so it is not held to back-pressure: it is written without a
      * flush and the first body piece is asked for at once. A body that came in the same socket
      * read (the common small response) is then flushed together with the head, one send instead
-     * of two; the flush queued behind it sends the head alone when the body is not there yet
-     * (a streaming response), still within this event-loop turn.
+     * of two; when the read is over without a body (a streaming response), {@link #onReadComplete}
+     * flushes the head alone, still within this event-loop turn.
      *
      * <pre>
-     *   head ─▶ write (no flush) ─▶ read() ─▶ body already decoded? ─yes─▶ writeAndFlush(body): one send
-     *                                 └──────▶ queued flush ───────────────▶ head alone, same turn
+     *   head ─▶ write (no flush) ─▶ read() ─▶ body in the same read? ─yes─▶ writeAndFlush(body): one send
+     *                                 └──────▶ read complete, head unflushed ─▶ flush: head alone
      * </pre>
      */
     private void writeHeadThenAskForBody(HttpObject head) {
@@ -338,9 +340,17 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
                 abort();
             }
         });
-        client.executor().execute(client::flush);
+        headUnflushed = true;
         armReadTimer();
         upstream.read();
+    }
+
+    @Override
+    public void onReadComplete() {
+        if (headUnflushed) {
+            headUnflushed = false;
+            client.flush();
+        }
     }
 
     /** @return false for an interim 1xx response, which is dropped with its empty end */

@@ -13,4 +13,11 @@ public interface UpstreamListener {
 
     /** The connection closed or failed while leased; {@code cause} is null for a plain close. */
     void onUpstreamClosed(Throwable cause);
+
+    /**
+     * What one socket read decoded has been delivered (or one queued message was): the moment to
+     * flush what was written without a flush, so a head and a body of the same read leave in one send.
+     */
+    default void onReadComplete() {
+    }
 }
