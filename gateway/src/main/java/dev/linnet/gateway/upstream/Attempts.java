@@ -113,6 +113,11 @@ public final class Attempts {
 
     private void connect(Endpoint endpoint, boolean allowIdle) {
         callback.attempting(endpoint);
+        Lease idle = allowIdle ? pool.pollIdle(loop, endpoint, protocol) : null;
+        if (idle != null) { // the common case under load, without a promise and its listener
+            callback.connected(idle);
+            return;
+        }
         pool.acquire(loop, endpoint, allowIdle, protocol, connectTimeout).addListener(f -> {
             Lease lease = (Lease) f.getNow();
             if (lease != null) {
