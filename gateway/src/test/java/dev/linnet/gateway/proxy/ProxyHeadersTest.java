@@ -60,6 +60,6 @@ class ProxyHeadersTest {
 
     @Test
     void requestIdsAre32Hex() {
-        assertThat(RequestIds.next()).matches("[0-9a-f]{32}").isNotEqualTo(RequestIds.next());
+        assertThat(RequestIds.next().toString()).matches("[0-9a-f]{32}").isNotEqualTo(RequestIds.next().toString());
     }
 }
