@@ -3,7 +3,6 @@ package dev.linnet.gateway.upstream;
 import dev.linnet.gateway.route.Endpoint;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.AttributeKey;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -32,8 +31,6 @@ import java.util.concurrent.atomic.LongAdder;
  * </pre>
  */
 final class LoopPool {
-
-    private static final AttributeKey<Boolean> REMOVER = AttributeKey.valueOf("linnet.poolRemover");
 
     /** One idle connection and since when. */
     private record Idle(Channel channel, long sinceNanos) {
@@ -76,9 +73,6 @@ final class LoopPool {
             sweepPending = true;
             loop.schedule(this::sweep, sweepNanos, TimeUnit.NANOSECONDS);
         }
-        if (ch.attr(REMOVER).setIfAbsent(Boolean.TRUE) == null) {
-            ch.closeFuture().addListener(f -> remove(endpoint, ch));
-        }
         ch.read(); // watch for the upstream closing the idle connection
     }
 
@@ -101,7 +95,8 @@ final class LoopPool {
         }
     }
 
-    private void remove(Endpoint endpoint, Channel ch) {
+    /** {@code ch} closed (its pool registers this once per connection): it leaves the idle set if it is there. */
+    void closed(Endpoint endpoint, Channel ch) {
         ArrayDeque<Idle> deque = idle.get(endpoint);
         if (deque != null) {
             for (Iterator<Idle> it = deque.iterator(); it.hasNext(); ) {

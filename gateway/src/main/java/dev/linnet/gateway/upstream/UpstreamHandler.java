@@ -15,10 +15,24 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     static final String NAME = "upstream";
 
+    private final boolean tls; // an HTTP/1.1 connection over TLS (backend-protocol HTTPS): pooled apart
     private UpstreamListener listener;
 
+    UpstreamHandler() {
+        this(false);
+    }
+
+    UpstreamHandler(boolean tls) {
+        this.tls = tls;
+    }
+
+    /** The handler of a leased connection: always the pipeline's last, so found without a search. */
     static UpstreamHandler of(Channel channel) {
-        return (UpstreamHandler) channel.pipeline().get(NAME);
+        return channel.pipeline().last() instanceof UpstreamHandler h ? h : (UpstreamHandler) channel.pipeline().get(NAME);
+    }
+
+    boolean tls() {
+        return tls;
     }
 
     void listener(UpstreamListener listener) {

@@ -82,7 +82,7 @@ public final class UpstreamPool {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        http1(ch.pipeline());
+                        http1(ch.pipeline(), false);
                     }
                 });
         SslContext http1Tls = UpstreamTls.http1();
@@ -90,7 +90,7 @@ public final class UpstreamPool {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("tls", UpstreamTls.handler(http1Tls, ch, connectTimeout));
-                http1(ch.pipeline());
+                http1(ch.pipeline(), true);
             }
         });
         for (EventExecutor executor : group) {
@@ -107,7 +107,7 @@ public final class UpstreamPool {
      */
     private static final HttpHeadersFactory UNVALIDATED = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
-    private static void http1(ChannelPipeline pipeline) {
+    private static void http1(ChannelPipeline pipeline, boolean tls) {
         pipeline.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                         .setMaxChunkSize(MAX_CHUNK_SIZE)
                         .setMaxHeaderSize(64 * 1024)
@@ -115,7 +115,7 @@ public final class UpstreamPool {
                         .setTrailersFactory(DefaultHttpHeadersFactory.trailersFactory().withValidation(false)),
                         false, false))
                 .addLast("flow", new MessagePerRead())
-                .addLast(UpstreamHandler.NAME, new UpstreamHandler());
+                .addLast(UpstreamHandler.NAME, new UpstreamHandler(tls));
     }
 
     /**
@@ -205,7 +205,11 @@ public final class UpstreamPool {
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 open.increment();
-                connect.channel().closeFuture().addListener(c -> open.decrement());
+                Channel ch = connect.channel();
+                ch.closeFuture().addListener(c -> { // once per connection, not per return to the pool
+                    open.decrement();
+                    pool.closed(endpoint, ch);
+                });
                 SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
                 if (tls == null) {
                     promise.trySuccess(new Lease(connect.channel(), endpoint, false));
@@ -233,13 +237,13 @@ public final class UpstreamPool {
      */
     public void release(Lease lease, boolean reusable) {
         Channel ch = lease.channel();
-        UpstreamHandler.of(ch).listener(null);
+        UpstreamHandler handler = UpstreamHandler.of(ch);
+        handler.listener(null);
         if (!reusable || !ch.isActive() || ch instanceof Http2StreamChannel) { // a stream serves one exchange
             ch.close();
             return;
         }
-        boolean tls = ch.pipeline().get(SslHandler.class) != null;
-        (tls ? pool(tlsLoops, ch.eventLoop()) : loopPool(ch.eventLoop())).offer(lease.endpoint(), ch);
+        (handler.tls() ? pool(tlsLoops, ch.eventLoop()) : loopPool(ch.eventLoop())).offer(lease.endpoint(), ch);
     }
 
     static int connectMillis(Duration timeout) {
