@@ -27,7 +27,12 @@ final class HopByHop {
     static void strip(HttpHeaders headers) {
         // Connection: close, X-Foo  ─▶ X-Foo is hop-by-hop too (never Transfer-Encoding or Host, though:
         // a client naming those must not make us drop the framing or the routing key).
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        if (headers.isEmpty()) {
+            return;
+        }
+        // contains() first: most requests carry no Connection header, and getAll() allocates.
+        for (String value : headers.contains(HttpHeaderNames.CONNECTION)
+                ? headers.getAll(HttpHeaderNames.CONNECTION) : List.<String>of()) {
             int start = 0;
             while (start <= value.length()) {
                 int comma = value.indexOf(',', start);

@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import java.util.List;
 
 /**
  * The header rewriting of both directions, as ingress-nginx's default template does it
@@ -58,9 +57,8 @@ final class ProxyHeaders {
             h.set(X_REQUEST_ID, RequestIds.next());
         }
         h.set(X_REAL_IP, clientAddress);
-        List<String> forwardedFor = h.getAll(X_FORWARDED_FOR);
-        if (!forwardedFor.isEmpty()) {
-            h.set(X_ORIGINAL_FORWARDED_FOR, String.join(", ", forwardedFor));
+        if (h.contains(X_FORWARDED_FOR)) { // getAll() allocates even when there is none
+            h.set(X_ORIGINAL_FORWARDED_FOR, String.join(", ", h.getAll(X_FORWARDED_FOR)));
         }
         h.set(X_FORWARDED_FOR, clientAddress);
         String host = h.get(HttpHeaderNames.HOST);
