@@ -96,13 +96,23 @@ public final class ClientConnections {
      * connection.
      */
     public static boolean isDraining(Channel channel) {
+        ClientConnections owner = of(channel);
+        return owner != null && owner.draining;
+    }
+
+    /**
+     * The gateway {@code channel} belongs to, or null (a channel of no gateway, as in handler
+     * tests); looks through parents like {@link #isDraining(Channel)}. A handler that asks often
+     * keeps the answer: the attribute lookups cost more than the flag they guard.
+     */
+    static ClientConnections of(Channel channel) {
         for (Channel c = channel; c != null; c = c.parent()) {
             ClientConnections owner = c.attr(KEY).get();
             if (owner != null) {
-                return owner.draining;
+                return owner;
             }
         }
-        return false;
+        return null;
     }
 
     /** Closes every listener that carries the gate: new connections are refused by the kernel. */

@@ -50,6 +50,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     /** Tells the frontend the exchange is over, after the last byte was written to the client. */
     interface Done {
         void exchangeDone(boolean keepClientOpen);
+
+        /** Whether the gateway drains: the response then says {@code Connection: close}. */
+        boolean draining();
     }
 
     private final ChannelHandlerContext client;
@@ -365,7 +368,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         timeline.status(code);
         upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
-                clientKeepAlive && !ClientConnections.isDraining(client.channel())); // drain: Connection: close
+                clientKeepAlive && !done.draining()); // drain: Connection: close
         return true;
     }
 

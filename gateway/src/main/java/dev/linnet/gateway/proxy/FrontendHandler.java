@@ -61,6 +61,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private String clientAddress; // X-Real-IP / X-Forwarded-For, computed at the first request
     private String listenerPort; // X-Forwarded-Port
     private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
+    private ClientConnections gate; // the gateway's connection gate, looked up once; null in handler tests
 
     FrontendHandler(ProxyContext context) {
         this.context = context;
@@ -74,6 +75,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         // An HTTP/2 stream's TLS lives on its parent, the connection.
         Channel connection = ctx.channel() instanceof Http2StreamChannel ? ctx.channel().parent() : ctx.channel();
         this.tls = connection.pipeline().get(SslHandler.class) != null;
+        this.gate = ClientConnections.of(ctx.channel());
         if (ctx.channel().isActive()) { // added to a live channel (after h2c detection, ALPN)
             start();
         }
@@ -231,7 +233,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     private void write(FullHttpResponse response, boolean keepIfNotDraining) {
-        boolean keep = keepIfNotDraining && !ClientConnections.isDraining(ctx.channel());
+        boolean keep = keepIfNotDraining && !draining();
         if (!keep) {
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
@@ -247,7 +249,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */
     private void awaitRequest() {
-        if (requests > 0 && ClientConnections.isDraining(ctx.channel())) {
+        if (requests > 0 && draining()) {
             ctx.close(); // draining: between two requests is the moment to go
             return;
         }
@@ -267,7 +269,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      */
     private boolean mayServeAnother() {
         int max = context.config().keepAliveRequests();
-        return (max == 0 || requests < max) && !ClientConnections.isDraining(ctx.channel());
+        return (max == 0 || requests < max) && !draining();
+    }
+
+    @Override
+    public boolean draining() {
+        return gate != null && gate.isDraining();
     }
 
     /** A drain closes a connection idle between requests at once; a busy one closes after its response. */
