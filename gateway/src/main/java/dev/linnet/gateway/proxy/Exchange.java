@@ -151,7 +151,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         Channel upstream = acquired.channel();
         ChannelFuture written;
         if (requestComplete || bodyless) { // head and end in one send (or replaying a body-less request)
-            upstream.write(head);
+            upstream.write(head, upstream.voidPromise()); // a failure closes the connection: the end's listener sees it
             written = upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
             written = upstream.writeAndFlush(head);
@@ -338,11 +338,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
      */
     private void writeHeadThenAskForBody(HttpObject head) {
         Channel upstream = lease.channel();
-        client.write(head).addListener(f -> {
-            if (!f.isSuccess() && !finished) {
-                abort();
-            }
-        });
+        // No promise of its own: a failed write fires exceptionCaught, the frontend closes, and the
+        // close aborts this exchange, as a listener here would.
+        client.write(head, client.voidPromise());
         headUnflushed = true;
         armReadTimer();
         upstream.read();
