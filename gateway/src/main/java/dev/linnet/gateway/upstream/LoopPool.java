@@ -8,8 +8,9 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Idle connections of one event loop; touched only from that loop. Most recently used first,
@@ -36,29 +37,44 @@ final class LoopPool {
     private record Idle(Channel channel, long sinceNanos) {
     }
 
+    private static final VarHandle IDLE_COUNT;
+
+    static {
+        try {
+            IDLE_COUNT = MethodHandles.lookup().findVarHandle(LoopPool.class, "idleCount", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final EventLoop loop;
     private final long idleNanos;
     private final long sweepNanos;
     private final Map<Endpoint, ArrayDeque<Idle>> idle = new HashMap<>();
     private boolean sweepPending;
+    // The last endpoint looked up and its deque: most requests of a loop go to the same few pods,
+    // and the same Endpoint instance comes back until the next table, so an identity check saves
+    // the hash lookup twice per request (lease and return).
+    private Endpoint lastEndpoint;
+    private ArrayDeque<Idle> lastDeque;
+    // Written only by the loop (release stores, no atomic add); metrics read it from another thread.
+    @SuppressWarnings("unused") // through IDLE_COUNT
+    private int idleCount;
 
-    private final LongAdder idleCount; // shared by the loops, read by metrics
-
-    LoopPool(EventLoop loop, Duration idleTimeout, LongAdder idleCount) {
+    LoopPool(EventLoop loop, Duration idleTimeout) {
         this.loop = loop;
-        this.idleCount = idleCount;
         this.idleNanos = idleTimeout.toNanos();
         this.sweepNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), idleNanos / 4);
     }
 
     Channel poll(Endpoint endpoint) {
-        ArrayDeque<Idle> deque = idle.get(endpoint);
+        ArrayDeque<Idle> deque = deque(endpoint, false);
         if (deque == null) {
             return null;
         }
         Idle entry;
         while ((entry = deque.pollFirst()) != null) {
-            idleCount.decrement();
+            countIdle(-1);
             if (entry.channel().isActive()) {
                 return entry.channel();
             }
@@ -67,13 +83,35 @@ final class LoopPool {
     }
 
     void offer(Endpoint endpoint, Channel ch) {
-        idle.computeIfAbsent(endpoint, e -> new ArrayDeque<>()).addFirst(new Idle(ch, System.nanoTime()));
-        idleCount.increment();
+        deque(endpoint, true).addFirst(new Idle(ch, System.nanoTime()));
+        countIdle(1);
         if (!sweepPending) {
             sweepPending = true;
             loop.schedule(this::sweep, sweepNanos, TimeUnit.NANOSECONDS);
         }
         ch.read(); // watch for the upstream closing the idle connection
+    }
+
+    /** The deque of {@code endpoint}, created if asked to; null when there is none and none was asked for. */
+    private ArrayDeque<Idle> deque(Endpoint endpoint, boolean create) {
+        if (endpoint == lastEndpoint) {
+            return lastDeque;
+        }
+        ArrayDeque<Idle> deque = create ? idle.computeIfAbsent(endpoint, e -> new ArrayDeque<>()) : idle.get(endpoint);
+        if (deque != null) {
+            lastEndpoint = endpoint;
+            lastDeque = deque;
+        }
+        return deque;
+    }
+
+    private void countIdle(int delta) {
+        IDLE_COUNT.setRelease(this, (int) IDLE_COUNT.getOpaque(this) + delta);
+    }
+
+    /** Idle connections of this loop now; any thread (metrics). */
+    int idleCount() {
+        return (int) IDLE_COUNT.getAcquire(this);
     }
 
     private void sweep() {
@@ -84,7 +122,7 @@ final class LoopPool {
             Idle oldest;
             while ((oldest = deque.peekLast()) != null && now - oldest.sinceNanos() >= idleNanos) {
                 deque.pollLast();
-                idleCount.decrement();
+                countIdle(-1);
                 oldest.channel().close(); // its close listener finds it gone: no double count
             }
             anyLeft |= !deque.isEmpty();
@@ -102,12 +140,16 @@ final class LoopPool {
             for (Iterator<Idle> it = deque.iterator(); it.hasNext(); ) {
                 if (it.next().channel() == ch) {
                     it.remove();
-                    idleCount.decrement();
+                    countIdle(-1);
                     break;
                 }
             }
             if (deque.isEmpty()) {
                 idle.remove(endpoint);
+                if (deque == lastDeque) {
+                    lastEndpoint = null;
+                    lastDeque = null;
+                }
             }
         }
     }

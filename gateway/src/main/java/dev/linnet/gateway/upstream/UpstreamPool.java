@@ -65,12 +65,11 @@ public final class UpstreamPool {
     private final H2Upstreams grpc;
     private final H2Upstreams grpcs;
     private final LongAdder open = new LongAdder();
-    private final LongAdder idle = new LongAdder();
 
     private UpstreamPool(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
             Duration connectTimeout, Duration idleTimeout) {
         for (EventExecutor executor : group) {
-            loops.put(executor, new LoopPool((EventLoop) executor, idleTimeout, idle));
+            loops.put(executor, new LoopPool((EventLoop) executor, idleTimeout));
         }
         bootstrap = new Bootstrap()
                 .group(group)
@@ -94,7 +93,7 @@ public final class UpstreamPool {
             }
         });
         for (EventExecutor executor : group) {
-            tlsLoops.put(executor, new LoopPool((EventLoop) executor, idleTimeout, idle));
+            tlsLoops.put(executor, new LoopPool((EventLoop) executor, idleTimeout));
         }
         grpc = new H2Upstreams(bootstrap, null, group, connectTimeout, idleTimeout, open);
         grpcs = new H2Upstreams(bootstrap, UpstreamTls.http2(), group, connectTimeout, idleTimeout, open);
@@ -275,7 +274,14 @@ public final class UpstreamPool {
 
     /** Upstream connections idle in the pools now, over all loops (metrics). */
     public long idleConnections() {
-        return idle.sum();
+        long sum = 0;
+        for (LoopPool pool : loops.values()) {
+            sum += pool.idleCount();
+        }
+        for (LoopPool pool : tlsLoops.values()) {
+            sum += pool.idleCount();
+        }
+        return sum;
     }
 
     /** Number of idle connections of one loop to one endpoint; for tests and /debug. */
