@@ -9,10 +9,14 @@ import dev.linnet.gateway.upstream.Attempts;
 import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UpstreamListener;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
@@ -74,7 +78,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private final boolean bodyless; // the head says no body follows: its end goes upstream with it
     private boolean clientEndRequested; // bodyless: the client's empty end was asked for (once)
     private boolean responseStarted;
-    private boolean headUnflushed; // the response head was written, its flush waits for the read to complete
+    private HttpResponse pendingHead; // the response head, held until its body's first piece or the read's end
     private boolean skippingInformational;
     private boolean lastResponsePieceReceived;
     private boolean upstreamReusable;
@@ -150,7 +154,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         acquired.listen(this);
         Channel upstream = acquired.channel();
         ChannelFuture written;
-        if (requestComplete || bodyless) { // head and end in one send (or replaying a body-less request)
+        if (bodyless) { // head and end as one message: one encoder pass, one send
+            written = upstream.writeAndFlush(new DefaultFullHttpRequest(head.protocolVersion(), head.method(),
+                    head.uri(), Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
+        } else if (requestComplete) { // replaying a request whose (empty) body was sent whole
             upstream.write(head, upstream.voidPromise()); // a failure closes the connection: the end's listener sees it
             written = upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
@@ -304,12 +311,11 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
         if (last) {
             timeline.mark(Phase.UPSTREAM_END);
         }
-        if (msg instanceof HttpResponse && !last) {
-            writeHeadThenAskForBody(msg);
+        if (msg instanceof HttpResponse head && !last) {
+            holdHeadAndAskForBody(head);
             return;
         }
-        headUnflushed = false; // flushed with this piece
-        client.writeAndFlush(msg).addListener(f -> {
+        client.writeAndFlush(withPendingHead(msg)).addListener(f -> {
             if (finished) {
                 return;
             }
@@ -325,32 +331,48 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     }
 
     /**
-     * The response head is small, so it is not held to back-pressure: it is written without a
-     * flush and the first body piece is asked for at once. A body that came in the same socket
-     * read (the common small response) is then flushed together with the head, one send instead
-     * of two; when the read is over without a body (a streaming response), {@link #onReadComplete}
-     * flushes the head alone, still within this event-loop turn.
+     * The response head is small, so it is not held to back-pressure: it is kept and the first
+     * body piece is asked for at once. A whole body that came in the same socket read (the common
+     * small response) then leaves with the head as one message: one encoder pass, one write, one
+     * send. A first piece that is not the last is written behind the head; when the read is over
+     * without any piece (a streaming response), {@link #onReadComplete} sends the head alone,
+     * still within this event-loop turn.
      *
      * <pre>
-     *   head ─▶ write (no flush) ─▶ read() ─▶ body in the same read? ─yes─▶ writeAndFlush(body): one send
-     *                                 └──────▶ read complete, head unflushed ─▶ flush: head alone
+     *   head ─▶ hold ─▶ read() ─▶ last piece in the same read? ─yes─▶ writeAndFlush(head + body as one)
+     *                     │                   └─ another piece ───▶ write(head), writeAndFlush(piece)
+     *                     └──────▶ read complete, head still held ─▶ writeAndFlush(head)
      * </pre>
      */
-    private void writeHeadThenAskForBody(HttpObject head) {
-        Channel upstream = lease.channel();
-        // No promise of its own: a failed write fires exceptionCaught, the frontend closes, and the
-        // close aborts this exchange, as a listener here would.
-        client.write(head, client.voidPromise());
-        headUnflushed = true;
+    private void holdHeadAndAskForBody(HttpResponse head) {
+        pendingHead = head;
         armReadTimer();
-        upstream.read();
+        lease.channel().read();
+    }
+
+    /** {@code msg}, merged with the held head when it is the whole body; else the head goes first. */
+    private HttpObject withPendingHead(HttpObject msg) {
+        HttpResponse head = pendingHead;
+        if (head == null) {
+            return msg;
+        }
+        pendingHead = null;
+        if (msg instanceof LastHttpContent last) {
+            return new DefaultFullHttpResponse(head.protocolVersion(), head.status(), last.content(), head.headers(),
+                    last.trailingHeaders());
+        }
+        // No promise of its own: a failed write fires exceptionCaught, the frontend closes, and the
+        // close aborts this exchange.
+        client.write(head, client.voidPromise());
+        return msg;
     }
 
     @Override
     public void onReadComplete() {
-        if (headUnflushed) {
-            headUnflushed = false;
-            client.flush();
+        HttpResponse head = pendingHead;
+        if (head != null && !finished) {
+            pendingHead = null;
+            client.writeAndFlush(head, client.voidPromise());
         }
     }
 

@@ -78,6 +78,31 @@ class EdgeCasesTest {
     }
 
     @Test
+    void chunkedResponsesWithTrailersArrivingWholeKeepBodyTrailersAndFraming() throws IOException {
+        // Head, body and trailers in one upstream write. The second response's body is only its
+        // trailers: head and end reach the exchange together and go to the client as one message,
+        // which must still be chunked with its trailers. The connection must stay usable after both.
+        String[] bodies = {"5\r\nhello\r\n0\r\nX-Checksum: abc\r\n\r\n", "0\r\nX-Checksum: def\r\n\r\n"};
+        try (RawBackend chunked = gw.closeLater(new RawBackend((s, i) -> {
+            for (String body : bodies) {
+                RawBackend.readHead(s.getInputStream());
+                RawBackend.write(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Checksum\r\n\r\n" + body);
+            }
+        }))) {
+            gw.publish(table(route("h", "/", backend("chunked", List.of(chunked.endpoint())))));
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                for (String body : bodies) {
+                    raw.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+                    RawHttp.Response head = raw.readHeadOnly();
+                    assertThat(head.status()).isEqualTo(200);
+                    assertThat(head.header("transfer-encoding")).isEqualTo("chunked");
+                    assertThat(raw.readBytes(body.length())).isEqualToIgnoringCase(body);
+                }
+            }
+        }
+    }
+
+    @Test
     void upstreamDyingMidResponseCutsTheClient() throws IOException {
         try (RawBackend dying = gw.closeLater(new RawBackend((s, i) -> {
             RawBackend.readHead(s.getInputStream());
