@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@code MessagePerRead}), whatever the body size. Both loops run at once, so an upstream may
  * answer before the upload ends.
  */
-final class Exchange implements UpstreamListener, Attempts.Callback {
+final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTimers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
 
@@ -84,8 +84,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private boolean upstreamReusable;
     private boolean clientStaysOpen;
     private boolean finished;
-    private final Deadline readTimer;
-    private final Deadline bodyTimer;
+    private final ExchangeTimers timers; // the connection's, held while this exchange runs
+    private final long readTimeoutNanos; // proxy-read-timeout
+    private final long sendTimeoutNanos; // proxy-send-timeout
     private final long clientBodyTimeoutNanos;
     private HttpResponseStatus bodyTimeoutStatus;
     private final boolean upgradeRequested; // the head carries Upgrade: a 101 may turn us into a tunnel
@@ -93,7 +94,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private Tunnel tunnel;
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
-            boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, Done done) {
+            boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
+            Done done) {
         this.client = client;
         this.context = context;
         this.head = upstreamHead;
@@ -106,8 +108,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
                 options.connectTimeoutOr(config.connectTimeout()), this);
         this.done = done;
         this.timeline = timeline;
-        this.readTimer = new Deadline(client.executor(), options.readTimeoutOr(config.readTimeout()), this::readTimedOut);
-        this.bodyTimer = new Deadline(client.executor(), options.sendTimeoutOr(config.sendTimeout()), this::bodyTimedOut);
+        this.timers = timers;
+        this.readTimeoutNanos = options.readTimeoutOr(config.readTimeout()).toNanos();
+        this.sendTimeoutNanos = options.sendTimeoutOr(config.sendTimeout()).toNanos();
         this.clientBodyTimeoutNanos = config.clientBodyTimeout().toNanos();
         this.upgradeRequested = Upgrades.isUpgrade(upstreamHead);
         this.bodyless = hasNoBody(upstreamHead, client.channel());
@@ -115,6 +118,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     }
 
     void start() {
+        timers.hold(this);
         attempts.first();
     }
 
@@ -509,21 +513,21 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
      */
     private void armReadTimer() {
         if (requestComplete || responseStarted) {
-            readTimer.arm();
+            timers.armRead(this, readTimeoutNanos);
         }
     }
 
     private void cancelReadTimer() {
-        readTimer.cancel();
+        timers.cancelRead(this);
     }
 
-    /** The exchange is over: its timers go (lazy {@link Deadline}s keep one pending until told). */
+    /** The exchange is over: it lets go of the connection's timers (and can no longer arm them). */
     private void stopTimers() {
-        readTimer.stop();
-        bodyTimer.stop();
+        timers.release(this);
     }
 
-    private void readTimedOut() {
+    @Override
+    public void readTimedOut() {
         if (finished) {
             return;
         }
@@ -542,17 +546,18 @@ final class Exchange implements UpstreamListener, Attempts.Callback {
     private void armBodyTimer(HttpResponseStatus statusIfNoResponse) {
         bodyTimeoutStatus = statusIfNoResponse;
         if (statusIfNoResponse == HttpResponseStatus.REQUEST_TIMEOUT) {
-            bodyTimer.arm(clientBodyTimeoutNanos);
+            timers.armBody(this, clientBodyTimeoutNanos);
         } else {
-            bodyTimer.arm(); // proxy_send_timeout
+            timers.armBody(this, sendTimeoutNanos); // proxy_send_timeout
         }
     }
 
     private void cancelBodyTimer() {
-        bodyTimer.cancel();
+        timers.cancelBody(this);
     }
 
-    private void bodyTimedOut() {
+    @Override
+    public void bodyTimedOut() {
         if (finished) {
             return;
         }

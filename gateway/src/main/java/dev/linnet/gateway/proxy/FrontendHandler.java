@@ -62,6 +62,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private String listenerPort; // X-Forwarded-Port
     private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
     private ClientConnections gate; // the gateway's connection gate, looked up once; null in handler tests
+    private ExchangeTimers timers; // the exchanges' timeouts, kept across requests; made at the first
 
     FrontendHandler(ProxyContext context) {
         this.context = context;
@@ -176,8 +177,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }
         RouteChecks.rewrite(route, upstreamHead);
+        if (timers == null) {
+            timers = new ExchangeTimers(ctx.executor());
+        }
         exchange = new Exchange(ctx, context, upstreamHead,
-                request.protocolVersion(), keepAlive, backend, route.options(), timeline, this);
+                request.protocolVersion(), keepAlive, backend, route.options(), timeline, timers, this);
         exchange.start();
     }
 
@@ -372,6 +376,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (exchange != null) {
             exchange.abort();
             exchange = null;
+        }
+        if (timers != null) {
+            timers.close();
         }
         if (answerAfterBody != null) {
             answerAfterBody.release();
