@@ -2,7 +2,10 @@ package dev.linnet.gateway.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Removes the headers that describe one connection rather than the message (RFC 9110 §7.6.1),
@@ -24,26 +27,44 @@ final class HopByHop {
     private HopByHop() {
     }
 
+    /**
+     * The extra names {@code Connection} declares hop-by-hop (lower case), never Transfer-Encoding,
+     * Content-Length or Host; empty (and allocation-free) when there is no Connection header.
+     */
+    static List<String> namedByConnection(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return List.of();
+        }
+        List<String> named = new ArrayList<>(2);
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String t = token.trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty() && !t.equals("transfer-encoding") && !t.equals("host") && !t.equals("content-length")) {
+                    named.add(t);
+                }
+            }
+        }
+        return named;
+    }
+
+    /** Whether {@code name} is among {@code named} (from {@link #namedByConnection}). */
+    static boolean isNamed(List<String> named, CharSequence name) {
+        for (String n : named) {
+            if (AsciiString.contentEqualsIgnoreCase(n, name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static void strip(HttpHeaders headers) {
-        // Connection: close, X-Foo  ─▶ X-Foo is hop-by-hop too (never Transfer-Encoding or Host, though:
-        // a client naming those must not make us drop the framing or the routing key).
         if (headers.isEmpty()) {
             return;
         }
-        // contains() first: most requests carry no Connection header, and getAll() allocates.
-        for (String value : headers.contains(HttpHeaderNames.CONNECTION)
-                ? headers.getAll(HttpHeaderNames.CONNECTION) : List.<String>of()) {
-            int start = 0;
-            while (start <= value.length()) {
-                int comma = value.indexOf(',', start);
-                int end = comma < 0 ? value.length() : comma;
-                String token = value.substring(start, end).trim();
-                if (!token.isEmpty() && !token.equalsIgnoreCase("transfer-encoding") && !token.equalsIgnoreCase("host")
-                        && !token.equalsIgnoreCase("content-length")) {
-                    headers.remove(token);
-                }
-                start = end + 1;
-            }
+        // Connection: close, X-Foo  ─▶ X-Foo is hop-by-hop too (never Transfer-Encoding or Host, though:
+        // a client naming those must not make us drop the framing or the routing key).
+        for (String name : namedByConnection(headers)) {
+            headers.remove(name);
         }
         for (CharSequence name : ALWAYS) {
             headers.remove(name);

@@ -1,15 +1,20 @@
 package dev.linnet.gateway.proxy;
 
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The header rewriting of both directions, as ingress-nginx's default template does it
@@ -20,6 +25,8 @@ final class ProxyHeaders {
     // AsciiString names: hashed once, compared without decoding (they are set on every request).
     private static final AsciiString HTTP = AsciiString.cached("http");
     private static final AsciiString HTTPS = AsciiString.cached("https");
+    private static final HttpHeadersFactory UPSTREAM_HEADERS = DefaultHttpHeadersFactory.headersFactory()
+            .withValidation(false);
 
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
@@ -36,8 +43,11 @@ final class ProxyHeaders {
 
     /**
      * The request to send upstream: always HTTP/1.1 keep-alive (nginx's {@code proxy_http_version
-     * 1.1} with an empty {@code Connection}), original Host kept, forwarded headers set. Takes
-     * over {@code client}'s header object, which the caller must not use afterwards.
+     * 1.1} with an empty {@code Connection}), original Host kept, forwarded headers set. The client's
+     * headers are copied once into a new, unvalidated header set (the decoder validated them; our own
+     * values are addresses, ports and the request target), leaving out what is hop-by-hop, the
+     * {@code Expect} answered at the front and every forwarded header a client may not set; then ours
+     * are appended. One pass, no removals, no validation: this runs for every request.
      */
     static HttpRequest toUpstream(HttpRequest client, String clientAddress, int listenerPort) {
         return toUpstream(client, clientAddress, listenerPort, false);
@@ -50,28 +60,86 @@ final class ProxyHeaders {
 
     /** As above, with the listener port already a string (the frontend keeps it per connection). */
     static HttpRequest toUpstream(HttpRequest client, String clientAddress, String listenerPort, boolean tls) {
-        HttpHeaders h = client.headers();
-        HopByHop.strip(h);
-        h.remove(HttpHeaderNames.EXPECT); // 100-continue was answered at the front
-        if (!h.contains(X_REQUEST_ID)) {
-            h.set(X_REQUEST_ID, RequestIds.next());
+        HttpHeaders in = client.headers();
+        List<String> named = HopByHop.namedByConnection(in); // usually empty
+        HttpHeaders h = UPSTREAM_HEADERS.newHeaders();
+        boolean requestId = false;
+        CharSequence host = null;
+        StringBuilder forwardedFor = null;
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> e = it.next();
+            CharSequence name = e.getKey();
+            switch (SpecialNames.of(name)) {
+                case DROPPED -> { }
+                case FORWARDED_FOR -> forwardedFor = (forwardedFor == null ? new StringBuilder() : forwardedFor.append(", "))
+                        .append(e.getValue());
+                case REQUEST_ID -> {
+                    requestId = true; // the client's X-Request-ID is kept (ingress-nginx passes it on)
+                    h.add(name, e.getValue());
+                }
+                case HOST -> {
+                    host = host == null ? e.getValue() : host;
+                    h.add(name, e.getValue());
+                }
+                case OTHER -> {
+                    if (named.isEmpty() || !HopByHop.isNamed(named, name)) {
+                        h.add(name, e.getValue());
+                    }
+                }
+            }
         }
-        h.set(X_REAL_IP, clientAddress);
-        if (h.contains(X_FORWARDED_FOR)) { // getAll() allocates even when there is none
-            h.set(X_ORIGINAL_FORWARDED_FOR, String.join(", ", h.getAll(X_FORWARDED_FOR)));
+        if (!requestId) {
+            h.add(X_REQUEST_ID, RequestIds.next());
         }
-        h.set(X_FORWARDED_FOR, clientAddress);
-        String host = h.get(HttpHeaderNames.HOST);
+        h.add(X_REAL_IP, clientAddress);
+        if (forwardedFor != null) {
+            h.add(X_ORIGINAL_FORWARDED_FOR, forwardedFor.toString());
+        }
+        h.add(X_FORWARDED_FOR, clientAddress);
         if (host != null) {
-            h.set(X_FORWARDED_HOST, host);
-        } else {
-            h.remove(X_FORWARDED_HOST);
+            h.add(X_FORWARDED_HOST, host);
         }
-        h.set(X_FORWARDED_PORT, listenerPort);
-        h.set(X_FORWARDED_PROTO, tls ? HTTPS : HTTP);
-        h.set(X_SCHEME, tls ? HTTPS : HTTP);
-        h.set(X_ORIGINAL_URI, client.uri());
+        h.add(X_FORWARDED_PORT, listenerPort);
+        h.add(X_FORWARDED_PROTO, tls ? HTTPS : HTTP);
+        h.add(X_SCHEME, tls ? HTTPS : HTTP);
+        h.add(X_ORIGINAL_URI, client.uri());
         return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), client.uri(), h);
+    }
+
+    /** How the copy treats a client header, by name (case-insensitive, one hash and one compare). */
+    private enum SpecialNames {
+        DROPPED, FORWARDED_FOR, REQUEST_ID, HOST, OTHER;
+
+        private static final AsciiString[] NAMES = {
+            // hop-by-hop (RFC 9110 §7.6.1, nginx's list), and Expect: 100-continue was answered at the front
+            AsciiString.cached("connection"), AsciiString.cached("keep-alive"), AsciiString.cached("proxy-connection"),
+            AsciiString.cached("te"), AsciiString.cached("trailer"), AsciiString.cached("upgrade"),
+            AsciiString.cached("proxy-authorization"), AsciiString.cached("expect"),
+            // set by us from the connection; a client's value is never passed on (use-forwarded-headers: false)
+            X_REAL_IP, X_ORIGINAL_FORWARDED_FOR, X_FORWARDED_HOST, X_FORWARDED_PORT, X_FORWARDED_PROTO, X_SCHEME,
+            X_ORIGINAL_URI,
+            X_FORWARDED_FOR, X_REQUEST_ID, AsciiString.cached("host")};
+        private static final SpecialNames[] KINDS = {
+            DROPPED, DROPPED, DROPPED, DROPPED, DROPPED, DROPPED, DROPPED, DROPPED,
+            DROPPED, DROPPED, DROPPED, DROPPED, DROPPED, DROPPED, DROPPED,
+            FORWARDED_FOR, REQUEST_ID, HOST};
+        private static final int[] HASHES = new int[NAMES.length];
+
+        static {
+            for (int i = 0; i < NAMES.length; i++) {
+                HASHES[i] = AsciiString.hashCode(NAMES[i]);
+            }
+        }
+
+        static SpecialNames of(CharSequence name) {
+            int hash = AsciiString.hashCode(name); // case-insensitive, cached by the decoder's AsciiString names
+            for (int i = 0; i < NAMES.length; i++) {
+                if (HASHES[i] == hash && NAMES[i].contentEqualsIgnoreCase(name)) {
+                    return KINDS[i];
+                }
+            }
+            return OTHER;
+        }
     }
 
     /**

@@ -31,6 +31,24 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void forwardedHeadersFromTheClientAreReplacedWhateverTheirCase() {
+        HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/p");
+        in.headers().add("Host", "h:8080").add("x-REAL-ip", "6.6.6.6").add("X-Forwarded-For", "1.1.1.1")
+                .add("x-forwarded-for", "2.2.2.2").add("X-Forwarded-Proto", "gopher").add("X-Original-URI", "/lie")
+                .add("X-Request-ID", "abc").add("X-Kept", "k");
+        HttpRequest out = ProxyHeaders.toUpstream(in, "10.1.2.3", 80, true);
+        assertThat(out.headers().getAll("X-Real-IP")).containsExactly("10.1.2.3");
+        assertThat(out.headers().getAll("X-Forwarded-For")).containsExactly("10.1.2.3");
+        assertThat(out.headers().get("X-Original-Forwarded-For")).isEqualTo("1.1.1.1, 2.2.2.2");
+        assertThat(out.headers().getAll("X-Forwarded-Proto")).containsExactly("https");
+        assertThat(out.headers().get("X-Forwarded-Host")).isEqualTo("h:8080");
+        assertThat(out.headers().getAll("X-Original-URI")).containsExactly("/p");
+        assertThat(out.headers().getAll("X-Request-ID")).as("a client's request id is passed on").containsExactly("abc");
+        assertThat(out.headers().get("X-Kept")).isEqualTo("k");
+        assertThat(out.headers().get("Host")).isEqualTo("h:8080");
+    }
+
+    @Test
     void connectionCannotNameHostAway() {
         HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         in.headers().add("Host", "h").add("Connection", "Host, Content-Length").add("Content-Length", "0");
