@@ -88,7 +88,7 @@ class ExpositionPinTest {
         metrics.record(request(HttpMethod.valueOf("PROPFIND"), shop, Decision.of(Variant.STABLE, Reason.NO_CANARY),
                 207, 1, 0, 300, 12_000_000, Phase.CONNECTED, Phase.UPSTREAM_HEADERS));
         // no route: the bounded 404 series
-        metrics.record(request(HttpMethod.GET, null, null, 404, 0, 0, 70, 140));
+        metrics.record(request(HttpMethod.GET, null, null, 404, 0, 0, 70, 100)); // on a bound: le is inclusive
         return metrics;
     }
 
