@@ -32,7 +32,8 @@ import java.util.function.Predicate;
  *
  * <p>The library metric is still built, but never registered nor recorded into: it is the
  * template for the name, help, type and label names the registry validates, so those stay the
- * library's by construction.
+ * library's by construction. Bucket bounds are MetricsOptions', as before; unlike the library
+ * histogram, they are not overridden by a {@code prometheus.properties} file (Linnet ships none).
  */
 final class SeriesFamily implements Collector {
 

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * LongAdder/DoubleAdder updates were ≈ 6 % of an event loop's time).
  *
  * <p>Recording threads are the event loops: few, fixed at start, each a Netty
- * {@code FastThreadLocalThread}, where this lookup is an array index. The first
+ * {@code FastThreadLocalThread}, where this lookup is an array index (any other thread
+ * pays a {@code ThreadLocal} lookup instead). The first
  * {@value #DEDICATED} threads to record get a dedicated index; any later thread (a test's,
  * a tool's) shares {@link #SHARED}, whose cells are updated under their lock. An index is never
  * handed out again, because its cells keep the counts of a thread that has ended.
