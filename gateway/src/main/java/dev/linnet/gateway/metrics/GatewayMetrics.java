@@ -59,6 +59,10 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Cache<Route, RouteMeters> routes = Caffeine.newBuilder()
             .weakKeys().maximumSize(MAX_CACHED_ROUTES).executor(Runnable::run).build();
     private final Function<Route, RouteMeters> newRouteMeters;
+    /** Per dedicated writer, created by its owner on first use; no memo for the shared writer. */
+    private final RouteMemo[] memos = new RouteMemo[WriterSlots.DEDICATED];
+    /** Bumped by every {@link #tablePublished}, after the cache is invalidated: memos forget. */
+    private volatile int generation;
     private volatile TableStats table = TableStats.EMPTY;
     private volatile Set<String> liveIngresses; // null until a table is announced
     private volatile LongSupplier upstreamOpen = () -> 0;
@@ -136,7 +140,7 @@ public final class GatewayMetrics implements AutoCloseable {
             unrouted.set(Variant.STABLE, t.method(), status).record(t, writer);
             return;
         }
-        RouteMeters meters = routes.get(route, newRouteMeters);
+        RouteMeters meters = meters(route, writer);
         if (meters.retired) {
             return; // finished on a table that no longer has its Ingress: its series were removed
         }
@@ -146,6 +150,23 @@ public final class GatewayMetrics implements AutoCloseable {
         if (t.attempts() > 0) {
             meters.countUpstream(decision.variant(), t.connectFailures(), t.attempts() - 1, writer);
         }
+    }
+
+    private RouteMeters meters(Route route, int writer) {
+        if (writer == WriterSlots.SHARED) {
+            return routes.get(route, newRouteMeters);
+        }
+        RouteMemo memo = memos[writer]; // only this thread reads or writes its element
+        if (memo == null) {
+            memo = memos[writer] = new RouteMemo();
+        }
+        int gen = generation;
+        RouteMeters m = memo.get(route, gen);
+        if (m == null) {
+            m = routes.get(route, newRouteMeters);
+            memo.put(route, m);
+        }
+        return m;
     }
 
     public void connectionOpened() {
@@ -211,6 +232,7 @@ public final class GatewayMetrics implements AutoCloseable {
             }
         });
         routes.invalidateAll(); // a route object may be reused by a later table: resolve afresh
+        generation++; // the control loop is the only writer; the memos forget on their next lookup
         families.retain(liveRoutes, liveIngresses, liveBackends);
     }
 
