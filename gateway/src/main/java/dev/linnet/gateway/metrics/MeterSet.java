@@ -4,7 +4,8 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 
 /**
  * The series of one label set (route, variant, method, status), resolved once; recording is
- * then a handful of plain stores into the calling event loop's cells ({@link Series}). A family that is not exported has a {@code null} handle.
+ * then a handful of plain stores into the calling event loop's cells ({@link Series}). A family
+ * that is not exported has a {@code null} handle.
  *
  * <p>Observation rules follow ingress-nginx (canary-spec.md §5): the upstream timers exist only
  * when exactly one upstream attempt was made (nginx logs a comma list after a retry, which the

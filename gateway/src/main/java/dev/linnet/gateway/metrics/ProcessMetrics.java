@@ -33,8 +33,8 @@ final class ProcessMetrics implements AutoCloseable {
 
     private static final long PAGE_SIZE = 4096;
 
-    // Per-event-loop cells like the request families' (issue 7); open and inFlight go up on one
-    // loop and down on the same one, so their cells sum to the gauge.
+    // Per-event-loop cells like the request families' (issue 7). open and inFlight go up and down
+    // in different cells if a connection's events ever change thread: the sum is still right.
     final Series open = Series.counter();
     final Series inFlight = Series.counter();
     final Series requests = Series.counter();

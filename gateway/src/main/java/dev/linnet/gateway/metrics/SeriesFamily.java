@@ -76,7 +76,8 @@ final class SeriesFamily implements Collector {
     /** The series of these label values, created on first use (as the library's {@code labelValues}). */
     Series labelValues(String... values) {
         if (values.length != labelNames.length) {
-            throw new IllegalArgumentException("label values: " + values.length + " (expected: " + labelNames.length + ")");
+            throw new IllegalArgumentException(
+                    "label values: " + values.length + " (expected: " + labelNames.length + ")");
         }
         return series.computeIfAbsent(List.of(values), k -> upperBounds == null ? Series.counter(values)
                 : Series.histogram(upperBounds, values));
