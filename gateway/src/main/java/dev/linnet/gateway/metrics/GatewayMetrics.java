@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * changes ({@link #tablePublished}), and the exposition ({@link #scrape}).
  *
  * <pre>
- *   event loop, end of exchange:  record(timeline) ─▶ route's RouteMeters (cache hit) ─▶ MeterSet ─▶ adds
+ *   event loop, end of exchange:  record(timeline) ─▶ route's RouteMeters (cache hit) ─▶ MeterSet ─▶ the loop's cells
  *   control loop, after a swap:   tablePublished(table) ─▶ table gauges; drop series of deleted Ingresses
  *   admin loop, GET /metrics:     scrape(accept) ─▶ registry snapshot ─▶ text 0.0.4 | OpenMetrics
  * </pre>
@@ -50,6 +50,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final RequestFamilies families;
     private final ProcessMetrics process;
     private final RouteMeters unrouted;
+    /** Which cell of every series the calling event loop writes (no atomics per request, issue 7). */
+    private final WriterSlots writers;
     // Weak keys compare by identity: a lookup never hashes a Route record, and the handles of a
     // replaced table's routes go away with the table. The cache's upkeep runs on the calling
     // event loop (amortised): with Caffeine's default executor every few lookups woke a
@@ -57,13 +59,18 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Cache<Route, RouteMeters> routes = Caffeine.newBuilder()
             .weakKeys().maximumSize(MAX_CACHED_ROUTES).executor(Runnable::run).build();
     private final Function<Route, RouteMeters> newRouteMeters;
+    /** Per dedicated writer, created by its owner on first use; no memo for the shared writer. */
+    private final RouteMemo[] memos = new RouteMemo[WriterSlots.DEDICATED];
+    /** Bumped by every {@link #tablePublished}, after the cache is invalidated: memos forget. */
+    private volatile int generation;
     private volatile TableStats table = TableStats.EMPTY;
     private volatile Set<String> liveIngresses; // null until a table is announced
     private volatile LongSupplier upstreamOpen = () -> 0;
     private volatile LongSupplier upstreamIdle = () -> 0;
 
-    private GatewayMetrics(PrometheusMeterRegistry registry, MetricsOptions options) {
+    private GatewayMetrics(PrometheusMeterRegistry registry, MetricsOptions options, WriterSlots writers) {
         this.registry = registry;
+        this.writers = writers;
         this.options = options;
         PrometheusRegistry prometheus = registry.getPrometheusRegistry();
         Labels constLabels = Labels.of(MetricNames.CONTROLLER_NAMESPACE, options.controllerNamespace(),
@@ -98,7 +105,14 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     public static GatewayMetrics create(PrometheusMeterRegistry registry, MetricsOptions options) {
-        return new GatewayMetrics(requireNonNull(registry, "registry"), requireNonNull(options, "options"));
+        return new GatewayMetrics(requireNonNull(registry, "registry"), requireNonNull(options, "options"),
+                new WriterSlots());
+    }
+
+    /** Tests: only {@code dedicatedWriters} threads get their own cells, the others share one. */
+    static GatewayMetrics create(MetricsOptions options, int dedicatedWriters) {
+        return new GatewayMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                requireNonNull(options, "options"), new WriterSlots(dedicatedWriters));
     }
 
     /** A fresh registry with ingress-nginx's defaults (tests, tools). */
@@ -118,40 +132,58 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** Records a finished exchange. Called once per request, on its event loop. */
     public void record(RequestTimeline t) {
-        process.requests.increment();
+        int writer = writers.current();
+        process.requests.inc(writer, 1);
         int status = t.status() >= 100 && t.status() <= 599 ? t.status() : 499; // cut before any answer
         Route route = t.route();
         if (route == null) {
-            unrouted.set(Variant.STABLE, t.method(), status).record(t);
+            unrouted.set(Variant.STABLE, t.method(), status).record(t, writer);
             return;
         }
-        RouteMeters meters = routes.get(route, newRouteMeters);
+        RouteMeters meters = meters(route, writer);
         if (meters.retired) {
             return; // finished on a table that no longer has its Ingress: its series were removed
         }
         Decision decision = t.decision();
-        meters.set(decision.variant(), t.method(), status).record(t);
-        meters.countDecision(decision);
+        meters.set(decision.variant(), t.method(), status).record(t, writer);
+        meters.countDecision(decision, writer);
         if (t.attempts() > 0) {
-            meters.countUpstream(decision.variant(), t.connectFailures(), t.attempts() - 1);
+            meters.countUpstream(decision.variant(), t.connectFailures(), t.attempts() - 1, writer);
         }
     }
 
+    private RouteMeters meters(Route route, int writer) {
+        if (writer == WriterSlots.SHARED) {
+            return routes.get(route, newRouteMeters);
+        }
+        RouteMemo memo = memos[writer]; // only this thread reads or writes its element
+        if (memo == null) {
+            memo = memos[writer] = new RouteMemo();
+        }
+        int gen = generation;
+        RouteMeters m = memo.get(route, gen);
+        if (m == null) {
+            m = routes.get(route, newRouteMeters);
+            memo.put(route, m);
+        }
+        return m;
+    }
+
     public void connectionOpened() {
-        process.open.increment();
+        process.open.inc(writers.current(), 1);
     }
 
     public void connectionClosed() {
-        process.open.decrement();
+        process.open.inc(writers.current(), -1);
     }
 
     /** A request head arrived ({@code writing} until {@link #requestEnded()}). */
     public void requestStarted() {
-        process.inFlight.increment();
+        process.inFlight.inc(writers.current(), 1);
     }
 
     public void requestEnded() {
-        process.inFlight.decrement();
+        process.inFlight.inc(writers.current(), -1);
     }
 
     /** Where {@code linnet_upstream_connections} reads its numbers (the gateway's pool). */
@@ -200,6 +232,7 @@ public final class GatewayMetrics implements AutoCloseable {
             }
         });
         routes.invalidateAll(); // a route object may be reused by a later table: resolve afresh
+        generation++; // the control loop is the only writer; the memos forget on their next lookup
         families.retain(liveRoutes, liveIngresses, liveBackends);
     }
 

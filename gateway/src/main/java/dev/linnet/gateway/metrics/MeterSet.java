@@ -1,11 +1,11 @@
 package dev.linnet.gateway.metrics;
 
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 
 /**
  * The series of one label set (route, variant, method, status), resolved once; recording is
- * then a handful of lock-free adds. A family that is not exported has a {@code null} handle.
+ * then a handful of plain stores into the calling event loop's cells ({@link Series}). A family
+ * that is not exported has a {@code null} handle.
  *
  * <p>Observation rules follow ingress-nginx (canary-spec.md §5): the upstream timers exist only
  * when exactly one upstream attempt was made (nginx logs a comma list after a retry, which the
@@ -14,15 +14,15 @@ import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
  */
 final class MeterSet {
 
-    private final CounterDataPoint requests;
-    private final DistributionDataPoint requestDuration;
-    private final DistributionDataPoint responseDuration;
-    private final DistributionDataPoint headerDuration;
-    private final DistributionDataPoint connectDuration;
-    private final DistributionDataPoint requestSize;
-    private final DistributionDataPoint responseSize;
-    private final DistributionDataPoint bytesSent;
-    private final DistributionDataPoint legacyLatency;
+    private final Series requests;
+    private final Series requestDuration;
+    private final Series responseDuration;
+    private final Series headerDuration;
+    private final Series connectDuration;
+    private final Series requestSize;
+    private final Series responseSize;
+    private final Series bytesSent;
+    private final DistributionDataPoint legacyLatency; // the library's Summary (off by default)
 
     MeterSet(RequestFamilies f, String[] labels, String[] legacyLabels) {
         requests = f.requests == null ? null : f.requests.labelValues(labels);
@@ -38,21 +38,22 @@ final class MeterSet {
                 : f.legacyLatency.labelValues(legacyLabels);
     }
 
-    void record(RequestTimeline t) {
+    /** {@code slot}: the calling thread's {@link WriterSlots} index. */
+    void record(RequestTimeline t, int slot) {
         if (requests != null) {
-            requests.inc();
+            requests.inc(slot, 1);
         }
         if (requestDuration != null) {
-            requestDuration.observe(t.seconds(Phase.RECEIVED, Phase.DONE));
+            requestDuration.observe(slot, t.seconds(Phase.RECEIVED, Phase.DONE));
         }
         if (requestSize != null) {
-            requestSize.observe(t.requestBytes());
+            requestSize.observe(slot, t.requestBytes());
         }
         if (responseSize != null) {
-            responseSize.observe(t.responseBytes());
+            responseSize.observe(slot, t.responseBytes());
         }
         if (bytesSent != null) {
-            bytesSent.observe(t.responseBytes());
+            bytesSent.observe(slot, t.responseBytes());
         }
         if (t.attempts() != 1) {
             return; // none, or several: nginx's $upstream_*_time is "-" or a list, skipped
@@ -60,18 +61,18 @@ final class MeterSet {
         if (t.has(Phase.CONNECTED)) {
             double connect = t.seconds(Phase.ATTEMPT, Phase.CONNECTED);
             if (connectDuration != null) {
-                connectDuration.observe(connect);
+                connectDuration.observe(slot, connect);
             }
             if (legacyLatency != null) { // ingress-nginx fed the Summary with $upstream_connect_time
                 legacyLatency.observe(connect);
             }
         }
         if (headerDuration != null && t.has(Phase.UPSTREAM_HEADERS)) {
-            headerDuration.observe(t.seconds(Phase.ATTEMPT, Phase.UPSTREAM_HEADERS));
+            headerDuration.observe(slot, t.seconds(Phase.ATTEMPT, Phase.UPSTREAM_HEADERS));
         }
         if (responseDuration != null) {
             Phase end = t.has(Phase.UPSTREAM_END) ? Phase.UPSTREAM_END : Phase.DONE;
-            responseDuration.observe(t.seconds(Phase.ATTEMPT, end));
+            responseDuration.observe(slot, t.seconds(Phase.ATTEMPT, end));
         }
     }
 }

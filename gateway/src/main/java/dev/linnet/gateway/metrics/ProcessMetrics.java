@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * ingress-nginx's {@code nginx_process_*} families (its nginx_status collector), mapped to this
@@ -34,24 +33,26 @@ final class ProcessMetrics implements AutoCloseable {
 
     private static final long PAGE_SIZE = 4096;
 
-    final LongAdder open = new LongAdder();
-    final LongAdder inFlight = new LongAdder();
-    final LongAdder requests = new LongAdder();
+    // Per-event-loop cells like the request families' (issue 7). open and inFlight go up and down
+    // in different cells if a connection's events ever change thread: the sum is still right.
+    final Series open = Series.counter();
+    final Series inFlight = Series.counter();
+    final Series requests = Series.counter();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     ProcessMetrics(PrometheusRegistry registry, MeterRegistry meters, Labels constLabels) {
         GaugeWithCallback.builder().name(PROCESS_CONNECTIONS).help("current number of client connections with state "
                         + "{active, reading, writing, waiting}").labelNames(STATE).constLabels(constLabels)
                 .callback(cb -> {
-                    long active = open.sum();
-                    long writing = Math.min(active, inFlight.sum());
+                    long active = open.counts()[0];
+                    long writing = Math.min(active, inFlight.counts()[0]);
                     cb.call(active, "active");
                     cb.call(0, "reading");
                     cb.call(writing, "writing");
                     cb.call(active - writing, "waiting");
                 }).register(registry);
         CounterWithCallback.builder().name(PROCESS_REQUESTS_TOTAL).help("total number of client requests")
-                .constLabels(constLabels).callback(cb -> cb.call(requests.sum())).register(registry);
+                .constLabels(constLabels).callback(cb -> cb.call(requests.counts()[0])).register(registry);
         CounterWithCallback.builder().name(PROCESS_CPU_SECONDS_TOTAL).help("Cpu usage in seconds")
                 .constLabels(constLabels).callback(cb -> cb.call(cpuSeconds())).register(registry);
         GaugeWithCallback.builder().name(PROCESS_RESIDENT_MEMORY).help("number of bytes of memory in use")

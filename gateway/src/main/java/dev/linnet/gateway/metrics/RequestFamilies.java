@@ -2,9 +2,6 @@ package dev.linnet.gateway.metrics;
 
 import static dev.linnet.gateway.metrics.MetricNames.*;
 
-import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.Histogram;
-import io.prometheus.metrics.core.metrics.StatefulMetric;
 import io.prometheus.metrics.core.metrics.Summary;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -17,22 +14,25 @@ import java.util.Set;
  * the Prometheus registry underneath Micrometer: that is how their names, label order and
  * buckets stay exactly ingress-nginx's (Micrometer would add {@code _max} families, sort labels
  * and rename). A family excluded by {@code --exclude-socket-metrics} is {@code null}.
+ *
+ * <p>Counters and histograms are {@link SeriesFamily}s (per-event-loop cells, issue 7); the
+ * legacy Summary, off by default, stays the library's.
  */
 final class RequestFamilies {
 
     final String[] requestLabels;
-    final Counter requests;
-    final Histogram requestDuration;
-    final Histogram responseDuration;
-    final Histogram headerDuration;
-    final Histogram connectDuration;
-    final Histogram requestSize;
-    final Histogram responseSize;
-    final Histogram bytesSent;
+    final SeriesFamily requests;
+    final SeriesFamily requestDuration;
+    final SeriesFamily responseDuration;
+    final SeriesFamily headerDuration;
+    final SeriesFamily connectDuration;
+    final SeriesFamily requestSize;
+    final SeriesFamily responseSize;
+    final SeriesFamily bytesSent;
     final Summary legacyLatency;
-    final Counter splitDecisions;
-    final Counter connectFailures;
-    final Counter retries;
+    final SeriesFamily splitDecisions;
+    final SeriesFamily connectFailures;
+    final SeriesFamily retries;
 
     RequestFamilies(PrometheusRegistry registry, MetricsOptions o, Labels constLabels) {
         List<String> names = new ArrayList<>(REQUEST_LABELS);
@@ -43,9 +43,8 @@ final class RequestFamilies {
         double[] time = MetricsOptions.toArray(o.timeBuckets());
         double[] length = MetricsOptions.toArray(o.lengthBuckets());
         double[] size = MetricsOptions.toArray(o.sizeBuckets());
-        requests = !o.exports(REQUESTS) ? null : Counter.builder().withoutExemplars().name(REQUESTS)
-                .help("The total number of client requests").labelNames(requestLabels).constLabels(constLabels)
-                .register(registry);
+        requests = !o.exports(REQUESTS) ? null : SeriesFamily.counter(registry, REQUESTS,
+                "The total number of client requests", requestLabels, constLabels);
         // ingress-nginx's help text says "milliseconds"; the values are seconds (canary-spec.md §5).
         requestDuration = histogram(registry, o, REQUEST_DURATION,
                 "The request processing time in seconds", time, constLabels);
@@ -72,30 +71,29 @@ final class RequestFamilies {
         } else {
             legacyLatency = null;
         }
-        splitDecisions = Counter.builder().withoutExemplars().name(SPLIT_DECISIONS)
-                .help("Canary split decisions per Ingress path: which variant served and why")
-                .labelNames(SPLIT_LABELS.toArray(String[]::new)).register(registry);
-        connectFailures = Counter.builder().withoutExemplars().name(UPSTREAM_CONNECT_FAILURES)
-                .help("Upstream connection attempts that failed, per backend (<namespace>-<service>-<port>)")
-                .labelNames(BACKEND).register(registry);
-        retries = Counter.builder().withoutExemplars().name(UPSTREAM_RETRIES)
-                .help("Upstream attempts after the first one of a request, per backend")
-                .labelNames(BACKEND).register(registry);
+        splitDecisions = SeriesFamily.counter(registry, SPLIT_DECISIONS,
+                "Canary split decisions per Ingress path: which variant served and why",
+                SPLIT_LABELS.toArray(String[]::new), Labels.EMPTY);
+        connectFailures = SeriesFamily.counter(registry, UPSTREAM_CONNECT_FAILURES,
+                "Upstream connection attempts that failed, per backend (<namespace>-<service>-<port>)",
+                new String[] {BACKEND}, Labels.EMPTY);
+        retries = SeriesFamily.counter(registry, UPSTREAM_RETRIES,
+                "Upstream attempts after the first one of a request, per backend", new String[] {BACKEND},
+                Labels.EMPTY);
     }
 
-    private Histogram histogram(PrometheusRegistry registry, MetricsOptions o, String name, String help,
+    private SeriesFamily histogram(PrometheusRegistry registry, MetricsOptions o, String name, String help,
             double[] buckets, Labels constLabels) {
         if (!o.exports(name)) {
             return null;
         }
-        return Histogram.builder().withoutExemplars().name(name).help(help).labelNames(requestLabels).constLabels(constLabels)
-                .classicOnly().classicUpperBounds(buckets).register(registry);
+        return SeriesFamily.histogram(registry, name, help, requestLabels, constLabels, buckets);
     }
 
     /** Every family that carries (namespace, ingress, canary) labels, for removing deleted Ingresses. */
-    List<StatefulMetric<?, ?>> requestScoped() {
-        List<StatefulMetric<?, ?>> all = new ArrayList<>();
-        for (StatefulMetric<?, ?> m : new StatefulMetric<?, ?>[] {requests, requestDuration, responseDuration,
+    List<SeriesFamily> requestScoped() {
+        List<SeriesFamily> all = new ArrayList<>();
+        for (SeriesFamily m : new SeriesFamily[] {requests, requestDuration, responseDuration,
                 headerDuration, connectDuration, requestSize, responseSize, bytesSent}) {
             if (m != null) {
                 all.add(m);
@@ -113,7 +111,7 @@ final class RequestFamilies {
         int ns = indexOf(NAMESPACE);
         int ing = indexOf(INGRESS);
         int can = indexOf(CANARY);
-        for (StatefulMetric<?, ?> m : requestScoped()) {
+        for (SeriesFamily m : requestScoped()) {
             m.removeIf(v -> !v.get(ing).isEmpty() && !liveRoutes.contains(key(v.get(ns), v.get(ing), v.get(can))));
         }
         if (legacyLatency != null) { // ingress, namespace, service, canary

@@ -6,7 +6,6 @@ import dev.linnet.gateway.split.Decision;
 import dev.linnet.gateway.split.Reason;
 import dev.linnet.gateway.split.Variant;
 import io.netty.handler.codec.http.HttpMethod;
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -41,8 +40,8 @@ final class RouteMeters {
     private final String stableBackend;
     private final AtomicReferenceArray<AtomicReferenceArray<MeterSet>> sets =
             new AtomicReferenceArray<>(VARIANTS * (METHODS.length + 1));
-    private final AtomicReferenceArray<CounterDataPoint> split = new AtomicReferenceArray<>(VARIANTS * REASONS.length);
-    private final AtomicReferenceArray<CounterDataPoint> upstream = new AtomicReferenceArray<>(VARIANTS * 2);
+    private final AtomicReferenceArray<Series> split = new AtomicReferenceArray<>(VARIANTS * REASONS.length);
+    private final AtomicReferenceArray<Series> upstream = new AtomicReferenceArray<>(VARIANTS * 2);
     /** Set when the route's Ingress left the table: its series are gone and must not come back. */
     volatile boolean retired;
 
@@ -91,33 +90,34 @@ final class RouteMeters {
         return set;
     }
 
-    void countDecision(Decision decision) {
+    /** {@code writer}: the calling thread's {@link WriterSlots} index. */
+    void countDecision(Decision decision, int writer) {
         int slot = decision.variant().ordinal() * REASONS.length + decision.reason().ordinal();
-        CounterDataPoint c = split.get(slot);
+        Series c = split.get(slot);
         if (c == null) {
             c = families.splitDecisions.labelValues(namespace, ingress, splitHost, path,
                     decision.variant().label(), decision.reason().label());
             split.lazySet(slot, c);
         }
-        c.inc();
+        c.inc(writer, 1);
     }
 
-    void countUpstream(Variant variant, int connectFailures, int retries) {
+    void countUpstream(Variant variant, int connectFailures, int retries, int writer) {
         int v = variant == Variant.CANARY && canary != null ? 1 : 0;
         String backend = v == 1 ? canary : stableBackend;
         if (backend == null) {
             return;
         }
         if (connectFailures > 0) {
-            handle(v * 2, families.connectFailures, backend).inc(connectFailures);
+            handle(v * 2, families.connectFailures, backend).inc(writer, connectFailures);
         }
         if (retries > 0) {
-            handle(v * 2 + 1, families.retries, backend).inc(retries);
+            handle(v * 2 + 1, families.retries, backend).inc(writer, retries);
         }
     }
 
-    private CounterDataPoint handle(int slot, io.prometheus.metrics.core.metrics.Counter counter, String backend) {
-        CounterDataPoint c = upstream.get(slot);
+    private Series handle(int slot, SeriesFamily counter, String backend) {
+        Series c = upstream.get(slot);
         if (c == null) {
             c = counter.labelValues(backend);
             upstream.lazySet(slot, c);
