@@ -122,8 +122,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, false);
             return;
         }
-        String host = request.headers().get(HttpHeaderNames.HOST);
-        if (host != null && !isHostName(RouteTable.normaliseHost(host))) {
+        String host = RouteTable.normaliseHost(request.headers().get(HttpHeaderNames.HOST)); // once per request
+        if (!isHostName(host)) {
             // nginx's ngx_http_validate_host: a Host like "evil/.example.com" could match a
             // wildcard and travel on (X-Forwarded-Host, redirects); it is refused before routing.
             answer(HttpResponseStatus.BAD_REQUEST, false);
@@ -133,7 +133,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
-        Route route = table.route(host, pathOf(request.uri()));
+        String path = pathOf(request.uri());
+        Route route = table.routeNormalised(host, path);
         // After routing: proxy-body-size is per route (RouteChecks).
         if (RouteChecks.bodyTooLarge(request, route, context.config())) {
             timeline.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
@@ -145,7 +146,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             return;
         }
         FullHttpResponse redirect = tls ? null
-                : HttpsRedirect.forPlainRequest(request, pathOf(request.uri()), route, table, context.config(), keepAlive);
+                : HttpsRedirect.forPlainRequest(request, host, path, route, table, context.config(), keepAlive);
         if (redirect != null) {
             timeline.status(redirect.status().code());
             answerAfterBody = redirect;

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,6 +25,9 @@ final class HopByHop {
             HttpHeaderNames.UPGRADE,
             HttpHeaderNames.PROXY_AUTHORIZATION);
 
+    private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+    private static final AsciiString CLOSE = AsciiString.cached("close");
+
     private HopByHop() {
     }
 
@@ -34,6 +38,11 @@ final class HopByHop {
     static List<String> namedByConnection(HttpHeaders headers) {
         if (!headers.contains(HttpHeaderNames.CONNECTION)) {
             return List.of();
+        }
+        Iterator<? extends CharSequence> values = headers.valueCharSequenceIterator(HttpHeaderNames.CONNECTION);
+        CharSequence first = values.next();
+        if (!values.hasNext() && (KEEP_ALIVE.contentEqualsIgnoreCase(first) || CLOSE.contentEqualsIgnoreCase(first))) {
+            return List.of(); // the common case: one field naming only what is dropped anyway
         }
         List<String> named = new ArrayList<>(2);
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {

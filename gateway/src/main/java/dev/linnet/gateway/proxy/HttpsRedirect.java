@@ -36,13 +36,16 @@ final class HttpsRedirect {
     private HttpsRedirect() {
     }
 
-    /** The redirect for a request that came over plain HTTP, or {@code null} to proxy it. */
-    static FullHttpResponse forPlainRequest(HttpRequest request, String path, Route route, RouteTable table,
-            GatewayConfig config, boolean keepAlive) {
+    /**
+     * The redirect for a request that came over plain HTTP, or {@code null} to proxy it.
+     *
+     * @param host the request's Host, already normalised ({@link RouteTable#normaliseHost})
+     */
+    static FullHttpResponse forPlainRequest(HttpRequest request, String host, String path, Route route,
+            RouteTable table, GatewayConfig config, boolean keepAlive) {
         if (config.httpsPort() == -1 || path.startsWith(ACME_CHALLENGE)) {
             return null;
         }
-        String host = RouteTable.normaliseHost(request.headers().get(HttpHeaderNames.HOST));
         if (host.isEmpty()) {
             return null; // nothing to redirect to (HTTP/1.0 without Host)
         }

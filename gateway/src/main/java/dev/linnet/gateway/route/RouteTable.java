@@ -73,9 +73,17 @@ public record RouteTable(
         return virtualHost(hostHeader).match(path);
     }
 
+    /** As {@link #route}, for a host already passed through {@link #normaliseHost} (the request path's caller). */
+    public Route routeNormalised(String host, String path) {
+        return serverFor(host).match(path);
+    }
+
     /** The server a Host header selects; never null ({@code _} when nothing else matches). */
     public VirtualHost virtualHost(String hostHeader) {
-        String host = normaliseHost(hostHeader);
+        return serverFor(normaliseHost(hostHeader));
+    }
+
+    private VirtualHost serverFor(String host) {
         if (host.isEmpty()) {
             return defaultServer;
         }

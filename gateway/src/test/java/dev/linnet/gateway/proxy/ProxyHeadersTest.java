@@ -49,6 +49,14 @@ class ProxyHeadersTest {
     }
 
     @Test
+    void aSecondConnectionFieldStillNamesHopByHopHeaders() {
+        HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
+        in.headers().add("Host", "h").add("Connection", "keep-alive").add("Connection", "X-Private").add("X-Private", "1");
+        HttpRequest out = ProxyHeaders.toUpstream(in, "10.1.2.3", 80);
+        assertThat(out.headers().contains("X-Private")).isFalse();
+    }
+
+    @Test
     void connectionCannotNameHostAway() {
         HttpRequest in = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/");
         in.headers().add("Host", "h").add("Connection", "Host, Content-Length").add("Content-Length", "0");
