@@ -8,15 +8,14 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 
 /**
  * The whole client-side pipeline, on one screen:
  *
  * <pre>
- *   socket ─▶ bytes ─▶ codec ─▶ flow ─▶ expect ─▶ frontend ─▶ Exchange ─▶ upstream pool
- *             counted   HTTP/1.1  one message    100-continue  route, split,
- *             (metrics) framing   per read()     answered here  local answers
+ *   socket ─▶ bytes ─▶ codec ─▶ flow ─▶ frontend ─▶ Exchange ─▶ upstream pool
+ *             counted   HTTP/1.1  one message  route, split, local answers,
+ *             (metrics) framing   per read()   100-continue answered here
  * </pre>
  *
  * The child channels run with AUTO_READ off (see {@link GatewayServer}); together with the flow
@@ -32,7 +31,6 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
     static final String DETECT = "detect-h2c";
     static final String CODEC = "codec";
     static final String FLOW = "flow";
-    static final String EXPECT = "expect";
     static final String FRONTEND = "frontend";
 
     /** Body pieces up to 64 KiB: few enough writes for a 200 MiB body, still a flat footprint. */
@@ -64,7 +62,6 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
                         .setMaxHeaderSize(config.maxHeaderSize())
                         .setMaxChunkSize(MAX_CHUNK_SIZE)))
                 .addLast(FLOW, new MessagePerRead())
-                .addLast(EXPECT, new HttpServerExpectContinueHandler())
                 .addLast(FRONTEND, new FrontendHandler(context));
     }
 }

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -26,7 +25,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  *   connection:  bytes ─▶ h2 frames (Http2FrameCodec) ─▶ multiplex ─┬─▶ stream 1 child channel
  *   (auto-read on: pings, SETTINGS and WINDOW_UPDATE must flow)     ├─▶ stream 3 child channel
  *                                                                   └─▶ …
- *   stream:      bytes ─▶ frames ─▶ HTTP objects ─▶ one request head ─▶ flow ─▶ expect ─▶ frontend ─▶ Exchange
+ *   stream:      bytes ─▶ frames ─▶ HTTP objects ─▶ one request head ─▶ flow ─▶ frontend ─▶ Exchange
  *   (auto-read off) DATA    (server codec)   and its end           one message
  *                   counted                  (H2StreamRequest)     per read()
  * </pre>
@@ -117,7 +116,6 @@ final class Http2Pipeline {
                     .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                     .addLast(STREAM_REQUEST, new H2StreamRequest())
                     .addLast(GatewayInitializer.FLOW, new MessagePerRead())
-                    .addLast(GatewayInitializer.EXPECT, new HttpServerExpectContinueHandler())
                     .addLast(GatewayInitializer.FRONTEND, new FrontendHandler(context));
         }
     }

@@ -43,7 +43,7 @@ final class Tunnel {
      * other listener features add that assume HTTP belong in this list.
      */
     static final List<String> CLIENT_HTTP_HANDLERS =
-            List.of(GatewayInitializer.HEAD_TIMEOUT, GatewayInitializer.CODEC, GatewayInitializer.EXPECT);
+            List.of(GatewayInitializer.HEAD_TIMEOUT, GatewayInitializer.CODEC);
 
     private final Channel client;
     private final Channel upstream;
