@@ -121,6 +121,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
             return;
         }
+        if (!isCleanTarget(request.uri())) {
+            // nginx (since 1.21.1) refuses control characters in the request line: a NUL or a DEL
+            // must not travel on to a backend in the request line or X-Original-URI.
+            answer(HttpResponseStatus.BAD_REQUEST, false);
+            return;
+        }
         if (HttpUtil.is100ContinueExpected(request)) {
             // RFC 9110 §10.1.1: the client waits for a go-ahead before it sends the body. Answered
             // here, not by a handler of its own in front: one pipeline step less for every message.
@@ -326,6 +332,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             char c = host.charAt(i);
             if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
                 return false; // normaliseHost lower-cased it already
+            }
+        }
+        return true;
+    }
+
+    /** Whether a request target is free of control characters, DEL and spaces (the decoder lets some through). */
+    static boolean isCleanTarget(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                return false;
             }
         }
         return true;

@@ -103,6 +103,51 @@ class EdgeCasesTest {
     }
 
     @Test
+    void anUpstreamHeaderWithABareCrOrNulIsABadGatewayNotRelayed() throws IOException {
+        // A parser in front of the ingress may take a bare CR for a line end: the injected field
+        // must never reach the client (nginx: "upstream sent invalid header", 502).
+        try (RawBackend evil = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nX-A: a\rSet-Cookie: evil=1\r\nX-B: n\u0000l\r\n"
+                    + "Content-Length: 2\r\n\r\nok");
+        }))) {
+            gw.publish(table(route("h", "/", backend("evil", List.of(evil.endpoint())))));
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                RawHttp.Response r = raw.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read();
+                assertThat(r.status()).isEqualTo(502);
+                assertThat(r.header("set-cookie")).isNull();
+            }
+        }
+    }
+
+    @Test
+    void controlCharactersInTheRequestTargetAreRefusedBeforeTheUpstream() throws IOException {
+        // A raw backend, which (unlike the JDK's server) would answer 200 to whatever arrives.
+        java.util.concurrent.atomic.AtomicInteger reached = new java.util.concurrent.atomic.AtomicInteger();
+        try (RawBackend lenient = gw.closeLater(new RawBackend((s, i) -> {
+            while (true) {
+                RawBackend.readHead(s.getInputStream());
+                reached.incrementAndGet();
+                RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            }
+        }))) {
+            gw.publish(table(route("h", "/", backend("lenient", List.of(lenient.endpoint())))));
+            for (String target : new String[] {"/a\u0001b", "/a\u007fb", "/a\u0000b"}) {
+                try (RawHttp raw = new RawHttp(gw.port())) {
+                    RawHttp.Response r = raw.send(("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).read();
+                    assertThat(r.status()).as(target.replace("\u0000", "<NUL>")).isEqualTo(400);
+                }
+            }
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                assertThat(raw.send("GET /a%01b HTTP/1.1\r\nHost: h\r\n\r\n").read().status())
+                        .as("percent-encoded is fine").isEqualTo(200);
+            }
+            assertThat(reached).as("only the clean request reached the upstream").hasValue(1);
+        }
+    }
+
+    @Test
     void upstreamDyingMidResponseCutsTheClient() throws IOException {
         try (RawBackend dying = gw.closeLater(new RawBackend((s, i) -> {
             RawBackend.readHead(s.getInputStream());
