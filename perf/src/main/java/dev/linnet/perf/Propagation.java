@@ -235,35 +235,24 @@ final class Propagation {
         return String.join("---\n", docs);
     }
 
-    static final String MAIN_INGRESS = """
-            apiVersion: networking.k8s.io/v1
-            kind: Ingress
-            metadata:
-              name: main
-            spec:
-              rules:
-              - host: canary.example.com
-                http:
-                  paths:
-                  - path: /
-                    pathType: Prefix
-                    backend:
-                      service:
-                        name: stable
-                        port:
-                          number: 80
-            """;
+    static final String MAIN_INGRESS = ingress("main", "", "stable");
 
     static String canaryIngress(int weight) {
+        return ingress("main-canary", """
+                  annotations:
+                    nginx.ingress.kubernetes.io/canary: "true"
+                    nginx.ingress.kubernetes.io/canary-weight: "%d"
+                """.formatted(weight), "canary");
+    }
+
+    /** An Ingress for canary.example.com/ to {@code service}; {@code annotations} is metadata lines or "". */
+    private static String ingress(String name, String annotations, String service) {
         return """
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress
                 metadata:
-                  name: main-canary
-                  annotations:
-                    nginx.ingress.kubernetes.io/canary: "true"
-                    nginx.ingress.kubernetes.io/canary-weight: "%d"
-                spec:
+                  name: %s
+                %sspec:
                   rules:
                   - host: canary.example.com
                     http:
@@ -272,9 +261,9 @@ final class Propagation {
                         pathType: Prefix
                         backend:
                           service:
-                            name: canary
+                            name: %s
                             port:
                               number: 80
-                """.formatted(weight);
+                """.formatted(name, annotations, service);
     }
 }

@@ -149,11 +149,7 @@ public final class ClusterServer implements Drainable {
     /** {@link GracefulShutdown}: the listeners drain while the control plane keeps running; then {@link #close()}. */
     @Override
     public void shutdownGracefully(java.time.Duration delay, java.time.Duration grace) throws InterruptedException {
-        try {
-            GracefulShutdown.drain(admin, gateway, delay, grace);
-        } finally {
-            close();
-        }
+        GracefulShutdown.drainThenClose(admin, gateway, delay, grace, this::close);
     }
 
     /** Stops the listeners, the source and loop, then status (clearing it if asked). Idempotent. */

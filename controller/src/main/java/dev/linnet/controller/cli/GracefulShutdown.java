@@ -28,6 +28,16 @@ final class GracefulShutdown {
     private GracefulShutdown() {
     }
 
+    /** {@link #drain}, then {@code close} whatever happened: what both servers' {@code shutdownGracefully} do. */
+    static void drainThenClose(AdminServer admin, GatewayServer gateway, Duration delay, Duration grace,
+            Runnable close) throws InterruptedException {
+        try {
+            drain(admin, gateway, delay, grace);
+        } finally {
+            close.run();
+        }
+    }
+
     /** Runs the data plane's part of the sequence; the caller closes everything afterwards. */
     static void drain(AdminServer admin, GatewayServer gateway, Duration delay, Duration grace)
             throws InterruptedException {

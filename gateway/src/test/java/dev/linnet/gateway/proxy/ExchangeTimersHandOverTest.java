@@ -27,6 +27,17 @@ class ExchangeTimersHandOverTest {
         loop.submit(r).syncUninterruptibly();
     }
 
+    /**
+     * Waits until the loop has run every timer due within {@code millis} from now: a task the loop
+     * schedules for after them runs after them (its timers fire in deadline order), so an expiry
+     * that was going to happen has happened, and one that did not, will not.
+     */
+    private void afterTimersDueWithin(long millis) {
+        java.util.concurrent.atomic.AtomicBoolean passed = new java.util.concurrent.atomic.AtomicBoolean();
+        loop.schedule(() -> passed.set(true), millis, TimeUnit.MILLISECONDS);
+        await().atMost(Duration.ofSeconds(10)).untilTrue(passed);
+    }
+
     /** Counts its expiries. */
     private static final class Counting implements ExchangeTimers.Owner {
         final AtomicInteger read = new AtomicInteger();
@@ -56,7 +67,7 @@ class ExchangeTimersHandOverTest {
     }
 
     @Test
-    void aFinishedExchangeCanNeitherArmNorTimeOutTheNextRequest() throws Exception {
+    void aFinishedExchangeCanNeitherArmNorTimeOutTheNextRequest() {
         ExchangeTimers timers = new ExchangeTimers(loop);
         Counting first = new Counting();
         Counting second = new Counting();
@@ -68,8 +79,7 @@ class ExchangeTimersHandOverTest {
             timers.armRead(first, FIFTY_MS); // a late write listener of the finished exchange
             timers.armBody(first, FIFTY_MS);
         });
-        // Time is the subject here: the pending timer fires at 50 ms and must find nothing armed.
-        Thread.sleep(300);
+        afterTimersDueWithin(200); // the pending timer fired at 50 ms and found nothing armed
         assertThat(first.read).hasValue(0);
         assertThat(second.read).hasValue(0);
         assertThat(second.body).hasValue(0);
@@ -80,7 +90,7 @@ class ExchangeTimersHandOverTest {
     }
 
     @Test
-    void closingDropsPendingTimersAndLaterArms() throws Exception {
+    void closingDropsPendingTimersAndLaterArms() {
         ExchangeTimers timers = new ExchangeTimers(loop);
         Counting owner = new Counting();
         onLoop(() -> {
@@ -89,7 +99,7 @@ class ExchangeTimersHandOverTest {
             timers.close();
             timers.armRead(owner, FIFTY_MS);
         });
-        Thread.sleep(300); // time is the subject: nothing may fire after the close
+        afterTimersDueWithin(200); // nothing may fire after the close
         assertThat(owner.read).hasValue(0);
     }
 }
