@@ -8,7 +8,14 @@
 # (before each scenario), CONNS ("50 200"), SCENARIOS ("plain header cookie weight"),
 # WRK_THREADS (1), LINNET_JVM_FLAGS, JFR=1 (record a JFR profile of Linnet into the run dir),
 # WRITE_README=0 (don't touch perf/README.md), LABEL (a note printed above the table), SYSCALLS=1
-# (count the proxy's system calls per request with perf stat; a little overhead on every call).
+# (count the proxy's system calls per request with perf stat; a little overhead on every call),
+# LINNET_JAR (the build under test; default controller/target/linnet.jar).
+#
+# A/B mode, two Linnet builds or flag sets instead of Linnet vs nginx (a change measured against
+# main under identical conditions; perf/README.md is left alone):
+#
+#   BASELINE_JAR=/tmp/main.jar bash perf/run.sh                      # this build vs that one
+#   BASELINE_JAR=controller/target/linnet.jar BASELINE_JVM_FLAGS="..." bash perf/run.sh  # flags
 #
 # Layout of one run (2 cores):
 #
@@ -24,7 +31,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/readme-section.sh"
 
 PERF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$PERF_DIR")"
-JAR="$REPO_DIR/controller/target/linnet.jar"
+JAR="${LINNET_JAR:-$REPO_DIR/controller/target/linnet.jar}"
 
 if [[ "${QUICK:-0}" == 1 ]]; then
     REPS="${REPS:-2}"; DURATION="${DURATION:-3s}"; WARMUP="${WARMUP:-5s}"; WARMUP_EACH="${WARMUP_EACH:-1s}"
@@ -41,6 +48,14 @@ LOAD_CPU="${LOAD_CPU:-0}"      # wrk and the backends
 # not resident, no pre-touch). One event loop, as nginx has one worker.
 LINNET_JVM_FLAGS="${LINNET_JVM_FLAGS:--XX:+UseSerialGC -Xms128m -Xmx128m -XX:-AlwaysPreTouch -Dio.netty.eventLoopThreads=1}"
 WRITE_README="${WRITE_README:-1}"
+# REF: the proxy Linnet is compared with, by its label in the logs and tables.
+BASELINE_JAR="${BASELINE_JAR:-}"
+BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$LINNET_JVM_FLAGS}"
+if [[ -n "$BASELINE_JAR" ]]; then
+    REF=base; REF_NAME="baseline"; R=B; WRITE_README=0
+else
+    REF=nginx; REF_NAME="nginx"; R=N
+fi
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -78,6 +93,9 @@ if ((${#need_install[@]})); then
     fi
 fi
 for tool in curl taskset java; do command -v "$tool" >/dev/null || die "$tool is required"; done
+if [[ -n "$BASELINE_JAR" && ! -f "$BASELINE_JAR" ]]; then
+    die "BASELINE_JAR $BASELINE_JAR: no such file"
+fi
 if [[ ! -f "$JAR" ]]; then
     log "building $JAR"
     (cd "$REPO_DIR" && mvn -B -q -DskipTests package)
@@ -97,6 +115,7 @@ free_port() { # variable name: the next free port from a random start (no subshe
     next_port=$((next_port + 1))
 }
 free_port STABLE_PORT; free_port CANARY_PORT; free_port NGINX_PORT; free_port LINNET_PORT; free_port ADMIN_PORT
+free_port HTTPS_PORT; free_port BASE_ADMIN_PORT; free_port BASE_HTTPS_PORT
 
 render() { # template output
     sed -e "s#@RUN_DIR@#$RUN_DIR#g" -e "s#@STABLE_PORT@#$STABLE_PORT#g" -e "s#@CANARY_PORT@#$CANARY_PORT#g" \
@@ -127,34 +146,51 @@ wait_http() { # url what
 }
 
 start_nginx backends "$LOAD_CPU" "$RUN_DIR/backends.conf"; BACKENDS_PID=$STARTED_PID
-start_nginx proxy "$PROXY_CPU" "$RUN_DIR/proxy.conf"; NGINX_PID=$STARTED_PID
+start_linnet() { # name jar http-port admin-port https-port flags...; sets STARTED_PID once ready
+    local name=$1 jar=$2 http=$3 admin=$4 https=$5 ready=0
+    shift 5
+    # --shutdown-delay 0: no load balancer to wait for here, and the 5 s stop below would otherwise
+    # SIGKILL Linnet while /readyz still answers 503, before a JFR=1 recording is written.
+    taskset -c "$PROXY_CPU" java "$@" -jar "$jar" serve --manifests "$RUN_DIR/manifests" \
+        --http-port "$http" --admin-port "$admin" --https-port "$https" --bind-address 127.0.0.1 \
+        --shutdown-delay 0 > "$RUN_DIR/$name.log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+    for _ in $(seq 600); do
+        [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$admin/readyz")" == 200 ]] \
+            && { ready=1; break; }
+        kill -0 "$STARTED_PID" 2>/dev/null || die "$name exited, see $RUN_DIR/$name.log"
+        sleep 0.1
+    done
+    ((ready)) || die "$name not ready after 60 s, see $RUN_DIR/$name.log"
+}
+
 wait_http "http://127.0.0.1:$STABLE_PORT/" "backends"
-wait_http "http://127.0.0.1:$NGINX_PORT/" "nginx proxy"
+if [[ $REF == nginx ]]; then
+    start_nginx proxy "$PROXY_CPU" "$RUN_DIR/proxy.conf"; NGINX_PID=$STARTED_PID
+    wait_http "http://127.0.0.1:$NGINX_PORT/" "nginx proxy"
+else # the baseline Linnet takes nginx's port and place
+    # shellcheck disable=SC2086 # the flags are words
+    start_linnet base "$BASELINE_JAR" "$NGINX_PORT" "$BASE_ADMIN_PORT" "$BASE_HTTPS_PORT" $BASELINE_JVM_FLAGS
+    NGINX_PID=$STARTED_PID
+fi
 
 JVM_FLAGS="$LINNET_JVM_FLAGS"
 if [[ "${JFR:-0}" == 1 ]]; then
     JVM_FLAGS="$JVM_FLAGS -XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true"
 fi
 # shellcheck disable=SC2086 # the flags are words
-taskset -c "$PROXY_CPU" java $JVM_FLAGS -jar "$JAR" serve --manifests "$RUN_DIR/manifests" \
-    --http-port "$LINNET_PORT" --admin-port "$ADMIN_PORT" --bind-address 127.0.0.1 > "$RUN_DIR/linnet.log" 2>&1 &
-LINNET_PID=$!
-PIDS+=("$LINNET_PID")
-ready=0
-for _ in $(seq 600); do
-    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$ADMIN_PORT/readyz")" == 200 ]] \
-        && { ready=1; break; }
-    kill -0 "$LINNET_PID" 2>/dev/null || die "Linnet exited, see $RUN_DIR/linnet.log"
-    sleep 0.1
-done
-((ready)) || die "Linnet not ready after 60 s, see $RUN_DIR/linnet.log"
-log "backends :$STABLE_PORT/:$CANARY_PORT (pid $BACKENDS_PID), nginx :$NGINX_PORT (pid $NGINX_PID)," \
+start_linnet linnet "$JAR" "$LINNET_PORT" "$ADMIN_PORT" "$HTTPS_PORT" $JVM_FLAGS
+LINNET_PID=$STARTED_PID
+log "backends :$STABLE_PORT/:$CANARY_PORT (pid $BACKENDS_PID), $REF :$NGINX_PORT (pid $NGINX_PID)," \
     "Linnet :$LINNET_PORT admin :$ADMIN_PORT (pid $LINNET_PID)"
 
-port_of() { if [[ $1 == nginx ]]; then echo "$NGINX_PORT"; else echo "$LINNET_PORT"; fi; }
+port_of() { if [[ $1 == "$REF" ]]; then echo "$NGINX_PORT"; else echo "$LINNET_PORT"; fi; }
 # The processes whose CPU and memory count for a proxy: nginx master + workers, or the JVM.
 pids_of() {
-    if [[ $1 == nginx ]]; then echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"; else echo "$LINNET_PID"; fi
+    if [[ $1 == nginx ]]; then echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+    elif [[ $1 == base ]]; then echo "$NGINX_PID"
+    else echo "$LINNET_PID"; fi
 }
 cpu_ticks() { # "utime stime" of the processes (all their threads), in clock ticks
     local user=0 sys=0 pid rest
@@ -238,7 +274,7 @@ verify() {
         || die "$target: unknown host not 404"
     log "verify $target: routing as expected"
 }
-verify nginx
+verify "$REF"
 verify linnet
 
 # ---- load ----
@@ -282,16 +318,16 @@ measure() { # target scenario conns rep
 }
 
 log "warm-up ${WARMUP} per proxy (JIT, connection pools)"
-for target in nginx linnet; do
+for target in "$REF" linnet; do
     for name in $SCENARIOS; do
         run_wrk "$target" "$name" 50 "$WARMUP" > /dev/null
     done
 done
 
-first=nginx; second=linnet
+first=$REF; second=linnet
 for conns in $CONNS; do
     for name in $SCENARIOS; do
-        run_wrk nginx "$name" "$conns" "$WARMUP_EACH" > /dev/null
+        run_wrk "$REF" "$name" "$conns" "$WARMUP_EACH" > /dev/null
         run_wrk linnet "$name" "$conns" "$WARMUP_EACH" > /dev/null
         for rep in $(seq "$REPS"); do
             measure "$first" "$name" "$conns" "$rep"
@@ -315,13 +351,13 @@ TABLE="$RUN_DIR/table.md"
 } > "$TABLE"
 RATIOS="$RUN_DIR/ratios.md"
 {
-    echo "| scenario | conns | req/s L/N | p99 L/N | CPU/req L/N | req/s L/N, median of pairs |"
+    echo "| scenario | conns | req/s L/$R | p99 L/$R | CPU/req L/$R | req/s L/$R, median of pairs |"
     echo "|---|---|---:|---:|---:|---:|"
 } > "$RATIOS"
 for conns in $CONNS; do
     for name in $SCENARIOS; do
         declare -A m=()
-        for target in nginx linnet; do
+        for target in "$REF" linnet; do
             m[$target.rps]=$(col "$name" "$conns" "$target" '$6' | median)
             m[$target.p50]=$(col "$name" "$conns" "$target" '$7 / 1000' | median)
             m[$target.p99]=$(col "$name" "$conns" "$target" '$8 / 1000' | median)
@@ -337,12 +373,12 @@ for conns in $CONNS; do
                 "${m[$target.cpu]}" "${m[$target.sys]}" "${m[$target.calls]}" "${m[$target.rss]}" "${m[$target.err]}" \
                 >> "$TABLE"
         done
-        # pairs: repetition r of Linnet against repetition r of nginx (adjacent in time)
-        paired=$(awk -F'\t' -v s="$name" -v c="$conns" 'NR > 1 && $1 == s && $2 == c {r[$3 "," $4] = $6}
-            END {for (k in r) {split(k, a, ","); if (a[1] == "linnet" && r["nginx," a[2]] > 0) print r[k] / r["nginx," a[2]]}}' \
+        # pairs: repetition r of Linnet against repetition r of the reference (adjacent in time)
+        paired=$(awk -F'\t' -v s="$name" -v c="$conns" -v ref="$REF" 'NR > 1 && $1 == s && $2 == c {r[$3 "," $4] = $6}
+            END {for (k in r) {split(k, a, ","); if (a[1] == "linnet" && r[ref "," a[2]] > 0) print r[k] / r[ref "," a[2]]}}' \
             "$RESULTS" | median)
-        awk -v n="$name" -v c="$conns" -v lr="${m[linnet.rps]}" -v nr="${m[nginx.rps]}" -v lp="${m[linnet.p99]}" \
-            -v np="${m[nginx.p99]}" -v lc="${m[linnet.cpu]}" -v nc="${m[nginx.cpu]}" -v pr="$paired" \
+        awk -v n="$name" -v c="$conns" -v lr="${m[linnet.rps]}" -v nr="${m[$REF.rps]}" -v lp="${m[linnet.p99]}" \
+            -v np="${m[$REF.p99]}" -v lc="${m[linnet.cpu]}" -v nc="${m[$REF.cpu]}" -v pr="$paired" \
             'function r(a, b) {return b > 0 ? sprintf("%.2f", a / b) : "–"}
              BEGIN {printf "| %s | %s | %s | %s | %s | %.2f |\n", n, c, r(lr, nr), r(lp, np), r(lc, nc), pr}' >> "$RATIOS"
         unset m
@@ -362,9 +398,10 @@ REPORT="$RUN_DIR/report.md"
     echo "- machine: $(nproc) CPUs ($CPU_MODEL), $(uname -sr), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- versions: $NGINX_VERSION; wrk $WRK_VERSION; $JDK_VERSION"
     echo "- Linnet JVM flags: \`$JVM_FLAGS\`"
+    [[ $REF == base ]] && echo "- A/B mode: \"linnet\" is $JAR, \"base\" is $BASELINE_JAR with \`$BASELINE_JVM_FLAGS\`"
     echo "- pinning: proxy under test on CPU $PROXY_CPU (nginx \`worker_processes 1\`, Linnet one event loop);" \
         "wrk (\`-t$WRK_THREADS\`) and the backends nginx on CPU $LOAD_CPU"
-    echo "- $REPS repetitions × $DURATION per proxy and scenario, alternating nginx/Linnet in rotating order," \
+    echo "- $REPS repetitions × $DURATION per proxy and scenario, alternating $REF/linnet in rotating order," \
         "after a $WARMUP warm-up per proxy and $WARMUP_EACH per scenario; figures are medians"
     echo "- CPU µs/req: utime+stime of the proxy's processes (/proc/PID/stat) over the run ÷ requests (\"of which sys\":" \
         "the stime share); syscalls/req: all system calls of the proxy (\`perf stat -e raw_syscalls:sys_enter\`, only with" \
@@ -373,7 +410,7 @@ REPORT="$RUN_DIR/report.md"
     echo
     cat "$TABLE"
     echo
-    echo "Linnet/nginx (L/N) ratios of the medians (req/s above 1 is better for Linnet; p99 and CPU below 1):"
+    echo "Linnet/$REF_NAME (L/$R) ratios of the medians (req/s above 1 is better for Linnet; p99 and CPU below 1):"
     echo
     cat "$RATIOS"
 } > "$REPORT"
