@@ -198,7 +198,11 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         }
         log.debug("{} {}: upstream connection lost (response started: {}): {}", head.method(), head.uri(),
                 responseStarted, cause == null ? "closed" : cause.toString());
+        // Both timers belonged to the lost attempt. nginx gives each attempt its own
+        // proxy_read_timeout: a retry re-arms it once its request is sent (attach), so the old
+        // one must not run on through the retry's connect.
         cancelBodyTimer();
+        cancelReadTimer();
         Lease dead = lease;
         lease = null;
         headWritten = false; // a body piece read meanwhile waits in `pending` for the next attempt

@@ -6,15 +6,21 @@ import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.RawBackend;
 import dev.linnet.gateway.testing.RawHttp;
 import dev.linnet.gateway.testing.TestBackend;
+import dev.linnet.gateway.testing.TestCerts;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -133,6 +139,40 @@ class RoutingAndErrorsTest {
     }
 
     @Test
+    void aRetryGetsAReadTimeoutOfItsOwn() throws IOException {
+        // nginx gives every attempt its own proxy_read_timeout. The read timer of an abandoned
+        // attempt must not run on through the next one's connect: here that connect (a TLS
+        // handshake the second pod holds back) spans the moment the first timer would fire.
+        //
+        //   0 ─ request sent to pod 1, read timer 2 s ─ 1.2 s: pod 1 closes, retry connects to pod 2
+        //     ─ 2.0 s: the first attempt's timer would fire ─ 2.4 s: handshake done, request, 200
+        Duration readTimeout = Duration.ofSeconds(2);
+        long holdMillis = readTimeout.toMillis() * 6 / 10;
+        gw.configure(c -> c.withTimeouts(c.connectTimeout(), readTimeout));
+        SSLContext tls = TestCerts.serverContext(TestCerts.selfSigned("pod.internal"));
+        RawBackend silentThenGone = gw.closeLater(new RawBackend((s, i) -> {
+            Socket pod = serverTls(tls, s);
+            RawBackend.readHead(pod.getInputStream());
+            pause(holdMillis); // then closes without a word: the request may go to the next pod
+        }));
+        RawBackend slowHandshake = gw.closeLater(new RawBackend((s, i) -> {
+            pause(holdMillis);
+            Socket pod = serverTls(tls, s);
+            RawBackend.readHead(pod.getInputStream());
+            RawBackend.write(pod, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            pod.getInputStream().read(); // until the gateway lets go of the connection
+        }));
+        // Round-robin starts at the first endpoint; the retry takes the next one.
+        gw.publish(table(route("h", "/", backend("pods", List.of(silentThenGone.endpoint(), slowHandshake.endpoint())),
+                BackendProtocol.HTTPS)));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            RawHttp.Response r = raw.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("ok");
+        }
+    }
+
+    @Test
     void clientStallingMidBodyGets408() throws IOException {
         gw.configure(c -> c.toBuilder().clientBodyTimeout(java.time.Duration.ofMillis(300)).build());
         gw.publish(table(route("h", "/", backend("b", gw.backend("b")))));
@@ -213,6 +253,21 @@ class RoutingAndErrorsTest {
             assertThatThrownBy(() -> GatewayServer.start(config, gw.routes()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("cannot bind 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    /** The server side of TLS over an accepted socket (the pod holds the handshake until this call). */
+    private static Socket serverTls(SSLContext tls, Socket accepted) throws IOException {
+        return tls.getSocketFactory().createSocket(accepted, null, true); // server mode
+    }
+
+    /** A pod that takes its time on purpose (not a synchronisation). */
+    private static void pause(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
         }
     }
 
