@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *                        ▼
  *                     Exchange (owns body and response) ──done──▶ keep-alive? idle : close
  * </pre>
+ *
+ * {@code Expect: 100-continue} gets its {@code 100} only on the paths that read the body (drain,
+ * Exchange); an answer that closes the connection goes out alone.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exchange.Done {
 
@@ -53,6 +56,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ChannelHandlerContext ctx;
     private Exchange exchange;
     private FullHttpResponse answerAfterBody; // a local answer, sent once the body is drained
+    private boolean expectsContinue; // the request's Expect: 100-continue is not answered yet
     private boolean keepAlive;
     private ScheduledFuture<?> idleTimer;
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
@@ -127,11 +131,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
         }
-        if (HttpUtil.is100ContinueExpected(request)) {
-            // RFC 9110 §10.1.1: the client waits for a go-ahead before it sends the body. Answered
-            // here, not by a handler of its own in front: one pipeline step less for every message.
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                    Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        // The gateway answers the expectation itself (never the upstream), and only once the body
+        // is sure to be read: see sendContinueIfExpected.
+        expectsContinue = HttpUtil.is100ContinueExpected(request);
+        if (expectsContinue) {
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
         if (request.headers().size() > context.config().maxHeaders()) { // Apache's LimitRequestFields
@@ -166,7 +169,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (redirect != null) {
             timeline.status(redirect.status().code());
             answerAfterBody = redirect;
-            ctx.read();
+            readBody();
             return;
         }
         Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
@@ -199,6 +202,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         exchange = new Exchange(ctx, context, upstreamHead,
                 request.protocolVersion(), keepAlive, backend, route.options(), timeline, timers, this);
+        sendContinueIfExpected(); // before the exchange may ask for the body
         exchange.start();
     }
 
@@ -246,7 +250,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (headTimeout != null) {
             headTimeout.awaitDroppedBody(); // a stalled body must not hold the connection forever
         }
+        readBody();
+    }
+
+    /** Asks for the body of a request answered locally once that body is read and dropped. */
+    private void readBody() {
+        sendContinueIfExpected();
         ctx.read();
+    }
+
+    /**
+     * RFC 9110 §10.1.1: a client that sent {@code Expect: 100-continue} waits for a go-ahead before
+     * it sends the body, so the go-ahead goes out only where the body will be read (proxied, or
+     * read and dropped before a local answer that keeps the connection). A final status that
+     * closes the connection (400, 413, 431, …) is sent alone, as nginx does: its
+     * {@code client_max_body_size} check in the find-config phase marks the expectation as
+     * tested before discarding, so no {@code 100 Continue} precedes the 413.
+     */
+    private void sendContinueIfExpected() {
+        if (expectsContinue) {
+            expectsContinue = false;
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                    Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
     }
 
     private void answer(HttpResponseStatus status, boolean keep) {

@@ -64,6 +64,42 @@ class EdgeCasesTest {
     }
 
     @Test
+    void expectContinueGetsTheFinalStatusAloneWhenTheBodyWillNotBeRead() throws IOException {
+        // nginx decides these before any body is read (header checks, then client_max_body_size in
+        // the find-config phase) and sends the final status with no 100 Continue before it.
+        gw.configure(c -> c.toBuilder().maxRequestBodySize(10).maxHeaders(5).build());
+        TestBackend up = gw.backend("up");
+        gw.publish(table(route("h", "/", backend("up", up))));
+        String expect = "Expect: 100-continue\r\n";
+        String[][] cases = {
+            {"413", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n" + expect + "\r\n"},
+            {"431", "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n" + expect
+                    + "A: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n"},
+            {"400", "POST / HTTP/1.1\r\nHost: a/b\r\nContent-Length: 5\r\n" + expect + "\r\n"},
+        };
+        for (String[] c : cases) {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                RawHttp.Response first = raw.send(c[1]).readHeadOnly();
+                assertThat(first.status()).as("the first answer to a %s", c[0]).isEqualTo(Integer.parseInt(c[0]));
+                assertThat(first.header("connection")).isEqualTo("close");
+            }
+        }
+        assertThat(up.seen()).isEmpty();
+    }
+
+    @Test
+    void expectContinueIsAnsweredBeforeABodyThatIsReadAndDropped() throws IOException {
+        // A 404 keeps the connection, so the body is read first: the client must be told to send it.
+        gw.publish(table(route("h", "/", backend("up", gw.backend("up")))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            raw.send("POST / HTTP/1.1\r\nHost: elsewhere\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(raw.readHeadOnly().status()).isEqualTo(100);
+            assertThat(raw.send("hello").read().status()).isEqualTo(404);
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("up");
+        }
+    }
+
+    @Test
     void closeDelimitedUpstreamBodyIsReframedAsChunked() throws IOException {
         try (RawBackend old = gw.closeLater(new RawBackend((s, i) -> {
             RawBackend.readHead(s.getInputStream());

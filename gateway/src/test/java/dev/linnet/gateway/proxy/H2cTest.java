@@ -128,6 +128,19 @@ class H2cTest {
         });
     }
 
+    @Test
+    void expectContinueOnAStreamIsAnsweredAtTheFrontAndRefusedBodiesGetTheirStatus() {
+        gw.configure(c -> c.withMaxRequestBodySize(10));
+        gw.publish(table(route(HOST, "/", stableBackend)));
+        H2Client h2 = client();
+        H2Client.Response r = h2.send(headers("POST", HOST, "/").add("expect", "100-continue"), "hello");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(stable.last().header("Expect")).isNull();
+        H2Client.Response tooLarge = h2.send(headers("POST", HOST, "/").add("expect", "100-continue")
+                .add("content-length", "11"), "hello world");
+        assertThat(tooLarge.status()).isEqualTo(413);
+    }
+
     private double metricSum(String name) {
         String text = new String(gw.metrics().scrape(null).bytes(), StandardCharsets.UTF_8);
         return text.lines().filter(l -> l.startsWith(name + "{"))
