@@ -3,6 +3,7 @@ package dev.linnet.gateway.proxy;
 import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.PathRegexException;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   idle ──read()──▶ request head ──▶ decoder failed? ─▶ 400 / 414 / 431, close
  *                        │
- *                        ▼ route (one table snapshot) ─▶ none: 404 ┐
+ *                        ▼ route (one table snapshot) ─▶ path regex out of budget: 500, close
+ *                        │                             ─▶ none: 404 ────┐
  *                        ▼ split ─▶ chosen backend has no endpoint: 503 ┤─▶ drain body, answer, idle
  *                        ▼
  *                     Exchange (owns body and response) ──done──▶ keep-alive? idle : close
@@ -153,11 +155,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
         String path = pathOf(request.uri());
-        Route route = table.routeNormalised(host, path);
+        Route route;
+        try {
+            route = table.routeNormalised(host, path);
+        } catch (PathRegexException e) {
+            // nginx: a location regex that fails (PCRE's match limit) makes find_location answer
+            // 500, never a later location; its own 500 turns keep-alive off.
+            log.warn("{} on host {} for a path of {} characters: answered 500", e.getMessage(), host, path.length());
+            answerAndClose(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            return;
+        }
         // After routing: proxy-body-size is per route (RouteChecks).
         if (RouteChecks.bodyTooLarge(request, route, context.config())) {
-            timeline.status(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code());
-            answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, false); // don't read what we refuse
+            answerAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // don't read what we refuse
             return;
         }
         if (route == null) {
@@ -273,6 +283,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
+    }
+
+    /** A routed request's final answer, without reading its body: the connection closes after it. */
+    private void answerAndClose(HttpResponseStatus status) {
+        timeline.status(status.code());
+        answer(status, false);
     }
 
     private void answer(HttpResponseStatus status, boolean keep) {

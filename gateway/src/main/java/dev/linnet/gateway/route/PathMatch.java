@@ -64,7 +64,11 @@ public record PathMatch(PathType type, String path, PathRegex regex) {
         return type == PathType.REGEX ? path.length() : stripTrailingSlash(path).length();
     }
 
-    /** Whether {@code requestPath} (the request URI's path, without query) matches this rule. */
+    /**
+     * Whether {@code requestPath} (the request URI's path, without query) matches this rule.
+     *
+     * @throws PathRegexException when a {@code REGEX} rule cannot tell (see {@link PathRegex#matches})
+     */
     public boolean matches(String requestPath) {
         if (type == PathType.EXACT) {
             return path.equals(requestPath);

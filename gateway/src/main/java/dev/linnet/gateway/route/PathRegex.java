@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
  * a case-insensitive search anchored at the start of the path only
  * (<a href="https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/">ingress
  * path matching</a>). Compiled once when the table is built; matching runs under a step budget
- * like {@link HeaderPattern}, and a match that runs out of budget counts as no match, so a
- * catastrophic pattern costs one bounded search per request and never stalls an event loop.
+ * like {@link HeaderPattern}, so a catastrophic pattern costs one bounded search per request and
+ * never stalls an event loop. A search that runs out of budget (or of stack) is a regex error,
+ * not a miss: it throws {@link PathRegexException}, and the gateway answers 500 as nginx does
+ * when PCRE hits its match limit while choosing a location. (A {@code canary-by-header-pattern}
+ * out of budget is different on purpose: there a regex error sends the request to stable.)
  *
  * <p>Deviation: the path is a Java regular expression, not PCRE; the common syntax (classes,
  * groups, quantifiers, alternation) is the same. ingress-nginx's admission accepts only RE2
@@ -44,18 +47,29 @@ public final class PathRegex {
         return source;
     }
 
-    /** Whether {@code path} matches; false also when the step budget runs out. */
+    /**
+     * Whether {@code path} matches.
+     *
+     * @throws PathRegexException when the search runs out of its step budget or of stack: it
+     *     could not tell
+     */
     public boolean matches(CharSequence path) {
         return search(path) != null;
     }
 
-    /** The matcher after a successful search, for capture groups; {@code null} when none. */
+    /**
+     * The matcher after a successful search, for capture groups; {@code null} when none.
+     *
+     * @throws PathRegexException as {@link #matches}
+     */
     Matcher search(CharSequence path) {
         Matcher m = pattern.matcher(new BudgetedSequence(path, STEP_BUDGET));
         try {
             return m.find() ? m : null;
-        } catch (BudgetedSequence.BudgetExceeded | StackOverflowError e) {
-            return null;
+        } catch (BudgetedSequence.BudgetExceeded e) {
+            throw new PathRegexException(source, "step budget of " + STEP_BUDGET + " exceeded");
+        } catch (StackOverflowError e) {
+            throw new PathRegexException(source, "stack overflow");
         }
     }
 

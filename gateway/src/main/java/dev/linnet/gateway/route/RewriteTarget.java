@@ -74,6 +74,12 @@ public final class RewriteTarget {
      * the request's query string without {@code ?} (or {@code null}). Groups that did not take
      * part, or that the path does not have, are empty, as in nginx. A non-regex match has no
      * groups.
+     *
+     * <p>The search is the one the route lookup already ran on this path, and it is
+     * deterministic, so for the route the lookup chose it cannot run out of budget here.
+     *
+     * @throws PathRegexException when the search runs out of budget (only for a path the
+     *     lookup did not match with {@code match})
      */
     public String apply(PathMatch match, String path, String query) {
         Matcher m = match.regex() == null ? null : match.regex().search(path);

@@ -16,6 +16,7 @@ import java.util.Map;
  *        ─▶ exact host map ─▶ wildcard map (*.example.com, keyed by "example.com")
  *        ─▶ default server "_" (rules without host, catch-all defaultBackend)
  *        ─▶ first matching path of that host, else the host's fallback, else null (404)
+ *           (a path regex that runs out of its step budget stops the lookup: PathRegexException, 500)
  * </pre>
  *
  * A host that matches a server but none of its paths does <em>not</em> fall through to
@@ -68,12 +69,18 @@ public record RouteTable(
      *
      * @param hostHeader the Host header (or HTTP/2 :authority), possibly null
      * @param path the request path, without query string
+     * @throws PathRegexException when a path regex of the host cannot tell whether {@code path}
+     *     matches (see {@link VirtualHost#match})
      */
     public Route route(String hostHeader, String path) {
         return virtualHost(hostHeader).match(path);
     }
 
-    /** As {@link #route}, for a host already passed through {@link #normaliseHost} (the request path's caller). */
+    /**
+     * As {@link #route}, for a host already passed through {@link #normaliseHost} (the request path's caller).
+     *
+     * @throws PathRegexException as {@link #route}
+     */
     public Route routeNormalised(String host, String path) {
         return serverFor(host).match(path);
     }

@@ -34,7 +34,12 @@ public record VirtualHost(String name, List<Route> routes, Route fallback) {
         routes = List.copyOf(sorted);
     }
 
-    /** The first route matching {@code path}, else {@link #fallback()} (which may be null). */
+    /**
+     * The first route matching {@code path}, else {@link #fallback()} (which may be null).
+     *
+     * @throws PathRegexException when a regex route before the first match cannot tell: the
+     *     lookup stops there, as nginx's does (500), rather than fall through to a later route
+     */
     public Route match(String path) {
         List<Route> r = routes;
         for (int i = 0, n = r.size(); i < n; i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.PatternSyntaxException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +28,28 @@ class RouteMatchingExtrasTest {
     }
 
     @Test
-    void aPathRegexOutOfBudgetDoesNotMatch() {
+    void aPathRegexOutOfBudgetIsARegexErrorNotANoMatch() {
+        // nginx: ngx_http_regex_exec fails (PCRE_ERROR_MATCHLIMIT), find_location answers 500
+        // instead of trying the next location.
         PathRegex evil = PathRegex.of("/(a+)+$");
+        String hostile = "/" + "a".repeat(1024) + "!"; // ~530 000 steps for Java's engine: over budget
         assertThat(evil.matches("/aaaa")).isTrue();
-        assertThat(evil.matches("/" + "a".repeat(40) + "!")).isFalse(); // returns: the budget cut it
+        assertThat(evil.matches("/b")).isFalse();
+        assertThatThrownBy(() -> evil.matches(hostile))
+                .isInstanceOfSatisfying(PathRegexException.class, e -> assertThat(e.pattern()).isEqualTo("/(a+)+$"));
+
+        Route evilRoute = new Route("default", "evil", "h", PathMatch.regex("/(a+)+$"), backend(), null);
+        Route root = new Route("default", "root", "h", PathMatch.regex("/"), backend(), null);
+        RouteTable table = new RouteTable(1, Map.of("h", new VirtualHost("h", List.of(evilRoute, root), null)),
+                Map.of(), new VirtualHost(VirtualHost.DEFAULT_SERVER, List.of(), null));
+        assertThatThrownBy(() -> table.route("h", hostile)).as("no fall-through to the shorter regex")
+                .isInstanceOf(PathRegexException.class);
+        assertThat(table.route("h", "/aaa")).isEqualTo(evilRoute);
+        assertThat(table.route("h", "/other")).isEqualTo(root);
+    }
+
+    private static Backend backend() {
+        return Backend.of("default", "svc", "80", List.of(new Endpoint("127.0.0.1", 9000)));
     }
 
     @Test
