@@ -177,9 +177,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         FullHttpResponse redirect = tls ? null
                 : HttpsRedirect.forPlainRequest(request, host, path, route, table, context.config(), keepAlive);
         if (redirect != null) {
-            timeline.status(redirect.status().code());
-            answerAfterBody = redirect;
-            readBody();
+            answerAfterBody(redirect);
             return;
         }
         Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
@@ -255,16 +253,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     /** ingress-nginx keeps the connection after its own 404 / 503, so the body is read and dropped. */
     private void answerAfterBody(HttpResponseStatus status) {
-        timeline.status(status.code());
-        answerAfterBody = ErrorResponses.of(ctx.alloc(), status, keepAlive);
+        answerAfterBody(ErrorResponses.of(ctx.alloc(), status, keepAlive));
+    }
+
+    /**
+     * Reads and drops the request body, then sends {@code response} (a local error or the HTTPS
+     * redirect); each silence in the body may last {@code client_body_timeout}.
+     */
+    private void answerAfterBody(FullHttpResponse response) {
+        timeline.status(response.status().code());
+        answerAfterBody = response;
         if (headTimeout != null) {
             headTimeout.awaitDroppedBody(); // a stalled body must not hold the connection forever
         }
-        readBody();
-    }
-
-    /** Asks for the body of a request answered locally once that body is read and dropped. */
-    private void readBody() {
         sendContinueIfExpected();
         ctx.read();
     }

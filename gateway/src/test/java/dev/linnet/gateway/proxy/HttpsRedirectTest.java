@@ -76,6 +76,21 @@ class HttpsRedirectTest {
     }
 
     @Test
+    void aRedirectWaitingForAStalledBodyIsCutAtTheBodyTimeout() throws Exception {
+        gw.configure(c -> c.toBuilder().clientBodyTimeout(java.time.Duration.ofMillis(300)).build());
+        TestBackend b = gw.backend("b");
+        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+
+        // The redirect is sent once the announced body is read and dropped; a client that stops
+        // half-way gets client_body_timeout per silence, as on the 404 / 503 paths, not forever.
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            raw.send("POST /form HTTP/1.1\r\nHost: secure.example.com\r\nContent-Length: 10\r\n\r\nhalf!");
+            assertThat(raw.closedBeforeReadTimeout()).as("closed without an answer, well before 20 s").isTrue();
+        }
+        assertThat(b.seen()).isEmpty();
+    }
+
+    @Test
     void aHostThatIsNoHostNameIsRefusedNotReflectedIntoTheLocation() throws Exception {
         TestBackend b = gw.backend("b");
         publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
