@@ -155,6 +155,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private void attach(Lease acquired) {
         lease = acquired;
         headWritten = false;
+        skippingInformational = false; // a 1xx of a lost attempt says nothing about this one
         acquired.listen(this);
         Channel upstream = acquired.channel();
         ChannelFuture written;
