@@ -1,5 +1,8 @@
 package dev.linnet.controller.cli;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,15 +29,37 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Netty's pooled allocator (thread-local caches per event loop) instead of 4.2's adaptive
-     * default, whose shared magazines cost an atomic operation per buffer: with a few fixed event
-     * loops the pooled one does less work per request (perf/README.md). Set before any Netty
-     * class reads it; {@code -Dio.netty.allocator.type=adaptive} still wins.
+     * Netty settings Linnet's request path is measured with (perf/README.md), applied before any
+     * Netty class reads them; a value given with {@code -D} always wins. See {@link #nettyDefaults(Properties)}.
      */
     static void nettyDefaults() {
-        if (System.getProperty("io.netty.allocator.type") == null) {
-            System.setProperty("io.netty.allocator.type", "pooled");
+        nettyDefaults(System.getProperties()).forEach(System::setProperty);
+    }
+
+    /**
+     * The defaults missing from {@code current}:
+     * <ul>
+     *   <li>{@code io.netty.allocator.type=pooled}: thread-local caches per event loop, instead of
+     *       4.2's adaptive allocator, whose shared magazines cost an atomic operation per buffer;
+     *       with a few fixed event loops the pooled one does less work per request.</li>
+     *   <li>{@code io.netty.leakDetection.level=disabled}: the sampled leak detector records two
+     *       stack traces for about one buffer in a hundred, and every buffer derived from it; that
+     *       cost 7–13 % of the CPU per proxied request in A/B runs. Every test runs the detector at
+     *       {@code paranoid} instead (the build's surefire setting), and
+     *       {@code -Dio.netty.leakDetection.level=simple} turns it back on to chase a leak in
+     *       production. The legacy name {@code io.netty.leakDetectionLevel} counts as set too.</li>
+     * </ul>
+     */
+    static Map<String, String> nettyDefaults(Properties current) {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        if (current.getProperty("io.netty.allocator.type") == null) {
+            defaults.put("io.netty.allocator.type", "pooled");
         }
+        if (current.getProperty("io.netty.leakDetection.level") == null
+                && current.getProperty("io.netty.leakDetectionLevel") == null) {
+            defaults.put("io.netty.leakDetection.level", "disabled");
+        }
+        return defaults;
     }
 
     /** The command tree, as {@link #main} runs it (tests parse with it). */

@@ -2,12 +2,14 @@ package dev.linnet.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.linnet.controller.build.BuildOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -27,6 +29,21 @@ class MainTest {
     private static ServeCommand parseServe(String... args) {
         ParseResult result = Main.commandLine().parseArgs(args);
         return (ServeCommand) result.subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void nettyDefaultsFillOnlyWhatTheCommandLineLeftOut() {
+        assertThat(Main.nettyDefaults(new Properties())).containsExactly(
+                entry("io.netty.allocator.type", "pooled"), entry("io.netty.leakDetection.level", "disabled"));
+
+        Properties given = new Properties();
+        given.setProperty("io.netty.allocator.type", "adaptive");
+        given.setProperty("io.netty.leakDetection.level", "simple");
+        assertThat(Main.nettyDefaults(given)).as("-D wins").isEmpty();
+
+        Properties legacy = new Properties();
+        legacy.setProperty("io.netty.leakDetectionLevel", "paranoid"); // what the tests' surefire sets
+        assertThat(Main.nettyDefaults(legacy)).containsOnlyKeys("io.netty.allocator.type");
     }
 
     @Test
