@@ -4,6 +4,7 @@ import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.PathRegexException;
+import dev.linnet.gateway.route.RequestPath;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
@@ -133,6 +134,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
         }
+        // Routed as nginx matches locations: decoded, dot segments resolved, slashes merged; a
+        // path nginx can't resolve (.. above the root, %00, a broken escape) is its 400.
+        String path = RequestPath.normalise(pathOf(request.uri()));
+        if (path == null) {
+            answer(HttpResponseStatus.BAD_REQUEST, false);
+            return;
+        }
         // The gateway answers the expectation itself (never the upstream), and only once the body
         // is sure to be read: see sendContinueIfExpected.
         expectsContinue = HttpUtil.is100ContinueExpected(request);
@@ -154,7 +162,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
-        String path = pathOf(request.uri());
         Route route;
         try {
             route = table.routeNormalised(host, path);
@@ -204,7 +211,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }
-        RouteChecks.rewrite(route, upstreamHead);
+        RouteChecks.rewrite(route, upstreamHead, path);
         if (timers == null) {
             timers = new ExchangeTimers(ctx.executor());
         }

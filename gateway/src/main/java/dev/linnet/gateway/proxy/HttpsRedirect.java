@@ -40,6 +40,8 @@ final class HttpsRedirect {
      * The redirect for a request that came over plain HTTP, or {@code null} to proxy it.
      *
      * @param host the request's Host, already normalised ({@link RouteTable#normaliseHost})
+     * @param path the normalised path routing used (the ACME exemption is a location in nginx);
+     *     the Location keeps the target as the client wrote it ({@code $request_uri})
      */
     static FullHttpResponse forPlainRequest(HttpRequest request, String host, String path, Route route,
             RouteTable table, GatewayConfig config, boolean keepAlive) {
@@ -57,7 +59,7 @@ final class HttpsRedirect {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
         response.headers()
-                .set(HttpHeaderNames.LOCATION, "https://" + host + originForm(request.uri(), path))
+                .set(HttpHeaderNames.LOCATION, "https://" + host + originForm(request.uri()))
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -66,11 +68,20 @@ final class HttpsRedirect {
     }
 
     /** The request target as path and query (an absolute-form target loses its scheme and authority). */
-    private static String originForm(String uri, String path) {
-        if (uri.startsWith("/")) {
+    private static String originForm(String uri) {
+        int scheme = uri.indexOf("://");
+        if (uri.startsWith("/") || scheme < 0) {
             return uri;
         }
-        int at = uri.indexOf(path, uri.indexOf("://") + 3);
-        return at < 0 ? path : uri.substring(at);
+        for (int i = scheme + 3; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c == '/') {
+                return uri.substring(i);
+            }
+            if (c == '?' || c == '#') {
+                return "/" + uri.substring(i);
+            }
+        }
+        return "/";
     }
 }

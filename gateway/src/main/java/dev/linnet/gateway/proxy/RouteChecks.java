@@ -51,20 +51,24 @@ final class RouteChecks {
                 || !allowed.allows(inet.getAddress());
     }
 
-    /** Applies {@code rewrite-target} to the request about to go upstream. */
-    static void rewrite(Route route, HttpRequest upstream) {
+    /**
+     * Applies {@code rewrite-target} to the request about to go upstream. The route's regex runs
+     * on {@code path}, the normalised path routing used (nginx rewrites {@code $uri}); when the
+     * client's path had escapes, the captures are escaped again on the way out.
+     */
+    static void rewrite(Route route, HttpRequest upstream, String path) {
         RouteOptions options = route.options();
         if (options.rewriteTarget() == null) {
             return;
         }
         String uri = upstream.uri();
-        String path = FrontendHandler.pathOf(uri);
+        String raw = FrontendHandler.pathOf(uri);
         int q = uri.indexOf('?');
         String query = q < 0 ? null : uri.substring(q + 1);
         int fragment = query == null ? -1 : query.indexOf('#');
         if (fragment >= 0) {
             query = query.substring(0, fragment);
         }
-        upstream.setUri(options.rewriteTarget().apply(route.match(), path, query));
+        upstream.setUri(options.rewriteTarget().apply(route.match(), path, query, raw.indexOf('%') >= 0));
     }
 }

@@ -82,12 +82,23 @@ public final class RewriteTarget {
      *     lookup did not match with {@code match})
      */
     public String apply(PathMatch match, String path, String query) {
+        return apply(match, path, query, false);
+    }
+
+    /**
+     * As above; {@code escapeCaptures} says the client's path had escapes that routing decoded
+     * ({@link RequestPath}), so each capture is escaped again for the request line, as nginx's
+     * {@code rewrite} does then ({@link RequestPath#escapeCapture}). The target's own text is
+     * taken as written, in nginx too.
+     */
+    public String apply(PathMatch match, String path, String query, boolean escapeCaptures) {
         Matcher m = match.regex() == null ? null : match.regex().search(path);
         StringBuilder out = new StringBuilder(target.length() + path.length());
         for (Object part : parts) {
             if (part instanceof Integer group) {
                 if (m != null && group <= m.groupCount() && m.group(group) != null) {
-                    out.append(m.group(group));
+                    String capture = m.group(group);
+                    out.append(escapeCaptures ? RequestPath.escapeCapture(capture) : capture);
                 }
             } else {
                 out.append((String) part);

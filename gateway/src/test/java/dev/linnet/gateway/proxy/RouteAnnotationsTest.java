@@ -203,6 +203,21 @@ class RouteAnnotationsTest {
         assertThat(b.last().uri()).isEqualTo("/bare");
     }
 
+    /** nginx rewrites {@code $uri}: the normalised path; decoded captures are escaped again. */
+    @Test
+    void rewriteTargetWorksOnTheNormalisedPath() throws IOException {
+        TestBackend b = gw.backend("b");
+        gw.publish(table(regexRoute("/api/(.*)", backend("b", b), options(null, null, -1, -1,
+                RewriteTarget.of("/v2/$1"), null))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET //api/x/../users?id=7 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(b.last().uri()).isEqualTo("/v2/users?id=7");
+            assertThat(raw.send("GET /api/a%20b%3Fc/%64 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(b.last().uri()).as("decoded for matching, escaped again in the capture").isEqualTo("/v2/a%20b%3Fc/d");
+            assertThat(b.last().header("X-Original-URI")).isEqualTo("/api/a%20b%3Fc/%64");
+        }
+    }
+
     /** ingress-nginx's "Path Priority" example: regex locations by descending path length. */
     @Test
     void regexPathsAreTriedLongestFirstWhateverTheirOrderInTheTable() {

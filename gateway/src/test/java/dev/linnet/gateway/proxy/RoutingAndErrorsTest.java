@@ -47,6 +47,34 @@ class RoutingAndErrorsTest {
         assertThat(gw.get("other.org", "/").body()).isEqualTo("fallback");
     }
 
+    /**
+     * nginx matches locations on {@code $uri}: decoded, dot segments resolved, slashes merged. On
+     * the raw path these would reach the pod as /admin through "/", past the /admin Ingress (and
+     * any allowlist on it). The pod still gets the target as the client wrote it.
+     */
+    @Test
+    void routesOnThePathAsNginxNormalisesItAndForwardsItAsSent() throws IOException {
+        TestBackend admin = gw.backend("admin");
+        TestBackend open = gw.backend("open");
+        gw.publish(table(route("h", "/admin", backend("admin", admin)), route("h", "/", backend("open", open))));
+        // (a target starting with "//" is covered in RequestPathTest: the JDK server behind takes it for an authority)
+        for (String target : List.of("/public/../admin", "/.//admin", "/%61dmin/", "/./admin", "/x/%2e%2E/admin?q=1")) {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                assertThat(raw.send("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n").read().body())
+                        .as(target).isEqualTo("admin");
+            }
+            assertThat(admin.last().uri()).as("forwarded as written").isEqualTo(target);
+        }
+        for (String target : List.of("/..", "/a/../../admin", "/a%00b", "/a%zz", "/a%2")) {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                RawHttp.Response r = raw.send("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n").read();
+                assertThat(r.status()).as(target).isEqualTo(400);
+                assertThat(raw.closedByPeer()).isTrue();
+            }
+        }
+        assertThat(open.seen()).isEmpty();
+    }
+
     @Test
     void routesByPathWithoutQuery() {
         TestBackend api = gw.backend("api");
