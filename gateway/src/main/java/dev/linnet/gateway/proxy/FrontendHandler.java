@@ -128,7 +128,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
             return;
         }
-        if (!isCleanTarget(request.uri())) {
+        if (!RequestTarget.isClean(request.uri())) {
             // nginx (since 1.21.1) refuses control characters in the request line: a NUL or a DEL
             // must not travel on to a backend in the request line or X-Original-URI.
             answer(HttpResponseStatus.BAD_REQUEST, false);
@@ -136,7 +136,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         // Routed as nginx matches locations: decoded, dot segments resolved, slashes merged; a
         // path nginx can't resolve (.. above the root, %00, a broken escape) is its 400.
-        String path = RequestPath.normalise(pathOf(request.uri()));
+        String path = RequestPath.normalise(RequestTarget.pathOf(request.uri()));
         if (path == null) {
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
@@ -152,7 +152,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             return;
         }
         String host = RouteTable.normaliseHost(request.headers().get(HttpHeaderNames.HOST)); // once per request
-        if (!isHostName(host)) {
+        if (!RequestTarget.isHostName(host)) {
             // nginx's ngx_http_validate_host: a Host like "evil/.example.com" could match a
             // wildcard and travel on (X-Forwarded-Host, redirects); it is refused before routing.
             answer(HttpResponseStatus.BAD_REQUEST, false);
@@ -365,59 +365,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             idleTimer.cancel(false);
             idleTimer = null;
         }
-    }
-
-    /** A Host value, normalised (no port, lower case, no trailing dot), that is a DNS name or a bracketed IPv6 literal; empty is allowed (HTTP/1.0, the default server). */
-    static boolean isHostName(String host) {
-        if (host.startsWith("[") && host.endsWith("]")) {
-            for (int i = 1; i < host.length() - 1; i++) {
-                char c = host.charAt(i);
-                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
-                    return false;
-                }
-            }
-            return host.length() > 2;
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
-                return false; // normaliseHost lower-cased it already
-            }
-        }
-        return true;
-    }
-
-    /** Whether a request target is free of control characters, DEL and spaces (the decoder lets some through). */
-    static boolean isCleanTarget(String uri) {
-        for (int i = 0; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c <= ' ' || c == 0x7f) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The path a route matches: the request target without query (or fragment), origin form. */
-    static String pathOf(String uri) {
-        int start = 0;
-        int scheme = uri.indexOf("://");
-        if (scheme > 0 && uri.charAt(0) != '/') { // absolute form: http://host/path?q
-            int slash = uri.indexOf('/', scheme + 3);
-            if (slash < 0) {
-                return "/";
-            }
-            start = slash;
-        }
-        int end = uri.length();
-        for (int i = start; i < end; i++) {
-            char c = uri.charAt(i);
-            if (c == '?' || c == '#') {
-                end = i;
-                break;
-            }
-        }
-        return start == 0 && end == uri.length() ? uri : uri.substring(start, end);
     }
 
     /** Hands the finished request's timeline to the metrics, once. */

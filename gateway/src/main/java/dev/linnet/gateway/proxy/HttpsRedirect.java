@@ -59,29 +59,11 @@ final class HttpsRedirect {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
         response.headers()
-                .set(HttpHeaderNames.LOCATION, "https://" + host + originForm(request.uri()))
+                .set(HttpHeaderNames.LOCATION, "https://" + host + RequestTarget.originForm(request.uri()))
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
-    }
-
-    /** The request target as path and query (an absolute-form target loses its scheme and authority). */
-    private static String originForm(String uri) {
-        int scheme = uri.indexOf("://");
-        if (uri.startsWith("/") || scheme < 0) {
-            return uri;
-        }
-        for (int i = scheme + 3; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '/') {
-                return uri.substring(i);
-            }
-            if (c == '?' || c == '#') {
-                return "/" + uri.substring(i);
-            }
-        }
-        return "/";
     }
 }

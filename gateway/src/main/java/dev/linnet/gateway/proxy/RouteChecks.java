@@ -62,7 +62,7 @@ final class RouteChecks {
             return;
         }
         String uri = upstream.uri();
-        String raw = FrontendHandler.pathOf(uri);
+        String raw = RequestTarget.pathOf(uri);
         int q = uri.indexOf('?');
         String query = q < 0 ? null : uri.substring(q + 1);
         int fragment = query == null ? -1 : query.indexOf('#');

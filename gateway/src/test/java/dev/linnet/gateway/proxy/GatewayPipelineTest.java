@@ -93,10 +93,10 @@ class GatewayPipelineTest {
 
     @Test
     void pathIgnoresQueryAndAbsoluteForm() {
-        assertThat(FrontendHandler.pathOf("/a/b?c=d")).isEqualTo("/a/b");
-        assertThat(FrontendHandler.pathOf("/a#frag")).isEqualTo("/a");
-        assertThat(FrontendHandler.pathOf("http://host:80/p?q")).isEqualTo("/p");
-        assertThat(FrontendHandler.pathOf("http://host")).isEqualTo("/");
-        assertThat(FrontendHandler.pathOf("/plain")).isEqualTo("/plain");
+        assertThat(RequestTarget.pathOf("/a/b?c=d")).isEqualTo("/a/b");
+        assertThat(RequestTarget.pathOf("/a#frag")).isEqualTo("/a");
+        assertThat(RequestTarget.pathOf("http://host:80/p?q")).isEqualTo("/p");
+        assertThat(RequestTarget.pathOf("http://host")).isEqualTo("/");
+        assertThat(RequestTarget.pathOf("/plain")).isEqualTo("/plain");
     }
 }

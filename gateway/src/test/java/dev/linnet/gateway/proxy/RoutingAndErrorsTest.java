@@ -222,9 +222,9 @@ class RoutingAndErrorsTest {
             assertThat(raw.send("GET / HTTP/1.1\r\nHost: A.Example.com.:8080\r\n\r\n").read().status())
                     .as("case, a trailing dot and a port are fine").isEqualTo(200);
         }
-        assertThat(FrontendHandler.isHostName("[::1]")).isTrue();
-        assertThat(FrontendHandler.isHostName("")).as("HTTP/1.0 without Host: the default server").isTrue();
-        assertThat(FrontendHandler.isHostName("a b")).isFalse();
+        assertThat(RequestTarget.isHostName("[::1]")).isTrue();
+        assertThat(RequestTarget.isHostName("")).as("HTTP/1.0 without Host: the default server").isTrue();
+        assertThat(RequestTarget.isHostName("a b")).isFalse();
     }
 
     @Test

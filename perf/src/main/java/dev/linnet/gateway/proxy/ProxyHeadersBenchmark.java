@@ -114,7 +114,7 @@ public class ProxyHeadersBenchmark {
     /** Where the route lookup's path comes from. */
     @Benchmark
     public String pathOf() {
-        String p = FrontendHandler.pathOf("/api/users/42?page=2");
+        String p = RequestTarget.pathOf("/api/users/42?page=2");
         if (p.length() != 13) {
             throw new IllegalStateException(p);
         }
