@@ -24,6 +24,10 @@ import java.util.regex.PatternSyntaxException;
  *
  * A pattern that does not compile is kept, and every match reports {@link Result#ERROR}, just as
  * ingress-nginx reports a regex error at request time (canary-spec.md §3, e2e E11).
+ *
+ * <p>Most canary patterns are a list of words: {@code cd|sz}, {@code ^(user1|user2)$}. Those are
+ * recognised when the table is built and matched without the regex engine (a substring search,
+ * or an equality for the anchored group): the same answer, and no matcher per request.
  */
 public final class HeaderPattern {
 
@@ -35,6 +39,8 @@ public final class HeaderPattern {
     private final String source;
     private final Pattern pattern; // null when the source does not compile
     private final int budget;
+    private final String[] words; // non-null when the source is a plain alternation (see class doc)
+    private final boolean wholeValue; // ^(...)$: a word must be the whole value
 
     private HeaderPattern(String source, int budget) {
         this.source = requireNonNull(source, "source");
@@ -49,6 +55,31 @@ public final class HeaderPattern {
             p = null;
         }
         this.pattern = p;
+        boolean whole = source.startsWith("^(") && source.endsWith(")$") && source.length() > 4;
+        String body = whole ? source.substring(source.startsWith("^(?:") ? 4 : 2, source.length() - 2) : source;
+        this.words = p == null ? null : plainWords(body);
+        this.wholeValue = whole;
+    }
+
+    /** The alternatives of {@code body} when each is a non-empty run of characters without regex meaning. */
+    private static String[] plainWords(String body) {
+        String[] words = body.split("\\|", -1);
+        for (String word : words) {
+            if (word.isEmpty()) {
+                return null; // an empty alternative matches everything: leave it to the engine
+            }
+            for (int i = 0; i < word.length(); i++) {
+                if ("\\^$.|?*+()[]{}".indexOf(word.charAt(i)) >= 0) {
+                    return null;
+                }
+            }
+        }
+        return words;
+    }
+
+    /** Whether matching skips the regex engine (a plain alternation). */
+    boolean isPlainWords() {
+        return words != null;
     }
 
     public static HeaderPattern of(String source) {
@@ -71,6 +102,15 @@ public final class HeaderPattern {
     public Result match(CharSequence value) {
         if (pattern == null) {
             return Result.ERROR;
+        }
+        if (words != null) {
+            String v = value.toString();
+            for (String word : words) {
+                if (wholeValue ? v.equals(word) : v.contains(word)) {
+                    return Result.MATCH;
+                }
+            }
+            return Result.NO_MATCH;
         }
         try {
             return pattern.matcher(new BudgetedSequence(value, budget)).find() ? Result.MATCH : Result.NO_MATCH;
