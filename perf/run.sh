@@ -397,7 +397,8 @@ REPORT="$RUN_DIR/report.md"
     echo
     echo "- machine: $(nproc) CPUs ($CPU_MODEL), $(uname -sr), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- versions: $NGINX_VERSION; wrk $WRK_VERSION; $JDK_VERSION"
-    echo "- Linnet JVM flags: \`$JVM_FLAGS\`"
+    echo "- Linnet JVM flags: \`$JVM_FLAGS\`; the launcher's Netty defaults apply (pooled allocator, no sampled" \
+        "leak detection: \`Main.nettyDefaults\`)"
     [[ $REF == base ]] && echo "- A/B mode: \"linnet\" is $JAR, \"base\" is $BASELINE_JAR with \`$BASELINE_JVM_FLAGS\`"
     echo "- pinning: proxy under test on CPU $PROXY_CPU (nginx \`worker_processes 1\`, Linnet one event loop);" \
         "wrk (\`-t$WRK_THREADS\`) and the backends nginx on CPU $LOAD_CPU"
