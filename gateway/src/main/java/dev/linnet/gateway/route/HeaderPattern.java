@@ -12,7 +12,8 @@ import java.util.regex.PatternSyntaxException;
  * difference 4).
  *
  * <p>ingress-nginx runs the pattern through PCRE's {@code ngx.re.match}: an unanchored search
- * with no flags. {@link Matcher#find()} is the same search. Java's backtracking engine has no
+ * with no flags. {@link Matcher#find()} is the same search; {@link Pattern#UNIX_LINES} gives
+ * {@code .} and {@code $} PCRE's notion of a line end ({@code \n} only). Java's backtracking engine has no
  * step limit of its own, so the subject is wrapped in a {@link CharSequence} that counts
  * {@code charAt} calls and aborts the match when the budget is spent:
  *
@@ -50,7 +51,7 @@ public final class HeaderPattern {
         this.budget = budget;
         Pattern p;
         try {
-            p = Pattern.compile(source);
+            p = Pattern.compile(source, Pattern.UNIX_LINES);
         } catch (PatternSyntaxException e) {
             p = null;
         }

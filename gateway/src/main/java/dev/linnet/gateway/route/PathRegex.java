@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  *
  * <p>Deviation: the path is a Java regular expression, not PCRE; the common syntax (classes,
  * groups, quantifiers, alternation) is the same. ingress-nginx's admission accepts only RE2
- * syntax anyway, which Java understands.
+ * syntax anyway, which Java understands. {@link Pattern#UNIX_LINES} makes {@code .} and
+ * {@code $} treat only {@code \n} as a line end, as PCRE does by default: the path is decoded
+ * ({@link RequestPath}), and without it {@code /admin/%0D} would slip past {@code /admin/.+}.
  */
 public final class PathRegex {
 
@@ -31,7 +33,7 @@ public final class PathRegex {
 
     private PathRegex(String source) {
         this.source = source;
-        this.pattern = Pattern.compile("^" + source, Pattern.CASE_INSENSITIVE);
+        this.pattern = Pattern.compile("^" + source, Pattern.CASE_INSENSITIVE | Pattern.UNIX_LINES);
     }
 
     /**

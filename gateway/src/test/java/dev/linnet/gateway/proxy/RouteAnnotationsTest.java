@@ -218,6 +218,25 @@ class RouteAnnotationsTest {
         }
     }
 
+    /**
+     * Decoded paths may hold a CR or U+0085: PCRE's "." matches them (only LF ends a line), and
+     * so must ours, or /admin/%0D would slip past /admin/.+ and its allowlist to "/".
+     */
+    @Test
+    void aRegexPathSeesDecodedLineBreakCharactersAsPcreDoes() throws IOException {
+        TestBackend b = gw.backend("b");
+        RouteOptions nobody = options(null, null, -1, -1, null, SourceRanges.of(List.of()));
+        gw.publish(table(regexRoute("/admin/.+", backend("b", b), nobody),
+                regexRoute("/", backend("b", b), RouteOptions.DEFAULTS)));
+        for (String target : List.of("/admin/x", "/admin/%0D", "/admin/%85", "/admin/%0D/config", "/admin/x%0D")) {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                assertThat(raw.send("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n").read().status())
+                        .as(target).isEqualTo(403);
+            }
+        }
+        assertThat(b.seen()).isEmpty();
+    }
+
     /** ingress-nginx's "Path Priority" example: regex locations by descending path length. */
     @Test
     void regexPathsAreTriedLongestFirstWhateverTheirOrderInTheTable() {
