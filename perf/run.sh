@@ -46,11 +46,12 @@ LOAD_CPU="${LOAD_CPU:-0}"      # wrk and the backends
 # SerialGC: one core, a small live set and short young collections; what a 1-CPU JVM picks
 # anyway, stated so nobody has to guess. Fixed 128 MiB heap (no resizing; untouched pages are
 # not resident, no pre-touch). One event loop, as nginx has one worker.
-LINNET_JVM_FLAGS="${LINNET_JVM_FLAGS:--XX:+UseSerialGC -Xms128m -Xmx128m -XX:-AlwaysPreTouch -Dio.netty.eventLoopThreads=1}"
+DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms128m -Xmx128m -XX:-AlwaysPreTouch -Dio.netty.eventLoopThreads=1"
+LINNET_JVM_FLAGS="${LINNET_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
 WRITE_README="${WRITE_README:-1}"
 # REF: the proxy Linnet is compared with, by its label in the logs and tables.
 BASELINE_JAR="${BASELINE_JAR:-}"
-BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$LINNET_JVM_FLAGS}"
+BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}" # not LINNET_JVM_FLAGS: those may be the change
 if [[ -n "$BASELINE_JAR" ]]; then
     REF=base; REF_NAME="baseline"; R=B; WRITE_README=0
 else

@@ -69,6 +69,7 @@ class GracefulShutdownProcessTest {
 
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
+                "-Dio.netty.leakDetection.level=paranoid", // as every test JVM (the launcher would turn it off)
                 Main.class.getName(), "serve", "--manifests", manifests.toString(),
                 "--bind-address", "127.0.0.1", "--http-port", "0", "--admin-port", "0",
                 "--shutdown-delay", String.valueOf(DELAY_SECONDS), "--shutdown-grace", String.valueOf(GRACE_SECONDS))
@@ -110,6 +111,7 @@ class GracefulShutdownProcessTest {
         assertThat(Duration.ofNanos(System.nanoTime() - signalled))
                 .as("the drain ended when the requests did, not at the grace")
                 .isLessThan(Duration.ofSeconds(DELAY_SECONDS + GRACE_SECONDS));
+        assertThat(String.join("\n", log)).as("the child ran Netty's leak detector").doesNotContain("LEAK:");
     }
 
     private int[] ports() {
