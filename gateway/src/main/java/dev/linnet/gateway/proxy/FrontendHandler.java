@@ -71,6 +71,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private String clientAddress; // X-Real-IP / X-Forwarded-For, computed at the first request
     private String listenerPort; // X-Forwarded-Port
     private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
+    private boolean h2; // an HTTP/2 stream: its :path must be origin form
     private ClientConnections gate; // the gateway's connection gate, looked up once; null in handler tests
     private ExchangeTimers timers; // the exchanges' timeouts, kept across requests; made at the first
 
@@ -84,7 +85,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         this.bytes = ctx.pipeline().get(ByteCounter.class);
         this.headTimeout = ctx.pipeline().get(HeadTimeout.class);
         // An HTTP/2 stream's TLS lives on its parent, the connection.
-        Channel connection = ctx.channel() instanceof Http2StreamChannel ? ctx.channel().parent() : ctx.channel();
+        this.h2 = ctx.channel() instanceof Http2StreamChannel;
+        Channel connection = h2 ? ctx.channel().parent() : ctx.channel();
         this.tls = connection.pipeline().get(SslHandler.class) != null;
         this.gate = ClientConnections.of(ctx.channel());
         if (ctx.channel().isActive()) { // added to a live channel (after h2c detection, ALPN)
@@ -134,6 +136,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
         }
+        // nginx's request line: origin form, or (HTTP/1.1 only) an absolute form whose host then
+        // routes the request and whose origin form goes on; anything else ("admin", "*") is 400.
+        String lineHost = null;
+        if (!request.uri().startsWith("/")) {
+            RequestTarget.Absolute absolute = h2 ? null : RequestTarget.absolute(request.uri());
+            if (absolute == null) {
+                answer(HttpResponseStatus.BAD_REQUEST, false);
+                return;
+            }
+            request.setUri(absolute.originForm());
+            lineHost = absolute.authority();
+        }
         // Routed as nginx matches locations: decoded, dot segments resolved, slashes merged; a
         // path nginx can't resolve (.. above the root, %00, a broken escape) is its 400.
         String path = RequestPath.normalise(RequestTarget.pathOf(request.uri()));
@@ -151,7 +165,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, false);
             return;
         }
-        String host = RouteTable.normaliseHost(request.headers().get(HttpHeaderNames.HOST)); // once per request
+        String host = RouteTable.normaliseHost(lineHost != null ? lineHost // once per request
+                : request.headers().get(HttpHeaderNames.HOST));
         if (!RequestTarget.isHostName(host)) {
             // nginx's ngx_http_validate_host: a Host like "evil/.example.com" could match a
             // wildcard and travel on (X-Forwarded-Host, redirects); it is refused before routing.

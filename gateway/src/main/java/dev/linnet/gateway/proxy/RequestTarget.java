@@ -2,8 +2,8 @@ package dev.linnet.gateway.proxy;
 
 /**
  * The request target and Host as the frontend reads them before routing: what nginx refuses in
- * them (400), the path a route is matched on (before {@link dev.linnet.gateway.route.RequestPath}
- * normalises it), and the origin form a redirect keeps.
+ * them (400), the absolute form taken apart, and the path a route is matched on (before
+ * {@link dev.linnet.gateway.route.RequestPath} normalises it).
  */
 final class RequestTarget {
 
@@ -41,43 +41,77 @@ final class RequestTarget {
         return true;
     }
 
-    /** The path a route matches: the request target without query (or fragment), origin form. */
+    /** The path of an origin-form target: without query (or fragment). */
     static String pathOf(String uri) {
-        int start = 0;
-        int scheme = uri.indexOf("://");
-        if (scheme > 0 && uri.charAt(0) != '/') { // absolute form: http://host/path?q
-            int slash = uri.indexOf('/', scheme + 3);
-            if (slash < 0) {
-                return "/";
-            }
-            start = slash;
-        }
-        int end = uri.length();
-        for (int i = start; i < end; i++) {
+        for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
             if (c == '?' || c == '#') {
-                end = i;
-                break;
+                return uri.substring(0, i);
             }
         }
-        return start == 0 && end == uri.length() ? uri : uri.substring(start, end);
+        return uri;
     }
 
-    /** The request target as path and query (an absolute-form target loses its scheme and authority). */
-    static String originForm(String uri) {
-        int scheme = uri.indexOf("://");
-        if (uri.startsWith("/") || scheme < 0) {
-            return uri;
+    /**
+     * An absolute-form target ({@code http://host:port/path?query}, RFC 9112 §3.2.2) taken apart
+     * as nginx's request-line parser does: the host routes the request (it wins over the Host
+     * header, as in nginx's server selection) and the origin form is what goes on, to routing and
+     * upstream ({@code $request_uri} starts at the path). {@code null} when nginx answers 400:
+     * a scheme that is not letters, a host with other characters than letters, digits, {@code .}
+     * and {@code -} (or a bracketed IPv6 literal), a port that is not digits, or anything but
+     * {@code /}, {@code ?} or the end after the authority ({@code http://h\admin}).
+     */
+    static Absolute absolute(String uri) {
+        int i = 0;
+        while (i < uri.length() && isLetter(uri.charAt(i))) {
+            i++;
         }
-        for (int i = scheme + 3; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c == '/') {
-                return uri.substring(i);
+        if (i == 0 || !uri.startsWith("://", i)) {
+            return null;
+        }
+        int hostStart = i + 3;
+        int j = hostStart;
+        if (j < uri.length() && uri.charAt(j) == '[') {
+            int close = uri.indexOf(']', j);
+            if (close < 0 || !isHostName(uri.substring(j, close + 1))) {
+                return null;
             }
-            if (c == '?' || c == '#') {
-                return "/" + uri.substring(i);
+            j = close + 1;
+        } else {
+            while (j < uri.length() && (isLetter(uri.charAt(j)) || isDigit(uri.charAt(j))
+                    || uri.charAt(j) == '.' || uri.charAt(j) == '-')) {
+                j++;
+            }
+            if (j == hostStart) {
+                return null;
             }
         }
-        return "/";
+        if (j < uri.length() && uri.charAt(j) == ':') {
+            j++;
+            while (j < uri.length() && isDigit(uri.charAt(j))) {
+                j++;
+            }
+        }
+        String authority = uri.substring(hostStart, j);
+        if (j == uri.length()) {
+            return new Absolute(authority, "/");
+        }
+        char next = uri.charAt(j);
+        if (next == '/') {
+            return new Absolute(authority, uri.substring(j));
+        }
+        return next == '?' ? new Absolute(authority, "/" + uri.substring(j)) : null;
+    }
+
+    /** The parts of an absolute-form target that matter: its authority and its origin form. */
+    record Absolute(String authority, String originForm) {
+    }
+
+    private static boolean isLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

@@ -92,11 +92,18 @@ class GatewayPipelineTest {
     }
 
     @Test
-    void pathIgnoresQueryAndAbsoluteForm() {
+    void pathIgnoresQueryAndAbsoluteFormIsTakenApartAsNginxDoes() {
         assertThat(RequestTarget.pathOf("/a/b?c=d")).isEqualTo("/a/b");
         assertThat(RequestTarget.pathOf("/a#frag")).isEqualTo("/a");
-        assertThat(RequestTarget.pathOf("http://host:80/p?q")).isEqualTo("/p");
-        assertThat(RequestTarget.pathOf("http://host")).isEqualTo("/");
         assertThat(RequestTarget.pathOf("/plain")).isEqualTo("/plain");
+        assertThat(RequestTarget.absolute("http://host:80/p?q")).isEqualTo(new RequestTarget.Absolute("host:80", "/p?q"));
+        assertThat(RequestTarget.absolute("HTTPS://host")).isEqualTo(new RequestTarget.Absolute("host", "/"));
+        assertThat(RequestTarget.absolute("http://h?/admin")).as("the query is no path")
+                .isEqualTo(new RequestTarget.Absolute("h", "/?/admin"));
+        assertThat(RequestTarget.absolute("http://[::1]:8080/x")).isEqualTo(new RequestTarget.Absolute("[::1]:8080", "/x"));
+        for (String bad : new String[] {"admin", "*", "http://h\\admin", "http://", "http:/h/", "1ttp://h/",
+                "http://h#x", "http://h:8o/", "http://user@h/", "http://[zz]/"}) {
+            assertThat(RequestTarget.absolute(bad)).as(bad).isNull();
+        }
     }
 }

@@ -52,6 +52,21 @@ class H2cTest {
         return gw.closeLater(H2Client.connect(gw.port()));
     }
 
+    /** nginx (ngx_http_v2_parse_path): a :path must be origin form, absolute or "*" is 400. */
+    @Test
+    void aPathThatIsNotOriginFormIsRefused() {
+        TestBackend admin = gw.backend("admin");
+        TestBackend open = gw.backend("open");
+        gw.publish(table(route("h", "/admin", backend("admin", admin)), route("h", "/", backend("open", open))));
+        H2Client h2 = gw.closeLater(H2Client.connect(gw.port()));
+        for (String path : new String[] {"admin", "http://h/admin", "*"}) {
+            assertThat(h2.send(headers("GET", "h", path)).status()).as(path).isEqualTo(400);
+        }
+        assertThat(h2.send(headers("GET", "h", "/x/../admin")).status()).isEqualTo(200);
+        assertThat(open.seen()).isEmpty();
+        assertThat(admin.seen()).hasSize(1);
+    }
+
     @Test
     void headerForcedCanaryAppliesToH2cStreams() {
         gw.publish(table(route(HOST, "/", stableBackend).withCanary(canary(canaryBackend).header("X-Canary").build())));

@@ -75,6 +75,35 @@ class RoutingAndErrorsTest {
         assertThat(open.seen()).isEmpty();
     }
 
+    /**
+     * nginx's request line: origin form, or an absolute form whose host routes the request and
+     * whose origin form goes upstream ($request_uri); anything else is 400.
+     */
+    @Test
+    void anAbsoluteFormIsRoutedByItsHostAndForwardedInOriginForm() throws IOException {
+        TestBackend admin = gw.backend("admin");
+        TestBackend open = gw.backend("open");
+        TestBackend other = gw.backend("other");
+        gw.publish(table(route("h", "/admin", backend("admin", admin)), route("h", "/", backend("open", open)),
+                route("other.example", "/", backend("other", other))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET http://h/admin/x?y=1 HTTP/1.1\r\nHost: other.example\r\n\r\n").read().body())
+                    .as("the request line's host wins over Host").isEqualTo("admin");
+            assertThat(admin.last().uri()).isEqualTo("/admin/x?y=1");
+            assertThat(admin.last().header("X-Original-URI")).isEqualTo("/admin/x?y=1");
+            assertThat(raw.send("GET http://h?/admin HTTP/1.1\r\nHost: h\r\n\r\n").read().body())
+                    .as("after '?' it is the query, not the path").isEqualTo("open");
+            assertThat(open.last().uri()).isEqualTo("/?/admin");
+        }
+        for (String target : List.of("admin", "*", "http://h\\admin", "http:/h/admin", "http://h#/admin")) {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                RawHttp.Response r = raw.send("GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n").read();
+                assertThat(r.status()).as(target).isEqualTo(400);
+            }
+        }
+        assertThat(admin.seen()).hasSize(1);
+    }
+
     @Test
     void routesByPathWithoutQuery() {
         TestBackend api = gw.backend("api");
