@@ -281,9 +281,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     /**
      * Reads and drops the request body, then sends {@code response} (a local error or the HTTPS
      * redirect); each silence in the body may last {@code client_body_timeout}.
+     *
+     * <p>A client still waiting for {@code 100 Continue} gets one only before the 404: ingress-nginx
+     * proxies that to its default backend, which reads the body. Its 403, 503 and redirects are
+     * nginx's own answers, sent without the 100 (ngx_http_special_response_handler marks the
+     * expectation tested); such a client then sends no body, so the answer goes now and the
+     * connection closes behind it.
      */
     private void answerAfterBody(FullHttpResponse response) {
         timeline.status(response.status().code());
+        if (expectsContinue && !h2 && response.status().code() != HttpResponseStatus.NOT_FOUND.code()) {
+            expectsContinue = false;
+            write(response, false);
+            return;
+        }
         answerAfterBody = response;
         if (headTimeout != null) {
             headTimeout.awaitDroppedBody(); // a stalled body must not hold the connection forever
@@ -298,10 +309,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      * read and dropped before a local answer that keeps the connection). A final status that
      * closes the connection (400, 413, 431, …) is sent alone, as nginx does: its
      * {@code client_max_body_size} check in the find-config phase marks the expectation as
-     * tested before discarding, so no {@code 100 Continue} precedes the 413.
+     * tested before discarding, so no {@code 100 Continue} precedes the 413. Never on an HTTP/2
+     * stream: nginx's ngx_http_test_expect leaves those alone (the client sends its DATA anyway).
      */
     private void sendContinueIfExpected() {
-        if (expectsContinue) {
+        if (expectsContinue && !h2) {
             expectsContinue = false;
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

@@ -5,6 +5,11 @@ import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.route.BackendProtocol;
+import dev.linnet.gateway.route.PathMatch;
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteOptions;
+import dev.linnet.gateway.route.SourceRanges;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.RawBackend;
 import dev.linnet.gateway.testing.RawHttp;
@@ -97,6 +102,30 @@ class EdgeCasesTest {
             assertThat(raw.send("hello").read().status()).isEqualTo(404);
             assertThat(raw.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n").read().body()).isEqualTo("up");
         }
+    }
+
+    /**
+     * nginx's own 403 / 503 (and redirects) go out without the 100: the waiting client then sends no
+     * body, so the answer comes at once and the connection closes (only the proxied default
+     * backend's 404 reads the body, above).
+     */
+    @Test
+    void expectContinueGetsNo100BeforeA403OrA503() throws IOException {
+        RouteOptions nobody = new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null,
+                SourceRanges.of(List.of()));
+        TestBackend up = gw.backend("up");
+        gw.publish(table(new Route("default", "main", "h", PathMatch.prefix("/closed"), backend("up", up), null, nobody),
+                route("h", "/empty", backend("none", List.of()))));
+        for (String[] c : new String[][] {{"403", "/closed"}, {"503", "/empty"}}) {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                raw.send("POST " + c[1] + " HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+                RawHttp.Response r = raw.read();
+                assertThat(r.status()).as(c[1]).isEqualTo(Integer.parseInt(c[0]));
+                assertThat(r.header("connection")).isEqualTo("close");
+                assertThat(raw.closedByPeer()).isTrue();
+            }
+        }
+        assertThat(up.seen()).isEmpty();
     }
 
     @Test
