@@ -181,10 +181,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         try {
             route = table.routeNormalised(host, path);
         } catch (PathRegexException e) {
-            // nginx: a location regex that fails (PCRE's match limit) makes find_location answer
-            // 500, never a later location; its own 500 turns keep-alive off.
-            log.warn("{} on host {} for a path of {} characters: answered 500", e.getMessage(), host, path.length());
-            answerAndClose(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            regexFailed(e, host, path);
             return;
         }
         // After routing: proxy-body-size is per route (RouteChecks).
@@ -226,7 +223,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }
-        RouteChecks.rewrite(route, upstreamHead, path);
+        try {
+            RouteChecks.rewrite(route, upstreamHead, path); // the same search again: only a stack overflow fails it
+        } catch (PathRegexException e) {
+            regexFailed(e, host, path);
+            return;
+        }
         if (timers == null) {
             timers = new ExchangeTimers(ctx.executor());
         }
@@ -318,6 +320,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
                     Unpooled.EMPTY_BUFFER)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         }
+    }
+
+    /**
+     * nginx: a location regex that fails (PCRE's match limit) makes find_location answer 500,
+     * never a later location; its own 500 turns keep-alive off.
+     */
+    private void regexFailed(PathRegexException e, String host, String path) {
+        log.warn("{} on host {} for a path of {} characters: answered 500", e.getMessage(), host, path.length());
+        answerAndClose(HttpResponseStatus.INTERNAL_SERVER_ERROR);
     }
 
     /** A routed request's final answer, without reading its body: the connection closes after it. */

@@ -53,8 +53,8 @@ final class RouteChecks {
 
     /**
      * Applies {@code rewrite-target} to the request about to go upstream. The route's regex runs
-     * on {@code path}, the normalised path routing used (nginx rewrites {@code $uri}); when the
-     * client's path had escapes, the captures are escaped again on the way out.
+     * on {@code path}, the normalised path routing used (nginx rewrites {@code $uri}), and the
+     * result is escaped as nginx's proxy module escapes it (see {@link RewriteTarget#apply}).
      */
     static void rewrite(Route route, HttpRequest upstream, String path) {
         RouteOptions options = route.options();
@@ -69,6 +69,7 @@ final class RouteChecks {
         if (fragment >= 0) {
             query = query.substring(0, fragment);
         }
-        upstream.setUri(options.rewriteTarget().apply(route.match(), path, query, raw.indexOf('%') >= 0));
+        boolean quoted = raw.indexOf('%') >= 0 || raw.indexOf('+') >= 0; // nginx's quoted_uri / plus_in_uri
+        upstream.setUri(options.rewriteTarget().apply(route.match(), path, query, quoted));
     }
 }

@@ -20,7 +20,7 @@ package dev.linnet.gateway.route;
  * Characters are bytes (ISO-8859-1, as the decoder read the request line), so a decoded UTF-8
  * sequence stays the bytes nginx compares. The path sent upstream is not this one: like nginx's
  * {@code proxy_pass} without a URI part, the request goes on as the client wrote it; only
- * {@code rewrite-target} builds on this path (see {@link #escapeCapture}).
+ * {@code rewrite-target} builds on this path (see {@link #escapeUri}).
  */
 public final class RequestPath {
 
@@ -118,31 +118,39 @@ public final class RequestPath {
     }
 
     /**
-     * A capture group of {@code rewrite-target} taken from the normalised path, escaped for the
-     * request line as nginx's {@code rewrite} does when the client's path had escapes
-     * ({@code NGX_ESCAPE_ARGS}: space {@code # % & + ; ?}, control characters, DEL and bytes
-     * above 127 become {@code %XX}); without escapes in the original, nothing was decoded and the
-     * capture goes as it is.
+     * {@code path} escaped as nginx's proxy module escapes a rewritten {@code $uri}
+     * ({@code NGX_ESCAPE_URI}): space, {@code #}, {@code %}, {@code ?}, control characters, DEL and
+     * bytes above 127 become {@code %XX}; {@code / ; & +} and the rest stay.
      */
-    public static String escapeCapture(String capture) {
+    public static String escapeUri(String path) {
+        return escape(path, false);
+    }
+
+    /**
+     * A capture in the query part of a {@code rewrite-target}, escaped as nginx's {@code rewrite}
+     * escapes it when the client's path had escapes ({@code NGX_ESCAPE_ARGS}): as
+     * {@link #escapeUri}, and {@code & + ;} too.
+     */
+    public static String escapeArgs(String capture) {
+        return escape(capture, true);
+    }
+
+    private static String escape(String s, boolean args) {
         StringBuilder out = null;
-        for (int i = 0; i < capture.length(); i++) {
-            char c = capture.charAt(i);
-            if (needsEscape(c)) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c >= 0x7f || c == '#' || c == '%' || c == '?'
+                    || args && (c == '&' || c == '+' || c == ';')) {
                 if (out == null) {
-                    out = new StringBuilder(capture.length() + 8).append(capture, 0, i);
+                    out = new StringBuilder(s.length() + 8).append(s, 0, i);
                 }
                 out.append('%').append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
             } else if (out != null) {
                 out.append(c);
             }
         }
-        return out == null ? capture : out.toString();
+        return out == null ? s : out.toString();
     }
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
-    private static boolean needsEscape(char c) {
-        return c <= 0x20 || c >= 0x7f || c == '#' || c == '%' || c == '&' || c == '+' || c == ';' || c == '?';
-    }
 }

@@ -25,9 +25,9 @@ import java.util.regex.Matcher;
 public final class RewriteTarget {
 
     private final String target;
-    private final List<Object> parts; // String literals and Integer group numbers
+    private final List<Object> pathParts; // before the target's own '?': String literals, Integer groups
+    private final List<Object> argsParts; // after it; null when the target has no query of its own
     private final boolean dropsQuery;
-    private final boolean hasQuery;
 
     private RewriteTarget(String target) {
         this.target = target;
@@ -36,7 +36,12 @@ public final class RewriteTarget {
         if (dropsQuery) {
             t = t.substring(0, t.length() - 1);
         }
-        this.hasQuery = t.indexOf('?') >= 0;
+        int q = t.indexOf('?');
+        this.pathParts = parts(q < 0 ? t : t.substring(0, q));
+        this.argsParts = q < 0 ? null : parts(t.substring(q + 1));
+    }
+
+    private static List<Object> parts(String t) {
         List<Object> p = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         for (int i = 0; i < t.length(); i++) {
@@ -54,7 +59,7 @@ public final class RewriteTarget {
         if (!literal.isEmpty()) {
             p.add(literal.toString());
         }
-        this.parts = List.copyOf(p);
+        return List.copyOf(p);
     }
 
     public static RewriteTarget of(String target) {
@@ -73,46 +78,57 @@ public final class RewriteTarget {
      * The upstream URI for a request whose {@code path} matched {@code match}; {@code query} is
      * the request's query string without {@code ?} (or {@code null}). Groups that did not take
      * part, or that the path does not have, are empty, as in nginx. A non-regex match has no
-     * groups.
-     *
-     * <p>The search is the one the route lookup already ran on this path, and it is
-     * deterministic, so for the route the lookup chose it cannot run out of budget here.
-     *
-     * @throws PathRegexException when the search runs out of budget (only for a path the
-     *     lookup did not match with {@code match})
+     * groups. As {@link #apply(PathMatch, String, String, boolean)} for a path without escapes.
      */
     public String apply(PathMatch match, String path, String query) {
         return apply(match, path, query, false);
     }
 
     /**
-     * As above; {@code escapeCaptures} says the client's path had escapes that routing decoded
-     * ({@link RequestPath}), so each capture is escaped again for the request line, as nginx's
-     * {@code rewrite} does then ({@link RequestPath#escapeCapture}). The target's own text is
-     * taken as written, in nginx too.
+     * As above, the way nginx's {@code rewrite ... break} and {@code proxy_pass} build it:
+     * {@code path} is the normalised, decoded path ({@link RequestPath}); captures go into the
+     * target's path part as they are, and the finished path is escaped once
+     * ({@link RequestPath#escapeUri}: the proxy module escapes a rewritten {@code $uri}); in the
+     * target's own query part, captures are escaped as arguments ({@link RequestPath#escapeArgs})
+     * when {@code quotedPath} says the client's path had a {@code %} or {@code +}.
+     *
+     * <p>The search is the one the route lookup already ran on this path; its step budget is
+     * deterministic, so for the route the lookup chose it runs out only on a stack overflow.
+     *
+     * @throws PathRegexException when the search cannot tell
      */
-    public String apply(PathMatch match, String path, String query, boolean escapeCaptures) {
+    public String apply(PathMatch match, String path, String query, boolean quotedPath) {
         Matcher m = match.regex() == null ? null : match.regex().search(path);
-        StringBuilder out = new StringBuilder(target.length() + path.length());
+        StringBuilder rewritten = new StringBuilder(target.length() + path.length());
+        append(rewritten, pathParts, m, false);
+        if (rewritten.length() == 0 || rewritten.charAt(0) != '/') {
+            // A target like "$1" must still give an origin-form target: "GET foo" is malformed,
+            // and "GET http://evil.example/x" would make the pod take another host (RFC 9112 §3.2.2).
+            rewritten.insert(0, '/');
+        }
+        StringBuilder out = new StringBuilder(RequestPath.escapeUri(rewritten.toString()));
+        boolean clientQuery = !dropsQuery && query != null && !query.isEmpty();
+        if (argsParts != null) {
+            append(out.append('?'), argsParts, m, quotedPath);
+            if (clientQuery) {
+                out.append('&').append(query);
+            }
+        } else if (clientQuery) {
+            out.append('?').append(query);
+        }
+        return out.toString();
+    }
+
+    private static void append(StringBuilder out, List<Object> parts, Matcher m, boolean escapeCaptures) {
         for (Object part : parts) {
             if (part instanceof Integer group) {
                 if (m != null && group <= m.groupCount() && m.group(group) != null) {
-                    String capture = m.group(group);
-                    out.append(escapeCaptures ? RequestPath.escapeCapture(capture) : capture);
+                    out.append(escapeCaptures ? RequestPath.escapeArgs(m.group(group)) : m.group(group));
                 }
             } else {
                 out.append((String) part);
             }
         }
-        if (out.length() == 0 || out.charAt(0) != '/') {
-            // A target like "$1" must still give an origin-form target: "GET foo" is malformed,
-            // and "GET http://evil.example/x" would make the pod take another host (RFC 9112 §3.2.2).
-            out.insert(0, '/');
-        }
-        if (!dropsQuery && query != null && !query.isEmpty()) {
-            out.append(hasQuery ? '&' : '?').append(query);
-        }
-        return out.toString();
     }
 
     @Override

@@ -215,6 +215,23 @@ class RouteAnnotationsTest {
             assertThat(raw.send("GET /api/a%20b%3Fc/%64 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
             assertThat(b.last().uri()).as("decoded for matching, escaped again in the capture").isEqualTo("/v2/a%20b%3Fc/d");
             assertThat(b.last().header("X-Original-URI")).isEqualTo("/api/a%20b%3Fc/%64");
+            // nginx: captures go in decoded, the proxy escapes the new $uri with NGX_ESCAPE_URI (not & + ;)
+            assertThat(raw.send("GET /api/a%3Bb%26c%2Bd HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(b.last().uri()).isEqualTo("/v2/a;b&c+d");
+        }
+    }
+
+    /** A capture in the target's own query is escaped as an argument when the client's path had escapes. */
+    @Test
+    void aCaptureInTheTargetsQueryIsEscapedAsAnArgument() throws IOException {
+        TestBackend b = gw.backend("b");
+        gw.publish(table(regexRoute("/s/(.*)", backend("b", b), options(null, null, -1, -1,
+                RewriteTarget.of("/search?q=$1"), null))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET /s/a%26b%20c?page=2 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(b.last().uri()).isEqualTo("/search?q=a%26b%20c&page=2");
+            assertThat(raw.send("GET /s/plain HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
+            assertThat(b.last().uri()).isEqualTo("/search?q=plain");
         }
     }
 
