@@ -97,6 +97,9 @@ for tool in curl taskset java; do command -v "$tool" >/dev/null || die "$tool is
 if [[ -n "$BASELINE_JAR" && ! -f "$BASELINE_JAR" ]]; then
     die "BASELINE_JAR $BASELINE_JAR: no such file"
 fi
+if [[ -n "${LINNET_JAR:-}" && ! -f "$JAR" ]]; then
+    die "LINNET_JAR $JAR: no such file"
+fi
 if [[ ! -f "$JAR" ]]; then
     log "building $JAR"
     (cd "$REPO_DIR" && mvn -B -q -DskipTests package)
