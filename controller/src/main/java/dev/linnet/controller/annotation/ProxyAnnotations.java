@@ -55,6 +55,9 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static final AnnotationKey<Boolean> FORCE_SSL_REDIRECT = AnnotationKey.prefixed(
             "force-ssl-redirect", ValueType.BOOL, false,
             "redirect plain HTTP to HTTPS even when the host has no TLS");
+    public static final AnnotationKey<Boolean> PRESERVE_TRAILING_SLASH = AnnotationKey.prefixed(
+            "preserve-trailing-slash", ValueType.BOOL, false,
+            "keep a trailing slash in the HTTPS redirect's Location (by default it is dropped)");
     public static final AnnotationKey<String> ALLOWLIST = AnnotationKey.prefixed(
             "allowlist-source-range", ValueType.VERBATIM, "", "everyone",
             "comma-separated client CIDRs or addresses (IPv4, IPv6) allowed; 403 for any other TCP peer");
@@ -65,7 +68,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
             NEXT_UPSTREAM_TRIES, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL, SSL_REDIRECT, FORCE_SSL_REDIRECT,
-            ALLOWLIST, WHITELIST);
+            PRESERVE_TRAILING_SLASH, ALLOWLIST, WHITELIST);
 
     /** No annotations. */
     public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false);
@@ -87,10 +90,11 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         BackendProtocol protocol = backendProtocol(annotations, prefix, warnings);
         boolean sslRedirect = SSL_REDIRECT.read(annotations, prefix, warnings);
         boolean forceSslRedirect = FORCE_SSL_REDIRECT.read(annotations, prefix, warnings);
+        boolean preserveTrailingSlash = PRESERVE_TRAILING_SLASH.read(annotations, prefix, warnings);
         SourceRanges ranges = sourceRanges(annotations, prefix, warnings);
         RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
         RouteOptions options = new RouteOptions(protocol, sslRedirect, forceSslRedirect, connect, read, send, bodySize,
-                tries, rewrite, ranges);
+                tries, rewrite, ranges, preserveTrailingSlash);
         return new ProxyAnnotations(options, useRegex);
     }
 
@@ -115,7 +119,8 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public RouteOptions withoutRewrite() {
         RouteOptions o = options;
         return new RouteOptions(o.backendProtocol(), o.sslRedirect(), o.forceSslRedirect(), o.connectTimeout(),
-                o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges());
+                o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(),
+                o.preserveTrailingSlash());
     }
 
     /**

@@ -39,7 +39,7 @@ public final class UnsupportedAnnotations {
             "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
             "limit-rpm", "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body",
             "mirror-target", "modsecurity-transaction-id", "opentelemetry-trust-incoming-span",
-            "permanent-redirect", "permanent-redirect-code", "preserve-trailing-slash", "proxy-buffer-size",
+            "permanent-redirect", "permanent-redirect-code", "proxy-buffer-size",
             "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-cookie-domain",
             "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size", "proxy-next-upstream",
             "proxy-next-upstream-timeout", "proxy-redirect-from", "proxy-redirect-to", "proxy-request-buffering",

@@ -36,17 +36,18 @@ class ProxyAnnotationsTest {
         return new Parsed(ProxyAnnotations.parse(annotations, P, warnings::add), warnings);
     }
 
-    private static final Map<String, Function<RouteOptions, Object>> FIELD = Map.of(
-            "proxy-connect-timeout", RouteOptions::connectTimeout,
-            "proxy-read-timeout", RouteOptions::readTimeout,
-            "proxy-send-timeout", RouteOptions::sendTimeout,
-            "proxy-body-size", RouteOptions::maxBodySize,
-            "proxy-next-upstream-tries", RouteOptions::nextUpstreamTries,
-            "backend-protocol", RouteOptions::backendProtocol,
-            "ssl-redirect", RouteOptions::sslRedirect,
-            "force-ssl-redirect", RouteOptions::forceSslRedirect,
-            "rewrite-target", o -> String.valueOf(o.rewriteTarget()),
-            "allowlist-source-range", o -> String.valueOf(o.sourceRanges()));
+    private static final Map<String, Function<RouteOptions, Object>> FIELD = Map.ofEntries(
+            Map.entry("proxy-connect-timeout", RouteOptions::connectTimeout),
+            Map.entry("proxy-read-timeout", RouteOptions::readTimeout),
+            Map.entry("proxy-send-timeout", RouteOptions::sendTimeout),
+            Map.entry("proxy-body-size", RouteOptions::maxBodySize),
+            Map.entry("proxy-next-upstream-tries", RouteOptions::nextUpstreamTries),
+            Map.entry("backend-protocol", RouteOptions::backendProtocol),
+            Map.entry("ssl-redirect", RouteOptions::sslRedirect),
+            Map.entry("force-ssl-redirect", RouteOptions::forceSslRedirect),
+            Map.entry("preserve-trailing-slash", RouteOptions::preserveTrailingSlash),
+            Map.entry("rewrite-target", o -> String.valueOf(o.rewriteTarget())),
+            Map.entry("allowlist-source-range", o -> String.valueOf(o.sourceRanges())));
 
     @Test
     void noAnnotationsAreTheDefaultsWithoutWarnings() {
@@ -75,6 +76,7 @@ class ProxyAnnotationsTest {
             backend-protocol          | http    | HTTP
             ssl-redirect              | false   | false
             force-ssl-redirect        | true    | true
+            preserve-trailing-slash   | True    | true
             rewrite-target            | /$1     | /$1
             rewrite-target            | /a/$2?x=$1 | /a/$2?x=$1
             allowlist-source-range    | '10.0.0.0/8, 192.168.1.7,2001:db8::/32' | 10.0.0.0/8,192.168.1.7,2001:db8::/32
@@ -98,6 +100,7 @@ class ProxyAnnotationsTest {
             proxy-next-upstream-tries | many | an integer >= 0 (0: every endpoint once)     | the listener's tries (3, as ingress-nginx) | -1
             ssl-redirect              | yes  | true or false                                | true                             | true
             force-ssl-redirect        | on   | true or false                                | false                            | false
+            preserve-trailing-slash   | yes  | true or false                                | false                            | false
             rewrite-target            | '/a b' | 'a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) '' only)' | '""' | null
             """)
     void invalidValuesFallBackToTheDefaultWithAWarning(String key, String value, String expected, String using,

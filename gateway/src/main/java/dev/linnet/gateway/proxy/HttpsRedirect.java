@@ -21,6 +21,8 @@ import io.netty.handler.codec.http.HttpVersion;
  *   force-ssl-redirect, or ssl-redirect (default
  *   true) and some spec.tls lists the host?       ─▶ http-redirect-code (308),
  *                                                    Location: https://HOST/original-uri
+ *                                                    (one trailing / dropped unless
+ *                                                    preserve-trailing-slash)
  * </pre>
  *
  * The ACME exemption: an HTTP-01 challenge (cert-manager's solver Ingress) is fetched by the CA
@@ -41,7 +43,7 @@ final class HttpsRedirect {
      *
      * @param host the request's Host, already normalised ({@link RouteTable#normaliseHost})
      * @param path the normalised path routing used (the ACME exemption is a location in nginx);
-     *     the Location keeps the target as the client wrote it ({@code $request_uri})
+     *     the Location keeps the target as the client wrote it ({@code $request_uri}, origin form)
      */
     static FullHttpResponse forPlainRequest(HttpRequest request, String host, String path, Route route,
             RouteTable table, GatewayConfig config, boolean keepAlive) {
@@ -59,11 +61,20 @@ final class HttpsRedirect {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
         response.headers()
-                .set(HttpHeaderNames.LOCATION, "https://" + host + request.uri()) // origin form: the frontend took an absolute form apart
+                .set(HttpHeaderNames.LOCATION, "https://" + host + location(request.uri(), route.options().preserveTrailingSlash()))
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return response;
+    }
+
+    /**
+     * {@code $request_uri} as lua_ingress.lua puts it in the Location: without its last character
+     * when that is a {@code /} (so {@code /} itself becomes nothing), unless the route preserves it.
+     */
+    static String location(String requestUri, boolean preserveTrailingSlash) {
+        return !preserveTrailingSlash && requestUri.endsWith("/")
+                ? requestUri.substring(0, requestUri.length() - 1) : requestUri;
     }
 }

@@ -23,6 +23,8 @@ import java.time.Duration;
  *     send the request URI unchanged
  * @param sourceRanges the client networks allowed ({@code allowlist-source-range}), or
  *     {@code null} for everyone
+ * @param preserveTrailingSlash keep a trailing {@code /} in the HTTPS redirect's Location
+ *     ({@code preserve-trailing-slash}; ingress-nginx drops it by default)
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -34,14 +36,23 @@ public record RouteOptions(
         long maxBodySize,
         int nextUpstreamTries,
         RewriteTarget rewriteTarget,
-        SourceRanges sourceRanges) {
+        SourceRanges sourceRanges,
+        boolean preserveTrailingSlash) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null, null);
+            new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null, null, false);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
+    }
+
+    /** Options with ingress-nginx's default trailing-slash handling. */
+    public RouteOptions(BackendProtocol backendProtocol, boolean sslRedirect, boolean forceSslRedirect,
+            Duration connectTimeout, Duration readTimeout, Duration sendTimeout, long maxBodySize,
+            int nextUpstreamTries, RewriteTarget rewriteTarget, SourceRanges sourceRanges) {
+        this(backendProtocol, sslRedirect, forceSslRedirect, connectTimeout, readTimeout, sendTimeout, maxBodySize,
+                nextUpstreamTries, rewriteTarget, sourceRanges, false);
     }
 
     /** Options without rewrite and source ranges (the settings the first issue-5 seam had). */

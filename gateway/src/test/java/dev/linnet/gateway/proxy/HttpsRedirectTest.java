@@ -75,6 +75,23 @@ class HttpsRedirectTest {
         assertThat(b.last().header("x-forwarded-proto")).isEqualTo("http");
     }
 
+    /** lua_ingress.lua drops one trailing slash of $request_uri unless preserve-trailing-slash. */
+    @Test
+    void theLocationLosesATrailingSlashUnlessTheRoutePreservesIt() {
+        TestBackend b = gw.backend("b");
+        RouteOptions preserving = new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null,
+                null, true);
+        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        assertThat(gw.get("secure.example.com", "/cart/").headers().firstValue("Location"))
+                .hasValue("https://secure.example.com/cart");
+        assertThat(gw.get("secure.example.com", "/").headers().firstValue("Location")).hasValue("https://secure.example.com");
+        assertThat(gw.get("secure.example.com", "/cart/?x=1").headers().firstValue("Location"))
+                .as("only the very last character").hasValue("https://secure.example.com/cart/?x=1");
+        publish(gw, b, preserving, RouteOptions.DEFAULTS);
+        assertThat(gw.get("secure.example.com", "/cart/").headers().firstValue("Location"))
+                .hasValue("https://secure.example.com/cart/");
+    }
+
     @Test
     void aRedirectWaitingForAStalledBodyIsCutAtTheBodyTimeout() throws Exception {
         gw.configure(c -> c.toBuilder().clientBodyTimeout(java.time.Duration.ofMillis(300)).build());
