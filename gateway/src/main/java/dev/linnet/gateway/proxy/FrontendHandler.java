@@ -136,7 +136,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
         }
-        // nginx's request line: origin form, or (HTTP/1.1 only) an absolute form whose host then
+        // nginx's request line: origin form, or (not on HTTP/2) an absolute form whose host then
         // routes the request and whose origin form goes on; anything else ("admin", "*") is 400.
         String lineHost = null;
         if (!request.uri().startsWith("/")) {
@@ -165,13 +165,16 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, false);
             return;
         }
-        String host = RouteTable.normaliseHost(lineHost != null ? lineHost // once per request
-                : request.headers().get(HttpHeaderNames.HOST));
-        if (!RequestTarget.isHostName(host)) {
-            // nginx's ngx_http_validate_host: a Host like "evil/.example.com" could match a
-            // wildcard and travel on (X-Forwarded-Host, redirects); it is refused before routing.
+        // nginx's ngx_http_validate_host, on the Host header whatever chose the server: a Host like
+        // "evil/.example.com" could match a wildcard and travel on (X-Forwarded-Host, redirects).
+        String hostHeader = RequestTarget.validHostHeader(request, h2);
+        String host = lineHost == null ? hostHeader : RouteTable.normaliseHost(lineHost); // once per request
+        if (hostHeader == null || !RequestTarget.isHostName(host)) {
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
+        }
+        if (lineHost != null && hostHeader.isEmpty()) {
+            request.headers().set(HttpHeaderNames.HOST, lineHost); // HTTP/1.0: nginx's Host $best_http_host
         }
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
@@ -194,7 +197,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             return;
         }
         FullHttpResponse redirect = tls ? null
-                : HttpsRedirect.forPlainRequest(request, host, path, route, table, context.config(), keepAlive);
+                : HttpsRedirect.forPlainRequest(request, host, hostHeader.isEmpty() ? host : hostHeader, path, route,
+                        table, context.config(), keepAlive);
         if (redirect != null) {
             answerAfterBody(redirect);
             return;

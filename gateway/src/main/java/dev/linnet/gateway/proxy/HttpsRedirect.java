@@ -41,12 +41,16 @@ final class HttpsRedirect {
     /**
      * The redirect for a request that came over plain HTTP, or {@code null} to proxy it.
      *
-     * @param host the request's Host, already normalised ({@link RouteTable#normaliseHost})
+     * @param host the host that routed the request, normalised ({@link RouteTable#normaliseHost}):
+     *     whether it has TLS decides
+     * @param locationHost the host of the Location: the Host header, as lua_ingress.lua's
+     *     {@code redirect_host} takes it from {@code $best_http_host} (it differs from {@code host}
+     *     only for an absolute-form request)
      * @param path the normalised path routing used (the ACME exemption is a location in nginx);
      *     the Location keeps the target as the client wrote it ({@code $request_uri}, origin form)
      */
-    static FullHttpResponse forPlainRequest(HttpRequest request, String host, String path, Route route,
-            RouteTable table, GatewayConfig config, boolean keepAlive) {
+    static FullHttpResponse forPlainRequest(HttpRequest request, String host, String locationHost, String path,
+            Route route, RouteTable table, GatewayConfig config, boolean keepAlive) {
         if (config.httpsPort() == -1 || path.startsWith(ACME_CHALLENGE)) {
             return null;
         }
@@ -61,7 +65,7 @@ final class HttpsRedirect {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
         response.headers()
-                .set(HttpHeaderNames.LOCATION, "https://" + host + location(request.uri(), route.options().preserveTrailingSlash()))
+                .set(HttpHeaderNames.LOCATION, "https://" + locationHost + location(request.uri(), route.options().preserveTrailingSlash()))
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -1,5 +1,12 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.route.RouteTable;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
+
 /**
  * The request target and Host as the frontend reads them before routing: what nginx refuses in
  * them (400), the absolute form taken apart, and the path a route is matched on (before
@@ -10,7 +17,32 @@ final class RequestTarget {
     private RequestTarget() {
     }
 
-    /** A Host value, normalised (no port, lower case, no trailing dot), that is a DNS name or a bracketed IPv6 literal; empty is allowed (HTTP/1.0, the default server). */
+    /**
+     * The request's Host header, normalised ({@link RouteTable#normaliseHost}): empty when there is
+     * none and that is allowed (HTTP/1.0; an HTTP/2 stream, whose {@code :authority} is optional),
+     * {@code null} when nginx answers 400: no Host on HTTP/1.1, more than one, an empty one, or one
+     * that is no host name ({@link #isHostName}).
+     */
+    static String validHostHeader(HttpRequest request, boolean h2) {
+        HttpHeaders headers = request.headers();
+        String value = headers.get(HttpHeaderNames.HOST);
+        if (value == null) {
+            return h2 || !request.protocolVersion().equals(HttpVersion.HTTP_1_1) ? "" : null;
+        }
+        String host = RouteTable.normaliseHost(value);
+        if (host.isEmpty() || !isHostName(host)) {
+            return null;
+        }
+        Iterator<? extends CharSequence> all = headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
+        all.next();
+        return all.hasNext() ? null : host; // a second Host: nginx's "client sent duplicate host header"
+    }
+
+    /**
+     * A Host value, normalised (no port, lower case, no trailing dot), that is a DNS name (no empty
+     * label inside: nginx refuses {@code a..b}) or a bracketed IPv6 literal; empty is allowed
+     * (HTTP/1.0 without Host: the default server).
+     */
     static boolean isHostName(String host) {
         if (host.startsWith("[") && host.endsWith("]")) {
             for (int i = 1; i < host.length() - 1; i++) {
@@ -25,6 +57,9 @@ final class RequestTarget {
             char c = host.charAt(i);
             if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
                 return false; // normaliseHost lower-cased it already
+            }
+            if (c == '.' && i > 0 && host.charAt(i - 1) == '.') {
+                return false;
             }
         }
         return true;

@@ -92,6 +92,19 @@ class HttpsRedirectTest {
                 .hasValue("https://secure.example.com/cart/");
     }
 
+    /** The request line's host decides (TLS), the Host header names the Location (redirect_host). */
+    @Test
+    void anAbsoluteFormRedirectsToItsHostHeader() throws Exception {
+        TestBackend b = gw.backend("b");
+        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            dev.linnet.gateway.testing.RawHttp.Response r = raw.send(
+                    "GET http://secure.example.com/cart HTTP/1.1\r\nHost: other.example\r\n\r\n").read();
+            assertThat(r.status()).isEqualTo(308);
+            assertThat(r.header("Location")).isEqualTo("https://other.example/cart");
+        }
+    }
+
     @Test
     void aRedirectWaitingForAStalledBodyIsCutAtTheBodyTimeout() throws Exception {
         gw.configure(c -> c.toBuilder().clientBodyTimeout(java.time.Duration.ofMillis(300)).build());

@@ -104,6 +104,29 @@ class RoutingAndErrorsTest {
         assertThat(admin.seen()).hasSize(1);
     }
 
+    /** nginx's ngx_http_process_host: the Host header is checked whatever routes the request. */
+    @Test
+    void theHostHeaderIsValidatedAsNginxDoesWhateverRoutesTheRequest() throws IOException {
+        TestBackend admin = gw.backend("admin");
+        gw.publish(table(route("h", "/admin", backend("admin", admin))));
+        for (String head : List.of(
+                "GET http://h/admin HTTP/1.1\r\nHost: evil/.h\r\n",  // the line's host routes, Host still checked
+                "GET /admin HTTP/1.1\r\n",                            // HTTP/1.1 needs a Host
+                "GET http://h/admin HTTP/1.1\r\n",                    // even with an absolute form
+                "GET /admin HTTP/1.1\r\nHost: h\r\nHost: other\r\n",  // exactly one
+                "GET /admin HTTP/1.1\r\nHost: a..h\r\n",
+                "GET /admin HTTP/1.1\r\nHost: \r\n")) {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                assertThat(raw.send(head + "\r\n").read().status()).as(head).isEqualTo(400);
+            }
+        }
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET http://h/admin HTTP/1.0\r\n\r\n").read().body()).isEqualTo("admin");
+        }
+        assertThat(admin.seen()).hasSize(1);
+        assertThat(admin.last().header("Host")).as("HTTP/1.0 without Host: the line's host goes up").isEqualTo("h");
+    }
+
     @Test
     void routesByPathWithoutQuery() {
         TestBackend api = gw.backend("api");
