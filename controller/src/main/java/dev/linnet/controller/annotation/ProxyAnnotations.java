@@ -112,15 +112,24 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         return useRegex || optionsFor(path).rewriteTarget() != null;
     }
 
-    /**
-     * The options of the catch-all ({@code spec.defaultBackend} without rules): ingress-nginx
-     * applies the Ingress's annotations to it except rewrite and redirect.
-     */
+    /** These options without {@code rewrite-target}: the route whose target is its own path. */
     public RouteOptions withoutRewrite() {
         RouteOptions o = options;
         return new RouteOptions(o.backendProtocol(), o.sslRedirect(), o.forceSslRedirect(), o.connectTimeout(),
                 o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(),
                 o.preserveTrailingSlash());
+    }
+
+    /**
+     * The options of the catch-all ({@code spec.defaultBackend} without rules): ingress-nginx
+     * applies the Ingress's annotations to it but restores the default location's rewrite config,
+     * whose zero value has no rewrite, no {@code ssl-redirect}, no {@code force-ssl-redirect} and no
+     * {@code preserve-trailing-slash}: the catch-all never redirects.
+     */
+    public RouteOptions forCatchAll() {
+        RouteOptions o = options;
+        return new RouteOptions(o.backendProtocol(), false, false, o.connectTimeout(), o.readTimeout(), o.sendTimeout(),
+                o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(), false);
     }
 
     /**

@@ -102,7 +102,7 @@ final class IngressProcessor {
         if (ref != null) {
             // ingress-nginx applies the catch-all Ingress's annotations, except rewrite and redirect.
             server.fallback(new Route(ingress.namespace(), ingress.name(), server.host().name(), PathMatch.prefix("/"),
-                    ctx.backend(ingress, ref), null, ingress.proxy().withoutRewrite()));
+                    ctx.backend(ingress, ref), null, ingress.proxy().forCatchAll()));
         }
     }
 

@@ -49,6 +49,21 @@ class ProxyAnnotationsTest {
             Map.entry("rewrite-target", o -> String.valueOf(o.rewriteTarget())),
             Map.entry("allowlist-source-range", o -> String.valueOf(o.sourceRanges())));
 
+    /** ingress-nginx restores the catch-all's zero rewrite config: it never redirects. */
+    @Test
+    void theCatchAllKeepsTheAnnotationsButNeverRedirects() {
+        Parsed p = parse("force-ssl-redirect", "true", "preserve-trailing-slash", "true", "proxy-read-timeout", "7",
+                "rewrite-target", "/x");
+        RouteOptions catchAll = p.value().forCatchAll();
+        assertThat(catchAll.forceSslRedirect()).isFalse();
+        assertThat(catchAll.sslRedirect()).isFalse();
+        assertThat(catchAll.preserveTrailingSlash()).isFalse();
+        assertThat(catchAll.rewriteTarget()).isNull();
+        assertThat(catchAll.readTimeout()).hasSeconds(7);
+        assertThat(p.value().optionsFor("/x").forceSslRedirect()).as("a target equal to its path only loses the rewrite")
+                .isTrue();
+    }
+
     @Test
     void noAnnotationsAreTheDefaultsWithoutWarnings() {
         Parsed p = parse();

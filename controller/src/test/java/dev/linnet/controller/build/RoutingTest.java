@@ -6,9 +6,11 @@ import static dev.linnet.controller.build.Fixtures.svc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -185,8 +187,9 @@ class RoutingTest {
         BuildResult r = build(svc("ns/svc", "10.0.0.1"), svc("ns/other", "10.0.0.2"),
                 ingress("ns/first").created("2024-01-01T00:00:00Z").defaultBackend("svc", 80),
                 ingress("ns/second").created("2024-02-01T00:00:00Z").defaultBackend("other", 80));
-        assertThat(r.table().defaultServer().fallback())
-                .isEqualTo(new Route("ns", "first", "_", PathMatch.prefix("/"), SVC, null));
+        assertThat(r.table().defaultServer().fallback()).as("the catch-all never redirects (ingress-nginx)")
+                .isEqualTo(new Route("ns", "first", "_", PathMatch.prefix("/"), SVC, null,
+                        new RouteOptions(BackendProtocol.HTTP, false, false, null, null, null, -1, -1)));
         assertThat(r.table().route("unknown.host", "/any")).isEqualTo(r.table().defaultServer().fallback());
         assertThat(r.warnings()).containsExactly(new ConfigWarning("Ingress", "ns", "second",
                 "catch-all spec.defaultBackend already defined by Ingress ns/first; ignored here"));
