@@ -129,9 +129,12 @@ interface ValueType<T> {
      * ingress-nginx's validator where that one would reject a query string, stricter where a
      * character could never be part of a request target.
      */
+    // A target that starts with http://, https:// or $scheme is a redirect in nginx's rewrite (a
+    // 302), which Linnet does not do: refused with a warning rather than proxied as a path.
     ValueType<String> URI_TEMPLATE = new CheckedString(
-            Pattern.compile("[A-Za-z0-9\\-._~/:$&?=%+@!,;*()']*"), false,
-            "a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) ' only)");
+            Pattern.compile("(?!(?i:https?://|\\$scheme))[A-Za-z0-9\\-._~/:$&?=%+@!,;*()']*"), false,
+            "a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) ' only;"
+                    + " not a URL, which ingress-nginx turns into a redirect)");
 
     /** Any value, as written; used for the Kubernetes-owned keys that are compared verbatim. */
     ValueType<String> VERBATIM = new ValueType<>() {

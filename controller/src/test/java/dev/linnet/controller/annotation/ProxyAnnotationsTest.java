@@ -116,7 +116,9 @@ class ProxyAnnotationsTest {
             ssl-redirect              | yes  | true or false                                | true                             | true
             force-ssl-redirect        | on   | true or false                                | false                            | false
             preserve-trailing-slash   | yes  | true or false                                | false                            | false
-            rewrite-target            | '/a b' | 'a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) '' only)' | '""' | null
+            rewrite-target            | '/a b' | 'a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) '' only; not a URL, which ingress-nginx turns into a redirect)' | '""' | null
+            rewrite-target            | https://new.example/$1 | 'a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) '' only; not a URL, which ingress-nginx turns into a redirect)' | '""' | null
+            rewrite-target            | $scheme://$host/x | 'a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) '' only; not a URL, which ingress-nginx turns into a redirect)' | '""' | null
             """)
     void invalidValuesFallBackToTheDefaultWithAWarning(String key, String value, String expected, String using,
             String field) {

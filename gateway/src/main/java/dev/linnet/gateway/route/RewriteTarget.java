@@ -109,9 +109,12 @@ public final class RewriteTarget {
         StringBuilder out = new StringBuilder(RequestPath.escapeUri(rewritten.toString()));
         boolean clientQuery = !dropsQuery && query != null && !query.isEmpty();
         if (argsParts != null) {
+            int start = out.length();
             append(out.append('?'), argsParts, m, quotedPath);
             if (clientQuery) {
-                out.append('&').append(query);
+                out.append('&').append(query); // nginx too: "?&q" when the target's own part is empty
+            } else if (out.length() == start + 1) {
+                out.setLength(start); // empty arguments: nginx's proxy writes no "?"
             }
         } else if (clientQuery) {
             out.append('?').append(query);

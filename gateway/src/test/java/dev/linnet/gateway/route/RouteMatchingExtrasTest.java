@@ -72,6 +72,9 @@ class RouteMatchingExtrasTest {
         assertThat(RewriteTarget.of("/x/$9$1").apply(m, "/app/z", "")).as("missing groups are empty").isEqualTo("/x//");
         assertThat(RewriteTarget.of("/s?a=$2").apply(m, "/app/p", "b=2")).isEqualTo("/s?a=p&b=2");
         assertThat(RewriteTarget.of("/s?").apply(m, "/app/p", "b=2")).isEqualTo("/s");
+        assertThat(RewriteTarget.of("/s?$9").apply(m, "/app/p", null)).as("empty arguments: no '?'").isEqualTo("/s");
+        assertThat(RewriteTarget.of("/s??").apply(m, "/app/p", "b=2")).isEqualTo("/s");
+        assertThat(RewriteTarget.of("/s?$9").apply(m, "/app/p", "b=2")).as("as nginx").isEqualTo("/s?&b=2");
         assertThat(RewriteTarget.of("/$1").apply(PathMatch.prefix("/app"), "/app/x", null))
                 .as("no regex, no groups").isEqualTo("/");
     }
