@@ -293,10 +293,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      * nginx's own answers, sent without the 100 (ngx_http_special_response_handler marks the
      * expectation tested); such a client then sends no body, so the answer goes now and the
      * connection closes behind it.
+     *
+     * <p>An HTTP/2 stream is answered at once and then reset (nginx's {@code skip_data}): closing it
+     * costs the connection nothing, and there is no body clock on a stream to wait for one with.
      */
     private void answerAfterBody(FullHttpResponse response) {
         timeline.status(response.status().code());
-        if (expectsContinue && !h2 && response.status().code() != HttpResponseStatus.NOT_FOUND.code()) {
+        if (h2 || expectsContinue && response.status().code() != HttpResponseStatus.NOT_FOUND.code()) {
             expectsContinue = false;
             write(response, false);
             return;

@@ -151,10 +151,28 @@ class H2cTest {
         // nginx sends no 100 on HTTP/2 streams (the client's DATA follows anyway); the header stops here.
         H2Client.Response r = h2.send(headers("POST", HOST, "/").add("expect", "100-continue"), "hello");
         assertThat(r.status()).isEqualTo(200);
+        assertThat(r.interim()).as("no 100 Continue on a stream").isZero();
         assertThat(stable.last().header("Expect")).isNull();
         H2Client.Response tooLarge = h2.send(headers("POST", HOST, "/").add("expect", "100-continue")
                 .add("content-length", "11"), "hello world");
         assertThat(tooLarge.status()).isEqualTo(413);
+    }
+
+    /** A local answer on a stream does not wait for a body (there is no body clock on a stream). */
+    @Test
+    void aLocalAnswerOnAStreamComesAtOnceEvenIfTheBodyNeverDoes() throws Exception {
+        gw.publish(table(route(HOST, "/", backend("none", List.of()))));
+        H2Client h2 = client();
+        for (boolean expect : new boolean[] {true, false}) {
+            io.netty.handler.codec.http2.Http2Headers head = headers("POST", HOST, "/").add("content-length", "5");
+            if (expect) {
+                head.add("expect", "100-continue");
+            }
+            H2Client.Response r = h2.startUnfinished(head).get(10, TimeUnit.SECONDS);
+            assertThat(r.status()).as("expect: %s", expect).isEqualTo(503);
+            assertThat(r.interim()).isZero();
+        }
+        assertThat(h2.send(headers("GET", "elsewhere", "/")).status()).as("the connection serves on").isEqualTo(404);
     }
 
     private double metricSum(String name) {

@@ -43,8 +43,11 @@ import java.util.function.LongFunction;
  */
 public final class H2Client implements AutoCloseable {
 
-    /** A response: its HEADERS, body, and trailing HEADERS (empty when there were none). */
-    public record Response(Http2Headers headers, byte[] body, Http2Headers trailers) {
+    /**
+     * A response: its HEADERS, body, and trailing HEADERS (empty when there were none); {@code interim}
+     * counts the 1xx HEADERS before it.
+     */
+    public record Response(Http2Headers headers, byte[] body, Http2Headers trailers, int interim) {
         public int status() {
             return Integer.parseInt(headers.status().toString());
         }
@@ -189,6 +192,7 @@ public final class H2Client implements AutoCloseable {
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private Http2Headers headers;
         private Http2Headers trailers = new DefaultHttp2Headers();
+        private int interim;
 
         Collector(CompletableFuture<Response> result, Upload upload) {
             this.result = result;
@@ -202,7 +206,8 @@ public final class H2Client implements AutoCloseable {
                 if (msg instanceof Http2HeadersFrame h) {
                     CharSequence status = h.headers().status();
                     if (headers == null && status != null && status.charAt(0) == '1') {
-                        return; // interim response
+                        interim++;
+                        return;
                     }
                     if (headers == null) {
                         headers = h.headers();
@@ -215,7 +220,7 @@ public final class H2Client implements AutoCloseable {
                     end = d.isEndStream();
                 }
                 if (end) {
-                    result.complete(new Response(headers, body.toByteArray(), trailers));
+                    result.complete(new Response(headers, body.toByteArray(), trailers, interim));
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
