@@ -104,6 +104,22 @@ class RoutingAndErrorsTest {
         assertThat(admin.seen()).hasSize(1);
     }
 
+    /** Raw UTF-8 in the request line used to reach the pod re-encoded as UTF-8 of each byte. */
+    @Test
+    void nonAsciiBytesInTheTargetReachThePodPercentEncoded() throws IOException {
+        TestBackend b = gw.backend("b");
+        gw.publish(table(route("h", "/", backend("b", b))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            byte[] head = "GET /caf\u00c3\u00a9?q=\u00c3\u00a9 HTTP/1.1\r\nHost: h\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // the UTF-8 bytes of "é"
+            assertThat(raw.send(head).read().status()).isEqualTo(200);
+        }
+        assertThat(b.last().uri()).isEqualTo("/caf%C3%A9?q=%C3%A9");
+        assertThat(b.last().header("X-Original-URI")).isEqualTo("/caf%C3%A9?q=%C3%A9");
+        String plain = new String("/plain?x=1");
+        assertThat(ProxyHeaders.asciiTarget(plain)).as("an ASCII target is not copied").isSameAs(plain);
+    }
+
     /** nginx's ngx_http_process_host: the Host header is checked whatever routes the request. */
     @Test
     void theHostHeaderIsValidatedAsNginxDoesWhateverRoutesTheRequest() throws IOException {
