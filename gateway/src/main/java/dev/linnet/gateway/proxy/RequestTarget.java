@@ -92,14 +92,15 @@ final class RequestTarget {
      * as nginx's request-line parser does: the host routes the request (it wins over the Host
      * header, as in nginx's server selection) and the origin form is what goes on, to routing and
      * upstream ({@code $request_uri} starts at the path). {@code null} when nginx answers 400:
-     * a scheme that is not letters, a host with other characters than letters, digits, {@code .}
+     * a scheme that does not start with a letter, a host with other characters than letters, digits, {@code .}
      * and {@code -} (or a bracketed IPv6 literal), a port that is not digits, or anything but
      * {@code /}, {@code ?} or the end after the authority ({@code http://h\admin}).
      */
     static Absolute absolute(String uri) {
         int i = 0;
-        while (i < uri.length() && isLetter(uri.charAt(i))) {
-            i++;
+        while (i < uri.length() && (isLetter(uri.charAt(i))
+                || i > 0 && (isDigit(uri.charAt(i)) || "+-.".indexOf(uri.charAt(i)) >= 0))) {
+            i++; // nginx's sw_schema: a letter, then letters, digits, + - . (never checked further)
         }
         if (i == 0 || !uri.startsWith("://", i)) {
             return null;

@@ -98,6 +98,8 @@ class GatewayPipelineTest {
         assertThat(RequestTarget.pathOf("/plain")).isEqualTo("/plain");
         assertThat(RequestTarget.absolute("http://host:80/p?q")).isEqualTo(new RequestTarget.Absolute("host:80", "/p?q"));
         assertThat(RequestTarget.absolute("HTTPS://host")).isEqualTo(new RequestTarget.Absolute("host", "/"));
+        assertThat(RequestTarget.absolute("coap+tcp://h/x")).as("nginx does not check the scheme")
+                .isEqualTo(new RequestTarget.Absolute("h", "/x"));
         assertThat(RequestTarget.absolute("http://h?/admin")).as("the query is no path")
                 .isEqualTo(new RequestTarget.Absolute("h", "/?/admin"));
         assertThat(RequestTarget.absolute("http://[::1]:8080/x")).isEqualTo(new RequestTarget.Absolute("[::1]:8080", "/x"));
