@@ -23,6 +23,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -169,12 +171,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         // "evil/.example.com" could match a wildcard and travel on (X-Forwarded-Host, redirects).
         String hostHeader = RequestTarget.validHostHeader(request, h2);
         String host = lineHost == null ? hostHeader : RouteTable.normaliseHost(lineHost); // once per request
-        if (hostHeader == null || !RequestTarget.isHostName(host)) {
+        if (hostHeader == null || lineHost != null && !RequestTarget.isHostName(host)) {
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
         }
         if (lineHost != null && hostHeader.isEmpty()) {
-            request.headers().set(HttpHeaderNames.HOST, lineHost); // HTTP/1.0: nginx's Host $best_http_host
+            request.headers().set(HttpHeaderNames.HOST, host); // HTTP/1.0: nginx's $best_http_host is then $host
         }
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
@@ -228,7 +230,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }
         try {
-            RouteChecks.rewrite(route, upstreamHead, path); // the same search again: only a stack overflow fails it
+            // the same search again: only a stack overflow fails it
+            RouteChecks.rewrite(route, upstreamHead, path, RequestTarget.pathOf(request.uri()));
         } catch (PathRegexException e) {
             regexFailed(e, host, path);
             return;
@@ -357,6 +360,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             recordRequest(); // a local 404 / 503 (requests refused before routing have no timeline)
             if (keep && f.isSuccess()) {
                 awaitRequest();
+            } else if (h2 && f.isSuccess() && f.channel().isActive()) {
+                // The answer is complete, the request body is not: RST_STREAM NO_ERROR, "stop
+                // sending" (RFC 9113 §8.1, nginx's close_stream), not the CANCEL a bare close sends.
+                f.channel().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR))
+                        .addListener(ChannelFutureListener.CLOSE);
             } else {
                 f.channel().close();
             }

@@ -102,15 +102,15 @@ final class ProxyHeaders {
         h.add(X_FORWARDED_PORT, listenerPort);
         h.add(X_FORWARDED_PROTO, tls ? HTTPS : HTTP);
         h.add(X_SCHEME, tls ? HTTPS : HTTP);
-        String uri = asciiTarget(client.uri());
-        h.add(X_ORIGINAL_URI, uri);
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri, h);
+        h.add(X_ORIGINAL_URI, client.uri()); // header values go out byte for byte: the client's bytes
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), asciiTarget(client.uri()), h);
     }
 
     /**
      * The request target with its bytes above 127 percent-encoded. The decoder read the request
-     * line byte per character (ISO-8859-1) and Netty's encoder writes a target as UTF-8 (a header
-     * value as ASCII), so raw non-ASCII bytes would reach the pod mangled. nginx passes them raw;
+     * line byte per character (ISO-8859-1) and Netty's encoder writes a target as UTF-8, so raw
+     * non-ASCII bytes would reach the pod mangled (header values, X-Original-URI included, go out
+     * byte for byte). nginx passes them raw;
      * encoded they mean the same to any server that decodes its path. The common ASCII target is
      * returned as it is, after one scan.
      */

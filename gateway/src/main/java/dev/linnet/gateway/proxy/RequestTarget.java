@@ -2,7 +2,6 @@ package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.route.RouteTable;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.Iterator;
@@ -24,24 +23,23 @@ final class RequestTarget {
      * that is no host name ({@link #isHostName}).
      */
     static String validHostHeader(HttpRequest request, boolean h2) {
-        HttpHeaders headers = request.headers();
-        String value = headers.get(HttpHeaderNames.HOST);
-        if (value == null) {
+        Iterator<? extends CharSequence> all = request.headers().valueCharSequenceIterator(HttpHeaderNames.HOST);
+        if (!all.hasNext()) {
             return h2 || !request.protocolVersion().equals(HttpVersion.HTTP_1_1) ? "" : null;
         }
-        String host = RouteTable.normaliseHost(value);
-        if (host.isEmpty() || !isHostName(host)) {
-            return null;
+        String host = RouteTable.normaliseHost(all.next().toString());
+        if (all.hasNext() || host.isEmpty() || !isHostName(host)) {
+            return null; // a second Host: nginx's "client sent duplicate host header"
         }
-        Iterator<? extends CharSequence> all = headers.valueCharSequenceIterator(HttpHeaderNames.HOST);
-        all.next();
-        return all.hasNext() ? null : host; // a second Host: nginx's "client sent duplicate host header"
+        return host;
     }
 
     /**
-     * A Host value, normalised (no port, lower case, no trailing dot), that is a DNS name (no empty
-     * label inside: nginx refuses {@code a..b}) or a bracketed IPv6 literal; empty is allowed
-     * (HTTP/1.0 without Host: the default server).
+     * A Host value, normalised (no port, lower case, no trailing dot), as nginx's
+     * {@code ngx_http_validate_host} takes it: no space or control character, no {@code /} or
+     * {@code \} (a Host like {@code evil/.example.com} could match a wildcard and travel on), no
+     * empty label ({@code a..b}), or a bracketed IPv6 literal; empty is allowed (HTTP/1.0 without
+     * Host: the default server).
      */
     static boolean isHostName(String host) {
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -55,8 +53,8 @@ final class RequestTarget {
         }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
-                return false; // normaliseHost lower-cased it already
+            if (c <= ' ' || c == '/' || c == '\\' || c == 0x7f) {
+                return false;
             }
             if (c == '.' && i > 0 && host.charAt(i - 1) == '.') {
                 return false;

@@ -52,17 +52,18 @@ final class RouteChecks {
     }
 
     /**
-     * Applies {@code rewrite-target} to the request about to go upstream. The route's regex runs
+     * Applies {@code rewrite-target} to the request about to go upstream; {@code rawPath} is the
+     * client's path as sent, which says whether it had escapes. The route's regex runs
      * on {@code path}, the normalised path routing used (nginx rewrites {@code $uri}), and the
      * result is escaped as nginx's proxy module escapes it (see {@link RewriteTarget#apply}).
      */
-    static void rewrite(Route route, HttpRequest upstream, String path) {
+    static void rewrite(Route route, HttpRequest upstream, String path, String rawPath) {
         RouteOptions options = route.options();
         if (options.rewriteTarget() == null) {
             return;
         }
         String uri = upstream.uri();
-        String raw = RequestTarget.pathOf(uri);
+        String raw = rawPath; // the client's: a byte above 127 is no escape to nginx (the upstream line has it encoded)
         int q = uri.indexOf('?');
         String query = q < 0 ? null : uri.substring(q + 1);
         int fragment = query == null ? -1 : query.indexOf('#');
@@ -70,6 +71,7 @@ final class RouteChecks {
             query = query.substring(0, fragment);
         }
         boolean quoted = raw.indexOf('%') >= 0 || raw.indexOf('+') >= 0; // nginx's quoted_uri / plus_in_uri
-        upstream.setUri(options.rewriteTarget().apply(route.match(), path, query, quoted));
+        // a raw capture in the target's query may hold bytes above 127: encoded as in toUpstream
+        upstream.setUri(ProxyHeaders.asciiTarget(options.rewriteTarget().apply(route.match(), path, query, quoted)));
     }
 }

@@ -171,6 +171,9 @@ class H2cTest {
             H2Client.Response r = h2.startUnfinished(head).get(10, TimeUnit.SECONDS);
             assertThat(r.status()).as("expect: %s", expect).isEqualTo(503);
             assertThat(r.interim()).isZero();
+            // then "stop sending": RST_STREAM NO_ERROR (0), as nginx; a bare close would be CANCEL (8)
+            await().atMost(Duration.ofSeconds(5)).until(() -> h2.lastResetCode() != null);
+            assertThat(h2.lastResetCode()).isZero();
         }
         assertThat(h2.send(headers("GET", "elsewhere", "/")).status()).as("the connection serves on").isEqualTo(404);
     }

@@ -115,9 +115,25 @@ class RoutingAndErrorsTest {
             assertThat(raw.send(head).read().status()).isEqualTo(200);
         }
         assertThat(b.last().uri()).isEqualTo("/caf%C3%A9?q=%C3%A9");
-        assertThat(b.last().header("X-Original-URI")).isEqualTo("/caf%C3%A9?q=%C3%A9");
+        assertThat(b.last().header("X-Original-URI")).as("nginx's $request_uri: the client's bytes")
+                .isEqualTo("/caf\u00c3\u00a9?q=\u00c3\u00a9");
         String plain = new String("/plain?x=1");
         assertThat(ProxyHeaders.asciiTarget(plain)).as("an ASCII target is not copied").isSameAs(plain);
+    }
+
+    /** HTTP/1.0 absolute form without Host: nginx's $best_http_host is $host, lower case, no port. */
+    @Test
+    void anHttp10AbsoluteFormWithoutHostSendsTheLinesHostAsNginx() throws IOException {
+        TestBackend b = gw.backend("b");
+        gw.publish(table(route("h", "/", backend("b", b))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET http://H:8080/x HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
+        }
+        assertThat(b.last().header("Host")).isEqualTo("h");
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET http://h/x HTTP/1.1\r\nHost: h~1\r\n\r\n").read().status())
+                    .as("a Host nginx's validate_host accepts").isEqualTo(200);
+        }
     }
 
     /** nginx's ngx_http_process_host: the Host header is checked whatever routes the request. */

@@ -58,6 +58,7 @@ public final class H2Client implements AutoCloseable {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final java.util.concurrent.atomic.AtomicReference<Long> lastReset = new java.util.concurrent.atomic.AtomicReference<>();
     private final Channel connection;
 
     private H2Client(int port, SslContext tls) throws InterruptedException {
@@ -123,11 +124,16 @@ public final class H2Client implements AutoCloseable {
         return await(begin(headers, new Upload(bytes.length, offset -> Unpooled.wrappedBuffer(bytes), new AtomicLong())));
     }
 
+    /** The error code of the last RST_STREAM a stream of this client received, or null. */
+    public Long lastResetCode() {
+        return lastReset.get();
+    }
+
     /** Headers without END_STREAM and nothing after them: a request that never finishes. */
     public CompletableFuture<Response> startUnfinished(Http2Headers headers) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
-                .handler(new Collector(result, null)).open().syncUninterruptibly().getNow();
+                .handler(new Collector(result, null, lastReset)).open().syncUninterruptibly().getNow();
         stream.eventLoop().execute(() -> stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)));
         return result;
     }
@@ -135,7 +141,7 @@ public final class H2Client implements AutoCloseable {
     private CompletableFuture<Response> begin(Http2Headers headers, Upload upload) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
-                .handler(new Collector(result, upload)).open().syncUninterruptibly().getNow();
+                .handler(new Collector(result, upload, lastReset)).open().syncUninterruptibly().getNow();
         stream.eventLoop().execute(() -> {
             stream.write(new DefaultHttp2HeadersFrame(headers, upload == null || upload.size == 0));
             if (upload != null && upload.size > 0) {
@@ -189,14 +195,17 @@ public final class H2Client implements AutoCloseable {
     private static final class Collector extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<Response> result;
         private final Upload upload;
+        private final java.util.concurrent.atomic.AtomicReference<Long> resets;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private Http2Headers headers;
         private Http2Headers trailers = new DefaultHttp2Headers();
         private int interim;
 
-        Collector(CompletableFuture<Response> result, Upload upload) {
+        Collector(CompletableFuture<Response> result, Upload upload,
+                java.util.concurrent.atomic.AtomicReference<Long> resets) {
             this.result = result;
             this.upload = upload;
+            this.resets = resets;
         }
 
         @Override
@@ -238,6 +247,7 @@ public final class H2Client implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof Http2ResetFrame reset) {
+                resets.set(reset.errorCode());
                 result.completeExceptionally(new IllegalStateException("stream reset: " + reset.errorCode()));
             }
             ReferenceCountUtil.release(evt);
