@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -351,6 +352,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         write(ErrorResponses.of(ctx.alloc(), status, keep), keep);
     }
 
+    /** Whether an HTTP/2 stream's client side has not sent END_STREAM yet. */
+    private static boolean requestStillOpen(Channel stream) {
+        Http2Stream.State state = ((Http2StreamChannel) stream).stream().state();
+        return state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_LOCAL;
+    }
+
     private void write(FullHttpResponse response, boolean keepIfNotDraining) {
         boolean keep = keepIfNotDraining && !draining();
         if (!keep) {
@@ -360,9 +367,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             recordRequest(); // a local 404 / 503 (requests refused before routing have no timeline)
             if (keep && f.isSuccess()) {
                 awaitRequest();
-            } else if (h2 && f.isSuccess() && f.channel().isActive()) {
+            } else if (h2 && f.isSuccess() && requestStillOpen(f.channel())) {
                 // The answer is complete, the request body is not: RST_STREAM NO_ERROR, "stop
                 // sending" (RFC 9113 §8.1, nginx's close_stream), not the CANCEL a bare close sends.
+                // A request that had ended gets nothing more (no frame on a closed stream).
                 f.channel().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR))
                         .addListener(ChannelFutureListener.CLOSE);
             } else {

@@ -27,8 +27,9 @@ final class RequestTarget {
         if (!all.hasNext()) {
             return h2 || !request.protocolVersion().equals(HttpVersion.HTTP_1_1) ? "" : null;
         }
-        String host = RouteTable.normaliseHost(all.next().toString());
-        if (all.hasNext() || host.isEmpty() || !isHostName(host)) {
+        String value = all.next().toString();
+        String host = RouteTable.normaliseHost(value);
+        if (all.hasNext() || host.isEmpty() || !isHostName(host) || value.contains("..")) { // ".." in a port too
             return null; // a second Host: nginx's "client sent duplicate host header"
         }
         return host;
@@ -36,8 +37,9 @@ final class RequestTarget {
 
     /**
      * A Host value, normalised (no port, lower case, no trailing dot), as nginx's
-     * {@code ngx_http_validate_host} takes it: no space or control character, no {@code /} or
-     * {@code \} (a Host like {@code evil/.example.com} could match a wildcard and travel on), no
+     * {@code ngx_http_validate_host} takes it: no space or control character, no {@code /} (a Host
+     * like {@code evil/.example.com} could match a wildcard and travel on) and, stricter than nginx
+     * on Linux, no {@code \}; no
      * empty label ({@code a..b}), or a bracketed IPv6 literal; empty is allowed (HTTP/1.0 without
      * Host: the default server).
      */

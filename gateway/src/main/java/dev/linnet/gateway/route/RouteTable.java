@@ -124,7 +124,7 @@ public record RouteTable(
             int close = h.indexOf(']');
             end = close < 0 ? end : close + 1;
         } else {
-            int colon = h.lastIndexOf(':');
+            int colon = h.indexOf(':'); // nginx's validate_host ends the name at the first ':
             if (colon >= 0) {
                 end = colon;
             }

@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -119,6 +121,25 @@ class RoutingAndErrorsTest {
                 .isEqualTo("/caf\u00c3\u00a9?q=\u00c3\u00a9");
         String plain = new String("/plain?x=1");
         assertThat(ProxyHeaders.asciiTarget(plain)).as("an ASCII target is not copied").isSameAs(plain);
+    }
+
+    /** nginx's validate_host ends the name at the first ':'; a ".." anywhere in the value is 400. */
+    @Test
+    void aHostWithTwoColonsIsRoutedOnWhatNginxReadsAsTheName() throws IOException {
+        TestBackend b = gw.backend("b");
+        gw.publish(table(route("*.example.com", "/", backend("b", b)), route("x.example.com", "/", backend("b", b))));
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("evil:y.example.com:80", 404); // "evil": no wildcard reached through a colon
+        expected.put("x.example.com:80:9", 200);
+        expected.put("x.example.com:1..2", 400);
+        expected.forEach((host, status) -> {
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                assertThat(raw.send("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").read().status()).as(host)
+                        .isEqualTo(status);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** HTTP/1.0 absolute form without Host: nginx's $best_http_host is $host, lower case, no port. */

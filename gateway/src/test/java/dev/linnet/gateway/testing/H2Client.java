@@ -17,6 +17,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2FrameLogger;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -27,11 +28,14 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.logging.LogLevel;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
@@ -58,7 +62,7 @@ public final class H2Client implements AutoCloseable {
     }
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final java.util.concurrent.atomic.AtomicReference<Long> lastReset = new java.util.concurrent.atomic.AtomicReference<>();
+    private final List<String> resets = new CopyOnWriteArrayList<>(); // "streamId:errorCode", as they arrived
     private final Channel connection;
 
     private H2Client(int port, SslContext tls) throws InterruptedException {
@@ -69,7 +73,7 @@ public final class H2Client implements AutoCloseable {
                         if (tls != null) {
                             ch.pipeline().addLast(tls.newHandler(ch.alloc(), "localhost", port));
                         }
-                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().frameLogger(new ResetRecorder()).build(),
                                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                     }
                 })
@@ -124,16 +128,19 @@ public final class H2Client implements AutoCloseable {
         return await(begin(headers, new Upload(bytes.length, offset -> Unpooled.wrappedBuffer(bytes), new AtomicLong())));
     }
 
-    /** The error code of the last RST_STREAM a stream of this client received, or null. */
-    public Long lastResetCode() {
-        return lastReset.get();
+    /**
+     * Every RST_STREAM the connection received, as {@code "streamId:errorCode"} in order, also
+     * those for streams already closed on this side (the multiplexer drops those silently).
+     */
+    public List<String> resets() {
+        return resets;
     }
 
     /** Headers without END_STREAM and nothing after them: a request that never finishes. */
     public CompletableFuture<Response> startUnfinished(Http2Headers headers) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
-                .handler(new Collector(result, null, lastReset)).open().syncUninterruptibly().getNow();
+                .handler(new Collector(result, null)).open().syncUninterruptibly().getNow();
         stream.eventLoop().execute(() -> stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)));
         return result;
     }
@@ -141,7 +148,7 @@ public final class H2Client implements AutoCloseable {
     private CompletableFuture<Response> begin(Http2Headers headers, Upload upload) {
         CompletableFuture<Response> result = new CompletableFuture<>();
         Http2StreamChannel stream = new Http2StreamChannelBootstrap(connection)
-                .handler(new Collector(result, upload, lastReset)).open().syncUninterruptibly().getNow();
+                .handler(new Collector(result, upload)).open().syncUninterruptibly().getNow();
         stream.eventLoop().execute(() -> {
             stream.write(new DefaultHttp2HeadersFrame(headers, upload == null || upload.size == 0));
             if (upload != null && upload.size > 0) {
@@ -192,20 +199,31 @@ public final class H2Client implements AutoCloseable {
         }
     }
 
+    /** Sees the connection's frames before the multiplexer: records each inbound RST_STREAM. */
+    private final class ResetRecorder extends Http2FrameLogger {
+        ResetRecorder() {
+            super(LogLevel.TRACE);
+        }
+
+        @Override
+        public void logRstStream(Direction direction, ChannelHandlerContext ctx, int streamId, long errorCode) {
+            if (direction == Direction.INBOUND) {
+                resets.add(streamId + ":" + errorCode);
+            }
+        }
+    }
+
     private static final class Collector extends ChannelInboundHandlerAdapter {
         private final CompletableFuture<Response> result;
         private final Upload upload;
-        private final java.util.concurrent.atomic.AtomicReference<Long> resets;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream();
         private Http2Headers headers;
         private Http2Headers trailers = new DefaultHttp2Headers();
         private int interim;
 
-        Collector(CompletableFuture<Response> result, Upload upload,
-                java.util.concurrent.atomic.AtomicReference<Long> resets) {
+        Collector(CompletableFuture<Response> result, Upload upload) {
             this.result = result;
             this.upload = upload;
-            this.resets = resets;
         }
 
         @Override
@@ -247,7 +265,6 @@ public final class H2Client implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof Http2ResetFrame reset) {
-                resets.set(reset.errorCode());
                 result.completeExceptionally(new IllegalStateException("stream reset: " + reset.errorCode()));
             }
             ReferenceCountUtil.release(evt);
