@@ -43,16 +43,16 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   idle ──read()──▶ request head ──▶ decoder failed? ─▶ 400 / 414 / 431, close
- *                        │
+ *                        │            target, path or Host nginx refuses? ─▶ 400, close
  *                        ▼ route (one table snapshot) ─▶ path regex out of budget: 500, close
  *                        │                             ─▶ none: 404 ────┐
- *                        ▼ split ─▶ chosen backend has no endpoint: 503 ┤─▶ drain body, answer, idle
- *                        ▼
+ *                        ▼ split ─▶ forbidden: 403; no endpoint: 503 ───┤─▶ drain body, answer, idle
+ *                        ▼                                                  (HTTP/2: answer, reset)
  *                     Exchange (owns body and response) ──done──▶ keep-alive? idle : close
  * </pre>
  *
- * {@code Expect: 100-continue} gets its {@code 100} only on the paths that read the body (drain,
- * Exchange); an answer that closes the connection goes out alone.
+ * {@code Expect: 100-continue} gets its {@code 100} only on the paths that read the body (drain
+ * before a 404, Exchange), and never on HTTP/2; any other answer goes out alone.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exchange.Done {
 
@@ -153,7 +153,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         // Routed as nginx matches locations: decoded, dot segments resolved, slashes merged; a
         // path nginx can't resolve (.. above the root, %00, a broken escape) is its 400.
-        String path = RequestPath.normalise(RequestTarget.pathOf(request.uri()));
+        String rawPath = RequestTarget.pathOf(request.uri());
+        String path = RequestPath.normalise(rawPath);
         if (path == null) {
             answer(HttpResponseStatus.BAD_REQUEST, false);
             return;
@@ -232,7 +233,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         try {
             // the same search again: only a stack overflow fails it
-            RouteChecks.rewrite(route, upstreamHead, path, RequestTarget.pathOf(request.uri()));
+            RouteChecks.rewrite(route, upstreamHead, path, rawPath);
         } catch (PathRegexException e) {
             regexFailed(e, host, path);
             return;

@@ -1,5 +1,6 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.route.RequestPath;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -103,36 +104,8 @@ final class ProxyHeaders {
         h.add(X_FORWARDED_PROTO, tls ? HTTPS : HTTP);
         h.add(X_SCHEME, tls ? HTTPS : HTTP);
         h.add(X_ORIGINAL_URI, client.uri()); // header values go out byte for byte: the client's bytes
-        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), asciiTarget(client.uri()), h);
-    }
-
-    /**
-     * The request target with its bytes above 127 percent-encoded. The decoder read the request
-     * line byte per character (ISO-8859-1) and Netty's encoder writes a target as UTF-8, so raw
-     * non-ASCII bytes would reach the pod mangled (header values, X-Original-URI included, go out
-     * byte for byte). nginx passes them raw;
-     * encoded they mean the same to any server that decodes its path. The common ASCII target is
-     * returned as it is, after one scan.
-     */
-    static String asciiTarget(String uri) {
-        int i = 0;
-        while (i < uri.length() && uri.charAt(i) < 0x80) {
-            i++;
-        }
-        if (i == uri.length()) {
-            return uri;
-        }
-        StringBuilder out = new StringBuilder(uri.length() + 16).append(uri, 0, i);
-        for (; i < uri.length(); i++) {
-            char c = uri.charAt(i);
-            if (c < 0x80) {
-                out.append(c);
-            } else {
-                out.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-            }
-        }
-        return out.toString();
+        String target = RequestPath.escapeNonAscii(client.uri()); // the line is written as UTF-8
+        return new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), target, h);
     }
 
     /** How the copy treats a client header, by name (case-insensitive, one hash and one compare). */

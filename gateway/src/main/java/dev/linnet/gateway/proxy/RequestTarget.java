@@ -39,9 +39,8 @@ final class RequestTarget {
      * A Host value, normalised (no port, lower case, no trailing dot), as nginx's
      * {@code ngx_http_validate_host} takes it: no space or control character, no {@code /} (a Host
      * like {@code evil/.example.com} could match a wildcard and travel on) and, stricter than nginx
-     * on Linux, no {@code \}; no
-     * empty label ({@code a..b}), or a bracketed IPv6 literal; empty is allowed (HTTP/1.0 without
-     * Host: the default server).
+     * on Linux, no {@code \}; no empty label ({@code a..b}); or a bracketed IPv6 literal. Empty is
+     * allowed (HTTP/1.0 without Host: the default server).
      */
     static boolean isHostName(String host) {
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -91,10 +90,10 @@ final class RequestTarget {
      * An absolute-form target ({@code http://host:port/path?query}, RFC 9112 §3.2.2) taken apart
      * as nginx's request-line parser does: the host routes the request (it wins over the Host
      * header, as in nginx's server selection) and the origin form is what goes on, to routing and
-     * upstream ({@code $request_uri} starts at the path). {@code null} when nginx answers 400:
-     * a scheme that does not start with a letter, a host with other characters than letters, digits, {@code .}
-     * and {@code -} (or a bracketed IPv6 literal), a port that is not digits, or anything but
-     * {@code /}, {@code ?} or the end after the authority ({@code http://h\admin}).
+     * upstream ({@code $request_uri} starts at the path). {@code null} when nginx answers 400: a
+     * scheme that does not start with a letter, a host with other characters than letters, digits,
+     * {@code .} and {@code -} (or a bracketed IPv6 literal), a port that is not digits, or anything
+     * but {@code /}, {@code ?} or the end after the authority ({@code http://h\admin}).
      */
     static Absolute absolute(String uri) {
         int i = 0;

@@ -1,5 +1,6 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.route.RequestPath;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.SourceRanges;
@@ -63,15 +64,16 @@ final class RouteChecks {
             return;
         }
         String uri = upstream.uri();
-        String raw = rawPath; // the client's: a byte above 127 is no escape to nginx (the upstream line has it encoded)
         int q = uri.indexOf('?');
         String query = q < 0 ? null : uri.substring(q + 1);
         int fragment = query == null ? -1 : query.indexOf('#');
         if (fragment >= 0) {
             query = query.substring(0, fragment);
         }
-        boolean quoted = raw.indexOf('%') >= 0 || raw.indexOf('+') >= 0; // nginx's quoted_uri / plus_in_uri
+        // nginx's quoted_uri / plus_in_uri, from the client's path (a byte above 127 is no escape to
+        // nginx; the upstream line has those encoded)
+        boolean quoted = rawPath.indexOf('%') >= 0 || rawPath.indexOf('+') >= 0;
         // a raw capture in the target's query may hold bytes above 127: encoded as in toUpstream
-        upstream.setUri(ProxyHeaders.asciiTarget(options.rewriteTarget().apply(route.match(), path, query, quoted)));
+        upstream.setUri(RequestPath.escapeNonAscii(options.rewriteTarget().apply(route.match(), path, query, quoted)));
     }
 }

@@ -123,7 +123,7 @@ public final class RequestPath {
      * bytes above 127 become {@code %XX}; {@code / ; & +} and the rest stay.
      */
     public static String escapeUri(String path) {
-        return escape(path, false);
+        return escape(path, URI);
     }
 
     /**
@@ -132,15 +132,37 @@ public final class RequestPath {
      * {@link #escapeUri}, and {@code & + ;} too.
      */
     public static String escapeArgs(String capture) {
-        return escape(capture, true);
+        return escape(capture, ARGS);
     }
 
-    private static String escape(String s, boolean args) {
+    /**
+     * A request target for the upstream request line, its bytes above 127 percent-encoded and
+     * nothing else touched. The decoder read the line one byte per character (ISO-8859-1) and
+     * Netty's encoder writes a target as UTF-8, so raw non-ASCII bytes would reach the pod mangled;
+     * nginx passes them raw, and encoded they mean the same to a server that decodes its path. The
+     * common ASCII target comes back as it is, after one scan.
+     */
+    public static String escapeNonAscii(String target) {
+        return escape(target, NON_ASCII);
+    }
+
+    private static final int URI = 0;
+    private static final int ARGS = 1;
+    private static final int NON_ASCII = 2;
+
+    private static boolean needsEscape(char c, int set) {
+        if (c >= 0x80) {
+            return true;
+        }
+        return set != NON_ASCII && (c <= 0x20 || c == 0x7f || c == '#' || c == '%' || c == '?'
+                || set == ARGS && (c == '&' || c == '+' || c == ';'));
+    }
+
+    private static String escape(String s, int set) {
         StringBuilder out = null;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || c == '#' || c == '%' || c == '?'
-                    || args && (c == '&' || c == '+' || c == ';')) {
+            if (needsEscape(c, set)) {
                 if (out == null) {
                     out = new StringBuilder(s.length() + 8).append(s, 0, i);
                 }
