@@ -9,7 +9,9 @@
 # WRK_THREADS (1), LINNET_JVM_FLAGS, JFR=1 (record a JFR profile of Linnet into the run dir),
 # WRITE_README=0 (don't touch perf/README.md), LABEL (a note printed above the table), SYSCALLS=1
 # (count the proxy's system calls per request with perf stat; a little overhead on every call),
-# LINNET_JAR (the build under test; default controller/target/linnet.jar).
+# LINNET_JAR (the build under test; default controller/target/linnet.jar), PROFILE=1 (after the
+# measurements, one more PROFILE_SECONDS (15) run of the first scenario with async-profiler attached
+# to Linnet: RUN_DIR/linnet-cpu.collapsed, summarised by perf/profile-top.sh; kernel frames included).
 #
 # A/B mode, two Linnet builds or flag sets instead of Linnet vs nginx (a change measured against
 # main under identical conditions; perf/README.md is left alone):
@@ -180,6 +182,18 @@ else # the baseline Linnet takes nginx's port and place
 fi
 
 JVM_FLAGS="$LINNET_JVM_FLAGS"
+if [[ "${PROFILE:-0}" == 1 ]]; then
+    # async-profiler from Maven Central (tools.profiler:async-profiler), loaded into the running JVM
+    # later with jcmd; samples every thread on CPU through the kernel (perf_event_paranoid <= 2 as root).
+    PROFILE_SECONDS="${PROFILE_SECONDS:-15}"
+    mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
+        -Dartifact=tools.profiler:async-profiler:3.0:jar:linux-x64 -DoutputDirectory="$RUN_DIR" \
+        || die "PROFILE=1: cannot fetch async-profiler from Maven Central"
+    (cd "$RUN_DIR" && jar xf async-profiler-3.0-linux-x64.jar linux-x64/libasyncProfiler.so)
+    ASYNC_PROFILER="$RUN_DIR/linux-x64/libasyncProfiler.so"
+    # attached at run time, so the JVM must allow it (the default) and keep symbols for the JIT's code
+    JVM_FLAGS="$JVM_FLAGS -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+fi
 if [[ "${JFR:-0}" == 1 ]]; then
     JVM_FLAGS="$JVM_FLAGS -XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true"
 fi
@@ -340,6 +354,19 @@ for conns in $CONNS; do
         done
     done
 done
+
+# ---- PROFILE=1: where Linnet's CPU goes, in a run of its own (not counted above) ----
+
+if [[ "${PROFILE:-0}" == 1 ]]; then
+    read -r name _ <<<"$SCENARIOS"; read -r conns _ <<<"$CONNS"
+    log "profile: linnet $name c=$conns for ${PROFILE_SECONDS}s with async-profiler (cpu, 1 ms)"
+    # jcmd's argument parser splits at '=' unless the option string is quoted once more
+    jcmd "$LINNET_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=cpu,interval=1ms,threads\"" > /dev/null
+    run_wrk linnet "$name" "$conns" "${PROFILE_SECONDS}s" > /dev/null
+    jcmd "$LINNET_PID" JVMTI.agent_load "$ASYNC_PROFILER" \
+        "\"stop,file=$RUN_DIR/linnet-cpu.collapsed,collapsed\"" > /dev/null
+    bash "$PERF_DIR/profile-top.sh" "$RUN_DIR/linnet-cpu.collapsed" 25 | tee "$RUN_DIR/linnet-cpu.txt" >&2
+fi
 
 # ---- summary: medians per scenario and target, Linnet/nginx ratios ----
 
