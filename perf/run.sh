@@ -9,6 +9,8 @@
 # WRK_THREADS (1), LINNET_JVM_FLAGS, JFR=1 (record a JFR profile of Linnet into the run dir),
 # WRITE_README=0 (don't touch perf/README.md), LABEL (a note printed above the table), SYSCALLS=1
 # (count the proxy's system calls per request with perf stat; a little overhead on every call),
+# NGINX_HEADERS=ingress-nginx (nginx sets the request headers ingress-nginx and Linnet set, not
+# only the reference's Host and X-Forwarded-For; a variant, never the headline),
 # LINNET_JAR (the build under test; default controller/target/linnet.jar), PROFILE=1 (after the
 # measurements, one more PROFILE_SECONDS (15) run of the first scenario with async-profiler attached
 # to Linnet: RUN_DIR/linnet-cpu.collapsed, summarised by perf/profile-top.sh; kernel frames included).
@@ -54,6 +56,7 @@ WRITE_README="${WRITE_README:-1}"
 # REF: the proxy Linnet is compared with, by its label in the logs and tables.
 BASELINE_JAR="${BASELINE_JAR:-}"
 BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}" # not LINNET_JVM_FLAGS: those may be the change
+[[ "${NGINX_HEADERS:-reference}" == ingress-nginx ]] && WRITE_README=0 # a variant, never the headline
 if [[ -n "$BASELINE_JAR" ]]; then
     REF=base; REF_NAME="baseline"; R=B; WRITE_README=0
 else
@@ -129,6 +132,21 @@ render() { # template output
 }
 render "$PERF_DIR/nginx/backends.nginx.conf.tmpl" "$RUN_DIR/backends.conf"
 render "$PERF_DIR/nginx/proxy.nginx.conf.tmpl" "$RUN_DIR/proxy.conf"
+if [[ "${NGINX_HEADERS:-reference}" == ingress-nginx ]]; then
+    # The request headers ingress-nginx's template sets and Linnet sets too (use-forwarded-headers
+    # off), instead of the reference's Host and X-Forwarded-For only: same header work on both
+    # sides. A variant for comparison; the reference configuration stays the headline.
+    sed -i 's#^    proxy_set_header X-Forwarded-For .*#    proxy_set_header X-Request-ID $request_id;\
+    proxy_set_header X-Real-IP $remote_addr;\
+    proxy_set_header X-Original-Forwarded-For $http_x_forwarded_for;\
+    proxy_set_header X-Forwarded-For $remote_addr;\
+    proxy_set_header X-Forwarded-Host $host;\
+    proxy_set_header X-Forwarded-Port $server_port;\
+    proxy_set_header X-Forwarded-Proto $scheme;\
+    proxy_set_header X-Scheme $scheme;\
+    proxy_set_header X-Original-URI $request_uri;#' "$RUN_DIR/proxy.conf"
+    grep -q 'X-Original-URI' "$RUN_DIR/proxy.conf" || die "NGINX_HEADERS=ingress-nginx: proxy.conf not rewritten"
+fi
 for f in services ingresses canary; do
     render "$PERF_DIR/linnet/$f.yaml.tmpl" "$RUN_DIR/manifests/$f.yaml"
 done
@@ -430,6 +448,8 @@ REPORT="$RUN_DIR/report.md"
     echo "- versions: $NGINX_VERSION; wrk $WRK_VERSION; $JDK_VERSION"
     echo "- Linnet JVM flags: \`$JVM_FLAGS\`; the launcher's Netty defaults apply (pooled allocator, no sampled" \
         "leak detection: \`Main.nettyDefaults\`)"
+    [[ "${NGINX_HEADERS:-reference}" == ingress-nginx ]] && echo "- nginx sets the request headers" \
+        "ingress-nginx and Linnet set (\`NGINX_HEADERS=ingress-nginx\`), not only the reference's Host and X-Forwarded-For"
     [[ $REF == base ]] && echo "- A/B mode: \"linnet\" is $JAR, \"base\" is $BASELINE_JAR with \`$BASELINE_JVM_FLAGS\`"
     echo "- pinning: proxy under test on CPU $PROXY_CPU (nginx \`worker_processes 1\`, Linnet one event loop);" \
         "wrk (\`-t$WRK_THREADS\`) and the backends nginx on CPU $LOAD_CPU"
