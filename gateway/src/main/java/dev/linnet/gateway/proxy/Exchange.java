@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -396,7 +395,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         responseStarted = true;
         timeline.mark(Phase.UPSTREAM_HEADERS);
         timeline.status(code);
-        upstreamReusable = ProxyHeaders.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
+        upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
                 clientKeepAlive && !done.draining()); // drain: Connection: close
         return true;
@@ -479,14 +478,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         if (client instanceof io.netty.handler.codec.http2.Http2StreamChannel) {
             return false; // END_STREAM may come later than the headers, whatever they announce
         }
-        HttpHeaders h = head.headers();
-        if (!h.contains(HttpHeaderNames.CONTENT_LENGTH) && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)
-                && !h.contains(HttpHeaderNames.SEC_WEBSOCKET_KEY1)) {
-            return true; // GET and friends: three lookups, where the general test below scans values
-        }
-        long length = HttpUtil.getContentLength(head, -1L); // also knows the old WebSocket handshake's 8 bytes
+        long length = HttpUtil.getContentLength(head, -1L);
         return length == 0 || length < 0 && !HttpUtil.isTransferEncodingChunked(head)
-                && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+                && !head.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     /** Asks the client connection for the empty end of a body-less request, once. */

@@ -180,7 +180,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (lineHost != null && hostHeader.isEmpty()) {
             request.headers().set(HttpHeaderNames.HOST, host); // HTTP/1.0: nginx's $best_http_host is then $host
         }
-        keepAlive = ProxyHeaders.isKeepAlive(request) && mayServeAnother();
+        keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -172,15 +171,6 @@ final class ProxyHeaders {
             h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         return keepAlive;
-    }
-
-    /**
-     * {@link HttpUtil#isKeepAlive}, without its two value scans (each an iterator) when the message
-     * has no {@code Connection} field: the usual HTTP/1.1 request and response, on every request.
-     */
-    static boolean isKeepAlive(HttpMessage message) {
-        return message.headers().contains(HttpHeaderNames.CONNECTION) ? HttpUtil.isKeepAlive(message)
-                : message.protocolVersion().isKeepAliveDefault();
     }
 
     /** Whether the end of the body is known without the connection closing. */
