@@ -10,15 +10,21 @@
 set -euo pipefail
 FILE="${1:?usage: profile-top.sh FILE.collapsed [rows]}"
 ROWS="${2:-30}"
-# The proxy's event loop (the client and upstream connections' group); the accept loop is -2-1,
-# the admin listener's -4-1 (both idle under load).
-LOOP="${LOOP:-multiThreadIoEventLoopGroup-3-}"
+# The proxy's event loop: the busiest thread whose name says event loop (in Linnet the client and
+# upstream connections' group; the accept loop and the admin listener's are idle under load).
+# LOOP=NAME picks another thread by a part of its name.
+if [[ -z "${LOOP:-}" ]]; then
+    LOOP=$(awk '{n = $NF; sub(/ [0-9]+$/, ""); split($0, f, ";"); t = f[1]; sub(/ tid=[0-9]+\]$/, "", t); sub(/^\[/, "", t)
+                 if (t ~ /EventLoop/) by[t] += n}
+                END {for (k in by) if (by[k] > max) {max = by[k]; best = k}; print best}' "$FILE")
+    [[ -n "$LOOP" ]] || { echo "no event-loop thread in $FILE; name one with LOOP=..." >&2; exit 1; }
+fi
 
 echo "== samples by thread"
 awk '{n = $NF; sub(/ [0-9]+$/, ""); split($0, f, ";"); t = f[1]; sub(/ tid=[0-9]+/, "", t); by[t] += n; tot += n}
      END {for (k in by) printf "%7d %5.1f%%  %s\n", by[k], 100 * by[k] / tot, k}' "$FILE" | sort -rn | head -8
 echo
-echo "== event loop: where its samples end (kernel by system call; user space by package)"
+echo "== event loop ($LOOP): where its samples end (kernel by system call; user space by package)"
 awk -v loop="$LOOP" '
     function kind(fr) {
         if (fr ~ /_\[k\]$/) return "kernel"

@@ -56,7 +56,6 @@ WRITE_README="${WRITE_README:-1}"
 # REF: the proxy Linnet is compared with, by its label in the logs and tables.
 BASELINE_JAR="${BASELINE_JAR:-}"
 BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}" # not LINNET_JVM_FLAGS: those may be the change
-[[ "${NGINX_HEADERS:-reference}" == ingress-nginx ]] && WRITE_README=0 # a variant, never the headline
 if [[ -n "$BASELINE_JAR" ]]; then
     REF=base; REF_NAME="baseline"; R=B; WRITE_README=0
 else
@@ -65,6 +64,14 @@ fi
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+case "${NGINX_HEADERS:-reference}" in
+    reference) ;;
+    ingress-nginx)
+        WRITE_README=0 # a variant, never the headline
+        [[ -z "$BASELINE_JAR" ]] || die "NGINX_HEADERS changes nginx's side; A/B mode (BASELINE_JAR) has no nginx" ;;
+    *) die "NGINX_HEADERS=${NGINX_HEADERS}: expected reference or ingress-nginx" ;;
+esac
 
 # ---- everything started is stopped by PID on exit ----
 
@@ -209,8 +216,9 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
         || die "PROFILE=1: cannot fetch async-profiler from Maven Central"
     (cd "$RUN_DIR" && jar xf async-profiler-3.0-linux-x64.jar linux-x64/libasyncProfiler.so)
     ASYNC_PROFILER="$RUN_DIR/linux-x64/libasyncProfiler.so"
-    # attached at run time, so the JVM must allow it (the default) and keep symbols for the JIT's code
-    JVM_FLAGS="$JVM_FLAGS -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+    # Debug information for every JIT-compiled instruction, so inlined frames are attributed right;
+    # it changes no compiled code. First, as the flags may end with a main class (BareNettyProxy).
+    JVM_FLAGS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints $JVM_FLAGS"
 fi
 if [[ "${JFR:-0}" == 1 ]]; then
     JVM_FLAGS="$JVM_FLAGS -XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true"
