@@ -35,7 +35,7 @@ awk -v loop="$LOOP" '
         if (fr ~ /^io\/netty\/channel\//) return "user: Netty channel pipeline"
         if (fr ~ /^io\/netty\/util\/concurrent\//) return "user: Netty promises and event loop"
         if (fr ~ /^io\/netty\//) return "user: Netty other (AsciiString, queues, recycler)"
-        if (fr ~ /^dev\/linnet\//) return "user: Linnet"
+        if (fr ~ /^dev\/linnet\//) return "user: dev.linnet (Linnet, or BareNettyProxy)"
         if (fr ~ /^(java|jdk|sun)\//) return "user: JDK"
         return "user: native (libc, vDSO clock, JVM stubs)"
     }
@@ -43,10 +43,11 @@ awk -v loop="$LOOP" '
         n = $NF; sub(/ [0-9]+$/, ""); c = split($0, f, ";")
         if (index(f[1], loop) == 0) next
         tot += n; k = kind(f[c])
-        if (k == "kernel") {
+        if (k == "kernel") { # named by the libc call that entered the kernel (send, writev, recv, ...)
             sc = "other"
-            for (i = 2; i <= c; i++) if (f[i] ~ /^__(x64|do)_sys_[a-z_0-9]+_\[k\]$/) {
-                sc = f[i]; sub(/^__(x64|do)_sys_/, "", sc); sub(/_\[k\]$/, "", sc); break
+            for (i = 2; i <= c; i++) if (f[i] ~ /_\[k\]$/) {
+                if (f[i - 1] !~ /_\[k\]$/ && f[i - 1] !~ /\//) { sc = f[i - 1]; sub(/^(__GI___|__libc_|__)/, "", sc) }
+                break
             }
             k = "kernel: " sc; kern += n
         }
