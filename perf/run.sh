@@ -221,7 +221,8 @@ if [[ "${PROFILE:-0}" == 1 ]]; then
     JVM_FLAGS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints $JVM_FLAGS"
 fi
 if [[ "${JFR:-0}" == 1 ]]; then
-    JVM_FLAGS="$JVM_FLAGS -XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true"
+    # first, as the flags may end with a main class (BareNettyProxy)
+    JVM_FLAGS="-XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true $JVM_FLAGS"
 fi
 # shellcheck disable=SC2086 # the flags are words
 start_linnet linnet "$JAR" "$LINNET_PORT" "$ADMIN_PORT" "$HTTPS_PORT" $JVM_FLAGS
