@@ -12,7 +12,7 @@ FILE="${1:?usage: profile-top.sh FILE.collapsed [rows]}"
 ROWS="${2:-30}"
 # The proxy's event loop: the busiest thread whose name says event loop (in Linnet the client and
 # upstream connections' group; the accept loop and the admin listener's are idle under load).
-# LOOP=NAME picks another thread by a part of its name.
+# LOOP=NAME picks another thread by its name.
 if [[ -z "${LOOP:-}" ]]; then
     LOOP=$(awk '{n = $NF; sub(/ [0-9]+$/, ""); split($0, f, ";"); t = f[1]; sub(/ tid=[0-9]+\]$/, "", t); sub(/^\[/, "", t)
                  if (t ~ /EventLoop/) by[t] += n}
@@ -24,7 +24,7 @@ echo "== samples by thread"
 awk '{n = $NF; sub(/ [0-9]+$/, ""); split($0, f, ";"); t = f[1]; sub(/ tid=[0-9]+/, "", t); by[t] += n; tot += n}
      END {for (k in by) printf "%7d %5.1f%%  %s\n", by[k], 100 * by[k] / tot, k}' "$FILE" | sort -rn | head -8
 echo
-echo "== event loop ($LOOP): where its samples end (kernel by system call; user space by package)"
+echo "== event loop ($LOOP): where its samples end (kernel by the libc call that entered it; user space by package)"
 awk -v loop="$LOOP" '
     function kind(fr) {
         if (fr ~ /_\[k\]$/) return "kernel"
@@ -41,12 +41,12 @@ awk -v loop="$LOOP" '
     }
     {
         n = $NF; sub(/ [0-9]+$/, ""); c = split($0, f, ";")
-        if (index(f[1], loop) == 0) next
+        t = f[1]; sub(/ tid=[0-9]+\]$/, "", t); sub(/^\[/, "", t); if (t != loop) next
         tot += n; k = kind(f[c])
         if (k == "kernel") { # named by the libc call that entered the kernel (send, writev, recv, ...)
             sc = "other"
-            for (i = 2; i <= c; i++) if (f[i] ~ /_\[k\]$/) {
-                if (f[i - 1] !~ /_\[k\]$/ && f[i - 1] !~ /\//) { sc = f[i - 1]; sub(/^(__GI___|__libc_|__)/, "", sc) }
+            for (i = 3; i <= c; i++) if (f[i] ~ /_\[k\]$/) {
+                if (f[i - 1] !~ /\//) { sc = f[i - 1]; sub(/^_+(GI_+|libc_)?/, "", sc) }
                 break
             }
             k = "kernel: " sc; kern += n
@@ -60,7 +60,7 @@ awk -v loop="$LOOP" '
 echo
 echo "== event loop: hottest frames (self)"
 awk -v loop="$LOOP" '{n = $NF; sub(/ [0-9]+$/, ""); c = split($0, f, ";")
-     if (index(f[1], loop) == 0) next
+     t = f[1]; sub(/ tid=[0-9]+\]$/, "", t); sub(/^\[/, "", t); if (t != loop) next
      tot += n; self[f[c]] += n}
      END {for (k in self) printf "%7d %5.1f%%  %s\n", self[k], 100 * self[k] / tot, k}' "$FILE" \
     | sort -rn | head -"$ROWS"
