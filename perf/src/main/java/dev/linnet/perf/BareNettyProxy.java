@@ -1,6 +1,7 @@
 package dev.linnet.perf;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.linnet.controller.cli.Main;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -63,10 +64,8 @@ import java.util.stream.Stream;
  */
 public final class BareNettyProxy {
 
-    static { // Linnet's launcher defaults (Main.nettyDefaults), before any Netty buffer class loads
-        System.setProperty("io.netty.allocator.type", System.getProperty("io.netty.allocator.type", "pooled"));
-        System.setProperty("io.netty.leakDetection.level",
-                System.getProperty("io.netty.leakDetection.level", "disabled"));
+    static { // Linnet's launcher defaults, before any Netty buffer class loads
+        Main.nettyDefaults();
     }
 
     private static final Pattern REGION = Pattern.compile("cd|sz");

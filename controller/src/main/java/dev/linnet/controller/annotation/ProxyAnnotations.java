@@ -114,10 +114,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
 
     /** These options without {@code rewrite-target}: the route whose target is its own path. */
     public RouteOptions withoutRewrite() {
-        RouteOptions o = options;
-        return new RouteOptions(o.backendProtocol(), o.sslRedirect(), o.forceSslRedirect(), o.connectTimeout(),
-                o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(),
-                o.preserveTrailingSlash());
+        return withoutRewrite(options.sslRedirect(), options.forceSslRedirect(), options.preserveTrailingSlash());
     }
 
     /**
@@ -127,9 +124,15 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
      * {@code preserve-trailing-slash}: the catch-all never redirects.
      */
     public RouteOptions forCatchAll() {
+        return withoutRewrite(false, false, false);
+    }
+
+    /** These options without {@code rewrite-target}, with the given redirect settings. */
+    private RouteOptions withoutRewrite(boolean sslRedirect, boolean forceSslRedirect, boolean preserveTrailingSlash) {
         RouteOptions o = options;
-        return new RouteOptions(o.backendProtocol(), false, false, o.connectTimeout(), o.readTimeout(), o.sendTimeout(),
-                o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(), false);
+        return new RouteOptions(o.backendProtocol(), sslRedirect, forceSslRedirect, o.connectTimeout(),
+                o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(),
+                preserveTrailingSlash);
     }
 
     /**

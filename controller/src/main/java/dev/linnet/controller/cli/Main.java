@@ -32,7 +32,7 @@ public final class Main implements Runnable {
      * Netty settings Linnet's request path is measured with (perf/README.md), applied before any
      * Netty class reads them; a value given with {@code -D} always wins. See {@link #nettyDefaults(Properties)}.
      */
-    static void nettyDefaults() {
+    public static void nettyDefaults() {
         nettyDefaults(System.getProperties()).forEach(System::setProperty);
     }
 

@@ -65,7 +65,8 @@ final class HttpsRedirect {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
         response.headers()
-                .set(HttpHeaderNames.LOCATION, "https://" + locationHost + location(request.uri(), route.options().preserveTrailingSlash()))
+                .set(HttpHeaderNames.LOCATION,
+                        "https://" + locationHost + location(request.uri(), route.options().preserveTrailingSlash()))
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
