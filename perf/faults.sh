@@ -11,7 +11,8 @@
 #   dead    an address nobody answers (DEAD_ADDR, default 192.0.2.200:80; connect timeout or unreachable)
 #   hang    accepts (the kernel does, from the backlog) and never answers: the read timeout decides
 #
-# Knobs: FAULTS, DURATION, CONNS (20), READ_TIMEOUT (1 s: --read-timeout / proxy_read_timeout),
+# Knobs: FAULTS, DURATION, WARMUP (3s against the healthy Service first, not counted: the JIT),
+# CONNS (20), READ_TIMEOUT (1 s: --read-timeout / proxy_read_timeout),
 # CONNECT_TIMEOUT (1 s), LINNET_JAR, LINNET_FLAGS (extra serve flags, e.g. "--upstream-max-fails 0"),
 # VARIANTS ("linnet linnet-nocheck nginx"; linnet-nocheck is Linnet with --upstream-max-fails 0:
 # the tried set alone, without the passive health check).
@@ -24,6 +25,7 @@ REPO_DIR="$(dirname "$PERF_DIR")"
 JAR="${LINNET_JAR:-$REPO_DIR/controller/target/linnet.jar}"
 FAULTS="${FAULTS:-reset refuse dead hang}"
 DURATION="${DURATION:-8s}"
+WARMUP="${WARMUP:-3s}"
 CONNS="${CONNS:-20}"
 READ_TIMEOUT="${READ_TIMEOUT:-1}"
 CONNECT_TIMEOUT="${CONNECT_TIMEOUT:-1}"
@@ -145,6 +147,23 @@ spec:
     http:
       paths:
       - {path: /, pathType: Prefix, backend: {service: {name: pods, port: {number: 80}}}}
+  - host: warmup.example.com
+    http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: healthy, port: {number: 80}}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: healthy}
+spec:
+  ports: [{name: http, port: 80}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: healthy-1, labels: {kubernetes.io/service-name: healthy}}
+addressType: IPv4
+ports: [{name: http, port: $HEALTHY_PORT, protocol: TCP}]
+endpoints: [{addresses: ["127.0.0.1"], conditions: {ready: true}}]
 EOF
 }
 start_linnet() { # extra flags...
@@ -183,8 +202,14 @@ http {
         server $1 max_fails=1 fail_timeout=10s;
         keepalive 64;
     }
-    server {
+    upstream healthy { server 127.0.0.1:$HEALTHY_PORT; keepalive 64; }
+    server { # the warm-up
         listen 127.0.0.1:$PROXY_PORT backlog=4096;
+        server_name warmup.example.com;
+        location / { proxy_pass http://healthy; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+    server {
+        listen 127.0.0.1:$PROXY_PORT default_server;
         location / {
             proxy_pass http://pods;
             proxy_http_version 1.1;
@@ -207,6 +232,8 @@ stop_proxy() { kill "$PROXY_PID" 2>/dev/null || true; wait "$PROXY_PID" 2>/dev/n
 # ---- the runs ----
 run_wrk() { # label; prints one table row
     local out="$RUN_DIR/wrk-$1.txt"
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$WARMUP" -H 'Host: warmup.example.com' \
+        "http://127.0.0.1:$PROXY_PORT/" > "$RUN_DIR/warmup-$1.txt" 2>&1 || true
     taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"$DURATION" --timeout 10s -H 'Host: faults.example.com' \
         "http://127.0.0.1:$PROXY_PORT/" > "$out" 2>&1 || true
     local total non2xx errors rps p99
@@ -214,11 +241,19 @@ run_wrk() { # label; prints one table row
     non2xx=$(awk '/Non-2xx/ {print $NF}' "$out"); non2xx=${non2xx:-0}
     errors=$(awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}' "$out"); errors=${errors:-0}
     rps=$(awk '/Requests\/sec/ {print $2}' "$out")
-    printf '| %s | %s | %s | %s | %s | %s |\n' "${1%%:*}" "${1##*:}" "$total" "$non2xx" "$errors" "$rps"
+    printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${1%%:*}" "${1##*:}" "$total" "$non2xx" "$errors" "$rps" \
+        "$(statuses "$1")"
+}
+statuses() { # label; Linnet's non-2xx answers by status, from its own request metric ("-" for nginx)
+    [[ $1 == *linnet* ]] || { echo "-"; return; }
+    curl -s --max-time 5 "http://127.0.0.1:$ADMIN_PORT/metrics" > "$RUN_DIR/metrics-$1.txt" || true
+    awk -F'status="' '/^nginx_ingress_controller_requests\{/ && /ingress="faults"/ {
+            split($2, a, "\""); k = split($0, w, " "); n[a[1]] += w[k] }
+        END { for (s in n) if (s !~ /^2/) { printf "%s%s×%d", sep, s, n[s]; sep = " " } }' "$RUN_DIR/metrics-$1.txt"
 }
 
-echo "| fault | proxy | requests | non-2xx | socket errors | req/s |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| fault | proxy | requests | non-2xx | socket errors | req/s | Linnet's non-2xx by status |"
+echo "|---|---|---:|---:|---:|---:|---|"
 for fault in $FAULTS; do
     start_fault "$fault"
     for variant in $VARIANTS; do
