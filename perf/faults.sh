@@ -10,6 +10,9 @@
 #   refuse  a port nobody listens on (connection refused)
 #   dead    an address nobody answers (DEAD_ADDR, default 192.0.2.200:80; connect timeout or unreachable)
 #   hang    accepts (the kernel does, from the backlog) and never answers: the read timeout decides
+#   kill    a second healthy pod (nginx, one process) killed with SIGKILL every KILL_EVERY (2 s)
+#           and back KILL_DOWN (1 s) later: a rolling update with abrupt kills. Requests cut
+#           mid-response can't be saved by any proxy (with these tiny responses they are rare)
 #
 # Knobs: FAULTS, DURATION, WARMUP (3s against the healthy Service first, not counted: the JIT),
 # CONNS (20), READ_TIMEOUT (1 s: --read-timeout / proxy_read_timeout),
@@ -23,13 +26,15 @@ set -euo pipefail
 PERF_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(dirname "$PERF_DIR")"
 JAR="${LINNET_JAR:-$REPO_DIR/controller/target/linnet.jar}"
-FAULTS="${FAULTS:-reset refuse dead hang}"
+FAULTS="${FAULTS:-reset refuse dead hang kill}"
 DURATION="${DURATION:-8s}"
 WARMUP="${WARMUP:-3s}"
 CONNS="${CONNS:-20}"
 READ_TIMEOUT="${READ_TIMEOUT:-1}"
 CONNECT_TIMEOUT="${CONNECT_TIMEOUT:-1}"
 DEAD_ADDR="${DEAD_ADDR:-192.0.2.200:80}"
+KILL_EVERY="${KILL_EVERY:-2}"
+KILL_DOWN="${KILL_DOWN:-1}"
 VARIANTS="${VARIANTS:-linnet linnet-nocheck nginx}"
 LINNET_FLAGS="${LINNET_FLAGS:-}"
 PROXY_CPU="${PROXY_CPU:-1}"
@@ -78,6 +83,23 @@ http {
 EOF
 taskset -c "$LOAD_CPU" nginx -p "$RUN_DIR" -c "$RUN_DIR/healthy.conf" -g 'daemon off;' > "$RUN_DIR/healthy.out" 2>&1 &
 PIDS+=($!)
+# the pod the kill fault kills: the same, on the fault port, one process so SIGKILL takes it whole
+sed -e "s#$HEALTHY_PORT#$FAULT_PORT#" -e "s#healthy.pid#killed.pid#" -e "s#healthy.error#killed.error#" \
+    -e 's#"healthy\\n"#"killed\\n"#' "$RUN_DIR/healthy.conf" > "$RUN_DIR/killed.conf"
+kill_loop() { # up KILL_EVERY, SIGKILL, down KILL_DOWN, again; until TERM
+    local pod=
+    trap '[[ -z "$pod" ]] || kill -9 "$pod" 2>/dev/null; exit 0' TERM
+    while true; do
+        taskset -c "$LOAD_CPU" nginx -p "$RUN_DIR" -c "$RUN_DIR/killed.conf" -g 'daemon off; master_process off;' \
+            >> "$RUN_DIR/killed.out" 2>&1 &
+        pod=$!
+        sleep "$KILL_EVERY" & wait $! || true
+        kill -9 "$pod" 2>/dev/null || true
+        wait "$pod" 2>/dev/null || true # 137: killed, as meant (set -e)
+        pod=
+        sleep "$KILL_DOWN" & wait $! || true
+    done
+}
 
 # ---- the faulty pod ----
 cat > "$RUN_DIR/fault.py" <<'EOF'
@@ -108,7 +130,8 @@ start_fault() { # mode; sets FAULT_ENDPOINT (address:port)
             FAULT_ENDPOINT="127.0.0.1:$FAULT_PORT" ;;
         refuse) FAULT_PID=; FAULT_ENDPOINT="127.0.0.1:$FAULT_PORT" ;;
         dead) FAULT_PID=; FAULT_ENDPOINT="$DEAD_ADDR" ;;
-        *) die "fault $1: expected reset, refuse, dead or hang" ;;
+        kill) kill_loop & FAULT_PID=$!; PIDS+=("$FAULT_PID"); FAULT_ENDPOINT="127.0.0.1:$FAULT_PORT" ;;
+        *) die "fault $1: expected reset, refuse, dead, hang or kill" ;;
     esac
 }
 stop_fault() { [[ -z "${FAULT_PID:-}" ]] || { kill "$FAULT_PID" 2>/dev/null || true; wait "$FAULT_PID" 2>/dev/null || true; }; }
