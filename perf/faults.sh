@@ -63,6 +63,17 @@ free_port() {
     next_port=$((next_port + 1))
 }
 free_port HEALTHY_PORT; free_port FAULT_PORT; free_port PROXY_PORT; free_port ADMIN_PORT; free_port HTTPS_PORT
+nginx_http_common() { # prefix of the temp paths
+    cat <<EOF
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $RUN_DIR/tmp/$1_body;
+    proxy_temp_path $RUN_DIR/tmp/$1_proxy;
+    fastcgi_temp_path $RUN_DIR/tmp/$1_fcgi;
+    uwsgi_temp_path $RUN_DIR/tmp/$1_uwsgi;
+    scgi_temp_path $RUN_DIR/tmp/$1_scgi;
+EOF
+}
 
 # ---- the healthy pod: nginx answering 200 ----
 cat > "$RUN_DIR/healthy.conf" <<EOF
@@ -71,13 +82,7 @@ pid $RUN_DIR/healthy.pid;
 error_log $RUN_DIR/healthy.error.log warn;
 events { worker_connections 8192; }
 http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $RUN_DIR/tmp/h_body;
-    proxy_temp_path $RUN_DIR/tmp/h_proxy;
-    fastcgi_temp_path $RUN_DIR/tmp/h_fcgi;
-    uwsgi_temp_path $RUN_DIR/tmp/h_uwsgi;
-    scgi_temp_path $RUN_DIR/tmp/h_scgi;
+$(nginx_http_common h)
     server { listen 127.0.0.1:$HEALTHY_PORT backlog=4096; location / { return 200 "healthy\n"; } }
 }
 EOF
@@ -213,13 +218,7 @@ pid $RUN_DIR/proxy.pid;
 error_log $RUN_DIR/proxy.error.log error;
 events { worker_connections 8192; }
 http {
-    access_log off;
-    keepalive_requests 1000000;
-    client_body_temp_path $RUN_DIR/tmp/p_body;
-    proxy_temp_path $RUN_DIR/tmp/p_proxy;
-    fastcgi_temp_path $RUN_DIR/tmp/p_fcgi;
-    uwsgi_temp_path $RUN_DIR/tmp/p_uwsgi;
-    scgi_temp_path $RUN_DIR/tmp/p_scgi;
+$(nginx_http_common p)
     upstream pods {
         server 127.0.0.1:$HEALTHY_PORT max_fails=1 fail_timeout=10s;
         server $1 max_fails=1 fail_timeout=10s;

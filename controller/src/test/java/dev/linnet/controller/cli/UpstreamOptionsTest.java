@@ -13,13 +13,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamOptionsTest {
 
     private static GatewayConfig parse(String... flags) {
-        String[] args = new String[flags.length + 3];
-        args[0] = "serve";
-        args[1] = "--manifests";
-        args[2] = "m";
-        System.arraycopy(flags, 0, args, 3, flags.length);
-        ServeCommand serve = (ServeCommand) Main.commandLine().parseArgs(args).subcommand().commandSpec().userObject();
-        return serve.toConfig().gateway();
+        return LimitOptionsTest.parse(flags);
     }
 
     @Test
