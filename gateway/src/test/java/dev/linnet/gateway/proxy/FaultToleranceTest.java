@@ -206,6 +206,26 @@ class FaultToleranceTest {
         assertThat(last.body()).as("the last attempt's own answer").isEqualTo("busy");
     }
 
+    @Test
+    void anInvalidResponseIsRetriedOnlyWhenInvalidHeaderIsListed() throws Exception {
+        gw.configure(c -> c.toBuilder().passiveHealth(PassiveHealth.OFF).build());
+        TestBackend healthy = gw.backend("healthy");
+        RawBackend garbage = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            RawBackend.write(s, "HELLO WORLD\r\n\r\n");
+            s.getInputStream().read();
+        }));
+        gw.publish(table(
+                route("h", "/", backend("svc", List.of(garbage.endpoint(), healthy.endpoint())),
+                        new NextUpstream(NextUpstream.ERROR | NextUpstream.INVALID_HEADER, Duration.ZERO)),
+                route("plain", "/", backend("plain", List.of(garbage.endpoint(), healthy.endpoint())), null)));
+        for (int i = 0; i < 2; i++) {
+            assertThat(gw.get("h", "/").body()).isEqualTo("healthy");
+        }
+        // Round robin starts at the garbage pod: the default "error timeout" answers 502.
+        assertThat(gw.get("plain", "/").statusCode()).isEqualTo(502);
+    }
+
     private static Route route(Backend backend, NextUpstream next) {
         return route("h", "/", backend, next);
     }
