@@ -3,6 +3,7 @@ package dev.linnet.controller.annotation;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.route.BackendProtocol;
+import dev.linnet.gateway.route.NextUpstream;
 import dev.linnet.gateway.route.RewriteTarget;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.SourceRanges;
@@ -40,6 +41,35 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static final AnnotationKey<Integer> NEXT_UPSTREAM_TRIES = AnnotationKey.prefixed(
             "proxy-next-upstream-tries", ValueType.COUNT, -1, "the listener's tries (3, as ingress-nginx)",
             "attempts over the backend's endpoints when connecting fails (0: each endpoint once)");
+    public static final AnnotationKey<Integer> NEXT_UPSTREAM = AnnotationKey.prefixed(
+            "proxy-next-upstream", new ValueType<>() {
+                @Override
+                public Integer parse(String raw) {
+                    int conditions = NextUpstream.parseConditions(raw);
+                    return conditions < 0 ? null : conditions;
+                }
+
+                @Override
+                public String expected() {
+                    return NextUpstream.EXPECTED;
+                }
+            }, -1, "the listener's --proxy-next-upstream (error timeout, as ingress-nginx)",
+            "when a failed attempt goes to the next endpoint: error, timeout, invalid_header, http_5xx & co"
+                    + " (a status is retried only before anything reached the client), non_idempotent, off");
+    public static final AnnotationKey<Duration> NEXT_UPSTREAM_TIMEOUT = AnnotationKey.prefixed(
+            "proxy-next-upstream-timeout", new ValueType<>() {
+                @Override
+                public Duration parse(String raw) {
+                    Long n = ValueType.INT.parse(raw);
+                    return n == null || n < 0 || n > Integer.MAX_VALUE ? null : Duration.ofSeconds(n);
+                }
+
+                @Override
+                public String expected() {
+                    return "an integer number of seconds >= 0 (0: no limit)";
+                }
+            }, null, "the listener's --proxy-next-upstream-timeout (0, no limit)",
+            "seconds after the first attempt began during which a retry may still start (0: no limit)");
     public static final AnnotationKey<String> REWRITE_TARGET = AnnotationKey.prefixed(
             "rewrite-target", ValueType.URI_TEMPLATE, "",
             "upstream URI with $1..$9 from the path regex; makes the paths regular expressions");
@@ -67,7 +97,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
 
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
-            NEXT_UPSTREAM_TRIES, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL, SSL_REDIRECT, FORCE_SSL_REDIRECT,
+            NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL, SSL_REDIRECT, FORCE_SSL_REDIRECT,
             PRESERVE_TRAILING_SLASH, ALLOWLIST, WHITELIST);
 
     /** No annotations. */
@@ -85,6 +115,10 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         Duration send = SEND_TIMEOUT.read(annotations, prefix, warnings);
         long bodySize = BODY_SIZE.read(annotations, prefix, warnings);
         int tries = NEXT_UPSTREAM_TRIES.read(annotations, prefix, warnings);
+        int nextConditions = NEXT_UPSTREAM.read(annotations, prefix, warnings);
+        Duration nextTimeout = NEXT_UPSTREAM_TIMEOUT.read(annotations, prefix, warnings);
+        NextUpstream next = nextConditions < 0 && nextTimeout == null ? null
+                : new NextUpstream(nextConditions, nextTimeout);
         String target = REWRITE_TARGET.read(annotations, prefix, warnings);
         boolean useRegex = USE_REGEX.read(annotations, prefix, warnings);
         BackendProtocol protocol = backendProtocol(annotations, prefix, warnings);
@@ -94,7 +128,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         SourceRanges ranges = sourceRanges(annotations, prefix, warnings);
         RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
         RouteOptions options = new RouteOptions(protocol, sslRedirect, forceSslRedirect, connect, read, send, bodySize,
-                tries, rewrite, ranges, preserveTrailingSlash);
+                tries, rewrite, ranges, preserveTrailingSlash, next);
         return new ProxyAnnotations(options, useRegex);
     }
 
@@ -132,7 +166,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         RouteOptions o = options;
         return new RouteOptions(o.backendProtocol(), sslRedirect, forceSslRedirect, o.connectTimeout(),
                 o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(),
-                preserveTrailingSlash);
+                preserveTrailingSlash, o.nextUpstream());
     }
 
     /**

@@ -51,6 +51,9 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     TlsOptions tls = new TlsOptions();
 
+    @Mixin
+    UpstreamOptions upstream = new UpstreamOptions();
+
     @Option(names = "--annotations-prefix", paramLabel = "PREFIX", defaultValue = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX,
             description = "Prefix of the canary annotations (default: ${DEFAULT-VALUE}).")
     String annotationsPrefix;
@@ -208,7 +211,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         checkPort("--http-port", listener.httpPort);
         checkPort("--admin-port", listener.adminPort);
-        return tls.apply(limits.applyTo(GatewayConfig.defaults())
+        return tls.apply(upstream.applyTo(limits.applyTo(GatewayConfig.defaults()))
                 .withBindAddress(listener.bindAddress)
                 .withHttpPort(listener.httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))

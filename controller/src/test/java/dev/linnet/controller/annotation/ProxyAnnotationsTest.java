@@ -42,6 +42,9 @@ class ProxyAnnotationsTest {
             Map.entry("proxy-send-timeout", RouteOptions::sendTimeout),
             Map.entry("proxy-body-size", RouteOptions::maxBodySize),
             Map.entry("proxy-next-upstream-tries", RouteOptions::nextUpstreamTries),
+            Map.entry("proxy-next-upstream", o -> o.nextUpstream() == null ? "null" : o.nextUpstream().words()),
+            Map.entry("proxy-next-upstream-timeout", o -> String.valueOf(o.nextUpstream() == null ? null
+                    : o.nextUpstream().timeout())),
             Map.entry("backend-protocol", RouteOptions::backendProtocol),
             Map.entry("ssl-redirect", RouteOptions::sslRedirect),
             Map.entry("force-ssl-redirect", RouteOptions::forceSslRedirect),
@@ -85,6 +88,11 @@ class ProxyAnnotationsTest {
             proxy-body-size           | 1000    | 1000
             proxy-next-upstream-tries | 0       | 0
             proxy-next-upstream-tries | 5       | 5
+            proxy-next-upstream       | 'error timeout http_502' | error timeout http_502
+            proxy-next-upstream       | 'HTTP_503  non_idempotent' | http_503 non_idempotent
+            proxy-next-upstream       | 'error off' | off
+            proxy-next-upstream-timeout | 0     | PT0S
+            proxy-next-upstream-timeout | 15    | PT15S
             backend-protocol          | HTTPS   | HTTPS
             backend-protocol          | ' grpc' | GRPC
             backend-protocol          | GRPCS   | GRPCS
@@ -113,6 +121,8 @@ class ProxyAnnotationsTest {
             proxy-body-size           | -1   | a size in bytes with an optional k, m or g suffix, e.g. 512k or 8m; 0 for unlimited | the listener's --max-body-size | -1
             proxy-next-upstream-tries | -2   | an integer >= 0 (0: every endpoint once)     | the listener's tries (3, as ingress-nginx) | -1
             proxy-next-upstream-tries | many | an integer >= 0 (0: every endpoint once)     | the listener's tries (3, as ingress-nginx) | -1
+            proxy-next-upstream       | 'error http_418' | 'space-separated words from error timeout invalid_header http_500 http_502 http_503 http_504 http_403 http_404 http_429 non_idempotent, or off' | the listener's --proxy-next-upstream (error timeout, as ingress-nginx) | null
+            proxy-next-upstream-timeout | -1 | an integer number of seconds >= 0 (0: no limit) | the listener's --proxy-next-upstream-timeout (0, no limit) | null
             ssl-redirect              | yes  | true or false                                | true                             | true
             force-ssl-redirect        | on   | true or false                                | false                            | false
             preserve-trailing-slash   | yes  | true or false                                | false                            | false

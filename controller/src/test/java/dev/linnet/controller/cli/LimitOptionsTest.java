@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 /** The limit and shutdown flags of serve: ingress-nginx's defaults, every flag reaching GatewayConfig. */
 class LimitOptionsTest {
 
-    private static GatewayConfig parse(String... flags) {
+    /** The gateway configuration {@code serve --manifests m <flags>} makes. */
+    static GatewayConfig parse(String... flags) {
         String[] args = new String[flags.length + 3];
         args[0] = "serve";
         args[1] = "--manifests";

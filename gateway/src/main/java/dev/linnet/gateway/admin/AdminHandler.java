@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -63,7 +64,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                         : routes.isPublished()
                         ? text(HttpResponseStatus.OK, "ok")
                         : text(HttpResponseStatus.SERVICE_UNAVAILABLE, "no routing table published yet\n");
-                case "/debug/routes" -> json(RoutesJson.render(routes.current(), routes.publishedAt()));
+                case "/debug/routes" -> json(RoutesJson.render(routes.current(), routes.publishedAt(),
+                        metrics == null ? Map.of() : metrics.ejectedEndpoints()));
                 case "/metrics" -> metrics == null
                         ? text(HttpResponseStatus.NOT_FOUND, "metrics are not enabled\n")
                         : metrics(metrics.scrape(request.headers().get(HttpHeaderNames.ACCEPT)));

@@ -8,6 +8,7 @@ import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
 import dev.linnet.gateway.tls.CertificateTable;
 import dev.linnet.gateway.tls.TlsCertificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,54 +33,66 @@ final class RoutesJson {
      * @param publishedAt when the table was published, or {@code null}
      */
     static byte[] render(RouteTable table, Instant publishedAt) {
+        return render(table, publishedAt, Map.of());
+    }
+
+    /**
+     * @param publishedAt when the table was published, or {@code null}
+     * @param skipped the endpoints the passive health check skips now (by at least one event
+     *     loop), with how long at most; each backend lists its own under {@code skippedEndpoints}
+     */
+    static byte[] render(RouteTable table, Instant publishedAt, Map<Endpoint, Duration> skipped) {
         Map<String, String> sources = table.sources();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("version", table.version());
         root.put("publishedAt", publishedAt == null ? null : publishedAt.toString());
         root.put("ingresses", new TreeMap<>(sources));
-        root.put("exact", hosts(table.exactHosts(), sources));
-        root.put("wildcard", hosts(table.wildcardHosts(), sources));
-        root.put("default", host(table.defaultServer(), sources));
+        root.put("exact", hosts(table.exactHosts(), sources, skipped));
+        root.put("wildcard", hosts(table.wildcardHosts(), sources, skipped));
+        root.put("default", host(table.defaultServer(), sources, skipped));
         root.put("tls", tls(table.certificates()));
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    private static Map<String, Object> hosts(Map<String, VirtualHost> hosts, Map<String, String> sources) {
+    private static Map<String, Object> hosts(Map<String, VirtualHost> hosts, Map<String, String> sources,
+            Map<Endpoint, Duration> skipped) {
         Map<String, Object> out = new TreeMap<>();
-        hosts.forEach((name, vh) -> out.put(name, host(vh, sources)));
+        hosts.forEach((name, vh) -> out.put(name, host(vh, sources, skipped)));
         return out;
     }
 
-    private static Map<String, Object> host(VirtualHost vh, Map<String, String> sources) {
+    private static Map<String, Object> host(VirtualHost vh, Map<String, String> sources,
+            Map<Endpoint, Duration> skipped) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", vh.name());
         List<Object> routes = new ArrayList<>();
         for (Route r : vh.routes()) {
-            routes.add(route(r, sources));
+            routes.add(route(r, sources, skipped));
         }
         out.put("routes", routes);
-        out.put("fallback", vh.fallback() == null ? null : route(vh.fallback(), sources));
+        out.put("fallback", vh.fallback() == null ? null : route(vh.fallback(), sources, skipped));
         return out;
     }
 
-    private static Map<String, Object> route(Route r, Map<String, String> sources) {
+    private static Map<String, Object> route(Route r, Map<String, String> sources, Map<Endpoint, Duration> skipped) {
         String ingress = r.namespace() + '/' + r.ingress();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ingress", ingress);
         out.put("resourceVersion", sources.get(ingress));
         out.put("path", r.match().path());
         out.put("pathType", r.match().type().name());
-        out.put("backend", backend(r.backend()));
-        out.put("canary", r.canary() == null ? null : canary(r.canary(), sources));
+        out.put("backend", backend(r.backend(), skipped));
+        out.put("canary", r.canary() == null ? null : canary(r.canary(), sources, skipped));
         return out;
     }
 
-    private static Map<String, Object> canary(CanaryRule c, Map<String, String> sources) {
+    private static Map<String, Object> canary(CanaryRule c, Map<String, String> sources,
+            Map<Endpoint, Duration> skipped) {
         String ingress = c.namespace() + '/' + c.ingress();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ingress", ingress);
         out.put("resourceVersion", sources.get(ingress));
-        out.put("backend", backend(c.backend()));
+        out.put("backend", backend(c.backend(), skipped));
         out.put("header", c.header());
         out.put("headerValue", c.headerValue());
         out.put("headerPattern", c.headerPattern() == null ? null : c.headerPattern().source());
@@ -110,7 +123,7 @@ final class RoutesJson {
         return out;
     }
 
-    private static Map<String, Object> backend(Backend b) {
+    private static Map<String, Object> backend(Backend b, Map<Endpoint, Duration> skipped) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", b.name());
         List<String> endpoints = new ArrayList<>();
@@ -118,6 +131,14 @@ final class RoutesJson {
             endpoints.add(e.toString());
         }
         out.put("endpoints", endpoints);
+        Map<String, Object> skipping = new LinkedHashMap<>();
+        for (Endpoint e : b.endpoints()) {
+            Duration left = skipped.get(e);
+            if (left != null) {
+                skipping.put(e.toString(), Map.of("forMillisAtMost", left.toMillis()));
+            }
+        }
+        out.put("skippedEndpoints", skipping); // the passive health check's (--upstream-max-fails)
         return out;
     }
 }

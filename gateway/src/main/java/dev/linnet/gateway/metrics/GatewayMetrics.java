@@ -5,23 +5,27 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
 import dev.linnet.gateway.split.Decision;
 import dev.linnet.gateway.split.Variant;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Labels;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The data plane's metrics: what the proxy hands over ({@link #record}), what a new table
@@ -67,6 +71,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private volatile Set<String> liveIngresses; // null until a table is announced
     private volatile LongSupplier upstreamOpen = () -> 0;
     private volatile LongSupplier upstreamIdle = () -> 0;
+    private volatile LongSupplier ejectionsTotal = () -> 0;
+    private volatile Supplier<Map<Endpoint, Duration>> ejectedNow = Map::of;
 
     private GatewayMetrics(PrometheusMeterRegistry registry, MetricsOptions options, WriterSlots writers) {
         this.registry = registry;
@@ -102,6 +108,10 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder(MetricNames.UPSTREAM_CONNECTIONS, this, m -> m.upstreamIdle.getAsLong())
                 .tags(Tags.of(MetricNames.STATE, "idle"))
                 .description("Upstream connections: open (leased or idle) and idle in the pools").register(registry);
+        FunctionCounter.builder(MetricNames.UPSTREAM_EJECTIONS, this, m -> m.ejectionsTotal.getAsLong())
+                .description("Times an event loop's passive health check began skipping an endpoint"
+                        + " (--upstream-max-fails failures within --upstream-fail-timeout)")
+                .register(registry);
     }
 
     public static GatewayMetrics create(PrometheusMeterRegistry registry, MetricsOptions options) {
@@ -190,6 +200,20 @@ public final class GatewayMetrics implements AutoCloseable {
     public void upstreamPool(LongSupplier open, LongSupplier idle) {
         this.upstreamOpen = requireNonNull(open, "open");
         this.upstreamIdle = requireNonNull(idle, "idle");
+    }
+
+    /**
+     * Where {@code linnet_upstream_endpoint_ejections_total} and {@code /debug/routes} read what the
+     * passive health check decided: how often, and which endpoints are skipped now (for how long at most).
+     */
+    public void upstreamEjections(LongSupplier total, Supplier<Map<Endpoint, Duration>> now) {
+        this.ejectionsTotal = requireNonNull(total, "total");
+        this.ejectedNow = requireNonNull(now, "now");
+    }
+
+    /** The endpoints the passive health check skips now (see {@link #upstreamEjections}). */
+    public Map<Endpoint, Duration> ejectedEndpoints() {
+        return ejectedNow.get();
     }
 
     // ---- the control plane's hook ----

@@ -4,10 +4,12 @@ import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.route.NextUpstream;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.upstream.Attempts;
 import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
+import dev.linnet.gateway.upstream.UnprocessedStreamException;
 import dev.linnet.gateway.upstream.UpstreamListener;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -65,6 +67,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private final HttpVersion clientVersion;
     private final boolean clientKeepAlive;
     private final Attempts attempts;
+    private final NextUpstream nextUpstream; // proxy-next-upstream: which failures are retried
     private final Done done;
     private final RequestTimeline timeline; // metrics: phases and status, read when the exchange is done
     private final long maxBodySize; // 0: unlimited
@@ -103,9 +106,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.clientKeepAlive = clientKeepAlive;
         GatewayConfig config = context.config();
         this.maxBodySize = options.maxBodySizeOr(config.maxRequestBodySize());
+        this.nextUpstream = options.nextUpstreamOr(config.nextUpstream());
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
                 Attempts.triesFor(options.nextUpstreamTriesOr(config.maxTries()), backend), options.backendProtocol(),
-                options.connectTimeoutOr(config.connectTimeout()), this);
+                options.connectTimeoutOr(config.connectTimeout()), nextUpstream, this);
         this.done = done;
         this.timeline = timeline;
         this.timers = timers;
@@ -199,20 +203,66 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         }
         log.debug("{} {}: upstream connection lost (response started: {}): {}", head.method(), head.uri(),
                 responseStarted, cause == null ? "closed" : cause.toString());
-        // Both timers belonged to the lost attempt. nginx gives each attempt its own
-        // proxy_read_timeout: a retry re-arms it once its request is sent (attach), so the old
-        // one must not run on through the retry's connect.
+        Lease dead = dropAttempt();
+        dead.channel().close();
+        if (responseStarted) {
+            abort(); // the client already has part of a response: only a cut tells it
+        } else if (!retryAfterClose(dead, cause)) {
+            fail(HttpResponseStatus.BAD_GATEWAY);
+        }
+    }
+
+    /**
+     * Ends the current attempt's part of the exchange, keeping what a retry needs (the request
+     * head, a body piece waiting in {@code pending}). Both timers belonged to that attempt: nginx
+     * gives each attempt its own proxy_read_timeout, which a retry re-arms once its request is
+     * sent ({@link #attach}), so the old one must not run on through the retry's connect.
+     */
+    private Lease dropAttempt() {
         cancelBodyTimer();
         cancelReadTimer();
         Lease dead = lease;
         lease = null;
-        headWritten = false; // a body piece read meanwhile waits in `pending` for the next attempt
-        dead.channel().close();
-        if (responseStarted) {
-            abort(); // the client already has part of a response: only a cut tells it
-        } else if (!RetryPolicy.mayRetry(head.method(), bodyBytesSent, cause) || !attempts.retryAfter(dead)) {
-            fail(HttpResponseStatus.BAD_GATEWAY);
+        headWritten = false;
+        return dead;
+    }
+
+    /**
+     * The connection broke before a response head (nginx's {@code error}). A stale keep-alive
+     * connection or a stream the pod refused unprocessed says nothing about the pod, and is
+     * retried whatever {@code proxy-next-upstream} says, as before.
+     */
+    private boolean retryAfterClose(Lease dead, Throwable cause) {
+        if (dead.reused() || cause instanceof UnprocessedStreamException) {
+            return RetryPolicy.mayRetry(head.method(), bodyBytesSent, cause) && attempts.retryAfter(dead);
         }
+        attempts.endpointFailed(dead.endpoint());
+        return RetryPolicy.mayRetry(nextUpstream, NextUpstream.ERROR, head.method(), bodyBytesSent)
+                && attempts.retryAfter(dead);
+    }
+
+    /**
+     * The current attempt failed with {@code condition} before anything reached the client
+     * (a read timeout, an invalid or a listed response head): the next endpoint gets the request
+     * if {@code proxy-next-upstream} lists the condition and a try is left. False: the caller answers.
+     *
+     * <pre>
+     *   listed? replayable? try left? ─no─▶ false (504 / 502 / the response as it is)
+     *      │ yes
+     *      ▼
+     *   count the failure (not 403 / 404, as nginx) ─▶ close the attempt unread ─▶ next endpoint
+     * </pre>
+     */
+    private boolean retryElsewhere(int condition) {
+        if (!RetryPolicy.mayRetry(nextUpstream, condition, head.method(), bodyBytesSent) || !attempts.canRetry()) {
+            return false;
+        }
+        Lease dead = dropAttempt();
+        if (condition != NextUpstream.HTTP_403 && condition != NextUpstream.HTTP_404) {
+            attempts.endpointFailed(dead.endpoint());
+        }
+        context.pool().release(dead, false); // its listener goes first: what it still delivers is dropped
+        return attempts.retryElsewhere();
     }
 
     // ---- request body: client ─▶ upstream ----
@@ -293,9 +343,16 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             ReferenceCountUtil.release(msg);
             if (responseStarted) {
                 abort();
-            } else {
+            } else if (!retryElsewhere(NextUpstream.INVALID_HEADER)) {
+                attempts.endpointFailed(lease.endpoint());
                 fail(HttpResponseStatus.BAD_GATEWAY);
             }
+            return;
+        }
+        if (msg instanceof HttpResponse response && !responseStarted
+                && nextUpstream.retriesStatus(response.status().code())
+                && retryElsewhere(NextUpstream.conditionOf(response.status().code()))) {
+            ReferenceCountUtil.release(msg); // http_5xx & co: nothing of it was sent, the next endpoint answers
             return;
         }
         if (msg instanceof HttpResponse response && response.status().code() == 101) {
@@ -393,6 +450,11 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             return false;
         }
         responseStarted = true;
+        if (nextUpstream.retriesStatus(code) && code != 403 && code != 404) {
+            attempts.endpointFailed(lease.endpoint()); // a listed status on the last try still counts
+        } else {
+            attempts.endpointAnswered(lease.endpoint());
+        }
         timeline.mark(Phase.UPSTREAM_HEADERS);
         timeline.status(code);
         upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
@@ -538,7 +600,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         }
         if (responseStarted) {
             abort();
-        } else {
+        } else if (!retryElsewhere(NextUpstream.TIMEOUT)) { // nginx's default "error timeout" retries it
+            if (lease != null) {
+                attempts.endpointFailed(lease.endpoint());
+            }
             fail(HttpResponseStatus.GATEWAY_TIMEOUT);
         }
     }

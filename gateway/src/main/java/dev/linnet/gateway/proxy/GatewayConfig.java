@@ -2,6 +2,8 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.route.NextUpstream;
+import dev.linnet.gateway.upstream.PassiveHealth;
 import java.time.Duration;
 
 /**
@@ -37,6 +39,10 @@ import java.time.Duration;
  * @param httpRedirectCode status of the redirects to HTTPS (301, 302, 307 or 308)
  * @param shutdownDelay after SIGTERM, how long the listeners keep accepting (readiness already 503)
  * @param shutdownGrace after that, how long in-flight requests and tunnels may take to finish
+ * @param nextUpstream which failed attempts are retried ({@code proxy-next-upstream}, default
+ *     {@code error timeout}) and for how long ({@code proxy-next-upstream-timeout}, default none)
+ * @param passiveHealth when an endpoint that keeps failing is skipped ({@code max_fails},
+ *     {@code fail_timeout}; default 1 in 10 s)
  */
 public record GatewayConfig(
         String bindAddress,
@@ -58,9 +64,13 @@ public record GatewayConfig(
         int maxConnections,
         int httpRedirectCode,
         Duration shutdownDelay,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        NextUpstream nextUpstream,
+        PassiveHealth passiveHealth) {
 
     public GatewayConfig {
+        requireNonNull(nextUpstream, "nextUpstream");
+        requireNonNull(passiveHealth, "passiveHealth");
         requireNonNull(bindAddress, "bindAddress");
         requireNonNull(connectTimeout, "connectTimeout");
         requireNonNull(readTimeout, "readTimeout");
@@ -99,7 +109,8 @@ public record GatewayConfig(
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 8080, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), Duration.ofSeconds(75), 3, 8192, 8192, 100, 0, 1000,
-                Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                NextUpstream.DEFAULT, PassiveHealth.DEFAULT);
     }
 
     /** A builder starting from these settings, for changing several at once. */
@@ -161,6 +172,8 @@ public record GatewayConfig(
         private int httpRedirectCode;
         private Duration shutdownDelay;
         private Duration shutdownGrace;
+        private NextUpstream nextUpstream;
+        private PassiveHealth passiveHealth;
 
         private Builder(GatewayConfig c) {
             bindAddress = c.bindAddress;
@@ -183,6 +196,8 @@ public record GatewayConfig(
             httpRedirectCode = c.httpRedirectCode;
             shutdownDelay = c.shutdownDelay;
             shutdownGrace = c.shutdownGrace;
+            nextUpstream = c.nextUpstream;
+            passiveHealth = c.passiveHealth;
         }
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -205,12 +220,14 @@ public record GatewayConfig(
         public Builder httpRedirectCode(int v) { httpRedirectCode = v; return this; }
         public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+        public Builder nextUpstream(NextUpstream v) { nextUpstream = v; return this; }
+        public Builder passiveHealth(PassiveHealth v) { passiveHealth = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(bindAddress, httpPort, httpsPort, ioThreads, connectTimeout, readTimeout,
                     sendTimeout, idleTimeout, maxTries, maxInitialLineLength, maxHeaderSize, maxHeaders,
                     maxRequestBodySize, keepAliveRequests, clientHeaderTimeout, clientBodyTimeout, maxConnections,
-                    httpRedirectCode, shutdownDelay, shutdownGrace);
+                    httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth);
         }
     }
 }

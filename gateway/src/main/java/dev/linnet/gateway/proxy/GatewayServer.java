@@ -69,8 +69,9 @@ public final class GatewayServer implements AutoCloseable {
         EventLoopGroup boss = transport.newGroup(1);
         EventLoopGroup workers = transport.newGroup(config.ioThreads());
         UpstreamPool pool = UpstreamPool.create(workers, transport.clientChannel(),
-                config.connectTimeout(), config.idleTimeout());
+                config.connectTimeout(), config.idleTimeout(), config.passiveHealth());
         metrics.upstreamPool(pool::openConnections, pool::idleConnections);
+        metrics.upstreamEjections(pool.ejections()::total, pool.ejections()::current);
         ClientConnections connections = ClientConnections.create(config.maxConnections(), metrics.registry());
         ProxyContext context = new ProxyContext(config, routes, pool, metrics);
         ServerBootstrap bootstrap = new ServerBootstrap()

@@ -78,6 +78,47 @@ public final class Backend {
         return r[Math.floorMod(cursor.getAndIncrement(), r.length)];
     }
 
+    /**
+     * How fit an endpoint is for one request's next attempt: 0 is a perfect pick, a higher
+     * number a worse one (tried already, skipped by the passive health check …).
+     */
+    @FunctionalInterface
+    public interface Fitness {
+        int rank(int index, Endpoint endpoint);
+    }
+
+    /**
+     * The index of the first endpoint of rank 0 in round-robin order (the cursor advances once,
+     * as for {@link #nextEndpoint()}), else of the lowest-ranked one after it; -1 when the backend
+     * has no endpoint. A first attempt with nothing skipped stops at the first look.
+     */
+    public int nextIndex(Fitness fitness) {
+        Endpoint[] r = ring;
+        int n = r.length;
+        if (n == 0) {
+            return -1;
+        }
+        int start = n == 1 ? 0 : Math.floorMod(cursor.getAndIncrement(), n);
+        int best = -1;
+        int bestRank = Integer.MAX_VALUE;
+        for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
+            int rank = fitness.rank(i, r[i]);
+            if (rank == 0) {
+                return i;
+            }
+            if (rank < bestRank) {
+                best = i;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    /** The endpoint at {@code index} of {@link #endpoints()}. */
+    public Endpoint endpoint(int index) {
+        return ring[index];
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Backend b

@@ -25,6 +25,8 @@ import java.time.Duration;
  *     {@code null} for everyone
  * @param preserveTrailingSlash keep a trailing {@code /} in the HTTPS redirect's Location
  *     ({@code preserve-trailing-slash}; ingress-nginx drops it by default)
+ * @param nextUpstream when a failed attempt is retried ({@code proxy-next-upstream} and
+ *     {@code -timeout}), or {@code null} for the listener's
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -37,14 +39,24 @@ public record RouteOptions(
         int nextUpstreamTries,
         RewriteTarget rewriteTarget,
         SourceRanges sourceRanges,
-        boolean preserveTrailingSlash) {
+        boolean preserveTrailingSlash,
+        NextUpstream nextUpstream) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null, null, false);
+            new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null, null, false, null);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
+    }
+
+    /** Options with the listener's {@code proxy-next-upstream}. */
+    public RouteOptions(BackendProtocol backendProtocol, boolean sslRedirect, boolean forceSslRedirect,
+            Duration connectTimeout, Duration readTimeout, Duration sendTimeout, long maxBodySize,
+            int nextUpstreamTries, RewriteTarget rewriteTarget, SourceRanges sourceRanges,
+            boolean preserveTrailingSlash) {
+        this(backendProtocol, sslRedirect, forceSslRedirect, connectTimeout, readTimeout, sendTimeout, maxBodySize,
+                nextUpstreamTries, rewriteTarget, sourceRanges, preserveTrailingSlash, null);
     }
 
     /** Options with ingress-nginx's default trailing-slash handling. */
@@ -81,5 +93,9 @@ public record RouteOptions(
 
     public int nextUpstreamTriesOr(int listener) {
         return nextUpstreamTries < 0 ? listener : nextUpstreamTries;
+    }
+
+    public NextUpstream nextUpstreamOr(NextUpstream listener) {
+        return nextUpstream == null ? listener : nextUpstream.over(listener);
     }
 }

@@ -5,25 +5,36 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;
+import dev.linnet.gateway.route.NextUpstream;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
+import java.util.BitSet;
 
 /**
  * The connection attempts of one request against one backend, counted against
- * {@code maxTries} (ingress-nginx's {@code proxy-next-upstream-tries}). Retries stay inside the
- * chosen backend, as ingress-nginx's do (canary-spec.md §3).
+ * {@code maxTries} (ingress-nginx's {@code proxy-next-upstream-tries}) and bounded in time by
+ * {@code proxy-next-upstream-timeout}. Retries stay inside the chosen backend, as ingress-nginx's
+ * do (canary-spec.md §3), and go to an endpoint this request has not tried yet while there is
+ * one, as nginx's round robin does (issue 15): with one bad pod out of two, a retry always lands
+ * on the good one.
  *
  * <pre>
- *   first() ─▶ acquire(next endpoint) ──ok──▶ connected(lease)
- *                 │ refused / timeout
- *                 ▼
- *              tries left? ─yes─▶ acquire(next endpoint) …   ─no─▶ failed(last cause)
+ *   first() ─▶ pick ─▶ acquire(endpoint) ──ok──▶ connected(lease)
+ *                 ▲          │ refused (error) / timed out (timeout)
+ *                 │          ▼
+ *                 └──yes── condition listed, tries and time left? ─no─▶ failed(last cause)
  *
+ *   pick: round robin from the shared cursor, first endpoint that is
+ *         untried and not skipped ─▶ else untried ─▶ else anything (never none)
  *   retryAfter(dead lease):  reused ─▶ same endpoint, fresh connection (not counted)
- *                            fresh  ─▶ next endpoint, counted; false when none is left
+ *                            fresh  ─▶ next pick, counted; false when none is left
+ *   retryElsewhere():        next pick, counted (read timeout, a listed status)
  * </pre>
+ *
+ * The tried set costs nothing on the first attempt: one index; a bit mask from the second on
+ * (a {@link BitSet} only for the 65th endpoint and beyond).
  */
-public final class Attempts {
+public final class Attempts implements Backend.Fitness {
 
     /** Called on the event loop with the outcome. */
     public interface Callback {
@@ -47,27 +58,35 @@ public final class Attempts {
     private final BackendProtocol protocol;
     private final Callback callback;
     private final Duration connectTimeout; // null: the pool's
+    private final NextUpstream nextUpstream;
+    private final EndpointHealth health;
     private int tries;
+    private long startNanos; // of the first attempt, when proxy-next-upstream-timeout is set
+    private int firstTried = -1; // the first attempt's endpoint index
+    private long triedMask; // later attempts' indices below 64
+    private BitSet triedBeyond; // later attempts' indices from 64 on
 
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Callback callback) {
-        this(pool, loop, backend, maxTries, BackendProtocol.HTTP, null, callback);
+        this(pool, loop, backend, maxTries, BackendProtocol.HTTP, null, NextUpstream.DEFAULT, callback);
     }
 
     /** @param protocol how to talk to the backend's pods (the route's {@code backend-protocol}) */
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, BackendProtocol protocol,
             Callback callback) {
-        this(pool, loop, backend, maxTries, protocol, null, callback);
+        this(pool, loop, backend, maxTries, protocol, null, NextUpstream.DEFAULT, callback);
     }
 
     /**
      * @param protocol how to talk to the backend's pods (the route's {@code backend-protocol})
      * @param connectTimeout the route's {@code proxy-connect-timeout}, or {@code null} for the
      *     pool's (the listener's {@code --connect-timeout})
+     * @param nextUpstream which failures are retried, and for how long ({@code proxy-next-upstream})
      */
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, BackendProtocol protocol,
-            Duration connectTimeout, Callback callback) {
+            Duration connectTimeout, NextUpstream nextUpstream, Callback callback) {
         this.protocol = requireNonNull(protocol, "protocol");
         this.connectTimeout = connectTimeout;
+        this.nextUpstream = requireNonNull(nextUpstream, "nextUpstream");
         this.pool = requireNonNull(pool, "pool");
         this.loop = requireNonNull(loop, "loop");
         this.backend = requireNonNull(backend, "backend");
@@ -76,6 +95,7 @@ public final class Attempts {
             throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: > 0)");
         }
         this.maxTries = maxTries;
+        this.health = pool.health(loop);
     }
 
     /**
@@ -91,7 +111,16 @@ public final class Attempts {
 
     public void first() {
         tries = 1;
-        connect(backend.nextEndpoint(), true);
+        if (!nextUpstream.timeout().isZero()) {
+            startNanos = System.nanoTime();
+        }
+        connect(pick(), true);
+    }
+
+    /** Whether another attempt may start: tries left and {@code proxy-next-upstream-timeout} not over. */
+    public boolean canRetry() {
+        return tries < maxTries
+                && (nextUpstream.timeout().isZero() || System.nanoTime() - startNanos < nextUpstream.timeout().toNanos());
     }
 
     /**
@@ -103,12 +132,54 @@ public final class Attempts {
             connect(dead.endpoint(), false); // the upstream closed it while it idled: not the endpoint's fault
             return true;
         }
-        if (tries >= maxTries) {
+        return retryElsewhere();
+    }
+
+    /** Another attempt on the next endpoint, counted as a try; false when none is left. */
+    public boolean retryElsewhere() {
+        if (!canRetry()) {
             return false;
         }
         tries++;
-        connect(backend.nextEndpoint(), true);
+        connect(pick(), true);
         return true;
+    }
+
+    /** {@code endpoint} failed this request (the passive health check counts it). */
+    public void endpointFailed(Endpoint endpoint) {
+        health.failed(endpoint);
+    }
+
+    /** {@code endpoint} answered (the passive health check forgets its failures). */
+    public void endpointAnswered(Endpoint endpoint) {
+        health.succeeded(endpoint);
+    }
+
+    /** Untried and not skipped: 0; skipped by the health check: +1; tried by this request: +2. */
+    @Override
+    public int rank(int index, Endpoint endpoint) {
+        int rank = tried(index) ? 2 : 0;
+        return health.anyFailures() && health.skipped(endpoint) ? rank + 1 : rank;
+    }
+
+    private Endpoint pick() {
+        int index = backend.nextIndex(this);
+        if (firstTried < 0) {
+            firstTried = index;
+        } else if (index < Long.SIZE) {
+            triedMask |= 1L << index;
+        } else {
+            if (triedBeyond == null) {
+                triedBeyond = new BitSet();
+            }
+            triedBeyond.set(index);
+        }
+        return backend.endpoint(index);
+    }
+
+    private boolean tried(int index) {
+        return index == firstTried
+                || (index < Long.SIZE ? (triedMask & 1L << index) != 0 : triedBeyond != null && triedBeyond.get(index));
     }
 
     private void connect(Endpoint endpoint, boolean allowIdle) {
@@ -124,12 +195,15 @@ public final class Attempts {
                 callback.connected(lease);
                 return;
             }
-            callback.attemptFailed(endpoint, f.cause());
-            if (tries < maxTries) {
+            Throwable cause = f.cause();
+            callback.attemptFailed(endpoint, cause);
+            health.failed(endpoint);
+            int condition = RetryPolicy.isTimeout(cause) ? NextUpstream.TIMEOUT : NextUpstream.ERROR;
+            if (nextUpstream.has(condition) && canRetry()) { // nothing reached the pod: any method
                 tries++;
-                connect(backend.nextEndpoint(), true);
+                connect(pick(), true);
             } else {
-                callback.failed(f.cause());
+                callback.failed(cause);
             }
         });
     }

@@ -63,11 +63,15 @@ public final class UpstreamPool {
     private final H2Upstreams grpc;
     private final H2Upstreams grpcs;
     private final LongAdder open = new LongAdder();
+    // the passive health check: per loop, like the connections; what it decided, for all to read
+    private final Map<EventExecutor, EndpointHealth> health = new IdentityHashMap<>();
+    private final Ejections ejections = new Ejections(System::nanoTime);
 
     private UpstreamPool(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
-            Duration connectTimeout, Duration idleTimeout) {
+            Duration connectTimeout, Duration idleTimeout, PassiveHealth passiveHealth) {
         for (EventExecutor executor : group) {
             loops.put(executor, new LoopPool((EventLoop) executor, idleTimeout));
+            health.put(executor, new EndpointHealth(passiveHealth, System::nanoTime, ejections));
         }
         bootstrap = new Bootstrap()
                 .group(group)
@@ -115,11 +119,35 @@ public final class UpstreamPool {
      */
     public static UpstreamPool create(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
             Duration connectTimeout, Duration idleTimeout) {
+        return create(group, channelClass, connectTimeout, idleTimeout, PassiveHealth.OFF);
+    }
+
+    /**
+     * @param group the event loops of the client connections; upstream connections share them
+     * @param passiveHealth when an endpoint that keeps failing is skipped for a while
+     */
+    public static UpstreamPool create(EventLoopGroup group, Class<? extends SocketChannel> channelClass,
+            Duration connectTimeout, Duration idleTimeout, PassiveHealth passiveHealth) {
         requireNonNull(group, "group");
         requireNonNull(channelClass, "channelClass");
         requireNonNull(connectTimeout, "connectTimeout");
         requireNonNull(idleTimeout, "idleTimeout");
-        return new UpstreamPool(group, channelClass, connectTimeout, idleTimeout);
+        requireNonNull(passiveHealth, "passiveHealth");
+        return new UpstreamPool(group, channelClass, connectTimeout, idleTimeout, passiveHealth);
+    }
+
+    /** The passive health check of {@code loop}; only that loop may use it. */
+    EndpointHealth health(EventLoop loop) {
+        EndpointHealth h = health.get(loop);
+        if (h == null) {
+            throw new IllegalArgumentException("loop: " + loop + " (expected: a loop of the pool's group)");
+        }
+        return h;
+    }
+
+    /** The endpoints the passive health check skips now, and how often it skipped one (metrics, /debug). */
+    public Ejections ejections() {
+        return ejections;
     }
 
     /**

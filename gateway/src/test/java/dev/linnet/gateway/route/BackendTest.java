@@ -27,6 +27,18 @@ class BackendTest {
     }
 
     @Test
+    void nextIndexTakesTheFirstFitEndpointInRoundRobinOrderElseTheLeastBad() {
+        List<Endpoint> eps = List.of(new Endpoint("10.0.0.1", 80), new Endpoint("10.0.0.2", 80),
+                new Endpoint("10.0.0.3", 80));
+        Backend b = Backend.of("ns", "svc", "80", eps);
+        assertThat(b.nextIndex((i, e) -> 0)).as("cursor 0").isZero();
+        assertThat(b.nextIndex((i, e) -> i == 1 ? 2 : 0)).as("cursor 1 is unfit: the next one").isEqualTo(2);
+        assertThat(b.nextIndex((i, e) -> i == 1 ? 1 : 2)).as("none fit: the least bad").isEqualTo(1);
+        assertThat(b.endpoint(1)).isEqualTo(eps.get(1));
+        assertThat(Backend.of("ns", "svc", "80", List.of()).nextIndex((i, e) -> 0)).isEqualTo(-1);
+    }
+
+    @Test
     void noEndpointsGivesNull() {
         Backend b = Backend.of("ns", "svc", "80", List.of());
         assertThat(b.hasEndpoints()).isFalse();
