@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  *   source thread(s)          loop thread
  *   ───────────────           ───────────
  *   signal() ──enqueue──▶  wait for a signal
- *   signal()               wait until due (at once after an idle spell; else one spacing, 100 ms
- *                             or the last build's duration up to 500 ms, after the last build
- *                             ended: see Coalescer)
+ *   signal()               wait until due (at once after an idle spell; else 100 ms after the last
+ *                             build started, and after a slow build as long again as it took, up
+ *                             to 500 ms: see Coalescer)
  *   signal()               source synced?  no ─▶ drop the burst (the source signals once synced)
  *                          build(snapshot) ─throws─▶ log, keep the previous table
  *                          log new warnings ─▶ holder.swap(table.withVersion(++n))

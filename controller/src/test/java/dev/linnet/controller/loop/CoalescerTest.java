@@ -35,25 +35,25 @@ class CoalescerTest {
     @Test
     void aSignalAfterAnIdleSpellIsDueAtOnce() {
         built(0, 5 * MS);
-        coalescer.signal(105 * MS);
+        coalescer.signal(100 * MS);
 
-        assertThat(coalescer.nanosUntilDue(105 * MS)).isZero();
+        assertThat(coalescer.nanosUntilDue(100 * MS)).isZero();
     }
 
     @Test
-    void aBurstRightAfterABuildIsDueOneHoldoffAfterTheBuildEnded() {
+    void aBurstRightAfterABuildIsDueOneHoldoffAfterTheBuildStarted() {
         built(0, 5 * MS);
         coalescer.signal(10 * MS);
         coalescer.signal(30 * MS);
         coalescer.signal(60 * MS);
 
         assertThat(coalescer.pending()).isTrue();
-        assertThat(coalescer.nanosUntilDue(60 * MS)).isEqualTo(45 * MS);
-        assertThat(coalescer.nanosUntilDue(105 * MS)).isZero();
+        assertThat(coalescer.nanosUntilDue(60 * MS)).isEqualTo(40 * MS);
+        assertThat(coalescer.nanosUntilDue(100 * MS)).isZero();
     }
 
     @Test
-    void aSlowBuildSpacesTheNextByItsOwnDurationUpToMaxDelay() {
+    void aSlowBuildIsFollowedByARestAsLongAsItTookUpToMaxDelay() {
         built(0, 300 * MS);
         coalescer.signal(310 * MS);
         assertThat(coalescer.nanosUntilDue(310 * MS)).isEqualTo(290 * MS);
@@ -91,7 +91,7 @@ class CoalescerTest {
             }
         }
 
-        assertThat(lags).isNotEmpty().allSatisfy(lag -> assertThat(lag).isLessThanOrEqualTo(110 * MS));
+        assertThat(lags).isNotEmpty().allSatisfy(lag -> assertThat(lag).isLessThanOrEqualTo(105 * MS));
     }
 
     @Test
