@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,9 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -90,6 +94,8 @@ public final class FileSource implements Source {
     static final long DEFAULT_QUIET_MILLIS = 200;
     static final long DEFAULT_MAX_WAIT_MILLIS = 500;
     static final long DEFAULT_CONFIRM_MILLIS = 2000;
+    /** Files read and parsed at once: a slow one leaves the other thread to everyone else. */
+    private static final int READER_THREADS = 2;
 
     /** The source's clock-driven timings; tests shorten or inject them. */
     record Timings(Duration poll, Duration quiet, Duration maxWait, Duration confirm) {
@@ -115,7 +121,8 @@ public final class FileSource implements Source {
     private final long maxWaitNanos;
     private final long confirmNanos;
     private final long pollMillis;
-    private final ManifestParser parser = new ManifestParser();
+    private final ManifestReader reader = new ManifestReader();
+    private final Queue<Done> done = new ConcurrentLinkedQueue<>(); // reads that ran, for the poller to apply
 
     // Owned by the polling thread (or by a test driving poll() itself).
     private Map<Path, FileStamp> observed = new TreeMap<>();
@@ -127,6 +134,10 @@ public final class FileSource implements Source {
     private volatile boolean synced;
     private ScheduledExecutorService poller;
     private DirectoryWakeups wakeups; // null when the platform has no change notifications
+    // Before start() (the initial load, tests driving poll()): reads run on the calling thread.
+    private volatile Executor readers = Runnable::run;
+    private ExecutorService readerPool;
+    private volatile Runnable wakePoller = () -> { };
 
     private FileSource(List<Path> roots, LongSupplier nanoClock, Timings timings) {
         this.roots = List.copyOf(requireNonNull(roots, "roots"));
@@ -180,15 +191,22 @@ public final class FileSource implements Source {
             t.setDaemon(true);
             return t;
         });
-        poller.scheduleWithFixedDelay(this::pollQuietly, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
         ScheduledExecutorService p = poller;
-        wakeups = DirectoryWakeups.start(roots, () -> {
+        Runnable wake = () -> {
             try {
                 p.execute(this::pollQuietly); // on the polling thread, like every poll
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // closing
             }
+        };
+        readerPool = Executors.newFixedThreadPool(READER_THREADS, r -> {
+            Thread t = new Thread(r, "linnet-manifest-reader");
+            t.setDaemon(true);
+            return t;
         });
+        readOn(readerPool, wake);
+        poller.scheduleWithFixedDelay(this::pollQuietly, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        wakeups = DirectoryWakeups.start(roots, wake);
     }
 
     /**
@@ -199,14 +217,22 @@ public final class FileSource implements Source {
         this.listener = requireNonNull(onChange, "onChange");
         observed = scan();
         long t = nanoClock.getAsLong();
-        for (Map.Entry<Path, FileStamp> e : new ArrayList<>(observed.entrySet())) {
-            WatchedFile f = files.computeIfAbsent(e.getKey(), k -> new WatchedFile());
-            read(e.getKey(), f, e.getValue(), true, t); // caught mid-write: stays pending
+        for (Map.Entry<Path, FileStamp> e : observed.entrySet()) {
+            startRead(e.getKey(), files.computeIfAbsent(e.getKey(), k -> new WatchedFile()), e.getValue(), true);
+        }
+        for (Done d; (d = done.poll()) != null; ) {
+            apply(d, t); // a file caught mid-write stays pending
         }
         publish();
         synced = true;
         logger.info("read {} manifest file(s) from {}: {}", files.size(), roots, describe(snapshot));
         listener.run();
+    }
+
+    /** Reads run on {@code executor} from now on, and call {@code wake} when done (tests, start()). */
+    void readOn(Executor executor, Runnable wake) {
+        this.readers = requireNonNull(executor, "executor");
+        this.wakePoller = requireNonNull(wake, "wake");
     }
 
     @Override
@@ -223,6 +249,9 @@ public final class FileSource implements Source {
     public synchronized void close() {
         if (wakeups != null) {
             wakeups.close();
+        }
+        if (readerPool != null) {
+            readerPool.shutdownNow(); // a read in progress finishes on its own; nobody applies it
         }
         if (poller != null) {
             poller.shutdownNow();
@@ -262,25 +291,24 @@ public final class FileSource implements Source {
                 continue;
             }
             WatchedFile f = files.computeIfAbsent(p, k -> new WatchedFile());
-            if (was != null && is != null && !Objects.equals(was.fileKey(), is.fileKey())) {
-                // A new inode under the old name: renamed into place, complete.
-                contentChanged |= read(p, f, is, true, t);
+            if (was != null && is != null && !Objects.equals(was.fileKey(), is.fileKey()) && !f.reading) {
+                startRead(p, f, is, true); // a new inode under the old name: renamed into place, complete
             } else {
                 f.changed(t);
             }
         }
-        for (Map.Entry<Path, WatchedFile> e : new ArrayList<>(files.entrySet())) {
-            Path p = e.getKey();
+        for (Map.Entry<Path, WatchedFile> e : files.entrySet()) {
             WatchedFile f = e.getValue();
             if (f.due(t, quietNanos, maxWaitNanos)) {
-                contentChanged |= read(p, f, now.get(p), false, t);
+                startRead(e.getKey(), f, now.get(e.getKey()), false);
             } else if (f.confirmDue(t, confirmNanos)) {
-                contentChanged |= read(p, f, now.get(p), true, t);
-            }
-            if (f.forgettable() && !now.containsKey(p)) {
-                files.remove(p);
+                startRead(e.getKey(), f, now.get(e.getKey()), true);
             }
         }
+        for (Done d; (d = done.poll()) != null; ) {
+            contentChanged |= apply(d, t);
+        }
+        files.entrySet().removeIf(e -> e.getValue().forgettable() && !now.containsKey(e.getKey()));
         if (!contentChanged) {
             return false;
         }
@@ -290,59 +318,66 @@ public final class FileSource implements Source {
         return true;
     }
 
+    /** A read that ran: of {@code file} as stat'ed {@code stamp} (null: the file is gone). */
+    private record Done(Path file, FileStamp stamp, boolean removals, ManifestReader.Result result) {
+    }
+
     /**
-     * Reads {@code file} (absent when {@code stamp} is null) into {@code f}. With {@code removals}
-     * false, objects it no longer has are held until a later read confirms.
-     *
-     * @return whether what the file serves changed
+     * Reads {@code file} on a reader thread; the result is applied by a later poll (the reader
+     * wakes the poller). With {@code removals} false, objects the file no longer has will be held
+     * until a later read confirms.
      */
-    private boolean read(Path file, WatchedFile f, FileStamp stamp, boolean removals, long nowNanos) {
+    private void startRead(Path file, WatchedFile f, FileStamp stamp, boolean removals) {
+        f.startRead();
         if (stamp == null) {
+            done.add(new Done(file, null, removals, null)); // gone: nothing to read
+            return;
+        }
+        try {
+            readers.execute(() -> {
+                done.add(new Done(file, stamp, removals, reader.read(file, stamp)));
+                wakePoller.run();
+            });
+        } catch (RejectedExecutionException e) {
+            f.reading = false; // closing
+        }
+    }
+
+    /** Applies a read's result on the polling thread; true when what the file serves changed. */
+    private boolean apply(Done d, long nowNanos) {
+        WatchedFile f = files.get(d.file());
+        if (f == null) {
+            return false;
+        }
+        f.reading = false;
+        if (d.stamp() == null) {
             if (f.served.isEmpty()) {
-                f.drop();
                 return false;
             }
-            if (removals) {
+            if (d.removals()) {
                 f.drop();
-                logger.info("{}: removed", file);
+                logger.info("{}: removed", d.file());
                 return true;
             }
-            hold(file, f.serve(List.of(), false));
+            hold(d.file(), f.serve(List.of(), false));
             return false; // still serving the same objects, now held
         }
-        String text;
-        try {
-            text = ManifestLimits.readCapped(file, stamp.size());
-        } catch (NoSuchFileException e) {
-            f.changed(nowNanos); // deleted between stat and read: the next poll sees it gone
-            return false;
-        } catch (ManifestException e) {
-            refused(file, f, e.getMessage());
-            return false;
-        } catch (IOException | UncheckedIOException e) {
-            refused(file, f, file + ": cannot be read (" + e.getMessage() + ')');
+        if (d.result() instanceof ManifestReader.Changed) {
+            f.changed(nowNanos); // written (or deleted) while read: read again once due
             return false;
         }
-        FileStamp after = FileStamp.of(file);
-        if (!stamp.equals(after)) {
-            if (after != null) {
-                observed.put(file, after);
-            }
-            f.changed(nowNanos); // written while we read: read it again once due
+        if (d.result() instanceof ManifestReader.Refused refused) {
+            f.holding = false;
+            logger.warn("{}; {}", WarningValue.line(refused.problem()),
+                    f.everGood ? "keeping its previous content" : "ignoring this file");
             return false;
         }
-        List<HasMetadata> objects;
-        try {
-            objects = parser.parse(file.toString(), text);
-        } catch (ManifestException e) {
-            refused(file, f, e.getMessage());
-            return false;
-        }
+        List<HasMetadata> objects = ((ManifestReader.Parsed) d.result()).objects();
         boolean wasHolding = f.holding;
         List<HasMetadata> previous = f.served;
-        hold(file, f.serve(objects, removals));
+        hold(d.file(), f.serve(objects, d.removals()));
         if (wasHolding && !f.holding) {
-            logger.info("{}: read again; objects no longer in it removed", file);
+            logger.info("{}: read again; objects no longer in it removed", d.file());
         }
         return !previous.equals(f.served);
     }
@@ -353,13 +388,6 @@ public final class FileSource implements Source {
                     + " read agrees (write files by renaming them into place to remove at once)", file,
                     vanished.stream().map(WatchedFile::key).toList(), TimeUnit.NANOSECONDS.toMillis(confirmNanos));
         }
-    }
-
-    /** The file cannot be served as it is now: say why, and keep what it served before. */
-    private void refused(Path file, WatchedFile f, String why) {
-        f.pending = false;
-        f.holding = false;
-        logger.warn("{}; {}", WarningValue.line(why), f.everGood ? "keeping its previous content" : "ignoring this file");
     }
 
     /** The files under the roots now, in path order (that order decides duplicates). */

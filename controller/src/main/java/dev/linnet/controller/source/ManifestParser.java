@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -31,6 +33,11 @@ import tools.jackson.core.TokenStreamLocation;
  *
  * <p>All or nothing per file: if any document fails, the whole file fails and the caller keeps
  * that file's previous content. Serving half of a file would be a configuration nobody wrote.
+ *
+ * <p>The API server's size limits ({@link ManifestLimits}) are checked here as the API server
+ * checks them: a document larger than one object may be is refused before it is parsed (the
+ * parse of a huge scalar is what took seconds), and an object whose annotations exceed their
+ * limit is refused, named, right after.
  */
 final class ManifestParser {
 
@@ -41,6 +48,11 @@ final class ManifestParser {
     /** Kinds we would serve at another apiVersion: skipping those deserves a warning, not a debug line. */
     private static final Set<String> SERVED_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Endpoints",
             "Secret");
+
+    // Cheap looks into a document too large to parse, to name it in the refusal.
+    private static final Pattern LIST = Pattern.compile("^kind:\\s*[\"']?List[\"']?\\s*$", Pattern.MULTILINE);
+    private static final Pattern KIND = Pattern.compile("^kind:\\s*[\"']?([A-Za-z0-9]{1,63})", Pattern.MULTILINE);
+    private static final Pattern NAME = Pattern.compile("^  name:\\s*[\"']?([-a-z0-9.]{1,253})", Pattern.MULTILINE);
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
@@ -55,6 +67,7 @@ final class ManifestParser {
         requireNonNull(text, "text");
         List<HasMetadata> kept = new ArrayList<>();
         for (Document doc : split(file, text)) {
+            checkSize(file, doc);
             Object parsed;
             try {
                 parsed = serialization.unmarshal(doc.text());
@@ -85,8 +98,15 @@ final class ManifestParser {
         }
     }
 
-    private static void keep(String file, Document doc, HasMetadata object, List<HasMetadata> kept) {
+    private static void keep(String file, Document doc, HasMetadata object, List<HasMetadata> kept)
+            throws ManifestException {
         String where = file + ':' + doc.firstLine();
+        long annotations = annotationsBytes(object);
+        if (annotations > ManifestLimits.MAX_ANNOTATIONS_BYTES) {
+            throw new ManifestException(file, doc.firstLine(), object.getKind() + ' ' + name(object)
+                    + ": annotations are " + annotations + " bytes (expected: at most "
+                    + ManifestLimits.MAX_ANNOTATIONS_BYTES + ", the API server's limit)");
+        }
         if (!isServed(object)) {
             if (SERVED_KINDS.contains(object.getKind())) {
                 logger.warn("{}: {} {} at apiVersion {} is not served (expected: {}); skipped", where,
@@ -111,6 +131,38 @@ final class ManifestParser {
             }
         }
         kept.add(object);
+    }
+
+    /**
+     * Refuses, unparsed, a document larger than the API server stores for one object. A
+     * {@code kind: List} document holds many objects and is exempt (its items are checked once
+     * parsed, by their annotations).
+     */
+    private static void checkSize(String file, Document doc) throws ManifestException {
+        String text = doc.text();
+        if (text.length() <= ManifestLimits.MAX_OBJECT_BYTES / 3 || LIST.matcher(text).find()) {
+            return; // cannot be too large even at 3 bytes a character; or a List
+        }
+        long bytes = ManifestLimits.utf8Length(text);
+        if (bytes > ManifestLimits.MAX_OBJECT_BYTES) {
+            Matcher kind = KIND.matcher(text);
+            Matcher name = NAME.matcher(text);
+            String what = (kind.find() ? kind.group(1) : "object") + (name.find() ? " " + name.group(1) : "");
+            throw ManifestLimits.tooLarge(file, doc.firstLine(), what, bytes,
+                    ManifestLimits.MAX_OBJECT_BYTES);
+        }
+    }
+
+    /** Bytes of all annotation keys and values, as the API server counts them. */
+    private static long annotationsBytes(HasMetadata o) {
+        if (o.getMetadata() == null || o.getMetadata().getAnnotations() == null) {
+            return 0;
+        }
+        long n = 0;
+        for (var e : o.getMetadata().getAnnotations().entrySet()) {
+            n += ManifestLimits.utf8Length(e.getKey()) + (e.getValue() == null ? 0 : ManifestLimits.utf8Length(e.getValue()));
+        }
+        return n;
     }
 
     private static boolean isServed(HasMetadata o) {

@@ -26,6 +26,8 @@ final class WatchedFile {
     boolean everGood;
     /** An in-place change not read yet. */
     boolean pending;
+    /** A read of this file runs on a reader thread; its result has not been applied yet. */
+    boolean reading;
     /** {@link #served} holds objects the last read no longer had: removal awaits a confirming read. */
     boolean holding;
     private long firstChangeNanos;
@@ -42,12 +44,12 @@ final class WatchedFile {
 
     /** Whether the pending change is due: quiet long enough, or waited the maximum already. */
     boolean due(long nowNanos, long quietNanos, long maxWaitNanos) {
-        return pending && (nowNanos - lastChangeNanos >= quietNanos || nowNanos - firstChangeNanos >= maxWaitNanos);
+        return pending && !reading && (nowNanos - lastChangeNanos >= quietNanos || nowNanos - firstChangeNanos >= maxWaitNanos);
     }
 
     /** Whether held objects may now be confirmed gone: no change for {@code confirmNanos}. */
     boolean confirmDue(long nowNanos, long confirmNanos) {
-        return holding && !pending && nowNanos - lastChangeNanos >= confirmNanos;
+        return holding && !pending && !reading && nowNanos - lastChangeNanos >= confirmNanos;
     }
 
     /**
@@ -57,7 +59,6 @@ final class WatchedFile {
      * @return the objects held back (empty when none)
      */
     List<HasMetadata> serve(List<HasMetadata> objects, boolean removals) {
-        pending = false;
         everGood = true;
         Set<String> now = new HashSet<>();
         objects.forEach(o -> now.add(key(o)));
@@ -72,16 +73,21 @@ final class WatchedFile {
         return vanished;
     }
 
+    /** A read starts: the changes seen so far are being read (later ones make it pending again). */
+    void startRead() {
+        pending = false;
+        reading = true;
+    }
+
     /** The file is gone for good (confirmed): it serves nothing. */
     void drop() {
         served = List.of();
-        pending = false;
         holding = false;
     }
 
     /** Nothing left to serve or to do: the source may forget this file. */
     boolean forgettable() {
-        return served.isEmpty() && !pending && !holding;
+        return served.isEmpty() && !pending && !holding && !reading;
     }
 
     /** {@code Kind namespace/name}: an object's identity in messages and in the merge. */

@@ -69,6 +69,10 @@ class FileSourceTest {
         return source.poll() | any;
     }
 
+    private List<String> hosts() {
+        return source.snapshot().ingresses().stream().map(i -> i.getSpec().getRules().get(0).getHost()).toList();
+    }
+
     private static List<String> names(List<? extends HasMetadata> objects) {
         return objects.stream().map(o -> o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()).toList();
     }
@@ -378,6 +382,33 @@ class FileSourceTest {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(source.poll()).isTrue();
         assertThat(source.snapshot().ingresses()).isEmpty();
+    }
+
+    @Test
+    void aFileSlowToReadNeverHoldsBackAnotherFilesEdit() throws IOException {
+        // Issue 15, item 5: each file is read on its own; the poller applies what is done.
+        Path slow = Files.writeString(dir.resolve("a-slow.yaml"), ingress("slow", "slow1.example.com", "web"));
+        Path quick = Files.writeString(dir.resolve("b-quick.yaml"), ingress("quick", "quick1.example.com", "web"));
+        manual(dir);
+        List<Runnable> stuck = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean holdNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        source.readOn(read -> {
+            if (holdNext.getAndSet(false)) {
+                stuck.add(read); // the first read started (a-slow.yaml, in path order) takes "forever"
+            } else {
+                read.run();
+            }
+        }, () -> { });
+
+        Files.writeString(slow, ingress("slow", "slow2.example.com", "web"));
+        Files.writeString(quick, ingress("quick", "quick2.example.com", "web"));
+        assertThat(settle()).isTrue();
+
+        assertThat(hosts()).containsExactly("slow1.example.com", "quick2.example.com");
+        assertThat(stuck).hasSize(1);
+        stuck.get(0).run();
+        assertThat(source.poll()).isTrue();
+        assertThat(hosts()).containsExactly("slow2.example.com", "quick2.example.com");
     }
 
     @Test
