@@ -26,7 +26,7 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  *   repeat N times (a gap apart):
- *     t0 ─ change the canary weight to 100 (then 0, ...)
+ *     t0 ─ change the canary weight to 100 (then 0, ...)             → "change written" time
  *     ├─ poll the table version until it changes                   → "table" time
  *     └─ send requests on one keep-alive connection until the body  → "requests follow" time
  *        is the new target (weight 0/100 make every answer deterministic)
@@ -73,6 +73,7 @@ final class Propagation {
                     }
                 }, churnMillis / 2, churnMillis, TimeUnit.MILLISECONDS); // between the measured changes
             }
+            long[] applied = new long[changes];
             long[] table = new long[changes];
             long[] follow = new long[changes];
             for (int i = 0; i < changes; i++) {
@@ -82,6 +83,7 @@ final class Propagation {
                 long version = tableVersion.getAsLong();
                 long t0 = System.nanoTime();
                 change.weight(weight);
+                applied[i] = System.nanoTime() - t0; // the write itself (an API call, in cluster mode)
                 table[i] = -1;
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
                 while (true) {
@@ -101,6 +103,7 @@ final class Propagation {
                     table[i] = follow[i];
                 }
             }
+            System.out.println(summary("change written", applied));
             System.out.println(summary("table published", table));
             System.out.println(summary("requests follow", follow));
             System.out.printf(Locale.ROOT, "RESULT changes=%d gap_ms=%d churn_ms=%d follow_p50_ms=%.1f follow_p99_ms=%.1f follow_max_ms=%.1f"
