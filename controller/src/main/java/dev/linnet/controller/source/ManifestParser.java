@@ -2,6 +2,7 @@ package dev.linnet.controller.source;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.controller.annotation.WarningValue;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -187,7 +188,9 @@ final class ManifestParser {
             return "<no name>";
         }
         String ns = o.getMetadata().getNamespace();
-        return ns == null ? o.getMetadata().getName() : ns + '/' + o.getMetadata().getName();
+        String name = ns == null ? o.getMetadata().getName() : ns + '/' + o.getMetadata().getName();
+        // Unchecked in manifest mode until here: a name of any length must not make a long line.
+        return name != null && name.length() > WarningValue.SHOWN ? WarningValue.quote(name) : name;
     }
 
     private static ManifestException failure(String file, Document doc, RuntimeException e) {
@@ -213,7 +216,7 @@ final class ManifestParser {
         if (reason == null) {
             reason = String.valueOf(e.getMessage());
         }
-        return new ManifestException(file, line, oneLine(reason));
+        return new ManifestException(file, line, WarningValue.line(oneLine(reason)));
     }
 
     private static String pathOf(JacksonException e) {

@@ -104,6 +104,23 @@ class ManifestLimitsTest {
     }
 
     @Test
+    void aHugeNameIsShortenedInWarnings() throws IOException {
+        Files.writeString(dir.resolve("old.yaml"), """
+                apiVersion: extensions/v1beta1
+                kind: Ingress
+                metadata:
+                  name: %s
+                """.formatted("n".repeat(5000)));
+
+        try (LogCapture log = LogCapture.of(ManifestParser.class)) {
+            load();
+
+            assertThat(log.messages(Level.WARN)).singleElement().asString()
+                    .contains("(5000 characters)", "is not served").hasSizeLessThan(400);
+        }
+    }
+
+    @Test
     void utf8LengthCountsBytes() {
         assertThat(ManifestLimits.utf8Length("aé€😀")).isEqualTo(1 + 2 + 3 + 4);
     }
