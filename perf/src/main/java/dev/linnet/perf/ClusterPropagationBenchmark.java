@@ -27,7 +27,10 @@ import java.util.List;
  * ({@link Propagation}); the path measured is watch event → informer → control loop → build →
  * swap, with the API server on loopback (a real one adds its own watch latency, typically a few ms).
  *
- * <p>Usage: {@code ClusterPropagationBenchmark [changes [gapMillis]]} (default 100, 250).
+ * <p>With {@code churnMillis} &gt; 0, another Ingress is edited (its path changed) every
+ * {@code churnMillis} meanwhile (issue 15, item 8).
+ *
+ * <p>Usage: {@code ClusterPropagationBenchmark [changes [gapMillis [churnMillis]]]} (default 100, 250, 0).
  */
 public final class ClusterPropagationBenchmark {
 
@@ -39,6 +42,7 @@ public final class ClusterPropagationBenchmark {
     public static void main(String[] args) throws Exception {
         int changes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         long gapMillis = args.length > 1 ? Long.parseLong(args[1]) : 250;
+        long churnMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
         HttpServer stable = Propagation.backend("stable\n");
         HttpServer canary = Propagation.backend("canary\n");
@@ -50,7 +54,8 @@ public final class ClusterPropagationBenchmark {
         ClusterServer linnet = null;
         try {
             String yaml = Propagation.services(stable.getAddress().getPort(), canary.getAddress().getPort())
-                    + "---\n" + Propagation.MAIN_INGRESS + "---\n" + Propagation.canaryIngress(0);
+                    + "---\n" + Propagation.MAIN_INGRESS + "---\n" + Propagation.canaryIngress(0)
+                    + "---\n" + Propagation.otherIngress(0);
             kubectl.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).inNamespace(NS).create();
             // The Ingresses name no class: serve those too, as --watch-ingress-without-class does.
             BuildOptions build = new BuildOptions(BuildOptions.DEFAULT_ANNOTATIONS_PREFIX,
@@ -61,9 +66,12 @@ public final class ClusterPropagationBenchmark {
                     GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0), 0, build, status),
                     linnetClient);
             ClusterServer server = linnet;
-            Propagation.measure(changes, gapMillis, linnet.httpPort(), () -> server.routes().current().version(),
+            Propagation.measure(changes, gapMillis, churnMillis, linnet.httpPort(),
+                    () -> server.routes().current().version(),
                     weight -> kubectl.network().v1().ingresses().inNamespace(NS).withName("main-canary")
-                            .edit(i -> withWeight(i, weight)));
+                            .edit(i -> withWeight(i, weight)),
+                    n -> kubectl.network().v1().ingresses().inNamespace(NS).withName("other")
+                            .edit(i -> withPath(i, "/v" + n)));
         } finally {
             if (linnet != null) {
                 linnet.close();
@@ -74,6 +82,11 @@ public final class ClusterPropagationBenchmark {
             stable.stop(0);
             canary.stop(0);
         }
+    }
+
+    private static Ingress withPath(Ingress ingress, String path) {
+        ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).setPath(path);
+        return ingress;
     }
 
     private static Ingress withWeight(Ingress ingress, int weight) {

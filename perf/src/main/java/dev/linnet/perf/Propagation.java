@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,10 +26,14 @@ import java.util.function.LongSupplier;
  *
  * <pre>
  *   repeat N times (a gap apart):
- *     t0 ─ change the canary weight to 100 (then 0, ...)
+ *     t0 ─ change the canary weight to 100 (then 0, ...)             → "change written" time
  *     ├─ poll the table version until it changes                   → "table" time
  *     └─ send requests on one keep-alive connection until the body  → "requests follow" time
  *        is the new target (weight 0/100 make every answer deterministic)
+ *
+ *   churn mode (issue 15, item 8): meanwhile another thread edits an unrelated Ingress
+ *   (other.example.com, its path changed) every churn ms, so the changes measured land in a
+ *   steady stream of others, as under a busy CD pipeline
  * </pre>
  */
 final class Propagation {
@@ -38,17 +45,35 @@ final class Propagation {
         void weight(int weight) throws Exception;
     }
 
+    /** Edits the unrelated Ingress ({@link #otherIngress}) for the {@code n}th time; must not wait. */
+    interface Churn {
+        void edit(int n) throws Exception;
+    }
+
     private Propagation() {
     }
 
     /**
-     * Runs {@code changes} changes {@code gapMillis} apart through Linnet on {@code httpPort},
-     * prints the summary lines and the {@code RESULT} line.
+     * Runs {@code changes} changes {@code gapMillis} apart through Linnet on {@code httpPort}, with
+     * {@code churn} applied every {@code churnMillis} meanwhile (0: no churn), and prints the
+     * summary lines and the {@code RESULT} line.
      */
-    static void measure(int changes, long gapMillis, int httpPort, LongSupplier tableVersion, Change change)
-            throws Exception {
+    static void measure(int changes, long gapMillis, long churnMillis, int httpPort, LongSupplier tableVersion,
+                        Change change, Churn churn) throws Exception {
+        ScheduledExecutorService churner = Executors.newSingleThreadScheduledExecutor();
         try (Client client = new Client(httpPort)) {
             awaitBody(client, "stable", TimeUnit.SECONDS.toNanos(30));
+            if (churnMillis > 0) {
+                AtomicInteger edits = new AtomicInteger();
+                churner.scheduleAtFixedRate(() -> {
+                    try {
+                        churn.edit(edits.incrementAndGet());
+                    } catch (Exception e) {
+                        System.err.println("churn edit failed: " + e);
+                    }
+                }, churnMillis / 2, churnMillis, TimeUnit.MILLISECONDS); // between the measured changes
+            }
+            long[] applied = new long[changes];
             long[] table = new long[changes];
             long[] follow = new long[changes];
             for (int i = 0; i < changes; i++) {
@@ -58,6 +83,7 @@ final class Propagation {
                 long version = tableVersion.getAsLong();
                 long t0 = System.nanoTime();
                 change.weight(weight);
+                applied[i] = System.nanoTime() - t0; // the write itself (an API call, in cluster mode)
                 table[i] = -1;
                 long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
                 while (true) {
@@ -77,12 +103,15 @@ final class Propagation {
                     table[i] = follow[i];
                 }
             }
+            System.out.println(summary("change written", applied));
             System.out.println(summary("table published", table));
             System.out.println(summary("requests follow", follow));
-            System.out.printf(Locale.ROOT, "RESULT changes=%d gap_ms=%d follow_p50_ms=%.1f follow_p99_ms=%.1f follow_max_ms=%.1f"
-                            + " table_p50_ms=%.1f table_p99_ms=%.1f%n", changes, gapMillis,
+            System.out.printf(Locale.ROOT, "RESULT changes=%d gap_ms=%d churn_ms=%d follow_p50_ms=%.1f follow_p99_ms=%.1f follow_max_ms=%.1f"
+                            + " table_p50_ms=%.1f table_p99_ms=%.1f%n", changes, gapMillis, churnMillis,
                     ms(percentile(follow, 50)), ms(percentile(follow, 99)), ms(percentile(follow, 100)),
                     ms(percentile(table, 50)), ms(percentile(table, 99)));
+        } finally {
+            churner.shutdownNow();
         }
     }
 
@@ -236,6 +265,12 @@ final class Propagation {
     }
 
     static final String MAIN_INGRESS = ingress("main", "", "stable");
+
+    /** The Ingress churn mode edits: another host, its path {@code /v<n>}. */
+    static String otherIngress(int n) {
+        return ingress("other", "", "stable").replace("canary.example.com", "other.example.com")
+                .replace("- path: /\n", "- path: /v" + n + "\n");
+    }
 
     static String canaryIngress(int weight) {
         return ingress("main-canary", """

@@ -23,7 +23,10 @@ import java.util.List;
  * make them); with a gap of 0 every change lands right after the previous build and pays the
  * holdoff, the worst case.
  *
- * <p>Usage: {@code PropagationBenchmark [changes [gapMillis]]} (default 100, 250).
+ * <p>With {@code churnMillis} &gt; 0, {@code other.yaml} (another host's Ingress) is rewritten the
+ * same way every {@code churnMillis} meanwhile (issue 15, item 8).
+ *
+ * <p>Usage: {@code PropagationBenchmark [changes [gapMillis [churnMillis]]]} (default 100, 250, 0).
  */
 public final class PropagationBenchmark {
 
@@ -33,6 +36,7 @@ public final class PropagationBenchmark {
     public static void main(String[] args) throws Exception {
         int changes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         long gapMillis = args.length > 1 ? Long.parseLong(args[1]) : 250;
+        long churnMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
         HttpServer stable = Propagation.backend("stable\n");
         HttpServer canary = Propagation.backend("canary\n");
         Path dir = Files.createTempDirectory("linnet-propagation");
@@ -41,18 +45,17 @@ public final class PropagationBenchmark {
             Files.writeString(dir.resolve("services.yaml"), Propagation.services(stable.getAddress().getPort(),
                     canary.getAddress().getPort()));
             Files.writeString(dir.resolve("ingresses.yaml"), Propagation.MAIN_INGRESS);
+            Files.writeString(dir.resolve("other.yaml"), Propagation.otherIngress(0));
             Path canaryFile = dir.resolve("canary.yaml");
             Files.writeString(canaryFile, Propagation.canaryIngress(0));
             linnet = StandaloneServer.start(new StandaloneConfig(List.of(dir),
                     GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0), 0,
                     BuildOptions.serveAll()));
             StandaloneServer server = linnet;
-            Propagation.measure(changes, gapMillis, linnet.httpPort(), () -> server.routes().current().version(),
-                    weight -> {
-                        Path tmp = dir.resolve(".canary.yaml.tmp"); // hidden: the source skips it
-                        Files.writeString(tmp, Propagation.canaryIngress(weight));
-                        Files.move(tmp, canaryFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    });
+            Propagation.measure(changes, gapMillis, churnMillis, linnet.httpPort(),
+                    () -> server.routes().current().version(),
+                    weight -> replace(canaryFile, Propagation.canaryIngress(weight)),
+                    n -> replace(dir.resolve("other.yaml"), Propagation.otherIngress(n)));
         } finally {
             if (linnet != null) {
                 linnet.close();
@@ -66,5 +69,12 @@ public final class PropagationBenchmark {
             }
             Files.deleteIfExists(dir);
         }
+    }
+
+    /** Writes {@code file} through a hidden temp file (the source skips it) and an atomic rename. */
+    private static void replace(Path file, String content) throws java.io.IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -105,27 +105,9 @@ public final class AnnotationKey<T> {
         return "annotation " + fullName(prefix) + ": " + quote(raw);
     }
 
-    /** A value in double quotes, with control characters escaped so a warning stays one line. */
+    /** A value as warnings quote it ({@link WarningValue#quote}): one line, long values cut. */
     static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return WarningValue.quote(s);
     }
 
     /** The default as warnings and documentation name it. */

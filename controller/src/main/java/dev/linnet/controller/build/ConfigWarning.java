@@ -2,6 +2,8 @@ package dev.linnet.controller.build;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.controller.annotation.WarningValue;
+
 /**
  * A configuration problem the builder worked around. It names the object it concerns so that
  * the log line (and, in a cluster, the Kubernetes Event) tells the user what to fix.
@@ -18,7 +20,8 @@ public record ConfigWarning(String kind, String namespace, String name, String m
         requireNonNull(kind, "kind");
         requireNonNull(namespace, "namespace");
         requireNonNull(name, "name");
-        requireNonNull(message, "message");
+        // Cut here, once, so the log line and the Kubernetes Event both stay short (issue 15, item 6).
+        message = WarningValue.line(requireNonNull(message, "message"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.annotation.WarningValue;
 import dev.linnet.gateway.route.VirtualHost;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -31,7 +32,8 @@ record HostRef(Kind kind, String key, String name) {
         if (h.startsWith("*.") && h.length() > 2 && h.indexOf('*', 1) < 0) {
             return new HostRef(Kind.WILDCARD, h.substring(2), h);
         }
-        warnings.accept("host \"" + host + "\" is not a valid wildcard (expected: *.<domain>, the * being the"
+        warnings.accept("host " + WarningValue.quote(host)
+                + " is not a valid wildcard (expected: *.<domain>, the * being the"
                 + " whole first label); rule skipped");
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.annotation.WarningValue;
 import dev.linnet.gateway.route.PathMatch;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
@@ -25,7 +26,7 @@ final class IngressPaths {
     static PathMatch match(HTTPIngressPath path, Consumer<String> warnings) {
         String p = path.getPath() == null || path.getPath().isEmpty() ? "/" : path.getPath();
         if (!p.startsWith("/")) {
-            warnings.accept("path \"" + p + "\" is invalid (expected: starts with /); path skipped");
+            warnings.accept("path " + WarningValue.quote(p) + " is invalid (expected: starts with /); path skipped");
             return null;
         }
         String type = path.getPathType();
@@ -35,8 +36,8 @@ final class IngressPaths {
         if (type.equals("Exact")) {
             return PathMatch.exact(p);
         }
-        warnings.accept("path " + p + " has pathType \"" + type
-                + "\" (expected: Exact, Prefix or ImplementationSpecific); path skipped");
+        warnings.accept("path " + p + " has pathType " + WarningValue.quote(type)
+                + " (expected: Exact, Prefix or ImplementationSpecific); path skipped");
         return null;
     }
 

@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  *   ───────────────           ───────────
  *   signal() ──enqueue──▶  wait for a signal
  *   signal()               wait until due (at once after an idle spell; else 100 ms after the last
- *                             signal, 500 ms after the first: see Coalescer)
+ *                             build started, and after a slow build as long again as it took, up
+ *                             to 500 ms: see Coalescer)
  *   signal()               source synced?  no ─▶ drop the burst (the source signals once synced)
  *                          build(snapshot) ─throws─▶ log, keep the previous table
  *                          log new warnings ─▶ holder.swap(table.withVersion(++n))
+ *                          tell the Coalescer when the build started and ended
  * </pre>
  */
 public final class ControlLoop implements AutoCloseable {
@@ -142,10 +144,17 @@ public final class ControlLoop implements AutoCloseable {
 
     private void run() {
         while (awaitBurst()) {
+            long started = nanoClock.getAsLong();
             if (source.hasSynced()) {
                 buildAndPublish();
             } else {
                 logger.debug("change signalled before the initial load; waiting for it");
+            }
+            lock.lock();
+            try {
+                coalescer.built(started, nanoClock.getAsLong());
+            } finally {
+                lock.unlock();
             }
             passes++;
         }
@@ -162,7 +171,7 @@ public final class ControlLoop implements AutoCloseable {
                 }
                 long wait = coalescer.nanosUntilDue(nanoClock.getAsLong());
                 if (wait <= 0) {
-                    burstStartNanos = coalescer.take(nanoClock.getAsLong());
+                    burstStartNanos = coalescer.take();
                     return true;
                 }
                 wake.awaitNanos(wait);

@@ -2,13 +2,12 @@ package dev.linnet.controller.source;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.controller.annotation.WarningValue;
 import dev.linnet.controller.build.ClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +15,15 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -44,27 +49,42 @@ import org.slf4j.LoggerFactory;
  *       second costs nothing next to a request. A file system whose timestamps are coarser
  *       than an edit (same size, same second) may hide that edit; ext4, xfs, btrfs and tmpfs
  *       keep nanoseconds.</li>
- *   <li><b>Renames are read at once; in-place edits are debounced</b>. A file whose inode changed
- *       under the same name was renamed into place (an editor's or kubectl's temp-then-rename, a
- *       ConfigMap volume's symlink swap): it is complete, so it is read at the poll that sees
- *       it. Any other change is read only after {@value #DEFAULT_QUIET_MILLIS} ms without
- *       further in-place changes, so an editor's truncate-then-write is read once, whole. The
- *       file is stat'ed again after reading: if it changed meanwhile, it is read again after
- *       the next quiet period.</li>
- *   <li><b>Per-file last good content</b>: a file that does not parse is reported (file, line,
- *       reason) at WARN and its previous good objects keep serving.</li>
+ *   <li><b>Renames are read at once; in-place edits are debounced, per file</b>. A file whose
+ *       inode changed under the same name was renamed into place (an editor's or kubectl's
+ *       temp-then-rename, a ConfigMap volume's symlink swap): it is complete, so it is read at
+ *       the poll that sees it. Any other change is read once that file has had no further
+ *       change for {@value #DEFAULT_QUIET_MILLIS} ms, so an editor's truncate-then-write is read
+ *       once, whole; but never later than {@value #DEFAULT_MAX_WAIT_MILLIS} ms after its first
+ *       unread change, so a file written continuously is still read (issue 15, item 3). Each
+ *       file has its own timers ({@link WatchedFile}): edits to other files never hold one
+ *       back. The file is stat'ed again after reading: if it changed meanwhile, it stays
+ *       pending.</li>
+ *   <li><b>Removals by an in-place edit wait for a second read</b> (issue 15, item 4). A read of
+ *       a file being written can look complete and lack its last documents (a writer that
+ *       pauses between them longer than the quiet period). So objects that vanish from a file
+ *       edited in place keep serving until the file has been quiet for
+ *       {@value #DEFAULT_CONFIRM_MILLIS} ms and a second read agrees; added and changed objects
+ *       serve at once. A rename removes at once: the new file is complete. What remains: a
+ *       writer that pauses mid-document can be read with that object cut short, and one that
+ *       pauses longer than the confirm period loses its later objects meanwhile. Renaming into
+ *       place is the safe way to write.</li>
+ *   <li><b>Per-file last good content</b>: a file that does not parse, or that exceeds the API
+ *       server's limits ({@link ManifestLimits}), is reported (file, line or object, reason) at
+ *       WARN and its previous good objects keep serving.</li>
  * </ul>
  *
  * <pre>
  *   poll (every 100 ms, or woken by inotify) ─▶ stat all files ─▶ new inode? ─▶ read + parse now
- *                                          ├▶ other change? ─▶ remember "pending", reset quiet timer
- *                                          └▶ quiet ≥ 200 ms and pending? ─▶ read + parse pending
- *                                               ─▶ per-file good objects ─▶ merge ─▶ snapshot ─▶ onChange
+ *                                          ├▶ other change? ─▶ that file pending (first, last change)
+ *                                          ├▶ pending file quiet ≥ 200 ms, or first change ≥ 500 ms
+ *                                          │    ago? ─▶ read + parse it; hold objects it lost
+ *                                          └▶ holding file quiet ≥ 2 s? ─▶ read again, drop what is gone
+ *                                               ─▶ per-file served objects ─▶ merge ─▶ snapshot ─▶ onChange
  * </pre>
  *
  * From a save to a new snapshot: a rename is read within milliseconds (inotify) or one poll
  * interval (without it); an in-place edit after one quiet period rounded up to the next poll,
- * about 300 ms.
+ * about 300 ms, at most {@value #DEFAULT_MAX_WAIT_MILLIS} ms plus a poll while it keeps changing.
  */
 public final class FileSource implements Source {
 
@@ -72,46 +92,75 @@ public final class FileSource implements Source {
 
     static final long DEFAULT_POLL_MILLIS = 100;
     static final long DEFAULT_QUIET_MILLIS = 200;
+    static final long DEFAULT_MAX_WAIT_MILLIS = 500;
+    static final long DEFAULT_CONFIRM_MILLIS = 2000;
+    /** Files read and parsed at once: a slow one leaves the other thread to everyone else. */
+    private static final int READER_THREADS = 2;
+
+    /** The source's clock-driven timings; tests shorten or inject them. */
+    record Timings(Duration poll, Duration quiet, Duration maxWait, Duration confirm) {
+
+        static final Timings DEFAULT = new Timings(Duration.ofMillis(DEFAULT_POLL_MILLIS),
+                Duration.ofMillis(DEFAULT_QUIET_MILLIS), Duration.ofMillis(DEFAULT_MAX_WAIT_MILLIS),
+                Duration.ofMillis(DEFAULT_CONFIRM_MILLIS));
+
+        Timings {
+            requireNonNull(poll, "poll");
+            requireNonNull(quiet, "quiet");
+            requireNonNull(maxWait, "maxWait");
+            requireNonNull(confirm, "confirm");
+            if (maxWait.compareTo(quiet) < 0) {
+                throw new IllegalArgumentException("maxWait: " + maxWait + " (expected: >= quiet " + quiet + ')');
+            }
+        }
+    }
 
     private final List<Path> roots;
     private final LongSupplier nanoClock;
     private final long quietNanos;
+    private final long maxWaitNanos;
+    private final long confirmNanos;
     private final long pollMillis;
-    private final ManifestParser parser = new ManifestParser();
+    private final ManifestReader reader = new ManifestReader();
+    private final Queue<Done> done = new ConcurrentLinkedQueue<>(); // reads that ran, for the poller to apply
 
     // Owned by the polling thread (or by a test driving poll() itself).
     private Map<Path, FileStamp> observed = new TreeMap<>();
-    private final Map<Path, List<HasMetadata>> good = new TreeMap<>();
-    private final Set<Path> pending = new HashSet<>();
+    private final Map<Path, WatchedFile> files = new TreeMap<>(); // path order decides duplicates
     private final Set<Path> missingRoots = new HashSet<>();
-    private long lastChangeNanos;
     private Runnable listener = () -> { };
 
     private volatile ClusterState snapshot = ClusterState.EMPTY;
     private volatile boolean synced;
     private ScheduledExecutorService poller;
     private DirectoryWakeups wakeups; // null when the platform has no change notifications
+    // Before start() (the initial load, tests driving poll()): reads run on the calling thread.
+    private volatile Executor readers = Runnable::run;
+    private ExecutorService readerPool;
+    private volatile Runnable wakePoller = () -> { };
 
-    private FileSource(List<Path> roots, LongSupplier nanoClock, Duration quietPeriod, Duration pollInterval) {
+    private FileSource(List<Path> roots, LongSupplier nanoClock, Timings timings) {
         this.roots = List.copyOf(requireNonNull(roots, "roots"));
         this.nanoClock = requireNonNull(nanoClock, "nanoClock");
-        this.quietNanos = requireNonNull(quietPeriod, "quietPeriod").toNanos();
-        this.pollMillis = Math.max(1, requireNonNull(pollInterval, "pollInterval").toMillis());
+        this.quietNanos = timings.quiet().toNanos();
+        this.maxWaitNanos = timings.maxWait().toNanos();
+        this.confirmNanos = timings.confirm().toNanos();
+        this.pollMillis = Math.max(1, timings.poll().toMillis());
     }
 
     /**
-     * A source over {@code paths} (directories or files) with the default poll interval and
-     * quiet period.
+     * A source over {@code paths} (directories or files) with the default timings.
      *
      * @throws IllegalArgumentException when {@code paths} is empty or a path does not exist
      */
     public static FileSource of(List<Path> paths) {
-        return of(paths, System::nanoTime, Duration.ofMillis(DEFAULT_QUIET_MILLIS), Duration.ofMillis(DEFAULT_POLL_MILLIS));
+        return of(paths, System::nanoTime, Timings.DEFAULT);
     }
 
     /** Same, with the clock and the timings injected (tests). */
-    static FileSource of(List<Path> paths, LongSupplier nanoClock, Duration quietPeriod, Duration pollInterval) {
+    static FileSource of(List<Path> paths, LongSupplier nanoClock, Timings timings) {
         requireNonNull(paths, "paths");
+        requireNonNull(timings, "timings");
         if (paths.isEmpty()) {
             throw new IllegalArgumentException("paths: [] (expected: at least one file or directory)");
         }
@@ -123,7 +172,7 @@ public final class FileSource implements Source {
             }
             roots.add(abs);
         }
-        return new FileSource(roots, nanoClock, quietPeriod, pollInterval);
+        return new FileSource(roots, nanoClock, timings);
     }
 
     /** The paths read, absolute. */
@@ -142,15 +191,22 @@ public final class FileSource implements Source {
             t.setDaemon(true);
             return t;
         });
-        poller.scheduleWithFixedDelay(this::pollQuietly, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
         ScheduledExecutorService p = poller;
-        wakeups = DirectoryWakeups.start(roots, () -> {
+        Runnable wake = () -> {
             try {
                 p.execute(this::pollQuietly); // on the polling thread, like every poll
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // closing
             }
+        };
+        readerPool = Executors.newFixedThreadPool(READER_THREADS, r -> {
+            Thread t = new Thread(r, "linnet-manifest-reader");
+            t.setDaemon(true);
+            return t;
         });
+        readOn(readerPool, wake);
+        poller.scheduleWithFixedDelay(this::pollQuietly, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+        wakeups = DirectoryWakeups.start(roots, wake);
     }
 
     /**
@@ -160,17 +216,23 @@ public final class FileSource implements Source {
     void load(Runnable onChange) {
         this.listener = requireNonNull(onChange, "onChange");
         observed = scan();
-        pending.clear();
-        for (Map.Entry<Path, FileStamp> e : new ArrayList<>(observed.entrySet())) {
-            if (read(e.getKey(), e.getValue()) == ReadOutcome.STILL_CHANGING) {
-                pending.add(e.getKey()); // caught mid-write: read again once it is quiet
-                lastChangeNanos = nanoClock.getAsLong();
-            }
+        long t = nanoClock.getAsLong();
+        for (Map.Entry<Path, FileStamp> e : observed.entrySet()) {
+            startRead(e.getKey(), files.computeIfAbsent(e.getKey(), k -> new WatchedFile()), e.getValue(), true);
+        }
+        for (Done d; (d = done.poll()) != null; ) {
+            apply(d, t); // a file caught mid-write stays pending
         }
         publish();
         synced = true;
-        logger.info("read {} manifest file(s) from {}: {}", good.size(), roots, describe(snapshot));
+        logger.info("read {} manifest file(s) from {}: {}", files.size(), roots, describe(snapshot));
         listener.run();
+    }
+
+    /** Reads run on {@code executor} from now on, and call {@code wake} when done (tests, start()). */
+    void readOn(Executor executor, Runnable wake) {
+        this.readers = requireNonNull(executor, "executor");
+        this.wakePoller = requireNonNull(wake, "wake");
     }
 
     @Override
@@ -187,6 +249,9 @@ public final class FileSource implements Source {
     public synchronized void close() {
         if (wakeups != null) {
             wakeups.close();
+        }
+        if (readerPool != null) {
+            readerPool.shutdownNow(); // a read in progress finishes on its own; nobody applies it
         }
         if (poller != null) {
             poller.shutdownNow();
@@ -208,47 +273,42 @@ public final class FileSource implements Source {
     }
 
     /**
-     * One poll: notes changes; reads a file replaced by a rename at once, and in-place edits once
-     * they have been quiet for the quiet period; publishes a new snapshot when content changed.
+     * One poll: notes changes; reads a file replaced by a rename at once, and each file edited in
+     * place once it is due; confirms held removals; publishes a new snapshot when content changed.
      *
      * @return whether a new snapshot was published
      */
     boolean poll() {
         Map<Path, FileStamp> now = scan();
-        Set<Path> replaced = new HashSet<>();
-        boolean editedInPlace = false;
-        for (Path p : union(observed.keySet(), now.keySet())) {
-            FileStamp before = observed.get(p);
-            FileStamp after = now.get(p);
-            if (java.util.Objects.equals(before, after)) {
+        long t = nanoClock.getAsLong();
+        boolean contentChanged = false;
+        Map<Path, FileStamp> before = observed;
+        observed = now;
+        for (Path p : union(before.keySet(), now.keySet())) {
+            FileStamp was = before.get(p);
+            FileStamp is = now.get(p);
+            if (Objects.equals(was, is)) {
                 continue;
             }
-            if (before != null && after != null && !java.util.Objects.equals(before.fileKey(), after.fileKey())) {
-                replaced.add(p); // a new inode under the old name: renamed into place, complete
+            WatchedFile f = files.computeIfAbsent(p, k -> new WatchedFile());
+            if (was != null && is != null && !Objects.equals(was.fileKey(), is.fileKey()) && !f.reading) {
+                startRead(p, f, is, true); // a new inode under the old name: renamed into place, complete
             } else {
-                pending.add(p);
-                editedInPlace = true;
+                f.changed(t);
             }
         }
-        observed = now;
-        long t = nanoClock.getAsLong();
-        if (editedInPlace) {
-            lastChangeNanos = t;
-        }
-        boolean contentChanged = false;
-        for (Path p : replaced) {
-            ReadOutcome outcome = read(p, now.get(p));
-            if (outcome == ReadOutcome.STILL_CHANGING) {
-                pending.add(p); // written again after the rename: wait for it to be quiet
-                lastChangeNanos = nanoClock.getAsLong();
-            } else {
-                pending.remove(p);
-                contentChanged |= outcome == ReadOutcome.UPDATED;
+        for (Map.Entry<Path, WatchedFile> e : files.entrySet()) {
+            WatchedFile f = e.getValue();
+            if (f.due(t, quietNanos, maxWaitNanos)) {
+                startRead(e.getKey(), f, now.get(e.getKey()), false);
+            } else if (f.confirmDue(t, confirmNanos)) {
+                startRead(e.getKey(), f, now.get(e.getKey()), true);
             }
         }
-        if (!pending.isEmpty() && t - lastChangeNanos >= quietNanos) {
-            contentChanged |= readQuietPending(now);
+        for (Done d; (d = done.poll()) != null; ) {
+            contentChanged |= apply(d, t);
         }
+        files.entrySet().removeIf(e -> e.getValue().forgettable() && !now.containsKey(e.getKey()));
         if (!contentChanged) {
             return false;
         }
@@ -258,62 +318,76 @@ public final class FileSource implements Source {
         return true;
     }
 
-    /** Reads the in-place edits that have been quiet long enough; true when content changed. */
-    private boolean readQuietPending(Map<Path, FileStamp> now) {
-        boolean contentChanged = false;
-        for (Path p : new ArrayList<>(pending)) {
-            FileStamp stamp = now.get(p);
-            if (stamp == null) {
-                pending.remove(p);
-                if (good.remove(p) != null) {
-                    logger.info("{}: removed", p);
-                    contentChanged = true;
-                }
-                continue;
-            }
-            ReadOutcome outcome = read(p, stamp);
-            if (outcome == ReadOutcome.STILL_CHANGING) {
-                lastChangeNanos = nanoClock.getAsLong();
-                continue; // stays pending: read again after the next quiet period
-            }
-            pending.remove(p);
-            contentChanged |= outcome == ReadOutcome.UPDATED;
-        }
-        return contentChanged;
+    /** A read that ran: of {@code file} as stat'ed {@code stamp} (null: the file is gone). */
+    private record Done(Path file, FileStamp stamp, boolean removals, ManifestReader.Result result) {
     }
 
-    private enum ReadOutcome { UPDATED, KEPT_PREVIOUS, STILL_CHANGING }
-
-    private ReadOutcome read(Path file, FileStamp stamp) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            // Deleted between stat and read: the next poll sees it gone.
-            return ReadOutcome.STILL_CHANGING;
-        } catch (IOException | UncheckedIOException e) {
-            logger.warn("{}: cannot be read ({}); {}", file, e.getMessage(), keeping(file));
-            return ReadOutcome.KEPT_PREVIOUS;
-        }
-        FileStamp after = FileStamp.of(file);
-        if (!stamp.equals(after)) {
-            if (after != null) {
-                observed.put(file, after);
-            }
-            return ReadOutcome.STILL_CHANGING;
+    /**
+     * Reads {@code file} on a reader thread; the result is applied by a later poll (the reader
+     * wakes the poller). With {@code removals} false, objects the file no longer has will be held
+     * until a later read confirms.
+     */
+    private void startRead(Path file, WatchedFile f, FileStamp stamp, boolean removals) {
+        f.startRead();
+        if (stamp == null) {
+            done.add(new Done(file, null, removals, null)); // gone: nothing to read
+            return;
         }
         try {
-            List<HasMetadata> objects = parser.parse(file.toString(), text);
-            good.put(file, List.copyOf(objects));
-            return ReadOutcome.UPDATED;
-        } catch (ManifestException e) {
-            logger.warn("{}; {}", e.getMessage(), keeping(file));
-            return ReadOutcome.KEPT_PREVIOUS;
+            readers.execute(() -> {
+                done.add(new Done(file, stamp, removals, reader.read(file, stamp)));
+                wakePoller.run();
+            });
+        } catch (RejectedExecutionException e) {
+            f.reading = false; // closing
         }
     }
 
-    private String keeping(Path file) {
-        return good.containsKey(file) ? "keeping its previous content" : "ignoring this file";
+    /** Applies a read's result on the polling thread; true when what the file serves changed. */
+    private boolean apply(Done d, long nowNanos) {
+        WatchedFile f = files.get(d.file());
+        if (f == null) {
+            return false;
+        }
+        f.reading = false;
+        if (d.stamp() == null) {
+            if (f.served.isEmpty()) {
+                return false;
+            }
+            if (d.removals()) {
+                f.drop();
+                logger.info("{}: removed", d.file());
+                return true;
+            }
+            hold(d.file(), f.serve(List.of(), false));
+            return false; // still serving the same objects, now held
+        }
+        if (d.result() instanceof ManifestReader.Changed) {
+            f.changed(nowNanos); // written (or deleted) while read: read again once due
+            return false;
+        }
+        if (d.result() instanceof ManifestReader.Refused refused) {
+            f.holding = false;
+            logger.warn("{}; {}", WarningValue.line(refused.problem()),
+                    f.everGood ? "keeping its previous content" : "ignoring this file");
+            return false;
+        }
+        List<HasMetadata> objects = ((ManifestReader.Parsed) d.result()).objects();
+        boolean wasHolding = f.holding;
+        List<HasMetadata> previous = f.served;
+        hold(d.file(), f.serve(objects, d.removals()));
+        if (wasHolding && !f.holding) {
+            logger.info("{}: read again; objects no longer in it removed", d.file());
+        }
+        return !previous.equals(f.served);
+    }
+
+    private void hold(Path file, List<HasMetadata> vanished) {
+        if (!vanished.isEmpty()) {
+            logger.info("{}: {} no longer in the file; still served until it has been quiet for {} ms and a second"
+                    + " read agrees (write files by renaming them into place to remove at once)", file,
+                    vanished.stream().map(WatchedFile::key).toList(), TimeUnit.NANOSECONDS.toMillis(confirmNanos));
+        }
     }
 
     /** The files under the roots now, in path order (that order decides duplicates). */
@@ -350,14 +424,13 @@ public final class FileSource implements Source {
         return !name.startsWith(".") && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
     }
 
-    /** Merges every file's good objects; a later file's object replaces an earlier one of the same name. */
+    /** Merges every file's served objects; a later file's object replaces an earlier one of the same name. */
     private void publish() {
         Map<String, HasMetadata> merged = new LinkedHashMap<>();
         Map<String, Path> origin = new TreeMap<>();
-        for (Map.Entry<Path, List<HasMetadata>> e : good.entrySet()) {
-            for (HasMetadata o : e.getValue()) {
-                String key = o.getKind() + ' ' + (o.getMetadata().getNamespace() == null ? "" : o.getMetadata().getNamespace() + '/')
-                        + o.getMetadata().getName();
+        for (Map.Entry<Path, WatchedFile> e : files.entrySet()) {
+            for (HasMetadata o : e.getValue().served) {
+                String key = WatchedFile.key(o);
                 Path previous = origin.put(key, e.getKey());
                 if (merged.remove(key) != null) {
                     logger.warn("{} is defined in {} and in {}; using {}", key, previous, e.getKey(), e.getKey());

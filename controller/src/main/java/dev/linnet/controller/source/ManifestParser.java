@@ -2,6 +2,7 @@ package dev.linnet.controller.source;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.controller.annotation.WarningValue;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -15,6 +16,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -31,6 +34,11 @@ import tools.jackson.core.TokenStreamLocation;
  *
  * <p>All or nothing per file: if any document fails, the whole file fails and the caller keeps
  * that file's previous content. Serving half of a file would be a configuration nobody wrote.
+ *
+ * <p>The API server's size limits ({@link ManifestLimits}) are checked here as the API server
+ * checks them: a document larger than one object may be is refused before it is parsed (the
+ * parse of a huge scalar is what took seconds), and an object whose annotations exceed their
+ * limit is refused, named, right after.
  */
 final class ManifestParser {
 
@@ -41,6 +49,11 @@ final class ManifestParser {
     /** Kinds we would serve at another apiVersion: skipping those deserves a warning, not a debug line. */
     private static final Set<String> SERVED_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Endpoints",
             "Secret");
+
+    // Cheap looks into a document too large to parse, to name it in the refusal.
+    private static final Pattern LIST = Pattern.compile("^kind:\\s*[\"']?List[\"']?\\s*$", Pattern.MULTILINE);
+    private static final Pattern KIND = Pattern.compile("^kind:\\s*[\"']?([A-Za-z0-9]{1,63})", Pattern.MULTILINE);
+    private static final Pattern NAME = Pattern.compile("^  name:\\s*[\"']?([-a-z0-9.]{1,253})", Pattern.MULTILINE);
 
     private final KubernetesSerialization serialization = new KubernetesSerialization();
 
@@ -55,6 +68,7 @@ final class ManifestParser {
         requireNonNull(text, "text");
         List<HasMetadata> kept = new ArrayList<>();
         for (Document doc : split(file, text)) {
+            checkSize(file, doc);
             Object parsed;
             try {
                 parsed = serialization.unmarshal(doc.text());
@@ -85,8 +99,15 @@ final class ManifestParser {
         }
     }
 
-    private static void keep(String file, Document doc, HasMetadata object, List<HasMetadata> kept) {
+    private static void keep(String file, Document doc, HasMetadata object, List<HasMetadata> kept)
+            throws ManifestException {
         String where = file + ':' + doc.firstLine();
+        long annotations = annotationsBytes(object);
+        if (annotations > ManifestLimits.MAX_ANNOTATIONS_BYTES) {
+            throw new ManifestException(file, doc.firstLine(), object.getKind() + ' ' + name(object)
+                    + ": annotations are " + annotations + " bytes (expected: at most "
+                    + ManifestLimits.MAX_ANNOTATIONS_BYTES + ", the API server's limit)");
+        }
         if (!isServed(object)) {
             if (SERVED_KINDS.contains(object.getKind())) {
                 logger.warn("{}: {} {} at apiVersion {} is not served (expected: {}); skipped", where,
@@ -113,6 +134,38 @@ final class ManifestParser {
         kept.add(object);
     }
 
+    /**
+     * Refuses, unparsed, a document larger than the API server stores for one object. A
+     * {@code kind: List} document holds many objects and is exempt (its items are checked once
+     * parsed, by their annotations).
+     */
+    private static void checkSize(String file, Document doc) throws ManifestException {
+        String text = doc.text();
+        if (text.length() <= ManifestLimits.MAX_OBJECT_BYTES / 3 || LIST.matcher(text).find()) {
+            return; // cannot be too large even at 3 bytes a character; or a List
+        }
+        long bytes = ManifestLimits.utf8Length(text);
+        if (bytes > ManifestLimits.MAX_OBJECT_BYTES) {
+            Matcher kind = KIND.matcher(text);
+            Matcher name = NAME.matcher(text);
+            String what = (kind.find() ? kind.group(1) : "object") + (name.find() ? " " + name.group(1) : "");
+            throw ManifestLimits.tooLarge(file, doc.firstLine(), what, bytes,
+                    ManifestLimits.MAX_OBJECT_BYTES);
+        }
+    }
+
+    /** Bytes of all annotation keys and values, as the API server counts them. */
+    private static long annotationsBytes(HasMetadata o) {
+        if (o.getMetadata() == null || o.getMetadata().getAnnotations() == null) {
+            return 0;
+        }
+        long n = 0;
+        for (var e : o.getMetadata().getAnnotations().entrySet()) {
+            n += ManifestLimits.utf8Length(e.getKey()) + (e.getValue() == null ? 0 : ManifestLimits.utf8Length(e.getValue()));
+        }
+        return n;
+    }
+
     private static boolean isServed(HasMetadata o) {
         return o instanceof Ingress || o instanceof IngressClass || o instanceof Service
                 || o instanceof EndpointSlice || o instanceof Endpoints || o instanceof Secret;
@@ -135,7 +188,9 @@ final class ManifestParser {
             return "<no name>";
         }
         String ns = o.getMetadata().getNamespace();
-        return ns == null ? o.getMetadata().getName() : ns + '/' + o.getMetadata().getName();
+        String name = ns == null ? o.getMetadata().getName() : ns + '/' + o.getMetadata().getName();
+        // Unchecked in manifest mode until here: a name of any length must not make a long line.
+        return name != null && name.length() > WarningValue.SHOWN ? WarningValue.quote(name) : name;
     }
 
     private static ManifestException failure(String file, Document doc, RuntimeException e) {
@@ -161,7 +216,7 @@ final class ManifestParser {
         if (reason == null) {
             reason = String.valueOf(e.getMessage());
         }
-        return new ManifestException(file, line, oneLine(reason));
+        return new ManifestException(file, line, WarningValue.line(oneLine(reason)));
     }
 
     private static String pathOf(JacksonException e) {

@@ -29,8 +29,6 @@ final class WarningEvents {
 
     static final String REASON = "InvalidConfiguration";
     static final String COMPONENT = "linnet";
-    /** The API server refuses Event messages longer than this. */
-    private static final int MAX_MESSAGE = 1024;
 
     private final KubernetesClient client;
     private final String instance;
@@ -78,8 +76,7 @@ final class WarningEvents {
 
     private Event event(ConfigWarning w, Ingress target) {
         String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        String message = w.message().length() > MAX_MESSAGE ? w.message().substring(0, MAX_MESSAGE - 3) + "..."
-                : w.message();
+        String message = w.message(); // at most WarningValue.MAX_LINE, the API server's limit: ConfigWarning cuts it
         return new EventBuilder()
                 .withNewMetadata()
                     // kubectl's naming: involved object name + a unique hex suffix.

@@ -94,6 +94,19 @@ class StatusAndEventsTest {
     }
 
     @Test
+    void anEventQuotesAHugeInvalidValueShortenedWithItsLength() {
+        String huge = "9".repeat(1 << 20) + "x"; // an invalid 1 MiB canary-weight (issue 15, item 6)
+        // A merge patch, not edit(): the leader may be writing status meanwhile (no conflict to lose).
+        kubectl.network().v1().ingresses().inNamespace(NS).withName("app").patch(
+                io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                "{\"metadata\":{\"annotations\":{\"" + PREFIX + "canary-weight\":\"" + huge + "\"}}}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> warningEvents().stream()
+                .anyMatch(e -> e.getMessage().contains("(" + huge.length() + " characters)")));
+        assertThat(warningEvents()).extracting(Event::getMessage).allSatisfy(m -> assertThat(m).hasSizeLessThan(400));
+    }
+
+    @Test
     void theFollowerTakesOverWhenTheLeaderStopsAndStatusIsKept() {
         await().atMost(Duration.ofSeconds(10)).until(() -> a.status().isLeader() || b.status().isLeader());
         ClusterServer leader = a.status().isLeader() ? a : b;

@@ -25,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FileSourceTest {
 
     private static final Duration QUIET = Duration.ofMillis(200);
+    private static final Duration MAX_WAIT = Duration.ofMillis(500);
+    private static final Duration CONFIRM = Duration.ofMillis(2000);
+    private static final FileSource.Timings TIMINGS = new FileSource.Timings(Duration.ofMillis(100), QUIET, MAX_WAIT,
+            CONFIRM);
 
     @TempDir
     Path dir;
@@ -42,7 +46,7 @@ class FileSourceTest {
 
     /** A source whose clock only the test moves; the test calls poll() itself. */
     private FileSource manual(Path... paths) {
-        source = FileSource.of(List.of(paths), clock::get, QUIET, Duration.ofMillis(100));
+        source = FileSource.of(List.of(paths), clock::get, TIMINGS);
         source.load(() -> published.add(source.snapshot()));
         return source;
     }
@@ -56,6 +60,17 @@ class FileSourceTest {
         boolean any = source.poll();
         advance(QUIET.toMillis());
         return source.poll() | any;
+    }
+
+    /** Polls until a removal by an in-place edit has surely been confirmed by a second read. */
+    private boolean confirm() {
+        boolean any = settle();
+        advance(CONFIRM.toMillis());
+        return source.poll() | any;
+    }
+
+    private List<String> hosts() {
+        return source.snapshot().ingresses().stream().map(i -> i.getSpec().getRules().get(0).getHost()).toList();
     }
 
     private static List<String> names(List<? extends HasMetadata> objects) {
@@ -207,8 +222,8 @@ class FileSourceTest {
                     .contains(a.toString() + ":5:", "keeping its previous content");
         }
 
-        Files.writeString(b, service("b2"));
-        assertThat(settle()).isTrue();
+        Files.writeString(b, service("b2")); // b renamed in place: b2 at once, b gone after a second read
+        assertThat(confirm()).isTrue();
 
         assertThat(names(source.snapshot().ingresses())).containsExactly("default/a");
         assertThat(names(source.snapshot().services())).containsExactly("default/b2");
@@ -246,14 +261,18 @@ class FileSourceTest {
 
         Files.writeString(a, service("a2"));
         assertThat(settle()).isTrue();
+        assertThat(names(source.snapshot().services())).as("a held until a second read agrees")
+                .containsExactly("default/a2", "default/a", "default/b");
+        assertThat(confirm()).isTrue();
         assertThat(names(source.snapshot().services())).containsExactly("default/a2", "default/b");
 
         Files.delete(b);
-        assertThat(settle()).isTrue();
+        assertThat(settle()).as("a removal waits for a second read").isFalse();
+        assertThat(confirm()).isTrue();
         assertThat(names(source.snapshot().services())).containsExactly("default/a2");
 
-        assertThat(settle()).as("nothing changed, nothing published").isFalse();
-        assertThat(published).hasSize(4);
+        assertThat(confirm()).as("nothing changed, nothing published").isFalse();
+        assertThat(published).hasSize(5);
     }
 
     @Test
@@ -276,6 +295,120 @@ class FileSourceTest {
         assertThat(published).allSatisfy(s -> assertThat(s.ingresses()).hasSize(1));
         assertThat(source.snapshot().ingresses().get(0).getSpec().getRules().get(0).getHost())
                 .isEqualTo("b.example.com");
+    }
+
+    @Test
+    void anEditIsAppliedWhileOtherFilesKeepChanging() throws IOException {
+        // Issue 15, item 3: 40 in-place edits to different files, one every 120 ms. Each file's
+        // own quiet period passes while the others change: every edit serves about 200 ms later.
+        Path[] files = new Path[10];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = Files.writeString(dir.resolve("f" + i + ".yaml"), service("f" + i + "-initial"));
+        }
+        manual(dir);
+
+        for (int k = 0; k < 40; k++) {
+            Files.writeString(files[k % files.length], service("f" + (k % files.length) + "-edit" + k));
+            source.poll();
+            advance(120);
+            source.poll();
+            if (k >= 2) {
+                int applied = k - 2; // written 240 ms ago, quiet since (its file is edited every 1.2 s)
+                assertThat(names(source.snapshot().services())).as("edit %d, while edits go on", applied)
+                        .contains("default/f" + (applied % files.length) + "-edit" + applied);
+            }
+        }
+    }
+
+    @Test
+    void aFileWrittenContinuouslyIsReadWithinTheMaximumWait() throws IOException {
+        Path file = Files.writeString(dir.resolve("web.yaml"), ingress("web", "initial.example.com", "web"));
+        manual(dir);
+
+        for (int i = 0; i < 7; i++) { // rewritten every 100 ms: never quiet for 200 ms
+            Files.writeString(file, ingress("web", "v" + i + ".example.com", "web"));
+            source.poll();
+            advance(100);
+        }
+        source.poll();
+
+        assertThat(source.snapshot().ingresses()).as("read by the 500 ms maximum wait").singleElement()
+                .satisfies(i -> assertThat(i.getSpec().getRules().get(0).getHost()).isNotEqualTo("initial.example.com"));
+    }
+
+    @Test
+    void anObjectMissingFromAFileWhoseWriterPausedKeepsServing() throws IOException {
+        // Issue 15, item 4: a writer pauses longer than the quiet period between two documents.
+        String a = ingress("a", "a.example.com", "a");
+        String b = ingress("b", "b.example.com", "b");
+        Path file = Files.writeString(dir.resolve("web.yaml"), a + "---\n" + b);
+        manual(dir);
+
+        try (LogCapture log = LogCapture.of(FileSource.class)) {
+            Files.writeString(file, a.replace("a.example.com", "a2.example.com") + "---\n"); // first document
+            source.poll();
+            advance(QUIET.toMillis() + 100); // the writer pauses
+            assertThat(source.poll()).as("the changed Ingress a serves at once").isTrue();
+            assertThat(names(source.snapshot().ingresses())).containsExactly("default/a", "default/b");
+            assertThat(log.messages(Level.INFO)).anySatisfy(m -> assertThat(m).contains("Ingress default/b",
+                    "still served until it has been quiet for 2000 ms"));
+
+            Files.writeString(file, b, java.nio.file.StandardOpenOption.APPEND); // the rest
+            settle();
+            advance(CONFIRM.toMillis());
+            source.poll();
+        }
+
+        assertThat(published).allSatisfy(s -> assertThat(s.ingresses()).hasSize(2));
+        assertThat(source.snapshot().ingresses()).extracting(i -> i.getSpec().getRules().get(0).getHost())
+                .containsExactly("a2.example.com", "b.example.com");
+    }
+
+    @Test
+    void anObjectRemovedInPlaceGoesOnceQuietAndASecondReadAgrees_butARenameRemovesAtOnce() throws IOException {
+        String a = ingress("a", "a.example.com", "a");
+        String b = ingress("b", "b.example.com", "b");
+        Path file = Files.writeString(dir.resolve("web.yaml"), a + "---\n" + b);
+        manual(dir);
+
+        Files.writeString(file, a);
+        settle();
+        assertThat(names(source.snapshot().ingresses())).containsExactly("default/a", "default/b");
+        advance(CONFIRM.toMillis());
+        assertThat(source.poll()).isTrue();
+        assertThat(names(source.snapshot().ingresses())).containsExactly("default/a");
+
+        Path tmp = Files.writeString(dir.resolve(".web.yaml.tmp"), "");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(source.poll()).isTrue();
+        assertThat(source.snapshot().ingresses()).isEmpty();
+    }
+
+    @Test
+    void aFileSlowToReadNeverHoldsBackAnotherFilesEdit() throws IOException {
+        // Issue 15, item 5: each file is read on its own; the poller applies what is done.
+        Path slow = Files.writeString(dir.resolve("a-slow.yaml"), ingress("slow", "slow1.example.com", "web"));
+        Path quick = Files.writeString(dir.resolve("b-quick.yaml"), ingress("quick", "quick1.example.com", "web"));
+        manual(dir);
+        List<Runnable> stuck = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean holdNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        source.readOn(read -> {
+            if (holdNext.getAndSet(false)) {
+                stuck.add(read); // the first read started (a-slow.yaml, in path order) takes "forever"
+            } else {
+                read.run();
+            }
+        }, () -> { });
+
+        Files.writeString(slow, ingress("slow", "slow2.example.com", "web"));
+        Files.writeString(quick, ingress("quick", "quick2.example.com", "web"));
+        assertThat(settle()).isTrue();
+
+        assertThat(hosts()).containsExactly("slow1.example.com", "quick2.example.com");
+        assertThat(stuck).hasSize(1);
+        stuck.get(0).run();
+        assertThat(source.poll()).isTrue();
+        assertThat(hosts()).containsExactly("slow2.example.com", "quick2.example.com");
     }
 
     @Test
@@ -314,7 +447,12 @@ class FileSourceTest {
         manual(dir);
 
         Files.writeString(file, "");
-        assertThat(settle()).isTrue();
+        assertThat(settle()).isFalse();
+        assertThat(source.snapshot().ingresses()).as("held until a second read agrees").hasSize(1);
+        advance(CONFIRM.toMillis() - QUIET.toMillis() - 1);
+        assertThat(source.poll()).isFalse();
+        advance(1);
+        assertThat(source.poll()).isTrue();
 
         assertThat(source.snapshot().ingresses()).isEmpty();
     }
@@ -338,7 +476,8 @@ class FileSourceTest {
     void aChangeNotificationWakesThePollerLongBeforeItsInterval() throws IOException {
         Path file = Files.writeString(dir.resolve("web.yaml"), service("one"));
         // A poll interval of an hour: only the directory watch can make this test pass in time.
-        source = FileSource.of(List.of(dir), System::nanoTime, QUIET, Duration.ofHours(1));
+        source = FileSource.of(List.of(dir), System::nanoTime,
+                new FileSource.Timings(Duration.ofHours(1), QUIET, MAX_WAIT, CONFIRM));
         source.start(() -> { });
 
         Path tmp = Files.writeString(dir.resolve(".web.yaml.tmp"), service("two"));
