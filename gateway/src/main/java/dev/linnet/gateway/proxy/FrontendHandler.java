@@ -64,6 +64,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private FullHttpResponse answerAfterBody; // a local answer, sent once the body is drained
     private boolean expectsContinue; // the request's Expect: 100-continue is not answered yet
     private boolean keepAlive;
+    private boolean closing; // the answer that closes the connection is decided: nothing more is read
     private ScheduledFuture<?> idleTimer;
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
@@ -113,7 +114,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing || !ctx.channel().isActive()) {
+            // Pipelined behind the answer that closes the connection: the decoder and the flow
+            // handler hand what they buffered over at the close. Never started, never forwarded
+            // (nginx reads no request past the one that closes); the body of the request in flight
+            // is moot too, its exchange is aborted by the close.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
+            if (exchange != null || answerAfterBody != null) {
+                // Only one request per connection at a time (the next head is read after the answer):
+                // a head that comes anyway is a broken loop, never a second exchange.
+                closing = true;
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
             cancelIdleTimer();
             try {
                 onRequest(request);
@@ -280,6 +297,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (keepClientOpen && ctx.channel().isActive()) {
             awaitRequest();
         } else {
+            closing = true;
             ctx.close();
         }
     }
@@ -362,6 +380,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private void write(FullHttpResponse response, boolean keepIfNotDraining) {
         boolean keep = keepIfNotDraining && !draining();
         if (!keep) {
+            closing = true;
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {
