@@ -150,6 +150,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
             return;
         }
+        HeaderNames.dropInvalid(request.headers(), context.config().underscoresInHeaders()); // before any is read
         if (!RequestTarget.isClean(request.uri())) {
             // nginx (since 1.21.1) refuses control characters in the request line: a NUL or a DEL
             // must not travel on to a backend in the request line or X-Original-URI.

@@ -37,6 +37,9 @@ import java.time.Duration;
  * @param httpRedirectCode status of the redirects to HTTPS (301, 302, 307 or 308)
  * @param shutdownDelay after SIGTERM, how long the listeners keep accepting (readiness already 503)
  * @param shutdownGrace after that, how long in-flight requests and tunnels may take to finish
+ * @param underscoresInHeaders pass request headers whose names contain {@code _} on; off (nginx's
+ *     {@code underscores_in_headers off}, ingress-nginx's {@code enable-underscores-in-headers: false})
+ *     drops them, so a client can't spoof {@code X_Real_IP} for CGI-style backends
  */
 public record GatewayConfig(
         String bindAddress,
@@ -58,7 +61,8 @@ public record GatewayConfig(
         int maxConnections,
         int httpRedirectCode,
         Duration shutdownDelay,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        boolean underscoresInHeaders) {
 
     public GatewayConfig {
         requireNonNull(bindAddress, "bindAddress");
@@ -99,7 +103,8 @@ public record GatewayConfig(
     public static GatewayConfig defaults() {
         return new GatewayConfig("0.0.0.0", 8080, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), Duration.ofSeconds(75), 3, 8192, 8192, 100, 0, 1000,
-                Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30));
+                Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                false);
     }
 
     /** A builder starting from these settings, for changing several at once. */
@@ -161,6 +166,7 @@ public record GatewayConfig(
         private int httpRedirectCode;
         private Duration shutdownDelay;
         private Duration shutdownGrace;
+        private boolean underscoresInHeaders;
 
         private Builder(GatewayConfig c) {
             bindAddress = c.bindAddress;
@@ -183,6 +189,7 @@ public record GatewayConfig(
             httpRedirectCode = c.httpRedirectCode;
             shutdownDelay = c.shutdownDelay;
             shutdownGrace = c.shutdownGrace;
+            underscoresInHeaders = c.underscoresInHeaders;
         }
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -205,12 +212,13 @@ public record GatewayConfig(
         public Builder httpRedirectCode(int v) { httpRedirectCode = v; return this; }
         public Builder shutdownDelay(Duration v) { shutdownDelay = v; return this; }
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+        public Builder underscoresInHeaders(boolean v) { underscoresInHeaders = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(bindAddress, httpPort, httpsPort, ioThreads, connectTimeout, readTimeout,
                     sendTimeout, idleTimeout, maxTries, maxInitialLineLength, maxHeaderSize, maxHeaders,
                     maxRequestBodySize, keepAliveRequests, clientHeaderTimeout, clientBodyTimeout, maxConnections,
-                    httpRedirectCode, shutdownDelay, shutdownGrace);
+                    httpRedirectCode, shutdownDelay, shutdownGrace, underscoresInHeaders);
         }
     }
 }
