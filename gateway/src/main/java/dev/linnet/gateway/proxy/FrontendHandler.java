@@ -266,10 +266,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     private void onContent(HttpContent piece) {
-        if (piece.decoderResult().isFailure()) {
+        if (piece.decoderResult().isFailure()) { // a broken chunked body: nginx's 400
             piece.release();
             if (exchange != null) {
-                exchange.abort();
+                exchange.requestMalformed();
+            } else if (answerAfterBody != null) {
+                answerAfterBody.release();
+                answerAfterBody = null;
+                answerAndClose(HttpResponseStatus.BAD_REQUEST);
             } else {
                 ctx.close();
             }
