@@ -4,12 +4,15 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Queue;
 
@@ -26,8 +29,13 @@ import java.util.Queue;
  *       joins it to the previous value;</li>
  *   <li>more than one {@code Content-Length} field (nginx: "client sent duplicate header line"):
  *       Netty refuses them for HTTP/1.1 but takes the first for HTTP/1.0, and the rest of the body
- *       would then be read as a request.</li>
+ *       would then be read as a request;</li>
+ *   <li>{@code Content-Length} with {@code Transfer-Encoding: chunked}, and {@code Transfer-Encoding}
+ *       on HTTP/1.0 (ngx_http_process_request_header): Netty would frame them as chunked.</li>
  * </ul>
+ *
+ * <p>As Netty's own server codec (4.2.18), at most {@value #MAX_PIPELINE_DEPTH} decoded heads may
+ * wait for their answers: a client that pipelines more in one read, without reading, is cut.
  *
  * The request line costs a look at its separators; the head costs one more pass over its line
  * starts (the body is never scanned). The method of each head is queued for the response encoder
@@ -36,6 +44,7 @@ import java.util.Queue;
 final class NginxRequestDecoder extends HttpRequestDecoder {
 
     private static final AsciiString CONTENT_LENGTH_COLON = AsciiString.cached("content-length:");
+    static final int MAX_PIPELINE_DEPTH = 128;
 
     private final Queue<HttpMethod> methods;
     private boolean inHead = true; // the next bytes belong to a request head (line or fields)
@@ -75,6 +84,14 @@ final class NginxRequestDecoder extends HttpRequestDecoder {
             if (msg instanceof LastHttpContent) {
                 inHead = true;
             }
+        }
+        if (methods.size() > MAX_PIPELINE_DEPTH) {
+            refused = true;
+            buffer.skipBytes(buffer.readableBytes());
+            for (int i = out.size() - 1; i >= from; i--) {
+                ReferenceCountUtil.release(out.remove(i));
+            }
+            ctx.close();
         }
     }
 
@@ -139,6 +156,21 @@ final class NginxRequestDecoder extends HttpRequestDecoder {
         HttpMessage invalid = createInvalidMessage();
         invalid.setDecoderResult(DecoderResult.failure(new IllegalArgumentException(problem)));
         out.add(invalid);
+    }
+
+    @Override
+    protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+        throw new IllegalArgumentException("Content-Length and Transfer-Encoding"); // Netty would drop the length
+    }
+
+    /** Called once the fields are read, before the framing is chosen: the hook to refuse a framing. */
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage message) {
+        if (message.protocolVersion() == HttpVersion.HTTP_1_0
+                && message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            throw new IllegalArgumentException("Transfer-Encoding on HTTP/1.0");
+        }
+        return super.isContentAlwaysEmpty(message);
     }
 
     @Override

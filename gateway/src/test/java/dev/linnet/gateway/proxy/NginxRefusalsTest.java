@@ -49,6 +49,10 @@ class NginxRefusalsTest {
             {"HTTP/1.0 with two Content-Length values",
                 "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 39\r\n\r\nhello"
                     + "GET /smuggled HTTP/1.0\r\nHost: h\r\n\r\n"},
+            {"Content-Length with Transfer-Encoding",
+                "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+            {"HTTP/1.0 with Transfer-Encoding",
+                "POST / HTTP/1.0\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
             {"HTTP/1.0 with the same Content-Length twice",
                 "POST / HTTP/1.0\r\nHost: h\r\nContent-Length: 5\r\ncontent-length: 5\r\n\r\nhello"},
         };

@@ -1,7 +1,6 @@
 package dev.linnet.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -58,6 +57,8 @@ class NginxRequestDecoderTest {
             "get / HTTP/1.1\r\n\r\n",
             "GET\t/ HTTP/1.1\r\n\r\n",
             "GET /\u000bHTTP/1.1\r\n\r\n",
+            "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         };
         for (String request : refused) {
             for (boolean byteByByte : new boolean[] {false, true}) {
@@ -65,8 +66,19 @@ class NginxRequestDecoderTest {
                 assertThat(out).as("%s, byte by byte: %s", request, byteByByte).hasSize(1);
                 HttpRequest failed = (HttpRequest) out.get(0);
                 assertThat(failed.decoderResult().isFailure()).as(request).isTrue();
-                ((io.netty.util.ReferenceCounted) failed).release();
+                io.netty.util.ReferenceCountUtil.release(failed);
             }
+        }
+    }
+
+    @Test
+    void moreUnansweredHeadsThanNettysPipelineDepthCloseTheConnection() {
+        String get = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+        for (int n : new int[] {NginxRequestDecoder.MAX_PIPELINE_DEPTH, NginxRequestDecoder.MAX_PIPELINE_DEPTH + 1}) {
+            EmbeddedChannel channel = new EmbeddedChannel(new ServerCodec(new HttpDecoderConfig()));
+            channel.writeInbound(Unpooled.copiedBuffer(get.repeat(n), StandardCharsets.US_ASCII));
+            assertThat(channel.isOpen()).as("%s heads", n).isEqualTo(n == NginxRequestDecoder.MAX_PIPELINE_DEPTH);
+            channel.finishAndReleaseAll();
         }
     }
 
@@ -85,7 +97,7 @@ class NginxRequestDecoderTest {
             assertThat(out.get(out.size() - 2)).isEqualTo("last:");
             HttpRequest third = (HttpRequest) out.get(out.size() - 1);
             assertThat(third.decoderResult().isFailure()).isTrue();
-            ((io.netty.util.ReferenceCounted) third).release();
+            io.netty.util.ReferenceCountUtil.release(third);
         }
     }
 
