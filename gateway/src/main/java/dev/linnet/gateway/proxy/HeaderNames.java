@@ -1,6 +1,7 @@
 package dev.linnet.gateway.proxy;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -20,28 +21,20 @@ import java.util.Map;
  */
 final class HeaderNames {
 
-    private static final boolean[] NGINX_NAME_CHAR = new boolean[128];
-
-    static {
-        for (char c = 'a'; c <= 'z'; c++) {
-            NGINX_NAME_CHAR[c] = true;
-            NGINX_NAME_CHAR[Character.toUpperCase(c)] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            NGINX_NAME_CHAR[c] = true;
-        }
-        NGINX_NAME_CHAR['-'] = true;
-    }
+    // Indexed by ASCII code: letters, digits and '-' (nginx's lowcase table), with or without '_'.
+    private static final boolean[] NGINX = nameChars(false);
+    private static final boolean[] NGINX_WITH_UNDERSCORES = nameChars(true);
 
     private HeaderNames() {
     }
 
     /** Removes the fields whose names nginx would ignore; one pass, allocates only when it finds one. */
     static void dropInvalid(HttpHeaders headers, boolean underscores) {
+        boolean[] allowed = underscores ? NGINX_WITH_UNDERSCORES : NGINX;
         List<CharSequence> invalid = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            if (!isValid(name, underscores)) {
+            if (!isValid(name, allowed)) {
                 if (invalid == null) {
                     invalid = new ArrayList<>(2);
                 }
@@ -55,13 +48,37 @@ final class HeaderNames {
         }
     }
 
-    static boolean isValid(CharSequence name, boolean underscores) {
+    private static boolean isValid(CharSequence name, boolean[] allowed) {
+        if (name instanceof AsciiString ascii) { // the decoders' names: straight over the bytes
+            byte[] bytes = ascii.array();
+            for (int i = ascii.arrayOffset(), end = i + ascii.length(); i < end; i++) {
+                byte b = bytes[i];
+                if (b < 0 || !allowed[b]) {
+                    return false;
+                }
+            }
+            return true;
+        }
         for (int i = 0, n = name.length(); i < n; i++) {
             char c = name.charAt(i);
-            if (c >= 128 || !NGINX_NAME_CHAR[c] && !(c == '_' && underscores)) {
+            if (c >= 128 || !allowed[c]) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean[] nameChars(boolean underscores) {
+        boolean[] allowed = new boolean[128];
+        for (char c = 'a'; c <= 'z'; c++) {
+            allowed[c] = true;
+            allowed[Character.toUpperCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            allowed[c] = true;
+        }
+        allowed['-'] = true;
+        allowed['_'] = underscores;
+        return allowed;
     }
 }
