@@ -115,17 +115,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing || !ctx.channel().isActive()) {
-            // Pipelined behind the answer that closes the connection: the decoder and the flow
-            // handler hand what they buffered over at the close. Never started, never forwarded
-            // (nginx reads no request past the one that closes); the body of the request in flight
-            // is moot too, its exchange is aborted by the close.
+            // Pipelined behind the answer that closes (handed over by the decoder and the flow handler
+            // at the close): never started, never forwarded, as nginx. The close aborts any exchange.
             ReferenceCountUtil.release(msg);
             return;
         }
         if (msg instanceof HttpRequest request) {
             if (exchange != null || answerAfterBody != null) {
-                // Only one request per connection at a time (the next head is read after the answer):
-                // a head that comes anyway is a broken loop, never a second exchange.
+                // One exchange per connection: the next head is read after the answer, never before.
                 closing = true;
                 ReferenceCountUtil.release(msg);
                 ctx.close();
