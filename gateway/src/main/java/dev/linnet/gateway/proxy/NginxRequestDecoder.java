@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
@@ -37,7 +38,7 @@ import java.util.Queue;
  * <p>As Netty's own server codec (4.2.18), at most {@value #MAX_PIPELINE_DEPTH} decoded heads may
  * wait for their answers: a client that pipelines more in one read, without reading, is cut.
  *
- * The request line costs a look at its separators; the head costs one more pass over its line
+ * <p>The request line costs a look at its separators; the head costs one more pass over its line
  * starts (the body is never scanned). The method of each head is queued for the response encoder
  * (a HEAD answer has no body), as Netty's own server codec does.
  */
@@ -83,6 +84,9 @@ final class NginxRequestDecoder extends HttpRequestDecoder {
             }
             if (msg instanceof LastHttpContent) {
                 inHead = true;
+            }
+            if (((HttpObject) msg).decoderResult().isFailure()) {
+                refused = true; // Netty discards the rest too (BAD_MESSAGE): no need to scan it
             }
         }
         if (methods.size() > MAX_PIPELINE_DEPTH) {
