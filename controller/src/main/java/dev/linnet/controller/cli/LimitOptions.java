@@ -5,7 +5,7 @@ import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
- * The client limits and shutdown flags of {@code serve} (a picocli mixin). Names follow
+ * The client limits, request rules and shutdown flags of {@code serve} (a picocli mixin). Names follow
  * ingress-nginx's ConfigMap keys where it has one; defaults are its defaults (docs/limits-and-shutdown.md).
  */
 final class LimitOptions {
@@ -58,6 +58,11 @@ final class LimitOptions {
                     + "(default: ${DEFAULT-VALUE}; nginx worker-shutdown-timeout).")
     long shutdownGraceSeconds;
 
+    @Option(names = "--enable-underscores-in-headers", paramLabel = "BOOL", arity = "0..1", defaultValue = "false",
+            fallbackValue = "true", description = "Pass request headers whose names contain '_' on; off, they are "
+                    + "dropped as nginx does (default: ${DEFAULT-VALUE}; ingress-nginx enable-underscores-in-headers).")
+    boolean underscoresInHeaders;
+
     /**
      * {@code base} with these limits.
      *
@@ -85,6 +90,7 @@ final class LimitOptions {
                 .maxConnections(maxConnections)
                 .shutdownDelay(Duration.ofSeconds(shutdownDelaySeconds))
                 .shutdownGrace(Duration.ofSeconds(shutdownGraceSeconds))
+                .underscoresInHeaders(underscoresInHeaders)
                 .build();
     }
 

@@ -34,6 +34,7 @@ class LimitOptionsTest {
         assertThat(c.maxConnections()).isZero();
         assertThat(c.shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.underscoresInHeaders()).isFalse();
     }
 
     @Test
@@ -41,7 +42,7 @@ class LimitOptionsTest {
         GatewayConfig c = parse("--max-request-line", "4096", "--max-header-size", "16384", "--max-headers", "50",
                 "--keep-alive", "30", "--keep-alive-requests", "10", "--client-header-timeout", "5",
                 "--client-body-timeout", "7", "--max-connections", "20000", "--shutdown-delay", "0",
-                "--shutdown-grace", "120");
+                "--shutdown-grace", "120", "--enable-underscores-in-headers");
         assertThat(c.maxInitialLineLength()).isEqualTo(4096);
         assertThat(c.maxHeaderSize()).isEqualTo(16384);
         assertThat(c.maxHeaders()).isEqualTo(50);
@@ -52,6 +53,7 @@ class LimitOptionsTest {
         assertThat(c.maxConnections()).isEqualTo(20000);
         assertThat(c.shutdownDelay()).isZero();
         assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.underscoresInHeaders()).isTrue();
     }
 
     @Test

@@ -29,6 +29,7 @@ final class ErrorResponses {
         body.writeCharSequence(text, StandardCharsets.US_ASCII);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
+                .set(HttpHeaderNames.SERVER, ProxyHeaders.SERVER)
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         if (!keepAlive) {

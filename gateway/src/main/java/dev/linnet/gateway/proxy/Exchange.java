@@ -518,6 +518,22 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 .addListener(f -> done.exchangeDone(false));
     }
 
+    /**
+     * The request body broke its framing (a bad chunk size, a chunk without its CRLF, a chunk-size
+     * line too long): nginx's 400 while no response was started, else a cut. The upstream
+     * connection has half a request on it: it is closed, never pooled (both paths release it unusable).
+     */
+    void requestMalformed() {
+        if (finished) {
+            return;
+        }
+        if (responseStarted) {
+            abort();
+        } else {
+            fail(HttpResponseStatus.BAD_REQUEST);
+        }
+    }
+
     /** Cuts both connections: the only honest signal once a response is under way. */
     void abort() {
         if (finished) {

@@ -64,6 +64,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private FullHttpResponse answerAfterBody; // a local answer, sent once the body is drained
     private boolean expectsContinue; // the request's Expect: 100-continue is not answered yet
     private boolean keepAlive;
+    private boolean closing; // the answer that closes the connection is decided: nothing more is read
     private ScheduledFuture<?> idleTimer;
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
@@ -113,7 +114,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closing || !ctx.channel().isActive()) {
+            // Pipelined behind the answer that closes (handed over by the decoder and the flow handler
+            // at the close): never started, never forwarded, as nginx. The close aborts any exchange.
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof HttpRequest request) {
+            if (exchange != null || answerAfterBody != null) {
+                // One exchange per connection: the next head is read after the answer, never before.
+                closing = true;
+                ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
             cancelIdleTimer();
             try {
                 onRequest(request);
@@ -133,6 +147,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
             return;
         }
+        HeaderNames.dropInvalid(request.headers(), context.config().underscoresInHeaders()); // before any is read
         if (!RequestTarget.isClean(request.uri())) {
             // nginx (since 1.21.1) refuses control characters in the request line: a NUL or a DEL
             // must not travel on to a backend in the request line or X-Original-URI.
@@ -248,10 +263,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     private void onContent(HttpContent piece) {
-        if (piece.decoderResult().isFailure()) {
+        if (piece.decoderResult().isFailure()) { // a broken chunked body: nginx's 400
             piece.release();
             if (exchange != null) {
-                exchange.abort();
+                exchange.requestMalformed();
+            } else if (answerAfterBody != null) {
+                answerAfterBody.release();
+                answerAfterBody = null;
+                answerAndClose(HttpResponseStatus.BAD_REQUEST);
             } else {
                 ctx.close();
             }
@@ -280,6 +299,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (keepClientOpen && ctx.channel().isActive()) {
             awaitRequest();
         } else {
+            closing = true;
             ctx.close();
         }
     }
@@ -362,6 +382,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private void write(FullHttpResponse response, boolean keepIfNotDraining) {
         boolean keep = keepIfNotDraining && !draining();
         if (!keep) {
+            closing = true;
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
         }
         ctx.writeAndFlush(response).addListener((ChannelFutureListener) f -> {

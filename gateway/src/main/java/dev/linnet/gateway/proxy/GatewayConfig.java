@@ -43,6 +43,9 @@ import java.time.Duration;
  *     {@code error timeout}) and for how long ({@code proxy-next-upstream-timeout}, default none)
  * @param passiveHealth when an endpoint that keeps failing is skipped ({@code max_fails},
  *     {@code fail_timeout}; default 1 in 10 s)
+ * @param underscoresInHeaders pass request headers whose names contain {@code _} on; off (nginx's
+ *     {@code underscores_in_headers off}, ingress-nginx's {@code enable-underscores-in-headers: false})
+ *     drops them, so a client can't spoof {@code X_Real_IP} for CGI-style backends
  */
 public record GatewayConfig(
         String bindAddress,
@@ -66,7 +69,8 @@ public record GatewayConfig(
         Duration shutdownDelay,
         Duration shutdownGrace,
         NextUpstream nextUpstream,
-        PassiveHealth passiveHealth) {
+        PassiveHealth passiveHealth,
+        boolean underscoresInHeaders) {
 
     public GatewayConfig {
         requireNonNull(nextUpstream, "nextUpstream");
@@ -110,7 +114,7 @@ public record GatewayConfig(
         return new GatewayConfig("0.0.0.0", 8080, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), Duration.ofSeconds(75), 3, 8192, 8192, 100, 0, 1000,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                NextUpstream.DEFAULT, PassiveHealth.DEFAULT);
+                NextUpstream.DEFAULT, PassiveHealth.DEFAULT, false);
     }
 
     /** A builder starting from these settings, for changing several at once. */
@@ -174,6 +178,7 @@ public record GatewayConfig(
         private Duration shutdownGrace;
         private NextUpstream nextUpstream;
         private PassiveHealth passiveHealth;
+        private boolean underscoresInHeaders;
 
         private Builder(GatewayConfig c) {
             bindAddress = c.bindAddress;
@@ -198,6 +203,7 @@ public record GatewayConfig(
             shutdownGrace = c.shutdownGrace;
             nextUpstream = c.nextUpstream;
             passiveHealth = c.passiveHealth;
+            underscoresInHeaders = c.underscoresInHeaders;
         }
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -222,12 +228,13 @@ public record GatewayConfig(
         public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
         public Builder nextUpstream(NextUpstream v) { nextUpstream = v; return this; }
         public Builder passiveHealth(PassiveHealth v) { passiveHealth = v; return this; }
+        public Builder underscoresInHeaders(boolean v) { underscoresInHeaders = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(bindAddress, httpPort, httpsPort, ioThreads, connectTimeout, readTimeout,
                     sendTimeout, idleTimeout, maxTries, maxInitialLineLength, maxHeaderSize, maxHeaders,
                     maxRequestBodySize, keepAliveRequests, clientHeaderTimeout, clientBodyTimeout, maxConnections,
-                    httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth);
+                    httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth, underscoresInHeaders);
         }
     }
 }

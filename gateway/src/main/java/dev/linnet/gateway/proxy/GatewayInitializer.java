@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 
 /**
  * The whole client-side pipeline, on one screen:
@@ -15,7 +14,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
  * <pre>
  *   socket ─▶ bytes ─▶ codec ─▶ flow ─▶ frontend ─▶ Exchange ─▶ upstream pool
  *             counted   HTTP/1.1  one message  route, split, local answers,
- *             (metrics) framing   per read()   100-continue answered here
+ *             (metrics) framing,  per read()   100-continue answered here
+ *                       nginx's
+ *                       refusals
  * </pre>
  *
  * The child channels run with AUTO_READ off (see {@link GatewayServer}); together with the flow
@@ -57,7 +58,7 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
         GatewayConfig config = context.config();
         pipeline.addLast(HEAD_TIMEOUT, new HeadTimeout(config.clientHeaderTimeout(), config.idleTimeout(),
                 config.clientBodyTimeout()));
-        pipeline.addLast(CODEC, new HttpServerCodec(new HttpDecoderConfig()
+        pipeline.addLast(CODEC, new ServerCodec(new HttpDecoderConfig()
                         .setMaxInitialLineLength(config.maxInitialLineLength())
                         .setMaxHeaderSize(config.maxHeaderSize())
                         .setMaxChunkSize(MAX_CHUNK_SIZE)))

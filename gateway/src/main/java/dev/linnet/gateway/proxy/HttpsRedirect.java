@@ -65,6 +65,7 @@ final class HttpsRedirect {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(config.httpRedirectCode()), Unpooled.EMPTY_BUFFER);
         response.headers()
+                .set(HttpHeaderNames.SERVER, ProxyHeaders.SERVER)
                 .set(HttpHeaderNames.LOCATION,
                         "https://" + locationHost + location(request.uri(), route.options().preserveTrailingSlash()))
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);

@@ -6,7 +6,6 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
@@ -35,7 +34,7 @@ final class Upgrades {
         String upgrade = h.get(HttpHeaderNames.UPGRADE);
         if (upgrade == null || upgrade.isBlank() || !request.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 || !h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
-                || pipeline.get(HttpServerCodec.class) == null) {
+                || pipeline.get(ServerCodec.class) == null) {
             return null;
         }
         for (String token : upgrade.split(",")) {

@@ -22,6 +22,10 @@ import java.util.ArrayDeque;
  *   channelRead   ─▶ queue it ─▶ demand? ─yes─▶ demand = false, deliver one
  *   inactive      ─▶ deliver what is queued (a close-delimited body ends here), then inactive
  * </pre>
+ *
+ * On a client connection, what is delivered at the close is requests pipelined behind the one
+ * that closed it: the frontend drops them (issue 14), it never starts an exchange on a closed
+ * connection.
  */
 public final class MessagePerRead extends ChannelDuplexHandler {
 

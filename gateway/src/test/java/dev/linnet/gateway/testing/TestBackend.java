@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import javax.net.ssl.ExtendedSSLSession;
@@ -57,6 +58,8 @@ public final class TestBackend implements AutoCloseable {
     private final Set<Integer> connections = ConcurrentHashMap.newKeySet();
     private volatile Map<String, String> extraResponseHeaders = Map.of();
     private final AtomicLong downloaded = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile CountDownLatch uploadGate = new CountDownLatch(0);
 
     private TestBackend(String name) throws IOException {
@@ -125,6 +128,11 @@ public final class TestBackend implements AutoCloseable {
         return downloaded.get();
     }
 
+    /** The most requests this backend was handling at the same time. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     /** {@code /upload} waits for this latch before reading the body, so a test can hold it. */
     public void holdUploads(CountDownLatch gate) {
         uploadGate = gate;
@@ -136,6 +144,7 @@ public final class TestBackend implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                 exchange.getRequestHeaders(), exchange.getRemoteAddress().getPort()));
         connections.add(exchange.getRemoteAddress().getPort());
@@ -156,17 +165,23 @@ public final class TestBackend implements AutoCloseable {
                 byte[] body = name.getBytes(StandardCharsets.UTF_8);
                 if (exchange.getRequestMethod().equals("HEAD")) {
                     exchange.getResponseHeaders().set("Content-Length", String.valueOf(body.length));
-                    exchange.sendResponseHeaders(200, -1);
+                    sendHead(exchange, 200, -1);
                 } else {
-                    exchange.sendResponseHeaders(200, body.length);
+                    sendHead(exchange, 200, body.length);
                     exchange.getResponseBody().write(body);
                 }
             }
         }
     }
 
+    /** The response head; from here on the request no longer counts as in flight. */
+    private void sendHead(HttpExchange exchange, int status, long length) throws IOException {
+        inFlight.decrementAndGet();
+        exchange.sendResponseHeaders(status, length);
+    }
+
     private void download(HttpExchange exchange, long size) throws IOException {
-        exchange.sendResponseHeaders(200, size);
+        sendHead(exchange, 200, size);
         OutputStream out = exchange.getResponseBody();
         byte[] buf = new byte[64 * 1024];
         for (long sent = 0; sent < size; ) {
@@ -196,7 +211,7 @@ public final class TestBackend implements AutoCloseable {
             count += n;
         }
         byte[] body = (count + " " + crc.getValue()).getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(200, body.length);
+        sendHead(exchange, 200, body.length);
         exchange.getResponseBody().write(body);
     }
 

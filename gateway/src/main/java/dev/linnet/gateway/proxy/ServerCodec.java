@@ -1,0 +1,55 @@
+package dev.linnet.gateway.proxy;
+
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpStatusClass;
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+/**
+ * The client side's HTTP/1.1 codec: Netty's {@code HttpServerCodec} (final, so rebuilt here) with
+ * {@link NginxRequestDecoder} as its decoder. The encoder learns each request's method from a
+ * queue the decoder fills, so the answer to a HEAD or a CONNECT is framed right. An interim answer
+ * (our {@code 100 Continue}) takes no method from the queue: it is not the request's answer, and
+ * taking one would shift every later response by one.
+ */
+final class ServerCodec extends CombinedChannelDuplexHandler<NginxRequestDecoder, HttpResponseEncoder> {
+
+    ServerCodec(HttpDecoderConfig config) {
+        Queue<HttpMethod> methods = new ArrayDeque<>(2);
+        init(new NginxRequestDecoder(config, methods), new Encoder(methods));
+    }
+
+    private static final class Encoder extends HttpResponseEncoder {
+
+        private final Queue<HttpMethod> methods;
+        private HttpMethod method;
+
+        Encoder(Queue<HttpMethod> methods) {
+            this.methods = methods;
+        }
+
+        @Override
+        protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
+            if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method) && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING); // RFC 9110 §9.3.6: a tunnel, no body framing
+                return;
+            }
+            super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpResponse msg) {
+            int code = msg.status().code();
+            if (code >= 100 && code < 200 && code != 101) {
+                return true; // interim: the request's own answer is still to come
+            }
+            method = methods.poll();
+            return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+        }
+    }
+}
