@@ -12,44 +12,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The clocks of an HTTP/2 connection while none of its streams is open, as nginx runs them
- * (its {@code keepalive_timeout} closes an HTTP/2 connection with no stream, the HTTP/1.1
- * {@link HeadTimeout} cannot see streams). It sits right after the frame codec:
+ * The clocks of an HTTP/2 connection while none of its streams is open, as {@link HeadTimeout}
+ * runs them for HTTP/1.1 (which cannot see streams), and as nginx closes an HTTP/2 connection
+ * with no stream after {@code keepalive_timeout}. It sits right after the frame codec:
  *
  * <pre>
- *   h2 chosen ─▶ PREFACE: client_header_timeout until the client's preface and SETTINGS
- *   a frame while no stream is open ─▶ IDLE: keepalive_timeout, again from each such frame
+ *   h2 chosen ─▶ FIRST: client_header_timeout for the preface, SETTINGS and a first stream
+ *                (not pushed back by other frames: PINGs do not keep a silent client's connection)
  *   a stream opens ─▶ no clock here (each stream's exchange has its own)
+ *   no stream open any more, or a frame while none is ─▶ IDLE: keepalive_timeout from then
  *   expired ─▶ close through the codec: GOAWAY(NO_ERROR), then the socket closes
  * </pre>
  *
  * Over TLS the handshake already runs under client_header_timeout (see {@link HttpsInitializer});
  * on the HTTP port {@link H2cPriorKnowledge} has read the preface under it. A client that opens
- * a connection and never speaks costs it for that long, no more.
+ * a connection and never asks for anything costs it for that long, no more.
  */
 final class H2IdleTimeout extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(H2IdleTimeout.class);
 
     private final Http2Connection connection;
-    private final Duration prefaceTimeout;
+    private final Duration firstStreamTimeout;
     private final long idleNanos;
     private Deadline timer;
-    private boolean prefaceReceived;
+    private boolean streamOpened;
 
     H2IdleTimeout(Http2Connection connection, Duration clientHeaderTimeout, Duration idleTimeout) {
         this.connection = requireNonNull(connection, "connection");
-        this.prefaceTimeout = requireNonNull(clientHeaderTimeout, "clientHeaderTimeout");
+        this.firstStreamTimeout = requireNonNull(clientHeaderTimeout, "clientHeaderTimeout");
         this.idleNanos = idleTimeout.toNanos();
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timer = new Deadline(ctx.executor(), prefaceTimeout, () -> expired(ctx));
+        timer = new Deadline(ctx.executor(), firstStreamTimeout, () -> expired(ctx));
         timer.arm();
         connection.addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamActive(Http2Stream stream) {
+                streamOpened = true;
                 timer.cancel();
             }
 
@@ -60,23 +62,21 @@ final class H2IdleTimeout extends ChannelInboundHandlerAdapter {
         });
     }
 
-    /** The codec passes nothing on before the client's preface and SETTINGS were valid. */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        prefaceReceived = true;
         armIfIdle();
         ctx.fireChannelRead(msg);
     }
 
     private void armIfIdle() {
-        if (prefaceReceived && connection.numActiveStreams() == 0) {
+        if (streamOpened && connection.numActiveStreams() == 0) {
             timer.arm(idleNanos);
         }
     }
 
     private void expired(ChannelHandlerContext ctx) {
         log.debug("HTTP/2 client {} {}: closing", ctx.channel().remoteAddress(),
-                prefaceReceived ? "idle (keepalive_timeout)" : "sent no preface in time (client_header_timeout)");
+                streamOpened ? "idle (keepalive_timeout)" : "sent no request in time (client_header_timeout)");
         ctx.close();
     }
 

@@ -30,6 +30,9 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  *                   counted                  (H2StreamRequest)     per read()
  * </pre>
  *
+ * Errors (RFC 9113 §5.4): a stream error resets its stream with its own code ({@link H2StreamError}),
+ * a connection error is GOAWAY and close, logged on one line ({@link H2ConnectionErrors}).
+ *
  * Back-pressure: a stream channel with auto-read off keeps DATA frames it was not asked for in
  * its inbound queue, and Netty returns flow-control credit (WINDOW_UPDATE) only for frames the
  * child consumed; so a client can have at most one stream window of body unread per stream, and
@@ -75,6 +78,7 @@ final class Http2Pipeline {
                 // content-length that the DATA frames contradict (checked by the decoder, always).
                 .validateHeaders(true)
                 .validateRequiredPseudoHeaders(true)
+                // Stream ids that go backwards, HEADERS after END_STREAM: RFC 9113's codes, not Netty's.
                 .frameLogger(H2HeadersCheck.INSTANCE)
                 // A drain closes the connection gracefully: GOAWAY, then open streams get the grace.
                 .gracefulShutdownTimeoutMillis(config.shutdownGrace().toMillis())

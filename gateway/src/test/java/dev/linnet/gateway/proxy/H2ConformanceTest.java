@@ -250,6 +250,18 @@ class H2ConformanceTest {
     }
 
     @Test
+    void aConnectionThatOpensNoStreamIsClosedAfterTheClientHeaderTimeoutNotTheKeepAlive() {
+        timeouts(b -> b.clientHeaderTimeout(Duration.ofMillis(500)).idleTimeout(Duration.ofMillis(100)));
+        RawH2Client client = h2c();
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) { // frames that are no request neither keep it nor end it early
+            client.frame(Http2FrameTypes.PING, 0, 0, new byte[8]);
+        }
+        assertThat(client.awaitClose()).as("GOAWAY before the close").isNotNull();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(400), Duration.ofSeconds(10));
+    }
+
+    @Test
     void anIdleTlsConnectionGetsGoAwayAfterTheKeepAliveTimeout() {
         timeouts(b -> b.idleTimeout(Duration.ofMillis(500)));
         RawH2Client client = gw.closeLater(RawH2Client.connectTls(gw.gateway().httpsPort())).preface();
