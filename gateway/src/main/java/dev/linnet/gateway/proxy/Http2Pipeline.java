@@ -22,13 +22,16 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * split, retries, metrics and back-pressure are the HTTP/1.1 code, unchanged.
  *
  * <pre>
- *   connection:  bytes ─▶ h2 frames (Http2FrameCodec) ─▶ multiplex ─┬─▶ stream 1 child channel
- *   (auto-read on: pings, SETTINGS and WINDOW_UPDATE must flow)     ├─▶ stream 3 child channel
- *                                                                   └─▶ …
+ *   connection:  bytes ─▶ h2 frames (Http2FrameCodec) ─▶ idle clock ─▶ multiplex ─┬─▶ stream 1 child channel
+ *   (auto-read on: pings, SETTINGS and WINDOW_UPDATE must flow)                   ├─▶ stream 3 child channel
+ *                                                                                 └─▶ …
  *   stream:      bytes ─▶ frames ─▶ HTTP objects ─▶ one request head ─▶ flow ─▶ frontend ─▶ Exchange
  *   (auto-read off) DATA    (server codec)   and its end           one message
  *                   counted                  (H2StreamRequest)     per read()
  * </pre>
+ *
+ * Errors (RFC 9113 §5.4): a stream error resets its stream with its own code ({@link H2StreamError}),
+ * a connection error is GOAWAY and close, logged on one line ({@link H2ConnectionErrors}).
  *
  * Back-pressure: a stream channel with auto-read off keeps DATA frames it was not asked for in
  * its inbound queue, and Netty returns flow-control credit (WINDOW_UPDATE) only for frames the
@@ -39,7 +42,10 @@ final class Http2Pipeline {
 
     static final String H2_CODEC = "h2-codec";
     static final String H2_MULTIPLEX = "h2-multiplex";
+    static final String H2_IDLE = "h2-idle";
     static final String H2_DRAIN = "h2-drain";
+    static final String H2_ERRORS = "h2-errors";
+    static final String STREAM_ERROR = "stream-error";
     static final String STREAM_CODEC = "stream-codec";
     static final String STREAM_REQUEST = "stream-request";
 
@@ -67,12 +73,22 @@ final class Http2Pipeline {
                         .initialWindowSize(STREAM_WINDOW)
                         // The HTTP/1.1 header limit, so a header block too large gets 431 on both protocols.
                         .maxHeaderListSize(config.maxHeaderSize()))
+                // Malformed requests are stream errors PROTOCOL_ERROR (RFC 9113 §8.1.1): no :method,
+                // :scheme or :path, a pseudo-header in trailers, connection-specific fields; and
+                // content-length that the DATA frames contradict (checked by the decoder, always).
+                .validateHeaders(true)
+                .validateRequiredPseudoHeaders(true)
+                // Stream ids that go backwards, HEADERS after END_STREAM: RFC 9113's codes, not Netty's.
+                .frameLogger(H2HeadersCheck.INSTANCE)
                 // A drain closes the connection gracefully: GOAWAY, then open streams get the grace.
                 .gracefulShutdownTimeoutMillis(config.shutdownGrace().toMillis())
                 .build();
         pipeline.addLast(H2_CODEC, codec)
+                .addLast(H2_IDLE, new H2IdleTimeout(codec.connection(), config.clientHeaderTimeout(),
+                        config.idleTimeout()))
                 .addLast(H2_MULTIPLEX, new Http2MultiplexHandler(new StreamInitializer(context)))
-                .addLast(H2_DRAIN, new GoAwayOnDrain());
+                .addLast(H2_DRAIN, new GoAwayOnDrain())
+                .addLast(H2_ERRORS, H2ConnectionErrors.INSTANCE);
         // nginx_ingress_controller_nginx_process_connections counts connections, not streams.
         context.metrics().connectionOpened();
         pipeline.channel().closeFuture().addListener(f -> context.metrics().connectionClosed());
@@ -112,6 +128,7 @@ final class Http2Pipeline {
             // FrontendHandler asks for every message itself, as on an HTTP/1.1 connection.
             ch.config().setOption(ChannelOption.AUTO_READ, false);
             ch.pipeline()
+                    .addLast(STREAM_ERROR, H2StreamError.INSTANCE) // first: sees only the codec's stream errors
                     .addLast(GatewayInitializer.BYTES, new ByteCounter()) // the size metrics, per stream
                     .addLast(STREAM_CODEC, new Http2StreamFrameToHttpObjectCodec(true))
                     .addLast(STREAM_REQUEST, new H2StreamRequest())
