@@ -258,6 +258,9 @@ public final class UpstreamPool {
     public void release(Lease lease, boolean reusable) {
         Channel ch = lease.channel();
         UpstreamHandler handler = UpstreamHandler.of(ch);
+        if (handler == null) {
+            return; // closed and deregistered already: Netty emptied the pipeline, nothing to pool
+        }
         handler.listener(null);
         if (!reusable || !ch.isActive() || ch instanceof Http2StreamChannel) { // a stream serves one exchange
             ch.close();
