@@ -47,6 +47,9 @@ final class ErrorResponses {
         if (cause instanceof TooLongHttpHeaderException) {
             return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
         }
+        if (cause instanceof NginxRequestDecoder.UnknownTransferEncodingException) {
+            return HttpResponseStatus.NOT_IMPLEMENTED;
+        }
         return HttpResponseStatus.BAD_REQUEST;
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -31,8 +32,10 @@ import java.util.Queue;
  *   <li>more than one {@code Content-Length} field (nginx: "client sent duplicate header line"):
  *       Netty refuses them for HTTP/1.1 but takes the first for HTTP/1.0, and the rest of the body
  *       would then be read as a request;</li>
- *   <li>{@code Content-Length} with {@code Transfer-Encoding: chunked}, and {@code Transfer-Encoding}
- *       on HTTP/1.0 (ngx_http_process_request_header): Netty would frame them as chunked.</li>
+ *   <li>{@code Content-Length} with {@code Transfer-Encoding: chunked}, {@code Transfer-Encoding}
+ *       on HTTP/1.0, or twice (ngx_http_process_request_header): Netty would frame them as chunked;</li>
+ *   <li>a {@code Transfer-Encoding} other than {@code chunked} alone ({@code gzip, chunked}):
+ *       nginx answers 501, Netty frames it as chunked and passes the field on.</li>
  * </ul>
  *
  * <p>As Netty's own server codec (4.2.18), at most {@value #MAX_PIPELINE_DEPTH} decoded heads may
@@ -170,11 +173,30 @@ final class NginxRequestDecoder extends HttpRequestDecoder {
     /** Called once the fields are read, before the framing is chosen: the hook to refuse a framing. */
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage message) {
-        if (message.protocolVersion() == HttpVersion.HTTP_1_0
-                && message.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-            throw new IllegalArgumentException("Transfer-Encoding on HTTP/1.0");
+        List<String> codings = message.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!codings.isEmpty()) {
+            if (codings.size() > 1) {
+                throw new IllegalArgumentException("duplicate Transfer-Encoding"); // a unique header line in nginx
+            }
+            if (message.protocolVersion() == HttpVersion.HTTP_1_0) {
+                throw new IllegalArgumentException("Transfer-Encoding on HTTP/1.0");
+            }
+            if (!HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(codings.get(0))) {
+                // nginx knows exactly one coding, alone: "gzip, chunked" would be framed as
+                // chunked by Netty and reach the pod with a coding it may read its own way.
+                throw new UnknownTransferEncodingException(codings.get(0));
+            }
         }
         return super.isContentAlwaysEmpty(message);
+    }
+
+    /** A {@code Transfer-Encoding} nginx does not know: 501, as "client sent unknown Transfer-Encoding". */
+    static final class UnknownTransferEncodingException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        UnknownTransferEncodingException(String value) {
+            super("unknown Transfer-Encoding: " + (value.length() <= 40 ? value : value.substring(0, 40) + "…"));
+        }
     }
 
     @Override

@@ -72,6 +72,40 @@ class NginxRefusalsTest {
         assertThat(up.seen()).extracting(TestBackend.Seen::uri).containsExactly("/marker");
     }
 
+    /**
+     * ngx_http_process_request_header: a Transfer-Encoding other than exactly {@code chunked} is
+     * "unknown" (501), a second Transfer-Encoding field a duplicate (400). Netty would frame
+     * {@code gzip, chunked} as chunked and pass the field on for the pod to read its own way.
+     */
+    @Test
+    void transferEncodingsNginxDoesNotKnowAre501AndDuplicatesAre400() throws IOException {
+        String[][] cases = {
+            {"gzip, chunked", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", "501"},
+            {"gzip", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n", "501"},
+            {"chunked, chunked", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+                "501"},
+            {"two fields", "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "0\r\n\r\n", "400"},
+        };
+        Map<String, String> answers = new LinkedHashMap<>();
+        Map<String, String> expected = new LinkedHashMap<>();
+        for (String[] c : cases) {
+            expected.put(c[0], c[2] + " close closed");
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                RawHttp.Response r = raw.send(c[1]).read();
+                answers.put(c[0], r.status() + " " + r.header("connection") + (raw.closedByPeer() ? " closed" : " open"));
+            } catch (UncheckedIOException e) {
+                answers.put(c[0], e.getCause().getMessage());
+            }
+        }
+        assertThat(answers).isEqualTo(expected);
+        try (RawHttp raw = new RawHttp(gw.port())) { // chunked in any case is still chunked
+            assertThat(raw.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+                    .read().status()).isEqualTo(200);
+        }
+        assertThat(up.seen()).hasSize(1);
+    }
+
     @Test
     void whatNginxAcceptsStillPasses() throws IOException {
         try (RawHttp raw = new RawHttp(gw.port())) {
