@@ -21,8 +21,6 @@ import java.util.function.Consumer;
 public final class SnippetAnnotations {
 
     private static final String SUFFIX = "-snippet";
-    /** How much of a snippet a warning quotes: enough to recognise it, short enough for an Event. */
-    private static final int SHOWN = 80;
 
     private SnippetAnnotations() {
     }
@@ -61,10 +59,13 @@ public final class SnippetAnnotations {
         }
     }
 
+    /**
+     * The key without its value, unlike other annotation warnings: a snippet is configuration
+     * that may carry credentials ({@code proxy_set_header Authorization ...}), and warnings go to
+     * logs and Events, which more people read than the Ingress.
+     */
     private static String describe(Map.Entry<String, String> e) {
-        String value = e.getValue() == null ? "" : e.getValue();
-        String shown = value.length() <= SHOWN ? value : value.substring(0, SHOWN) + "…";
-        return "annotation " + e.getKey() + ": " + AnnotationKey.quote(shown);
+        return "annotation " + e.getKey();
     }
 
     /** The snippet annotations under {@code prefix}, by full key. */

@@ -39,7 +39,7 @@ class SnippetIngressTest {
         assertThat(r.warnings()).singleElement().satisfies(w -> {
             assertThat(w.kind()).isEqualTo("Ingress");
             assertThat(w.namespace() + "/" + w.name()).isEqualTo("ns/locked");
-            assertThat(w.message()).startsWith("annotation " + PREFIX + "/configuration-snippet: \"deny all;\"")
+            assertThat(w.message()).startsWith("annotation " + PREFIX + "/configuration-snippet is raw nginx")
                     .contains("the Ingress is NOT served").contains("--serve-ingresses-with-snippets");
         });
     }
@@ -97,10 +97,10 @@ class SnippetIngressTest {
         assertThat(route.canary().ingress()).isEqualTo("can");
         assertThat(r.table().sources()).containsKeys("ns/locked", "ns/can");
         assertThat(r.warnings()).extracting(ConfigWarning::toString).containsExactly( // same age: by name, descending
-                "Ingress ns/locked: annotation " + PREFIX + "/configuration-snippet: \"deny all;\" is raw nginx"
+                "Ingress ns/locked: annotation " + PREFIX + "/configuration-snippet is raw nginx"
                         + " configuration, which Linnet never runs; ignored: the Ingress is served WITHOUT it because"
                         + " of --serve-ingresses-with-snippets",
-                "Ingress ns/can: annotation " + PREFIX + "/auth-snippet: \"\" is raw nginx configuration, which Linnet"
+                "Ingress ns/can: annotation " + PREFIX + "/auth-snippet is raw nginx configuration, which Linnet"
                         + " never runs; ignored: the Ingress is served WITHOUT it because of"
                         + " --serve-ingresses-with-snippets");
     }

@@ -119,7 +119,7 @@ class StatusAndEventsTest {
                 .anyMatch(e -> e.getInvolvedObject().getName().equals("locked")));
         Event event = warningEvents().stream().filter(e -> e.getInvolvedObject().getName().equals("locked"))
                 .findFirst().orElseThrow();
-        assertThat(event.getMessage()).startsWith("annotation " + PREFIX + "configuration-snippet: \"deny all;\"")
+        assertThat(event.getMessage()).startsWith("annotation " + PREFIX + "configuration-snippet is raw nginx configuration")
                 .contains("NOT served").contains("--serve-ingresses-with-snippets");
         // The Event is posted in the pass that wrote the addresses: app has them by now, locked none.
         await().atMost(Duration.ofSeconds(10)).until(() -> addresses("app").size() == 2);
