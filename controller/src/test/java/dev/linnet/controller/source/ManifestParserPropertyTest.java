@@ -2,18 +2,14 @@ package dev.linnet.controller.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.testing.Gen;
+import dev.linnet.gateway.testing.PropertyCheck;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link ManifestParser} against broken, hostile and half-edited files (issue 14 item 12): a
@@ -75,67 +71,71 @@ class ManifestParserPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> tokenSoup() {
-        return Arbitraries.of("apiVersion: v1", "apiVersion: networking.k8s.io/v1", "kind: Service", "kind: Ingress",
-                        "kind: List", "kind: IngressClass", "kind: EndpointSlice", "kind: Secret", "kind:", "items:",
-                        "items: null", "- ", "- null", "metadata:", "  name: a", "  name: ", "  namespace: ''",
-                        "metadata: null", "spec:", "  rules:", "  - host: a", "    http: {paths: [{path: /}]}",
-                        "---", "--- ", "...", "{", "}", "[", "]", "\"", "'", ":", ": ", "&a", "*a", "!!binary ",
-                        "!!map", "<<: *a", "\t", "\n", "\n", "\n", "  ", "null", "~", "%YAML 1.2", "# c", "\r\n",
-                        "\uFEFF", "\u0000", "é", "123", "-1", "1e999", "true", "{\"kind\":\"Service\"}", ",")
-                .list().ofMaxSize(30).map(l -> String.join("", l));
+    private static final Gen<String> TOKEN_SOUP = Gen.joined(Gen.of("apiVersion: v1",
+            "apiVersion: networking.k8s.io/v1", "kind: Service", "kind: Ingress", "kind: List", "kind: IngressClass",
+            "kind: EndpointSlice", "kind: Secret", "kind:", "items:", "items: null", "- ", "- null", "metadata:",
+            "  name: a", "  name: ", "  namespace: ''", "metadata: null", "spec:", "  rules:", "  - host: a",
+            "    http: {paths: [{path: /}]}", "---", "--- ", "...", "{", "}", "[", "]", "\"", "'", ":", ": ", "&a",
+            "*a", "!!binary ", "!!map", "<<: *a", "\t", "\n", "\n", "\n", "  ", "null", "~", "%YAML 1.2", "# c",
+            "\r\n", "\uFEFF", "\u0000", "é", "123", "-1", "1e999", "true", "{\"kind\":\"Service\"}", ","), 30);
+
+    /** Broken and hostile documents: empty, stray markers, nulls where lists and maps go, tabs, a BOM, NUL. */
+    private static final List<String> SOUP_EDGES = List.of("", "\n", "---", "---\n---\n", "...", "~", "null",
+            "[]", "{}", "\"", "'", "{", "[", "&a", "*a", "<<: *a", "!!binary x", "%YAML 1.2", "\uFEFF", "\u0000",
+            "\t", "kind: List\nitems: null\n", "kind: List\nitems:\n- null\n", "apiVersion: v1\nkind: Service\n",
+            "apiVersion: v1\nkind: Service\nmetadata: null\n", "apiVersion: v1\nkind: Service\nmetadata:\n  name: \n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: ''\n", "kind:\n", "1e999",
+            "{\"kind\":\"Service\"}", "apiVersion: v1\n\tkind: Service\n", "\r\n---\r\n");
+
+    /** Up to four edits of {@link #VALID}: a span cut out and something typical typed in its place. */
+    private static final Gen<String> EDITED_MANIFESTS = random -> {
+        String text = VALID;
+        int edits = 1 + random.nextInt(4);
+        for (int i = 0; i < edits; i++) {
+            int from = Math.min(random.nextInt(VALID.length() + 1), text.length());
+            int to = Math.min(from + random.nextInt(41), text.length());
+            String insert = Gen.of("", " ", "  ", "\n", "-", ":", "---\n", "{", "[", "\"", "*x", "&x ", "null", "\t",
+                    "kind: List\n", "items:\n", "- ", "0", "#").next(random);
+            text = text.substring(0, from) + insert + text.substring(to);
+        }
+        return text;
+    };
+
+    @Test
+    void tokenSoupParsesOrFailsWithAManifestException() {
+        PropertyCheck.forAll(TOKEN_SOUP).edgeCases(SOUP_EDGES).check(300, ManifestParserPropertyTest::check);
     }
 
-    @Provide
-    Arbitrary<String> editedManifests() {
-        Arbitrary<Integer> at = Arbitraries.integers().between(0, VALID.length());
-        Arbitrary<Integer> length = Arbitraries.integers().between(0, 40);
-        Arbitrary<String> insert = Arbitraries.of("", " ", "  ", "\n", "-", ":", "---\n", "{", "[", "\"", "*x", "&x ",
-                "null", "\t", "kind: List\n", "items:\n", "- ", "0", "#");
-        Arbitrary<String> once = Combinators.combine(at, length, insert).as((a, n, s) -> a + ":" + n + ":" + s);
-        return once.list().ofMinSize(1).ofMaxSize(4).map(edits -> {
-            String text = VALID;
-            for (String e : edits) {
-                String[] p = e.split(":", 3);
-                int from = Math.min(Integer.parseInt(p[0]), text.length());
-                int to = Math.min(from + Integer.parseInt(p[1]), text.length());
-                text = text.substring(0, from) + p[2] + text.substring(to);
+    @Test
+    void anEditedManifestParsesOrFailsWithAManifestException() {
+        List<String> cuts = List.of(VALID, VALID.substring(0, VALID.length() / 2), VALID.replace("---\n", ""),
+                VALID.replace("  ", "\t"), VALID.replace("\n", "\r\n"), VALID.replace("name: ", "name: \n"));
+        PropertyCheck.forAll(EDITED_MANIFESTS).edgeCases(cuts).check(300, ManifestParserPropertyTest::check);
+    }
+
+    @Test
+    void anyTextParsesOrFailsWithAManifestException() {
+        PropertyCheck.forAll(Gen.strings(Gen.anyChar(), 0, 255)).edgeCases("\uD800", "\uDC00: x", "\u0085", "\u2028")
+                .check(100, ManifestParserPropertyTest::check);
+    }
+
+    @Test
+    void deepNestingAndAliasBombsAreRefusedNotCrashed() {
+        PropertyCheck.forAll(Gen.ints(1, 20_000)).edgeCases(1, 2, 30, 31, 2000, 2001, 20_000).check(20, depth -> {
+            check("[".repeat(depth) + "]".repeat(depth));
+            check("{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
+            check("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n"
+                    + "   a:".repeat(Math.min(depth, 2000)) + " b\n");
+            StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+            for (int i = 1; i <= Math.min(depth, 30); i++) {
+                bomb.append('a').append(i).append(": &a").append(i).append(" [");
+                bomb.append(("*a" + (i - 1) + ", ").repeat(9)).append("*a").append(i - 1).append("]\n");
             }
-            return text;
+            check(bomb.toString());
         });
     }
 
-    @Property(tries = 300)
-    void tokenSoupParsesOrFailsWithAManifestException(@ForAll("tokenSoup") String text) {
-        check(text);
-    }
-
-    @Property(tries = 300)
-    void anEditedManifestParsesOrFailsWithAManifestException(@ForAll("editedManifests") String text) {
-        check(text);
-    }
-
-    @Property(tries = 100)
-    void anyTextParsesOrFailsWithAManifestException(@ForAll String text) {
-        check(text);
-    }
-
-    @Property(tries = 20)
-    void deepNestingAndAliasBombsAreRefusedNotCrashed(@ForAll @IntRange(min = 1, max = 20_000) int depth) {
-        check("[".repeat(depth) + "]".repeat(depth));
-        check("{\"a\":".repeat(depth) + "1" + "}".repeat(depth));
-        check("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  labels:\n" + "   a:".repeat(Math.min(depth, 2000))
-                + " b\n");
-        StringBuilder bomb = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
-        for (int i = 1; i <= Math.min(depth, 30); i++) {
-            bomb.append('a').append(i).append(": &a").append(i).append(" [");
-            bomb.append(("*a" + (i - 1) + ", ").repeat(9)).append("*a").append(i - 1).append("]\n");
-        }
-        check(bomb.toString());
-    }
-
-    private void check(String text) {
+    private static void check(String text) {
         long start = THREADS.getCurrentThreadCpuTime();
         try {
             List<HasMetadata> kept = PARSER.parse("f.yaml", text);

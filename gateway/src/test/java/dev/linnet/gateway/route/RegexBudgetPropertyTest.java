@@ -1,18 +1,17 @@
 package dev.linnet.gateway.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.linnet.gateway.testing.Gen;
+import dev.linnet.gateway.testing.PropertyCheck;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * The step budgets of {@link HeaderPattern} and {@link PathRegex} (issue 14 item 12): whatever
@@ -37,90 +36,111 @@ class RegexBudgetPropertyTest {
     private static final String[] CATASTROPHIC = {"((a+)+)+c", "^((a+)+)+$", "((a+)*)+c", "(.*a){20}X", "(.*){10}X",
         "(a+)+$", "(a|aa)+$", "(a*)*b", "^(\\w+\\s?)*$", "(x+x+)+y", "(?:a?){30}a{30}"};
 
-    @Provide
-    Arbitrary<String> patterns() {
-        Arbitrary<String> random = Arbitraries.of("a", "b", "(", ")", "[", "]", "|", "*", "+", "?", "{2}", "{1,}",
-                        ".", "^", "$", "\\", "\\w", "\\s", "\\1", "(?:", "(?=", "(?!", "(?<=a)", "a+", "(a+)+", "-", "\n")
-                .list().ofMaxSize(16).map(l -> String.join("", l));
-        return Arbitraries.oneOf(random, Arbitraries.of(CATASTROPHIC));
-    }
+    private static final Gen<String> PATTERNS = Gen.oneOf(
+            Gen.joined(Gen.of("a", "b", "(", ")", "[", "]", "|", "*", "+", "?", "{2}", "{1,}", ".", "^", "$", "\\",
+                    "\\w", "\\s", "\\1", "(?:", "(?=", "(?!", "(?<=a)", "a+", "(a+)+", "-", "\n"), 16),
+            Gen.of(CATASTROPHIC));
 
-    @Provide
-    Arbitrary<String> subjects() {
-        Arbitrary<String> tail = Arbitraries.of("", "b", "!", "X", "\n", "ab", " ");
-        Arbitrary<Integer> length = Arbitraries.integers().between(0, 8192).withDistribution(
-                net.jqwik.api.RandomDistribution.biased());
-        Arbitrary<String> repeated = Combinators.combine(Arbitraries.of("a", "ab", "x", "a ", "aa\n"), length, tail)
-                .as((unit, n, t) -> unit.repeat(Math.max(0, n / unit.length())) + t);
-        return Arbitraries.oneOf(repeated, Arbitraries.strings().ofMaxLength(64));
-    }
+    /** Long runs of one unit with an ending that makes the match fail late, or any short text. */
+    private static final Gen<String> SUBJECTS = Gen.oneOf(
+            random -> {
+                String unit = Gen.of("a", "ab", "x", "a ", "aa\n").next(random);
+                int length = Gen.logUniform(0, 8192).next(random);
+                return unit.repeat(length / unit.length()) + Gen.of("", "b", "!", "X", "\n", "ab", " ").next(random);
+            },
+            Gen.strings(Gen.anyChar(), 0, 64));
 
-    @Property(tries = 400)
-    void aHeaderPatternAnswersInBoundedTimeWithoutThrowing(@ForAll("patterns") String source,
-            @ForAll("subjects") String value) {
-        HeaderPattern pattern = HeaderPattern.of(source);
-        long start = THREADS.getCurrentThreadCpuTime();
-        HeaderPattern.Result result = pattern.match(value);
-        long took = THREADS.getCurrentThreadCpuTime() - start;
-        assertThat(took).as("%s against %d chars", source, value.length()).isLessThan(BOUND_NANOS);
-        assertThat(result).isNotNull();
-        if (!pattern.isValid()) {
-            assertThat(result).isEqualTo(HeaderPattern.Result.ERROR);
+    /** A pattern and a subject; every catastrophic seed meets a long run that defeats it. */
+    record Match(String pattern, String subject) {
+
+        static final Gen<Match> GEN = random -> new Match(PATTERNS.next(random), SUBJECTS.next(random));
+
+        static List<Match> edges() {
+            List<Match> edges = new ArrayList<>(List.of(new Match("", ""), new Match("(", "a"), new Match("\\", ""),
+                    new Match("a{2", "aa"), new Match("\\1", "a"), new Match("(?<=a)", "a".repeat(8192))));
+            for (String seed : CATASTROPHIC) {
+                edges.add(new Match(seed, "a".repeat(40) + "!"));
+                edges.add(new Match(seed, "x".repeat(8192) + "\n"));
+            }
+            return edges;
+        }
+
+        @Override
+        public String toString() {
+            return pattern + " against " + (subject.length() > 80 ? subject.length() + " chars" : '"' + subject + '"');
         }
     }
 
-    @Property(tries = 400)
-    void aPathRegexAnswersInBoundedTimeOrThrowsOnlyItsOwnException(@ForAll("patterns") String source,
-            @ForAll("subjects") String path) {
-        PathRegex regex;
-        try {
-            regex = PathRegex.of(source);
-        } catch (PatternSyntaxException documented) {
-            return;
-        }
-        long start = THREADS.getCurrentThreadCpuTime();
-        try {
-            regex.matches(path);
-        } catch (PathRegexException documented) {
-            // out of budget or stack: the gateway answers 500, as nginx when PCRE gives up
-        }
-        assertThat(THREADS.getCurrentThreadCpuTime() - start).as("%s against %d chars", source, path.length())
-                .isLessThan(BOUND_NANOS);
+    @Test
+    void aHeaderPatternAnswersInBoundedTimeWithoutThrowing() {
+        PropertyCheck.forAll(Match.GEN).edgeCases(Match.edges()).check(400, m -> {
+            HeaderPattern pattern = HeaderPattern.of(m.pattern());
+            long start = THREADS.getCurrentThreadCpuTime();
+            HeaderPattern.Result result = pattern.match(m.subject());
+            long took = THREADS.getCurrentThreadCpuTime() - start;
+            assertThat(took).as("%s", m).isLessThan(BOUND_NANOS);
+            assertThat(result).isNotNull();
+            if (!pattern.isValid()) {
+                assertThat(result).isEqualTo(HeaderPattern.Result.ERROR);
+            }
+        });
+    }
+
+    @Test
+    void aPathRegexAnswersInBoundedTimeOrThrowsOnlyItsOwnException() {
+        PropertyCheck.forAll(Match.GEN).edgeCases(Match.edges()).check(400, m -> {
+            PathRegex regex;
+            try {
+                regex = PathRegex.of(m.pattern());
+            } catch (PatternSyntaxException documented) {
+                return;
+            }
+            long start = THREADS.getCurrentThreadCpuTime();
+            try {
+                regex.matches(m.subject());
+            } catch (PathRegexException documented) {
+                // out of budget or stack: the gateway answers 500, as nginx when PCRE gives up
+            }
+            assertThat(THREADS.getCurrentThreadCpuTime() - start).as("%s", m).isLessThan(BOUND_NANOS);
+        });
     }
 
     /** The bound above means something: these seeds are only stopped by the budget. */
-    @Example
+    @Test
     void theCatastrophicSeedsRunOutOfBudget() {
         String subject = "a".repeat(40) + "!";
         assertThat(HeaderPattern.of("((a+)+)+c").match(subject)).isEqualTo(HeaderPattern.Result.ERROR);
         assertThat(HeaderPattern.of("(.*a){20}X").match(subject)).isEqualTo(HeaderPattern.Result.ERROR);
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> PathRegex.of("((a+)*)+c").matches(subject)))
+        assertThat(catchThrowable(() -> PathRegex.of("((a+)*)+c").matches(subject)))
                 .isInstanceOf(PathRegexException.class);
     }
 
-    @Provide
-    Arbitrary<String> wordPatterns() {
-        Arbitrary<String> words = Arbitraries.strings().withChars("abAB01-_ /:=").ofMinLength(1).ofMaxLength(5)
-                .list().ofMinSize(1).ofMaxSize(4).map(l -> String.join("|", l));
-        return words.flatMap(w -> Arbitraries.of(w, "^(" + w + ")$", "^(?:" + w + ")$"));
-    }
+    private static final String WORD_CHARS = "abAB01-_ /:=";
 
-    @Provide
-    Arbitrary<String> wordValues() {
-        return Arbitraries.strings().withChars("abAB01-_ /:=\n").ofMaxLength(8);
-    }
+    /** {@code w1|w2}, bare or anchored as ingress-nginx users write it, against a short value. */
+    private static final Gen<List<String>> WORD_MATCHES = random -> {
+        String words = Gen.joined(Gen.strings(WORD_CHARS, 1, 5), 1, 4, "|").next(random);
+        String source = Gen.of(words, "^(" + words + ")$", "^(?:" + words + ")$").next(random);
+        return List.of(source, Gen.strings(WORD_CHARS + "\n", 0, 8).next(random));
+    };
 
     /**
      * A plain alternation ({@code cd|sz}, {@code ^(user1|user2)$}) skips the regex engine; its
      * answer is the engine's answer, PCRE's {@code $} before a final newline included.
      */
-    @Property(tries = 3000)
-    void thePlainWordShortcutAgreesWithTheRegexEngine(@ForAll("wordPatterns") String source,
-            @ForAll("wordValues") String value) {
-        HeaderPattern pattern = HeaderPattern.of(source);
-        assertThat(pattern.isPlainWords()).isTrue();
-        boolean engine = Pattern.compile(source, Pattern.UNIX_LINES).matcher(value).find();
-        assertThat(pattern.match(value)).as("%s against %s", source, value)
-                .isEqualTo(engine ? HeaderPattern.Result.MATCH : HeaderPattern.Result.NO_MATCH);
+    @Test
+    void thePlainWordShortcutAgreesWithTheRegexEngine() {
+        PropertyCheck.forAll(WORD_MATCHES).edgeCases(List.of("a", ""), List.of("a", "a"), List.of("^(a)$", "a\n"),
+                List.of("^(a)$", "a\n\n"), List.of("^(a)$", "\na"), List.of("^(?:a|b)$", "ab"),
+                List.of("^(a b|-)$", "a b"), List.of("a|ab", "ab"), List.of("^(A)$", "a"), List.of("/:=", "x/:=\n"))
+                .check(3000, m -> {
+                    String source = m.get(0);
+                    String value = m.get(1);
+                    HeaderPattern pattern = HeaderPattern.of(source);
+                    assertThat(pattern.isPlainWords()).as(source).isTrue();
+                    boolean engine = Pattern.compile(source, Pattern.UNIX_LINES).matcher(value).find();
+                    assertThat(pattern.match(value)).as("%s against %s", source, value)
+                            .isEqualTo(engine ? HeaderPattern.Result.MATCH : HeaderPattern.Result.NO_MATCH);
+                });
     }
 }
