@@ -13,12 +13,12 @@ import java.util.function.Consumer;
  * that a migrator sees what is dropped instead of finding out from traffic:
  *
  * <ul>
- *   <li>every {@code *-snippet} (configuration-snippet, server-snippet, auth-snippet, …): raw
- *       nginx configuration. Linnet runs no nginx, and executing configuration written by any
- *       Ingress author is the hole behind CVE-2021-25742; never executed;</li>
  *   <li>the ingress-nginx annotations in {@link #NOT_IMPLEMENTED};</li>
  *   <li>any other key under the prefix: not an ingress-nginx annotation Linnet knows (a typo?).</li>
  * </ul>
+ *
+ * {@code *-snippet} keys are not reported here: {@link SnippetAnnotations} decides what they do
+ * to the whole Ingress.
  */
 public final class UnsupportedAnnotations {
 
@@ -83,14 +83,11 @@ public final class UnsupportedAnnotations {
                 continue;
             }
             String name = key.substring(start.length());
-            if (SUPPORTED.contains(name)) {
+            if (SUPPORTED.contains(name) || SnippetAnnotations.isSnippet(name)) {
                 continue;
             }
             String described = "annotation " + key;
-            if (name.endsWith("-snippet")) {
-                lines.add(described + " is never executed: Linnet runs no nginx configuration, and a snippet"
-                        + " would let any Ingress author run arbitrary proxy directives (CVE-2021-25742); ignored");
-            } else if (NOT_IMPLEMENTED_SET.contains(name)) {
+            if (NOT_IMPLEMENTED_SET.contains(name)) {
                 lines.add(described + " is not implemented by Linnet; ignored (see docs/annotations.md)");
             } else {
                 lines.add(described + " is not an annotation Linnet knows (a typo?); ignored");

@@ -45,7 +45,9 @@ public final class WarningValue {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == 0x7f) {
+                    // C0, DEL, C1 (NEL among them) and the Unicode line and paragraph
+                    // separators: anything a log reader might take for a line break.
+                    if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);

@@ -16,6 +16,8 @@ import java.time.Clock;
  * @param defaultCertificate {@code --default-ssl-certificate} as {@code namespace/name}, or
  *     {@code null}: the HTTPS listener's self-signed certificate
  * @param clock what "now" is when certificates are checked for expiry (tests fix it)
+ * @param serveIngressesWithSnippets {@code --serve-ingresses-with-snippets}: serve an Ingress
+ *     with a {@code *-snippet} annotation without its snippet instead of not serving it
  */
 public record BuildOptions(
         String annotationsPrefix,
@@ -23,7 +25,8 @@ public record BuildOptions(
         String controllerClass,
         boolean watchIngressWithoutClass,
         String defaultCertificate,
-        Clock clock) {
+        Clock clock,
+        boolean serveIngressesWithSnippets) {
 
     public static final String DEFAULT_ANNOTATIONS_PREFIX = "nginx.ingress.kubernetes.io";
     public static final String DEFAULT_INGRESS_CLASS = "linnet";
@@ -41,17 +44,23 @@ public record BuildOptions(
     /** Without a default certificate, on the system clock. */
     public BuildOptions(String annotationsPrefix, String ingressClass, String controllerClass,
                         boolean watchIngressWithoutClass) {
-        this(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass, null, Clock.systemUTC());
+        this(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass, null, Clock.systemUTC(),
+                false);
     }
 
     public BuildOptions withDefaultCertificate(String namespaceSlashName) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                namespaceSlashName, clock);
+                namespaceSlashName, clock, serveIngressesWithSnippets);
     }
 
     public BuildOptions withClock(Clock newClock) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, newClock);
+                defaultCertificate, newClock, serveIngressesWithSnippets);
+    }
+
+    public BuildOptions withServeIngressesWithSnippets(boolean serve) {
+        return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
+                defaultCertificate, clock, serve);
     }
 
     /** Standalone defaults: every Ingress is served, ingress-nginx's annotation prefix. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.annotation.CanaryAnnotations;
 import dev.linnet.controller.annotation.ProxyAnnotations;
+import dev.linnet.controller.annotation.SnippetAnnotations;
 import dev.linnet.controller.annotation.UnsupportedAnnotations;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import java.util.function.Consumer;
  *
  * <pre>
  *   Ingresses ─▶ ours? (IngressClassFilter) ─▶ sort oldest first (IngressOrder)
+ *             ─▶ a *-snippet annotation? not served at all (SnippetAnnotations; warning),
+ *                unless --serve-ingresses-with-snippets
  *             ─▶ parse canary and proxy annotations (annotation package; warnings)
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
@@ -52,6 +55,9 @@ public final class RouteTableBuilder {
         // Parsed in sort order, so that annotation warnings come out in a deterministic order too.
         List<IngressEntry> parsed = new ArrayList<>(entries.size());
         for (IngressEntry e : entries) {
+            if (rejectedForSnippets(e, options, m -> ctx.warn(e, m))) {
+                continue; // as if it did not exist: no host, path, canary, TLS nor source
+            }
             ctx.source(e);
             parsed.add(parseAnnotations(e, options.annotationsPrefix(), m -> ctx.warn(e, m)));
         }
@@ -73,6 +79,24 @@ public final class RouteTableBuilder {
         }
         TlsProcessor.defaultCertificate(ctx, options.defaultCertificate());
         return ctx.result();
+    }
+
+    /**
+     * Whether {@code e} is not served because of a snippet (issue 14 item 11): a snippet dropped
+     * silently fails open, e.g. {@code configuration-snippet: "deny all;"}.
+     */
+    private static boolean rejectedForSnippets(IngressEntry e, BuildOptions options, Consumer<String> warn) {
+        Map<String, String> annotations = e.ingress().getMetadata().getAnnotations();
+        String prefix = options.annotationsPrefix();
+        if (!SnippetAnnotations.present(annotations, prefix)) {
+            return false;
+        }
+        if (options.serveIngressesWithSnippets()) {
+            SnippetAnnotations.warnIgnored(annotations, prefix, warn);
+            return false;
+        }
+        SnippetAnnotations.warnNotServed(annotations, prefix, warn);
+        return true;
     }
 
     private static IngressEntry parseAnnotations(IngressEntry e, String prefix, Consumer<String> warn) {

@@ -73,6 +73,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "With --ingress-class, also serve Ingresses that name no class.")
     boolean watchIngressWithoutClass;
 
+    @Option(names = "--serve-ingresses-with-snippets",
+            description = "Serve an Ingress that has a *-snippet annotation, without its snippet (which Linnet never"
+                    + " runs). Default: such an Ingress is not served, as ingress-nginx's default annotations-risk-level.")
+    boolean serveIngressesWithSnippets;
+
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "5",
             description = "Upstream connect timeout in seconds (default: ${DEFAULT-VALUE}).")
     long connectTimeoutSeconds;
@@ -125,7 +130,7 @@ final class ServeCommand implements Callable<Integer> {
         BuildOptions options = new BuildOptions(annotationsPrefix,
                 ingressClass == null ? BuildOptions.DEFAULT_INGRESS_CLASS : ingressClass, controllerClass,
                 watchIngressWithoutClass);
-        options = tls.apply(options);
+        options = tls.apply(options).withServeIngressesWithSnippets(serveIngressesWithSnippets);
         StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
                 updateStatusOnShutdown);
         return new ClusterConfig(kubeconfig, watchNamespaces, gateway, listener.adminPort, options, status,
@@ -172,7 +177,7 @@ final class ServeCommand implements Callable<Integer> {
     StandaloneConfig toConfig() {
         GatewayConfig gateway = gatewayConfig();
         BuildOptions options = tls.apply(new BuildOptions(annotationsPrefix, ingressClass, controllerClass,
-                watchIngressWithoutClass));
+                watchIngressWithoutClass)).withServeIngressesWithSnippets(serveIngressesWithSnippets);
         return new StandaloneConfig(manifests, gateway, listener.adminPort, options, metricsOptions());
     }
 

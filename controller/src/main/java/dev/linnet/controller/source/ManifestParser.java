@@ -89,7 +89,10 @@ final class ManifestParser {
                 collect(file, doc, o, kept);
             }
         } else if (parsed instanceof KubernetesList list) { // kind: List, as `kubectl get -o yaml` writes
-            for (HasMetadata item : list.getItems()) {
+            // Typed List<HasMetadata>, but an item that is no object (`- - a`) arrives as a
+            // RawExtension: read as Objects, so that it fails below instead of with a cast.
+            List<?> items = list.getItems() == null ? List.of() : list.getItems();
+            for (Object item : items) {
                 collect(file, doc, item, kept);
             }
         } else if (parsed instanceof HasMetadata object) {

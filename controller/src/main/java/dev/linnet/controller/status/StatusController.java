@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  *   leader elected / lost ───────────────▶ (pass)      not leader? ─▶ nothing
  *   --publish-service changes ───────────▶ (pass)      addresses  = PublishAddress
  *                                                      for each Ingress of ours:
+ *                                                        not served (snippet)? ─▶ addresses = none
  *                                                        status == addresses? ─▶ skip (no write)
  *                                                        else patch status.loadBalancer.ingress
  *                                                      warnings not posted yet ─▶ Events
@@ -245,10 +246,14 @@ public final class StatusController implements AutoCloseable {
         }
         if (options.publishes()) {
             List<PublishAddress.Address> addresses = addresses();
-            for (Ingress i : byName.values()) {
+            Map<String, String> served = in.result().table().sources();
+            for (var e : byName.entrySet()) {
+                Ingress i = e.getValue();
                 // The build's snapshot may predate status updates (they do not rebuild): compare
-                // with the Ingress as the informer has it now.
-                writeStatus(Objects.requireNonNullElse(current.apply(i), i), addresses);
+                // with the Ingress as the informer has it now. An Ingress of ours the build did
+                // not serve (a *-snippet) gets no address, as in ingress-nginx.
+                writeStatus(Objects.requireNonNullElse(current.apply(i), i),
+                        served.containsKey(e.getKey()) ? addresses : List.of());
             }
         }
         events.post(in.result().warnings(), byName);

@@ -44,8 +44,11 @@ class OrderIndependenceTest {
                 // issue 5: proxy annotations, a regex host built from several Ingresses, an
                 // uncompilable path there, snippets and a canary's ignored annotations
                 ingress("ns/rx").created("2024-01-02T00:00:00Z").canary("rewrite-target", "/$1")
-                        .canary("proxy-body-size", "8m").canary("server-snippet", "x")
+                        .canary("proxy-body-size", "8m").canary("enable-cors", "true")
                         .host("r").path("/api/(.*)").backend("a", 80),
+                // issue 14: an Ingress with a snippet is not served (it would win /api/(.*) by age)
+                ingress("ns/snip").created("2024-01-01T00:00:00Z").canary("server-snippet", "x")
+                        .host("r").path("/api/(.*)").backend("c", 80).tls("s", "r"),
                 ingress("ns/rx-2").created("2024-01-02T00:00:00Z").canary("proxy-read-timeout", "soon")
                         .host("r").path("/api").backend("b", 80).path("/bad(", "Exact").backend("c", 80),
                 ingress("ns/can-3").created("2024-01-03T00:00:00Z").canary().canary("canary-weight", "5")
@@ -54,7 +57,8 @@ class OrderIndependenceTest {
 
     private static final List<BuildOptions> OPTIONS = List.of(BuildOptions.serveAll(),
             new BuildOptions(BuildOptions.DEFAULT_ANNOTATIONS_PREFIX, "linnet", BuildOptions.DEFAULT_CONTROLLER_CLASS,
-                    false));
+                    false),
+            BuildOptions.serveAll().withServeIngressesWithSnippets(true));
 
     @Test
     void manyShufflesGiveEqualResults() {

@@ -78,7 +78,6 @@ class AnnotatedManifestsTest {
                 + ingress("api", "api.example.com", "/api/(.*)", """
                         nginx.ingress.kubernetes.io/rewrite-target: /v2/$1
                         nginx.ingress.kubernetes.io/proxy-body-size: 1k
-                        nginx.ingress.kubernetes.io/configuration-snippet: "more_set_headers X: y;"
                     """)
                 + "---\n"
                 + ingress("internal", "internal.example.com", "/", """
@@ -94,5 +93,38 @@ class AnnotatedManifestsTest {
         assertThat(send("api.example.com", "/api/upload", "x".repeat(1024)).statusCode()).isEqualTo(200);
         assertThat(send("internal.example.com", "/", null).statusCode()).as("127.0.0.1 is outside").isEqualTo(403);
         assertThat(app.seen()).extracting(TestBackend.Seen::uri).containsExactly("/v2/users?page=2", "/v2/upload");
+    }
+
+    /** Issue 14 item 11 through serve --manifests: a snippet Ingress answers as if it did not exist. */
+    @Test
+    void anIngressWithASnippetIsNotServedUnlessTheFlagSaysSo() throws Exception {
+        app = TestBackend.start("app");
+        Files.writeString(manifests.resolve("app.yaml"), StandaloneServerTest.service("app", app.port()) + "---\n"
+                + ingress("site", "shop.example.com", "/", "    nginx.ingress.kubernetes.io/proxy-body-size: 1m\n")
+                + "---\n"
+                + ingress("admin", "shop.example.com", "/admin", """
+                        nginx.ingress.kubernetes.io/configuration-snippet: |
+                          allow 10.0.0.0/8;
+                          deny all;
+                    """)
+                + "---\n"
+                + ingress("alone", "alone.example.com", "/", "    nginx.ingress.kubernetes.io/server-snippet: \"\"\n"));
+        GatewayConfig gateway = GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0);
+
+        server = StandaloneServer.start(new StandaloneConfig(List.of(manifests), gateway, 0, BuildOptions.serveAll()));
+        await().until(() -> server.routes().isPublished());
+        assertThat(send("alone.example.com", "/", null).statusCode()).as("an empty snippet counts").isEqualTo(404);
+        assertThat(send("shop.example.com", "/admin/users", null).statusCode()).as("falls through to site's /")
+                .isEqualTo(200);
+        assertThat(app.seen()).extracting(TestBackend.Seen::uri).containsExactly("/admin/users");
+        assertThat(server.routes().current().route("shop.example.com", "/admin/users").ingress()).isEqualTo("site");
+        server.close();
+
+        server = StandaloneServer.start(new StandaloneConfig(List.of(manifests), gateway, 0,
+                BuildOptions.serveAll().withServeIngressesWithSnippets(true)));
+        await().until(() -> server.routes().isPublished());
+        assertThat(send("alone.example.com", "/", null).statusCode()).isEqualTo(200);
+        assertThat(send("shop.example.com", "/admin/users", null).statusCode()).isEqualTo(200);
+        assertThat(server.routes().current().route("shop.example.com", "/admin/users").ingress()).isEqualTo("admin");
     }
 }

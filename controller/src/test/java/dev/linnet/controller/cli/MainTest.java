@@ -240,4 +240,15 @@ class MainTest {
         assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--time-buckets", "1,0.5").toConfig())
                 .hasMessage("--time-buckets: [1.0, 0.5] (expected: finite, strictly increasing)");
     }
+
+    @Test
+    void snippetIngressesAreNotServedUnlessTheFlagSaysSoInBothModes() {
+        assertThat(parseServe("serve", "--manifests", "m").toConfig().buildOptions().serveIngressesWithSnippets())
+                .isFalse();
+        assertThat(parseServe("serve").toClusterConfig().buildOptions().serveIngressesWithSnippets()).isFalse();
+        assertThat(parseServe("serve", "--manifests", "m", "--serve-ingresses-with-snippets").toConfig()
+                .buildOptions().serveIngressesWithSnippets()).isTrue();
+        assertThat(parseServe("serve", "--serve-ingresses-with-snippets").toClusterConfig()
+                .buildOptions().serveIngressesWithSnippets()).isTrue();
+    }
 }

@@ -123,6 +123,30 @@ class StatusAndEventsTest {
         assertThat(new Traffic(follower.httpPort(), HOST).get()).isEqualTo("stable");
     }
 
+    /** Issue 14 item 11: an Ingress not served for its snippet gets an Event and no address. */
+    @Test
+    void anIngressWithASnippetGetsAWarningEventAndNoAddressUntilTheSnippetGoes() {
+        kubectl.network().v1().ingresses().resource(K8s.ingress("locked", "linnet", "locked.example.com", "stable",
+                Map.of(PREFIX + "configuration-snippet", "deny all;"))).create();
+        await().atMost(Duration.ofSeconds(10)).until(() -> warningEvents().stream()
+                .anyMatch(e -> e.getInvolvedObject().getName().equals("locked")));
+        Event event = warningEvents().stream().filter(e -> e.getInvolvedObject().getName().equals("locked"))
+                .findFirst().orElseThrow();
+        assertThat(event.getMessage()).startsWith("annotation " + PREFIX + "configuration-snippet is raw nginx configuration")
+                .contains("NOT served").contains("--serve-ingresses-with-snippets");
+        // The Event is posted in the pass that wrote the addresses: app has them by now, locked none.
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses("app").size() == 2);
+        assertThat(addresses("locked")).isEmpty();
+        assertThat(new Traffic(a.httpPort(), "locked.example.com").get()).isEqualTo("status:404");
+
+        kubectl.network().v1().ingresses().inNamespace(NS).withName("locked").edit(i -> {
+            i.getMetadata().getAnnotations().remove(PREFIX + "configuration-snippet");
+            return i;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> addresses("locked").size() == 2);
+        assertThat(new Traffic(a.httpPort(), "locked.example.com").get()).isEqualTo("stable");
+    }
+
     /** Counted on the server side: any request that writes the status subresource of app. */
     private long statusWritesSeenByApiServer() {
         return cluster.requests().stream()

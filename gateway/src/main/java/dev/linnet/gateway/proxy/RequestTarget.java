@@ -92,8 +92,9 @@ final class RequestTarget {
      * header, as in nginx's server selection) and the origin form is what goes on, to routing and
      * upstream ({@code $request_uri} starts at the path). {@code null} when nginx answers 400: a
      * scheme that does not start with a letter, a host with other characters than letters, digits,
-     * {@code .} and {@code -} (or a bracketed IPv6 literal), a port that is not digits, or anything
-     * but {@code /}, {@code ?} or the end after the authority ({@code http://h\admin}).
+     * {@code .} and {@code -} (or a bracketed IPv6 literal), a host with an empty label
+     * ({@code a..b}, {@code .}), a port that is not digits, or anything but {@code /}, {@code ?}
+     * or the end after the authority ({@code http://h\admin}).
      */
     static Absolute absolute(String uri) {
         int i = 0;
@@ -117,7 +118,10 @@ final class RequestTarget {
                     || uri.charAt(j) == '.' || uri.charAt(j) == '-')) {
                 j++;
             }
-            if (j == hostStart) {
+            // nginx's ngx_http_validate_host on the request line's host: no empty label, and
+            // not empty once its one trailing dot is gone ("http://./", "http://a..b/": 400).
+            if (j == hostStart || uri.startsWith(".", hostStart) && j == hostStart + 1
+                    || uri.substring(hostStart, j).contains("..")) {
                 return null;
             }
         }

@@ -107,7 +107,7 @@ public final class HeaderPattern {
         if (words != null) {
             String v = value.toString();
             for (String word : words) {
-                if (wholeValue ? v.equals(word) : v.contains(word)) {
+                if (wholeValue ? isWhole(v, word) : v.contains(word)) {
                     return Result.MATCH;
                 }
             }
@@ -121,6 +121,12 @@ public final class HeaderPattern {
             // Deep recursion in java.util.regex on long inputs: also a regex error, not a crash.
             return Result.ERROR;
         }
+    }
+
+    /** {@code ^(word)$}: PCRE's {@code $} also matches before a final {@code \n}, as Java's does. */
+    private static boolean isWhole(String value, String word) {
+        return value.startsWith(word)
+                && (value.length() == word.length() || value.length() == word.length() + 1 && value.endsWith("\n"));
     }
 
     @Override

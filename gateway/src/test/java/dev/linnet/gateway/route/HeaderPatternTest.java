@@ -79,4 +79,18 @@ class HeaderPatternTest {
         assertThat(HeaderPattern.of("cd|sz")).isEqualTo(HeaderPattern.of("cd|sz"))
                 .isNotEqualTo(HeaderPattern.of("cd"));
     }
+
+    /**
+     * Found by RegexBudgetPropertyTest: the plain-word shortcut for {@code ^(a|b)$} compared for
+     * equality, but PCRE's (and Java's) {@code $} also matches before a final newline.
+     */
+    @Test
+    void aWholeValueAlternationMatchesBeforeAFinalNewlineAsTheEngineDoes() {
+        HeaderPattern p = HeaderPattern.of("^(user1|user2)$");
+        assertThat(p.isPlainWords()).isTrue();
+        assertThat(p.match("user1\n")).isEqualTo(Result.MATCH);
+        assertThat(p.match("user1\n\n")).isEqualTo(Result.NO_MATCH);
+        assertThat(p.match("user1x")).isEqualTo(Result.NO_MATCH);
+        assertThat(p.match("user")).isEqualTo(Result.NO_MATCH);
+    }
 }

@@ -1,0 +1,115 @@
+package dev.linnet.controller.build;
+
+import static dev.linnet.controller.build.Fixtures.PREFIX;
+import static dev.linnet.controller.build.Fixtures.ingress;
+import static dev.linnet.controller.build.Fixtures.state;
+import static dev.linnet.controller.build.Fixtures.svc;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.linnet.gateway.route.Route;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14 item 11: an Ingress with a {@code *-snippet} annotation is not served (its snippet
+ * would fail open), as ingress-nginx ≥ 1.12 at its default annotations-risk-level; with
+ * {@code --serve-ingresses-with-snippets} it is served without the snippet.
+ */
+class SnippetIngressTest {
+
+    private static final BuildOptions DEFAULT = BuildOptions.serveAll();
+    private static final BuildOptions SERVE = BuildOptions.serveAll().withServeIngressesWithSnippets(true);
+
+    private static BuildResult build(BuildOptions options, Object... ingresses) {
+        return RouteTableBuilder.build(state(svc("ns/a", "10.0.0.1"), svc("ns/b", "10.0.0.2"), List.of(ingresses)),
+                options);
+    }
+
+    private static String service(BuildResult r, String host, String path) {
+        Route route = r.table().route(host, path);
+        return route == null ? null : route.backend().service();
+    }
+
+    @Test
+    void anIngressWithASnippetIsNotServedAndNamedInAWarning() {
+        BuildResult r = build(DEFAULT, ingress("ns/locked").annotation(PREFIX + "/configuration-snippet", "deny all;")
+                .annotation(PREFIX + "/enable-cors", "true").host("a.com").path("/admin").backend("a", 80));
+        assertThat(r.table().route("a.com", "/admin")).as("404, as if the Ingress did not exist").isNull();
+        assertThat(r.table().sources()).doesNotContainKey("ns/locked");
+        assertThat(r.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.kind()).isEqualTo("Ingress");
+            assertThat(w.namespace() + "/" + w.name()).isEqualTo("ns/locked");
+            assertThat(w.message()).startsWith("annotation " + PREFIX + "/configuration-snippet is raw nginx")
+                    .contains("the Ingress is NOT served").contains("--serve-ingresses-with-snippets");
+        });
+    }
+
+    @Test
+    void everySnippetKeyAndAnEmptySnippetRejectTheIngress() {
+        for (String key : List.of("configuration-snippet", "server-snippet", "auth-snippet", "stream-snippet",
+                "modsecurity-snippet")) {
+            for (String value : List.of("allow 10.0.0.0/8; deny all;", "")) {
+                BuildResult r = build(DEFAULT, ingress("ns/s").annotation(PREFIX + "/" + key, value)
+                        .host("a.com").path("/").backend("a", 80));
+                assertThat(r.table().route("a.com", "/")).as(key + ": \"" + value + "\"").isNull();
+            }
+        }
+    }
+
+    @Test
+    void anotherIngressForTheSameHostAndPathKeepsServing() {
+        BuildResult r = build(DEFAULT,
+                // the older one would own "/" if it were served
+                ingress("ns/old").created("2024-01-01T00:00:00Z").annotation(PREFIX + "/server-snippet", "return 403;")
+                        .host("a.com").path("/").backend("a", 80).path("/only-old").backend("a", 80)
+                        .defaultBackend("a", 80),
+                ingress("ns/new").created("2024-01-02T00:00:00Z").host("a.com").path("/").backend("b", 80));
+        assertThat(service(r, "a.com", "/")).isEqualTo("b");
+        assertThat(service(r, "a.com", "/only-old")).as("falls through to ns/new's /").isEqualTo("b");
+        assertThat(r.warnings()).extracting(ConfigWarning::name).containsExactly("old");
+    }
+
+    @Test
+    void aCanaryWithASnippetDoesNotAttach() {
+        BuildResult r = build(DEFAULT,
+                ingress("ns/main").created("2024-01-01T00:00:00Z").host("a.com").path("/").backend("a", 80),
+                ingress("ns/can").created("2024-01-02T00:00:00Z").canary().canary("canary-weight", "100")
+                        .canary("configuration-snippet", "deny all;").host("a.com").path("/").backend("b", 80));
+        assertThat(r.table().route("a.com", "/").canary()).isNull();
+        assertThat(r.warnings()).extracting(ConfigWarning::name).containsExactly("can");
+    }
+
+    @Test
+    void aCatchAllWithASnippetIsNotTheCatchAll() {
+        BuildResult r = build(DEFAULT, ingress("ns/catch").canary("server-snippet", "deny all;").defaultBackend("a", 80));
+        assertThat(r.table().route("unknown.example", "/")).isNull();
+    }
+
+    @Test
+    void theFlagServesItWithoutTheSnippetAndSaysSo() {
+        BuildResult r = build(SERVE,
+                ingress("ns/locked").annotation(PREFIX + "/configuration-snippet", "deny all;")
+                        .host("a.com").path("/admin").backend("a", 80),
+                ingress("ns/can").canary().canary("canary-weight", "100").canary("auth-snippet", "")
+                        .host("a.com").path("/admin").backend("b", 80));
+        Route route = r.table().route("a.com", "/admin");
+        assertThat(route.backend().service()).isEqualTo("a");
+        assertThat(route.canary().ingress()).isEqualTo("can");
+        assertThat(r.table().sources()).containsKeys("ns/locked", "ns/can");
+        assertThat(r.warnings()).extracting(ConfigWarning::toString).containsExactly( // same age: by name, descending
+                "Ingress ns/locked: annotation " + PREFIX + "/configuration-snippet is raw nginx"
+                        + " configuration, which Linnet never runs; ignored: the Ingress is served WITHOUT it because"
+                        + " of --serve-ingresses-with-snippets",
+                "Ingress ns/can: annotation " + PREFIX + "/auth-snippet is raw nginx configuration, which Linnet"
+                        + " never runs; ignored: the Ingress is served WITHOUT it because of"
+                        + " --serve-ingresses-with-snippets");
+    }
+
+    @Test
+    void snippetsUnderAnotherPrefixAreNotOurs() {
+        BuildResult r = build(DEFAULT, ingress("ns/other").annotation("example.com/configuration-snippet", "x")
+                .host("a.com").path("/").backend("a", 80));
+        assertThat(service(r, "a.com", "/")).isEqualTo("a");
+        assertThat(r.warnings()).isEmpty();
+    }
+}
