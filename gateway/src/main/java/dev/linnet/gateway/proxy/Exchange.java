@@ -262,7 +262,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             attempts.endpointFailed(dead.endpoint());
         }
         context.pool().release(dead, false); // its listener goes first: what it still delivers is dropped
-        return attempts.retryElsewhere();
+        attempts.next(); // not retryElsewhere(): a second look at the clock could say no with the attempt gone
+        return true;
     }
 
     // ---- request body: client ─▶ upstream ----
@@ -450,11 +451,11 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             return false;
         }
         responseStarted = true;
-        if (nextUpstream.retriesStatus(code) && code != 403 && code != 404) {
-            attempts.endpointFailed(lease.endpoint()); // a listed status on the last try still counts
-        } else {
-            attempts.endpointAnswered(lease.endpoint());
-        }
+        // Any status passed on is an answer, a listed one too (last try, POST, -timeout over):
+        // nginx counts a failure only in ngx_http_upstream_next, i.e. when it goes on to the next
+        // endpoint; a response it passes on frees the peer as a success. Counting it here would
+        // make one 500 to a POST skip a healthy pod for fail_timeout.
+        attempts.endpointAnswered(lease.endpoint());
         timeline.mark(Phase.UPSTREAM_HEADERS);
         timeline.status(code);
         upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());

@@ -28,7 +28,7 @@ import java.util.BitSet;
  *         untried and not skipped ─▶ else untried ─▶ else anything (never none)
  *   retryAfter(dead lease):  reused ─▶ same endpoint, fresh connection (not counted)
  *                            fresh  ─▶ next pick, counted; false when none is left
- *   retryElsewhere():        next pick, counted (read timeout, a listed status)
+ *   retryElsewhere() / next(): next pick, counted (read timeout, a listed status)
  * </pre>
  *
  * The tried set costs nothing on the first attempt: one index; a bit mask from the second on
@@ -140,9 +140,17 @@ public final class Attempts implements Backend.Fitness {
         if (!canRetry()) {
             return false;
         }
+        next();
+        return true;
+    }
+
+    /**
+     * Another attempt on the next endpoint, counted as a try, once the caller saw
+     * {@link #canRetry()} say yes and let go of the failed attempt.
+     */
+    public void next() {
         tries++;
         connect(pick(), true);
-        return true;
     }
 
     /** {@code endpoint} failed this request (the passive health check counts it). */

@@ -36,12 +36,14 @@ final class EndpointHealth {
     private final LongSupplier nanoClock;
     private final Ejections ejections;
     private final Map<Endpoint, State> states = new HashMap<>();
+    private long nextPrune; // see pruneIfDue
 
     EndpointHealth(PassiveHealth settings, LongSupplier nanoClock, Ejections ejections) {
         this.maxFails = settings.enabled() ? settings.maxFails() : 0;
         this.failTimeoutNanos = settings.failTimeout().toNanos();
         this.nanoClock = nanoClock;
         this.ejections = ejections;
+        this.nextPrune = nanoClock.getAsLong(); // nanoTime may be negative: never compare with 0
     }
 
     /** Whether any endpoint failed lately; false is the fast path. */
@@ -67,8 +69,7 @@ final class EndpointHealth {
         }
         long now = nanoClock.getAsLong();
         if (states.size() > PRUNE_ABOVE) { // endpoints gone from the tables, or quiet for long
-            states.values().removeIf(st -> st.skipped ? now - st.skippedUntil >= 0
-                    : now - st.windowStart > failTimeoutNanos);
+            prune(now);
         }
         State s = states.computeIfAbsent(endpoint, e -> new State());
         if (s.skipped) {
@@ -88,6 +89,25 @@ final class EndpointHealth {
     void succeeded(Endpoint endpoint) {
         if (!states.isEmpty()) {
             states.remove(endpoint);
+            pruneIfDue();
         }
+    }
+
+    /**
+     * Only {@link #skipped} of an endpoint still picked forgets its state: one removed from the
+     * tables (a pod killed in a rolling update) kept its state, and the request path its map
+     * look-ups, for good. So while any state exists, answers sweep what is over, at most once
+     * per fail_timeout.
+     */
+    private void pruneIfDue() {
+        long now = nanoClock.getAsLong();
+        if (now - nextPrune >= 0) {
+            nextPrune = now + failTimeoutNanos;
+            prune(now);
+        }
+    }
+
+    private void prune(long now) {
+        states.values().removeIf(st -> st.skipped ? now - st.skippedUntil >= 0 : now - st.windowStart > failTimeoutNanos);
     }
 }

@@ -122,6 +122,33 @@ class FaultToleranceTest {
         assertThat(gw.get("h", "/").statusCode()).as("skipped, but the only one").isEqualTo(200);
     }
 
+    @Test
+    void aListedStatusPassedOnToTheClientIsAnAnswerNotAFailure() throws Exception {
+        // nginx counts a failure only when it goes on to the next endpoint: a POST's 500 that it
+        // passes on (non_idempotent not listed) frees the peer as a success.
+        gw.configure(c -> c.withIoThreads(1).toBuilder()
+                .passiveHealth(new PassiveHealth(1, Duration.ofMinutes(5))).build());
+        TestBackend healthy = gw.backend("healthy");
+        RawBackend erring = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            RawBackend.write(s, i == 1
+                    ? "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\nConnection: close\r\n\r\noops"
+                    : "HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nerring");
+        }));
+        gw.publish(table(route(backend("svc", List.of(erring.endpoint(), healthy.endpoint())),
+                new NextUpstream(NextUpstream.ERROR | NextUpstream.TIMEOUT | NextUpstream.HTTP_500, Duration.ZERO))));
+        try (RawHttp raw = new RawHttp(gw.port())) { // round robin starts at the erring pod
+            assertThat(raw.send("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n").read().status())
+                    .as("a POST is not retried: the 500 is passed on").isEqualTo(500);
+        }
+        List<String> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            bodies.add(gw.get("h", "/").body());
+        }
+        assertThat(bodies).as("the erring pod is not skipped").containsExactly("healthy", "erring");
+        assertThat(gw.metrics().ejectedEndpoints()).isEmpty();
+    }
+
     // ---- timeouts: proxy-next-upstream "timeout" ----
 
     @Test
@@ -204,6 +231,27 @@ class FaultToleranceTest {
         HttpResponse<String> last = gw.get("only", "/");
         assertThat(last.statusCode()).isEqualTo(503);
         assertThat(last.body()).as("the last attempt's own answer").isEqualTo("busy");
+    }
+
+    @Test
+    void aListedStatusIsNeverRetriedOnceABodyByteWentUpstream() throws Exception {
+        // The body is streamed, never buffered: the next pod could only get the head again.
+        gw.configure(c -> c.toBuilder().passiveHealth(PassiveHealth.OFF).build());
+        TestBackend healthy = gw.backend("healthy");
+        RawBackend unavailable = gw.closeLater(new RawBackend((s, i) -> {
+            var in = s.getInputStream();
+            RawBackend.readHead(in);
+            in.readNBytes(5); // the whole body went upstream before the answer
+            RawBackend.write(s, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
+            in.read(); // until the gateway lets go
+        }));
+        gw.publish(table(route(backend("svc", List.of(unavailable.endpoint(), healthy.endpoint())),
+                new NextUpstream(NextUpstream.ERROR | NextUpstream.HTTP_503, Duration.ZERO))));
+        try (RawHttp raw = new RawHttp(gw.port())) { // round robin starts at the unavailable pod
+            var r = raw.send("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello").read();
+            assertThat(r.status()).as("PUT is idempotent, but its body is gone").isEqualTo(503);
+        }
+        assertThat(healthy.seen()).isEmpty();
     }
 
     @Test

@@ -60,6 +60,19 @@ class EndpointHealthTest {
     }
 
     @Test
+    void theStateOfAnEndpointGoneFromTheTablesIsForgottenOnceItsTimeIsOver() {
+        EndpointHealth h = health(1, 10);
+        Endpoint gone = new Endpoint("10.0.0.9", 80); // skipped, then removed: never looked up again
+        h.failed(gone);
+        h.failed(pod);
+        h.succeeded(pod);
+        assertThat(h.anyFailures()).as("still skipped").isTrue();
+        advance(10);
+        h.succeeded(pod);
+        assertThat(h.anyFailures()).as("the request path is back to one isEmpty()").isFalse();
+    }
+
+    @Test
     void zeroMaxFailsOrFailTimeoutTurnTheCheckOff() {
         for (EndpointHealth h : new EndpointHealth[] {health(0, 10), health(1, 0)}) {
             h.failed(pod);
