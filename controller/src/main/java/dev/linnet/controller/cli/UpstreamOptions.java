@@ -23,7 +23,7 @@ final class UpstreamOptions {
     long nextUpstreamTimeoutSeconds;
 
     @Option(names = "--proxy-next-upstream-tries", paramLabel = "COUNT", defaultValue = "3",
-            description = "Attempts per request, the first included (default: ${DEFAULT-VALUE}, as ingress-nginx).")
+            description = "Attempts per request, the first included; 0: each endpoint once (default: ${DEFAULT-VALUE}, as ingress-nginx).")
     int nextUpstreamTries;
 
     @Option(names = "--upstream-max-fails", paramLabel = "COUNT", defaultValue = "1",
@@ -48,7 +48,7 @@ final class UpstreamOptions {
                     + NextUpstream.EXPECTED + ")");
         }
         atLeast("--proxy-next-upstream-timeout", nextUpstreamTimeoutSeconds, 0);
-        atLeast("--proxy-next-upstream-tries", nextUpstreamTries, 1);
+        atLeast("--proxy-next-upstream-tries", nextUpstreamTries, 0); // 0: each endpoint once, as the annotation
         atLeast("--upstream-max-fails", maxFails, 0);
         atLeast("--upstream-fail-timeout", failTimeoutSeconds, 0);
         return base.toBuilder()

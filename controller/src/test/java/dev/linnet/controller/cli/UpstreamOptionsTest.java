@@ -37,6 +37,13 @@ class UpstreamOptionsTest {
     }
 
     @Test
+    void zeroTriesIsNginxsNoLimitAsForTheAnnotation() {
+        assertThat(parse("--proxy-next-upstream-tries", "0").maxTries()).isZero();
+        assertThatThrownBy(() -> parse("--proxy-next-upstream-tries", "-1"))
+                .hasMessage("--proxy-next-upstream-tries: -1 (expected: >= 0)");
+    }
+
+    @Test
     void anUnknownWordIsRefusedNamingTheFlag() {
         assertThatThrownBy(() -> parse("--proxy-next-upstream", "error http_418"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -90,8 +90,8 @@ public record GatewayConfig(
         if (httpsPort < -1 || httpsPort > 65535) {
             throw new IllegalArgumentException("httpsPort: " + httpsPort + " (expected: 0-65535, or -1 for none)");
         }
-        if (maxTries < 1) {
-            throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: > 0)");
+        if (maxTries < 0) { // 0: nginx's "no limit", each endpoint once (Attempts.triesFor)
+            throw new IllegalArgumentException("maxTries: " + maxTries + " (expected: >= 0)");
         }
         if (maxHeaders < 1) {
             throw new IllegalArgumentException("maxHeaders: " + maxHeaders + " (expected: > 0)");
