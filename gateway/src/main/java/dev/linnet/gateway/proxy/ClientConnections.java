@@ -31,11 +31,17 @@ import org.slf4j.LoggerFactory;
  * enough", the connection closed at once).
  *
  * <pre>
- *   drain(grace):  draining = true ─▶ DrainSignal to every connection ─▶ wait until all closed
- *                                      (idle: close now; busy:         │ or grace over
- *                                       Connection: close next)        ▼
- *                                                                  close the rest
+ *   goAway():      draining = true ─▶ GO_AWAY to every connection        (the listeners still accept:
+ *                                      (HTTP/1.1: Connection: close on    clients that still arrive are
+ *                                       each response; HTTP/2: GOAWAY)    served and told to go)
+ *   stopAccepting(): listeners closed
+ *   drain(grace):  closingIdle = true ─▶ CLOSE_IDLE to every connection ─▶ wait until all closed
+ *                                        (idle: close now; busy: after    │ or grace over
+ *                                         its Connection: close response) ▼
+ *                                                                     close the rest
  * </pre>
+ *
+ * See {@link DrainSignal} for why idle connections are only closed in the last step.
  */
 public final class ClientConnections {
 
@@ -53,7 +59,8 @@ public final class ClientConnections {
     private final AtomicLong nextRefusalLog = new AtomicLong(System.nanoTime());
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private final Gate gate = new Gate();
-    private volatile boolean draining;
+    private volatile boolean draining; // from goAway(): every response ends its connection
+    private volatile boolean closingIdle; // from drain(): a connection idle between requests closes
 
     private ClientConnections(int max, Counter refused) {
         this.max = max;
@@ -86,8 +93,14 @@ public final class ClientConnections {
         return connections;
     }
 
+    /** Whether clients are being told to go ({@link #goAway()}): a response ends its connection. */
     public boolean isDraining() {
         return draining;
+    }
+
+    /** Whether the listeners closed and {@link #drain} runs: a connection idle between requests closes. */
+    public boolean closesIdle() {
+        return closingIdle;
     }
 
     /**
@@ -115,6 +128,19 @@ public final class ClientConnections {
         return null;
     }
 
+    /**
+     * The first step of a graceful shutdown, while the listeners still accept: every response from
+     * now on says {@code Connection: close} (HTTP/1.1) and HTTP/2 connections get GOAWAY, so that
+     * clients open their next connection elsewhere (the load balancer took this pod out, or is
+     * about to) instead of sending into a close later. Idempotent; call from any thread.
+     */
+    public void goAway() {
+        if (!draining) {
+            draining = true;
+            signal(DrainSignal.GO_AWAY);
+        }
+    }
+
     /** Closes every listener that carries the gate: new connections are refused by the kernel. */
     public void stopAccepting() {
         listeners.close().awaitUninterruptibly();
@@ -122,21 +148,17 @@ public final class ClientConnections {
 
     /**
      * Drains the open connections (see the class comment): blocks until all are closed or
-     * {@code grace} is over, then closes what remains. Call after {@link #stopAccepting()}, from a
-     * thread that is no event loop.
+     * {@code grace} is over, then closes what remains. Call after {@link #stopAccepting()} (and
+     * {@link #goAway()} the shutdown delay before, or this does it now), from a thread that is no
+     * event loop.
      *
      * @return whether every connection ended on its own within the grace
      */
     public boolean drain(Duration grace) {
         requireNonNull(grace, "grace");
-        draining = true;
-        // Connections not yet registered with a loop get no signal; they see `draining` when their
-        // first request arrives, and are answered with Connection: close.
-        for (Channel c : connections) {
-            if (c.isRegistered()) {
-                c.pipeline().fireUserEventTriggered(DrainSignal.INSTANCE);
-            }
-        }
+        goAway();
+        closingIdle = true;
+        signal(DrainSignal.CLOSE_IDLE);
         boolean clean = connections.newCloseFuture().awaitUninterruptibly(grace.toMillis());
         if (!clean) {
             log.warn("shutdown grace of {} ms over: cutting {} client connections still open", grace.toMillis(),
@@ -144,6 +166,16 @@ public final class ClientConnections {
             connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         return clean;
+    }
+
+    private void signal(DrainSignal step) {
+        // Connections not yet registered with a loop get no signal; they see the flags when their
+        // first request arrives, and are answered with Connection: close.
+        for (Channel c : connections) {
+            if (c.isRegistered()) {
+                c.pipeline().fireUserEventTriggered(step);
+            }
+        }
     }
 
     private void refuse(Channel child) {

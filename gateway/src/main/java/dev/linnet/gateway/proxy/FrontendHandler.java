@@ -382,8 +382,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */
     private void awaitRequest() {
-        if (requests > 0 && draining()) {
-            ctx.close(); // draining: between two requests is the moment to go
+        if (requests > 0 && gate != null && gate.closesIdle()) {
+            // The listeners closed: between two requests is the moment to go. Not earlier: a
+            // response whose head said keep-alive just before the drain began must not be
+            // followed by a close the client's next request would run into (DrainSignal).
+            ctx.close();
             return;
         }
         if (headTimeout != null) {
@@ -410,10 +413,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         return gate != null && gate.isDraining();
     }
 
-    /** A drain closes a connection idle between requests at once; a busy one closes after its response. */
+    /** Once the listeners closed, a connection idle between requests closes; a busy one after its response. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == DrainSignal.INSTANCE && headTimeout != null && headTimeout.isIdle()) {
+        if (evt == DrainSignal.CLOSE_IDLE && headTimeout != null && headTimeout.isIdle()) {
             ctx.close();
         }
         ctx.fireUserEventTriggered(evt);

@@ -63,6 +63,7 @@ public final class H2Client implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<String> resets = new CopyOnWriteArrayList<>(); // "streamId:errorCode", as they arrived
+    private final List<Integer> goAways = new CopyOnWriteArrayList<>(); // each GOAWAY's last stream id
     private final Channel connection;
 
     private H2Client(int port, SslContext tls) throws InterruptedException {
@@ -136,6 +137,11 @@ public final class H2Client implements AutoCloseable {
         return resets;
     }
 
+    /** The last-stream-id of every GOAWAY the connection received, in order. */
+    public List<Integer> goAways() {
+        return goAways;
+    }
+
     /** Headers without END_STREAM and nothing after them: a request that never finishes. */
     public CompletableFuture<Response> startUnfinished(Http2Headers headers) {
         CompletableFuture<Response> result = new CompletableFuture<>();
@@ -199,7 +205,7 @@ public final class H2Client implements AutoCloseable {
         }
     }
 
-    /** Sees the connection's frames before the multiplexer: records each inbound RST_STREAM. */
+    /** Sees the connection's frames before the multiplexer: records each inbound RST_STREAM and GOAWAY. */
     private final class ResetRecorder extends Http2FrameLogger {
         ResetRecorder() {
             super(LogLevel.TRACE);
@@ -209,6 +215,14 @@ public final class H2Client implements AutoCloseable {
         public void logRstStream(Direction direction, ChannelHandlerContext ctx, int streamId, long errorCode) {
             if (direction == Direction.INBOUND) {
                 resets.add(streamId + ":" + errorCode);
+            }
+        }
+
+        @Override
+        public void logGoAway(Direction direction, ChannelHandlerContext ctx, int lastStreamId, long errorCode,
+                ByteBuf debugData) {
+            if (direction == Direction.INBOUND) {
+                goAways.add(lastStreamId);
             }
         }
     }
