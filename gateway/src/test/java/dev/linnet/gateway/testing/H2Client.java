@@ -137,6 +137,30 @@ public final class H2Client implements AutoCloseable {
         return resets;
     }
 
+    /**
+     * A request without body, as a client that honours GOAWAY sends it (RFC 9113 §6.8: no new
+     * stream once one arrived): null, and nothing sent, when a GOAWAY came first. The check runs
+     * on the connection's event loop right before the stream's HEADERS, so it is never stale.
+     */
+    public Response sendUnlessGoingAway(Http2Headers headers) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        connection.eventLoop().execute(() -> {
+            if (!goAways.isEmpty()) {
+                result.complete(null); // a GOAWAY comes before the close, so also when the connection is gone
+                return;
+            }
+            new Http2StreamChannelBootstrap(connection).handler(new Collector(result, null)).open()
+                    .addListener(f -> {
+                        if (f.isSuccess()) {
+                            ((Http2StreamChannel) f.getNow()).writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+                        } else {
+                            result.completeExceptionally(f.cause());
+                        }
+                    });
+        });
+        return await(result);
+    }
+
     /** The last-stream-id of every GOAWAY the connection received, in order. */
     public List<Integer> goAways() {
         return goAways;
