@@ -40,6 +40,7 @@ class GracefulShutdownTest {
     private static final Duration DELAY = Duration.ofMillis(1500);
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final String MOVED = "moved";
+    private static final String STAYED = "stayed until refused";
 
     @RegisterExtension
     final GatewayExtension gw = new GatewayExtension();
@@ -71,7 +72,23 @@ class GracefulShutdownTest {
         assertEveryClientMovesAway(this::http2Client);
     }
 
+    /**
+     * Plain wrk's way (perf/drain.sh "stay"): each Connection: close makes the client reconnect
+     * to the same address, so during the delay it keeps the accept backlog busy. The listener
+     * closes only once the reconnects stopped (SETTLE), and a connection idle between two
+     * requests is closed only after a moment of silence: every request sent gets its response,
+     * and the clients end on a refused connect.
+     */
+    @Test
+    void http11ClientsThatReconnectToTheSameAddressLoseNoRequestThroughTheWholeDrain() throws Exception {
+        assertEveryClient(this::stayingClient, STAYED);
+    }
+
     private void assertEveryClientMovesAway(Function<Integer, String> client) throws Exception {
+        assertEveryClient(client, MOVED);
+    }
+
+    private void assertEveryClient(Function<Integer, String> client, String expected) throws Exception {
         int port = gw.port();
         List<CompletableFuture<String>> outcomes = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
@@ -88,7 +105,7 @@ class GracefulShutdownTest {
         });
 
         for (CompletableFuture<String> outcome : outcomes) {
-            assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(MOVED);
+            assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(expected);
         }
         shutdown.get(30, TimeUnit.SECONDS);
         assertThat(gw.gateway().connections().open()).isZero();
@@ -124,6 +141,41 @@ class GracefulShutdownTest {
             return status == 200 ? MOVED : "the request on a new connection: " + status;
         } catch (java.io.IOException | UncheckedIOException e) {
             return "told to go only once the listener was closed: " + e;
+        }
+    }
+
+    /**
+     * Requests back to back; after a response that says {@code Connection: close}, a new
+     * connection to the same address, until a connect is refused. A request sent that gets no
+     * complete response (a close or reset under it) is lost.
+     */
+    private String stayingClient(int port) {
+        for (int connections = 0; ; connections++) {
+            RawHttp connection;
+            try {
+                connection = new RawHttp(port);
+            } catch (UncheckedIOException refused) {
+                return connections > 1 ? STAYED : "refused before any Connection: close: " + refused.getCause();
+            }
+            try (connection) {
+                for (int n = 0; ; n++) {
+                    RawHttp.Response r;
+                    try {
+                        r = connection.send(GET).read();
+                    } catch (UncheckedIOException e) {
+                        return "request " + n + " of connection " + connections + " lost: " + e.getCause();
+                    }
+                    if (r.status() != 200) {
+                        return "request " + n + " of connection " + connections + ": " + r.status();
+                    }
+                    served.incrementAndGet();
+                    if ("close".equals(r.header("Connection"))) {
+                        break;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                return "close failed: " + e;
+            }
         }
     }
 

@@ -31,22 +31,32 @@ import org.slf4j.LoggerFactory;
  * enough", the connection closed at once).
  *
  * <pre>
- *   goAway():      draining = true ─▶ GO_AWAY to every connection        (the listeners still accept:
- *                                      (HTTP/1.1: Connection: close on    clients that still arrive are
- *                                       each response; HTTP/2: GOAWAY)    served and told to go)
- *   stopAccepting(): listeners closed
- *   drain(grace):  closingIdle = true ─▶ CLOSE_IDLE to every connection ─▶ wait until all closed
- *                                        (idle: close now; busy: after    │ or grace over
- *                                         its Connection: close response) ▼
- *                                                                     close the rest
+ *   SERVING ─goAway()─▶ GO_AWAY ─drain(grace)─▶ SETTLE ─────────────────────────▶ CLOSE ─────────────────────────▶ all closed
+ *                       every response says     responses keep-alive again;      listeners closed; every          │ or grace
+ *                       Connection: close,      wait until no accept for         response says Connection: close; ▼ over
+ *                       HTTP/2 GOAWAY;          SETTLE_QUIET (≤ SETTLE_MAX,      an idle connection closes after   close the rest
+ *                       listeners accept        grace/4): the accept backlog     IDLE_LINGER (≤ grace/2) idle;
+ *                       (--shutdown-delay)      is empty, the listener closes    HTTP/2: GOAWAY, close when done
  * </pre>
  *
- * See {@link DrainSignal} for why idle connections are only closed in the last step.
+ * Why SETTLE: a client that reconnects to this address after each Connection: close keeps the
+ * accept backlog full; closing the listener then resets the connections the kernel completed
+ * but nobody accepted, each with a request already sent. Answering keep-alive for a moment
+ * stops the reconnects, so the backlog is empty when the listener closes; in CLOSE the
+ * client's reconnect is refused (a connect error, no request sent).
+ *
+ * See {@link DrainSignal} for why an idle connection is closed only in CLOSE, and not at once.
  */
 public final class ClientConnections {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnections.class);
     private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    static final Duration SETTLE_QUIET = Duration.ofMillis(100);
+    static final Duration SETTLE_MAX = Duration.ofSeconds(1);
+    static final Duration IDLE_LINGER = Duration.ofSeconds(1);
+
+    /** The steps of a graceful shutdown (the class comment). */
+    enum Phase { SERVING, GO_AWAY, SETTLE, CLOSE }
 
     /** Child attribute through which a connection's handlers find this object. */
     public static final AttributeKey<ClientConnections> KEY = AttributeKey.valueOf("linnet.clientConnections");
@@ -59,8 +69,9 @@ public final class ClientConnections {
     private final AtomicLong nextRefusalLog = new AtomicLong(System.nanoTime());
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private final Gate gate = new Gate();
-    private volatile boolean draining; // from goAway(): every response ends its connection
-    private volatile boolean closingIdle; // from drain(): a connection idle between requests closes
+    private volatile Phase phase = Phase.SERVING;
+    private volatile long lastAccept = System.nanoTime(); // written on the listeners' loop, read by drain()
+    private volatile long idleLingerNanos = IDLE_LINGER.toNanos();
 
     private ClientConnections(int max, Counter refused) {
         this.max = max;
@@ -93,14 +104,25 @@ public final class ClientConnections {
         return connections;
     }
 
-    /** Whether clients are being told to go ({@link #goAway()}): a response ends its connection. */
+    /** Whether a graceful shutdown began ({@link #goAway()} or {@link #drain}). */
     public boolean isDraining() {
-        return draining;
+        return phase != Phase.SERVING;
     }
 
-    /** Whether the listeners closed and {@link #drain} runs: a connection idle between requests closes. */
-    public boolean closesIdle() {
-        return closingIdle;
+    /** Whether an HTTP/1.1 response now says {@code Connection: close} (GO_AWAY, CLOSE; not SETTLE). */
+    boolean endsConnections() {
+        Phase now = phase;
+        return now == Phase.GO_AWAY || now == Phase.CLOSE;
+    }
+
+    /** Whether the listeners closed: a connection idle between requests closes after {@link #idleLingerNanos()}. */
+    boolean closesIdle() {
+        return phase == Phase.CLOSE;
+    }
+
+    /** How long a connection idle between requests lingers once {@link #closesIdle()}. */
+    long idleLingerNanos() {
+        return idleLingerNanos;
     }
 
     /**
@@ -110,7 +132,7 @@ public final class ClientConnections {
      */
     public static boolean isDraining(Channel channel) {
         ClientConnections owner = of(channel);
-        return owner != null && owner.draining;
+        return owner != null && owner.isDraining();
     }
 
     /**
@@ -134,32 +156,31 @@ public final class ClientConnections {
      * clients open their next connection elsewhere (the load balancer took this pod out, or is
      * about to) instead of sending into a close later. Idempotent; call from any thread.
      */
-    public void goAway() {
-        if (!draining) {
-            draining = true;
+    public synchronized void goAway() {
+        if (phase == Phase.SERVING) {
+            phase = Phase.GO_AWAY;
             signal(DrainSignal.GO_AWAY);
         }
     }
 
-    /** Closes every listener that carries the gate: new connections are refused by the kernel. */
-    public void stopAccepting() {
-        listeners.close().awaitUninterruptibly();
-    }
-
     /**
-     * Drains the open connections (see the class comment): blocks until all are closed or
-     * {@code grace} is over, then closes what remains. Call after {@link #stopAccepting()} (and
-     * {@link #goAway()} the shutdown delay before, or this does it now), from a thread that is no
-     * event loop.
+     * Drains the open connections (SETTLE, then CLOSE in the class comment): blocks until all are
+     * closed or {@code grace} is over, then closes what remains. Call the shutdown delay after
+     * {@link #goAway()} (or this does it now), once, from a thread that is no event loop.
      *
      * @return whether every connection ended on its own within the grace
      */
     public boolean drain(Duration grace) {
         requireNonNull(grace, "grace");
+        long start = System.nanoTime();
         goAway();
-        closingIdle = true;
+        settle(min(SETTLE_MAX, grace.dividedBy(4)));
+        listeners.close().awaitUninterruptibly(); // new connections are refused by the kernel
+        idleLingerNanos = min(IDLE_LINGER, grace.dividedBy(2)).toNanos();
+        phase = Phase.CLOSE;
         signal(DrainSignal.CLOSE_IDLE);
-        boolean clean = connections.newCloseFuture().awaitUninterruptibly(grace.toMillis());
+        long left = grace.toNanos() - (System.nanoTime() - start);
+        boolean clean = connections.newCloseFuture().awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS);
         if (!clean) {
             log.warn("shutdown grace of {} ms over: cutting {} client connections still open", grace.toMillis(),
                     connections.size());
@@ -168,9 +189,32 @@ public final class ClientConnections {
         return clean;
     }
 
+    /** SETTLE: responses keep-alive, until no connection was accepted for SETTLE_QUIET, at most {@code max}. */
+    private void settle(Duration max) {
+        phase = Phase.SETTLE;
+        long deadline = System.nanoTime() + max.toNanos();
+        for (;;) {
+            long now = System.nanoTime();
+            long wait = Math.min(lastAccept + SETTLE_QUIET.toNanos() - now, deadline - now);
+            if (wait <= 0) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait); // a blocking caller by contract; nothing to hand off
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // shutting down harder: close the listeners now
+                return;
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
     private void signal(DrainSignal step) {
-        // Connections not yet registered with a loop get no signal; they see the flags when their
-        // first request arrives, and are answered with Connection: close.
+        // Connections not yet registered with a loop get no signal; they see the phase when their
+        // first request arrives.
         for (Channel c : connections) {
             if (c.isRegistered()) {
                 c.pipeline().fireUserEventTriggered(step);
@@ -210,6 +254,7 @@ public final class ClientConnections {
                 refuse(child);
                 return;
             }
+            lastAccept = System.nanoTime(); // SETTLE waits for a quiet backlog
             child.closeFuture().addListener(f -> open.decrementAndGet());
             connections.add(child);
             ctx.fireChannelRead(child);

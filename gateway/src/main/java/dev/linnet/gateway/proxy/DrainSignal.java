@@ -6,16 +6,18 @@ package dev.linnet.gateway.proxy;
  * keeps a connection open between messages:
  *
  * <pre>
- *   SIGTERM ─▶ GO_AWAY ─────── --shutdown-delay: listeners accept ───────▶ CLOSE_IDLE (listeners closed)
- *              HTTP/1.1: each response says Connection: close               HTTP/1.1: idle connections close
+ *   SIGTERM ─▶ GO_AWAY ─────── --shutdown-delay: listeners accept ───────▶ (SETTLE) ─▶ CLOSE_IDLE (listeners closed)
+ *              HTTP/1.1: each response says Connection: close                 HTTP/1.1: idle connections close after
+ *                                                                             a moment idle, Connection: close again
  *              HTTP/2: GOAWAY(2^31-1) + PING ─ack─▶ GOAWAY(last stream)     HTTP/2: GOAWAY(last) if not yet
  *              (clients move away while we still answer)                    busy ones end after their response
  * </pre>
  *
  * Closing an idle HTTP/1.1 connection races with a request the client may be sending on it
  * (RFC 9112 §9.6: it then sees a reset, and can't tell whether the request was processed), so
- * that close waits for the end of the delay; by then every client that sent a request was told
- * to go.
+ * that close waits for the listeners to close, and then for a moment of silence on the connection
+ * (a back-to-back client's next request is answered, with Connection: close, instead of reset).
+ * SETTLE, in between, is {@link ClientConnections}' own (no event).
  *
  * <p>Tunnels (WebSocket, upgrades) ignore both: they may close themselves or are cut when the
  * grace ends. A handler that does not know an event passes it on. Handlers that need the state
@@ -24,6 +26,6 @@ package dev.linnet.gateway.proxy;
 public enum DrainSignal {
     /** Tell clients to go: {@code Connection: close} on HTTP/1.1 (a flag, no event needed), GOAWAY on HTTP/2. */
     GO_AWAY,
-    /** The listeners closed: an HTTP/1.1 connection idle between requests closes now. */
+    /** The listeners closed: an HTTP/1.1 connection idle between requests closes after a moment of silence. */
     CLOSE_IDLE
 }

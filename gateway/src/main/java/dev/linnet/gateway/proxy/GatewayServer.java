@@ -130,16 +130,15 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * The data plane's part of a graceful shutdown once its delay is over: stop accepting, then
-     * let open connections finish for up to {@code grace} (see {@link ClientConnections#drain}).
+     * The data plane's part of a graceful shutdown once its delay is over: stop accepting once
+     * clients stopped reconnecting, then let open connections finish for up to {@code grace} (see
+     * {@link ClientConnections#drain}).
      * Calls {@link #goAway()} if nobody did. {@link #close()} afterwards. Blocks; call from no
      * event loop.
      *
      * @return whether every connection ended within the grace
      */
     public boolean drain(Duration grace) {
-        connections.goAway();
-        connections.stopAccepting();
         return connections.drain(grace);
     }
 
