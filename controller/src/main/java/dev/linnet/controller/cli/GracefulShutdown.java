@@ -10,10 +10,10 @@ import org.slf4j.LoggerFactory;
  * The graceful stop both server wirings share (issue 5, "Graceful shutdown"):
  *
  * <pre>
- *   SIGTERM ─▶ /readyz 503 ─▶ keep accepting, ─▶ stop accepting ─▶ open connections finish ─▶ cut the rest ─▶ close the
- *              (Endpoints and   clients told     (connect is       (idle: closed now;          (`grace` over)   control plane,
- *               LBs take us      to go, for       refused)          busy: after their                          exit 0
- *               out)             `delay` (5 s)                      response; ≤ `grace`, 30 s)
+ *   SIGTERM ─▶ /readyz 503 ─▶ keep accepting, ─▶ settle ─▶ stop accepting ─▶ open connections finish ─▶ cut the rest ─▶ close the
+ *              (Endpoints and   clients told     (≤ 1 s)   (connect is       (idle: closed after 1 s;    (`grace` over)   control plane,
+ *               LBs take us      to go, for                 refused)          busy: after their                          exit 0
+ *               out)             `delay` (5 s)                                response; ≤ `grace`, 30 s)
  * </pre>
  *
  * Why the delay: a Pod's removal from Service endpoints and cloud load balancers lags the
