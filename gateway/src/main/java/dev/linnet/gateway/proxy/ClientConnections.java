@@ -14,6 +14,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -175,7 +176,9 @@ public final class ClientConnections {
         long start = System.nanoTime();
         goAway();
         settle(min(SETTLE_MAX, grace.dividedBy(4)));
-        listeners.close().awaitUninterruptibly(); // new connections are refused by the kernel
+        // New connections are refused by the kernel. Bounded: a close() on another thread (a second
+        // SIGTERM) may have ended the listeners' loop under this.
+        listeners.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         idleLingerNanos = min(IDLE_LINGER, grace.dividedBy(2)).toNanos();
         phase = Phase.CLOSE;
         signal(DrainSignal.CLOSE_IDLE);
@@ -217,7 +220,11 @@ public final class ClientConnections {
         // first request arrives.
         for (Channel c : connections) {
             if (c.isRegistered()) {
-                c.pipeline().fireUserEventTriggered(step);
+                try {
+                    c.pipeline().fireUserEventTriggered(step);
+                } catch (RejectedExecutionException e) {
+                    // its loop ended (close() on another thread): the connection is closed with it
+                }
             }
         }
     }
