@@ -14,7 +14,10 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,6 +76,7 @@ public final class ClientConnections {
     private volatile Phase phase = Phase.SERVING;
     private volatile long lastAccept = System.nanoTime(); // written on the listeners' loop, read by drain()
     private volatile long idleLingerNanos = IDLE_LINGER.toNanos();
+    private final CompletableFuture<Boolean> ended = new CompletableFuture<>(); // drain's end: see awaitEnd
 
     private ClientConnections(int max, Counter refused) {
         this.max = max;
@@ -176,20 +180,45 @@ public final class ClientConnections {
         long start = System.nanoTime();
         goAway();
         settle(min(SETTLE_MAX, grace.dividedBy(4)));
-        // New connections are refused by the kernel. Bounded: a close() on another thread (a second
-        // SIGTERM) may have ended the listeners' loop under this.
-        listeners.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        idleLingerNanos = min(IDLE_LINGER, grace.dividedBy(2)).toNanos();
-        phase = Phase.CLOSE;
-        signal(DrainSignal.CLOSE_IDLE);
-        long left = grace.toNanos() - (System.nanoTime() - start);
-        boolean clean = connections.newCloseFuture().awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS);
-        if (!clean) {
+        if (!ended.isDone()) {
+            listeners.close().awaitUninterruptibly(5, TimeUnit.SECONDS); // new connections: refused by the kernel
+            idleLingerNanos = min(IDLE_LINGER, grace.dividedBy(2)).toNanos();
+            phase = Phase.CLOSE;
+            signal(DrainSignal.CLOSE_IDLE);
+            connections.newCloseFuture().addListener(f -> ended.complete(true));
+        }
+        Boolean clean = awaitEnd(grace.toNanos() - (System.nanoTime() - start));
+        if (clean == null) {
             log.warn("shutdown grace of {} ms over: cutting {} client connections still open", grace.toMillis(),
                     connections.size());
             connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            return false;
         }
         return clean;
+    }
+
+    /**
+     * Ends a {@link #drain} under way at once, without closing anything: the gateway is being
+     * closed (a second SIGTERM), which ends the connections with its event loops. Without this,
+     * the drain would wait out its grace for connections accepted but never registered with a
+     * loop that ended, whose close nobody reports. Any thread.
+     */
+    public void cut() {
+        ended.complete(false);
+    }
+
+    /** True: every connection closed; false: {@link #cut()} or interrupted; null: {@code nanos} passed. */
+    private Boolean awaitEnd(long nanos) {
+        try {
+            return ended.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down harder: whoever interrupted closes
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // never completed exceptionally
+        }
     }
 
     /** SETTLE: responses keep-alive, until no connection was accepted for SETTLE_QUIET, at most {@code max}. */
@@ -199,13 +228,13 @@ public final class ClientConnections {
         for (;;) {
             long now = System.nanoTime();
             long wait = Math.min(lastAccept + SETTLE_QUIET.toNanos() - now, deadline - now);
-            if (wait <= 0) {
+            if (wait <= 0 || ended.isDone()) {
                 return;
             }
             try {
                 TimeUnit.NANOSECONDS.sleep(wait); // a blocking caller by contract; nothing to hand off
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // shutting down harder: close the listeners now
+                Thread.currentThread().interrupt(); // shutting down harder: awaitEnd returns at once
                 return;
             }
         }

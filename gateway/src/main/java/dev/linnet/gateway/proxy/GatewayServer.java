@@ -150,6 +150,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Stops accepting, closes every connection and waits for the event loops to end. */
     @Override
     public void close() {
+        connections.cut(); // a drain under way ends now: this closes what it waits for
         listener.close().syncUninterruptibly();
         if (httpsListener != null) {
             httpsListener.close().syncUninterruptibly();
