@@ -1,12 +1,12 @@
-# Sourced by run.sh, jmh.sh and propagation.sh: each owns one section of perf/README.md between
-# two markers and replaces it with its latest report.
+# Sourced by run.sh, jmh.sh, propagation.sh and drain.sh: each owns one section of perf/README.md
+# (or of TARGET, another Markdown file) between two markers and replaces it with its latest report.
 #
-#   write_readme_section SCRIPT_NAME REPORT_FILE    # e.g. write_readme_section jmh.sh "$REPORT"
+#   write_readme_section SCRIPT_NAME REPORT_FILE [TARGET]   # e.g. write_readme_section jmh.sh "$REPORT"
 
 write_readme_section() {
     local name="$1" report="$2"
     local readme begin end
-    readme="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/README.md"
+    readme="${3:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/README.md}"
     begin="<!-- $name results: begin (overwritten by perf/$name) -->"
     end="<!-- $name results: end -->"
     grep -qF "$begin" "$readme" || printf '\n%s\n%s\n' "$begin" "$end" >> "$readme"

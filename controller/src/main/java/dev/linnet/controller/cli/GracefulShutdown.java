@@ -10,16 +10,19 @@ import org.slf4j.LoggerFactory;
  * The graceful stop both server wirings share (issue 5, "Graceful shutdown"):
  *
  * <pre>
- *   SIGTERM ─▶ /readyz 503 ─▶ keep accepting ─▶ stop accepting ─▶ open connections finish ─▶ cut the rest ─▶ close the
- *              (Endpoints and   for `delay`      (connect is       (idle: closed now;          (`grace` over)   control plane,
- *               LBs take us      (5 s)            refused)          busy: Connection: close                    exit 0
- *               out)                                                on their response; ≤ `grace`, 30 s)
+ *   SIGTERM ─▶ /readyz 503 ─▶ keep accepting, ─▶ settle ─▶ stop accepting ─▶ open connections finish ─▶ cut the rest ─▶ close the
+ *              (Endpoints and   clients told     (≤ 1 s)   (connect is       (idle: closed after 1 s;    (`grace` over)   control plane,
+ *               LBs take us      to go, for                 refused)          busy: after their                          exit 0
+ *               out)             `delay` (5 s)                                response; ≤ `grace`, 30 s)
  * </pre>
  *
  * Why the delay: a Pod's removal from Service endpoints and cloud load balancers lags the
  * SIGTERM by seconds; closing the listener at once would refuse connections still being sent
- * to us. The control plane keeps running throughout, so endpoint changes still apply to the
- * requests being drained; it is closed last.
+ * to us. During it every response says {@code Connection: close} and HTTP/2 connections get
+ * GOAWAY, so keep-alive clients move to a new connection (elsewhere, once the LB caught up)
+ * instead of being closed under a request they are sending (issue 15, item 7). The control
+ * plane keeps running throughout, so endpoint changes still apply to the requests being
+ * drained; it is closed last.
  */
 final class GracefulShutdown {
 
@@ -42,8 +45,9 @@ final class GracefulShutdown {
     static void drain(AdminServer admin, GatewayServer gateway, Duration delay, Duration grace)
             throws InterruptedException {
         admin.shuttingDown();
-        logger.info("shutting down: /readyz answers 503; still accepting for {} s, then up to {} s for open requests",
-                delay.toSeconds(), grace.toSeconds());
+        gateway.goAway();
+        logger.info("shutting down: /readyz answers 503, responses say Connection: close (HTTP/2: GOAWAY);"
+                + " still accepting for {} s, then up to {} s for open requests", delay.toSeconds(), grace.toSeconds());
         Thread.sleep(delay.toMillis()); // the delay is the point: keep serving while LBs notice
         boolean clean = gateway.drain(grace);
         logger.info(clean ? "drained: every client connection ended" : "drain over: the grace ran out");

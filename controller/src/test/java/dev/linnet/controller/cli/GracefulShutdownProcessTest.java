@@ -47,6 +47,7 @@ class GracefulShutdownProcessTest {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private Process process;
+    private Thread reader;
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -61,29 +62,9 @@ class GracefulShutdownProcessTest {
 
     @Test
     void sigtermDrainsInFlightRequestsAndExitsZero() throws Exception {
-        TestBackend backend = TestBackend.start("slow");
-        closeables.add(backend);
-        backend.holdUploads(release);
-        Files.writeString(manifests.resolve("app.yaml"), StandaloneServerTest.service("slow", backend.port())
-                + "---\n" + StandaloneServerTest.ingress("app", "slow", ""));
-
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
-                "-Dio.netty.leakDetection.level=paranoid", // as every test JVM (the launcher would turn it off)
-                Main.class.getName(), "serve", "--manifests", manifests.toString(),
-                "--bind-address", "127.0.0.1", "--http-port", "0", "--admin-port", "0",
-                "--shutdown-delay", String.valueOf(DELAY_SECONDS), "--shutdown-grace", String.valueOf(GRACE_SECONDS))
-                .redirectErrorStream(true) // logs: stderr with linnet's logback.xml, stdout with a test one
-                .start();
-        Thread reader = new Thread(this::readLog, "child-log");
-        reader.setDaemon(true);
-        reader.start();
-
-        await().atMost(Duration.ofSeconds(60)).failFast("the child exited; log:\n" + log, () -> !process.isAlive())
-                .until(() -> ports() != null);
+        TestBackend backend = startChild();
         int http = ports()[0];
         int admin = ports()[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> status(admin, "/readyz") == 200);
 
         List<RawHttp> inFlight = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -114,6 +95,66 @@ class GracefulShutdownProcessTest {
         // Netty reports a leak only once a GC collected the buffer: a short child rarely gets there,
         // so this catches a leak sometimes, never a false one.
         assertThat(String.join("\n", log)).as("the child ran Netty's leak detector").doesNotContain("LEAK:");
+    }
+
+    /**
+     * A second SIGTERM while the drain waits for a held request ends the process at once (the
+     * request is cut), cleanly: exit 0, no stack trace.
+     */
+    @Test
+    void aSecondSigtermDuringTheDrainEndsTheProcessAtOnce() throws Exception {
+        TestBackend backend = startChild();
+        int http = ports()[0];
+        RawHttp held = new RawHttp(http);
+        closeables.add(held);
+        held.send(SLOW);
+        await().atMost(Duration.ofSeconds(20)).until(() -> backend.seen().size() == 1);
+
+        process.destroy(); // SIGTERM
+        await().atMost(Duration.ofSeconds(DELAY_SECONDS + 15)).until(() -> refused(http)); // the drain proper
+        long again = System.nanoTime();
+        process.destroy(); // SIGTERM again
+
+        assertThat(process.waitFor(Shutdown.CUT_SHORT_LIMIT.toSeconds() + 5, TimeUnit.SECONDS))
+                .as("log:%n%s", String.join("\n", log)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(Shutdown.CUT_SHORT_LIMIT);
+        reader.join(TimeUnit.SECONDS.toMillis(10)); // the whole log: it ends with the child's output
+        assertThat(process.exitValue()).as("log:%n%s", String.join("\n", log)).isZero();
+        assertThat(String.join("\n", log)).doesNotContain("Exception"); // e.g. the drain's, run into the close
+    }
+
+    private static boolean refused(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** A {@code linnet serve} child routing to a backend that holds uploads until {@link #release}; ready. */
+    private TestBackend startChild() throws Exception {
+        TestBackend backend = TestBackend.start("slow");
+        closeables.add(backend);
+        backend.holdUploads(release);
+        Files.writeString(manifests.resolve("app.yaml"), StandaloneServerTest.service("slow", backend.port())
+                + "---\n" + StandaloneServerTest.ingress("app", "slow", ""));
+
+        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
+                "-Dio.netty.leakDetection.level=paranoid", // as every test JVM (the launcher would turn it off)
+                Main.class.getName(), "serve", "--manifests", manifests.toString(),
+                "--bind-address", "127.0.0.1", "--http-port", "0", "--admin-port", "0",
+                "--shutdown-delay", String.valueOf(DELAY_SECONDS), "--shutdown-grace", String.valueOf(GRACE_SECONDS))
+                .redirectErrorStream(true) // logs: stderr with linnet's logback.xml, stdout with a test one
+                .start();
+        reader = new Thread(this::readLog, "child-log");
+        reader.setDaemon(true);
+        reader.start();
+
+        await().atMost(Duration.ofSeconds(60)).failFast("the child exited; log:\n" + log, () -> !process.isAlive())
+                .until(() -> ports() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(ports()[1], "/readyz") == 200);
+        return backend;
     }
 
     private int[] ports() {

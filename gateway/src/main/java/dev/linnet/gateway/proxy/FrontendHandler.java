@@ -403,12 +403,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */
     private void awaitRequest() {
-        if (requests > 0 && draining()) {
-            ctx.close(); // draining: between two requests is the moment to go
-            return;
-        }
+        boolean closing = requests > 0 && gate != null && gate.closesIdle();
         if (headTimeout != null) {
             headTimeout.awaitHead(requests > 0); // keepalive_timeout, then client_header_timeout
+            if (closing) {
+                // The listeners closed: this connection goes once idle a moment. Not at once: a
+                // response whose head said keep-alive just before must not be followed by a close
+                // the client's next request would run into (DrainSignal).
+                headTimeout.shortenIdle(gate.idleLingerNanos());
+            }
+        } else if (closing) {
+            ctx.close();
+            return;
         } else {
             idleTimer = ctx.executor().schedule(() -> {
                 ctx.close();
@@ -428,14 +434,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     @Override
     public boolean draining() {
-        return gate != null && gate.isDraining();
+        return gate != null && gate.endsConnections();
     }
 
-    /** A drain closes a connection idle between requests at once; a busy one closes after its response. */
+    /** Once the listeners closed, a connection idle between requests closes after a moment; a busy one after its response. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == DrainSignal.INSTANCE && headTimeout != null && headTimeout.isIdle()) {
-            ctx.close();
+        if (evt == DrainSignal.CLOSE_IDLE && headTimeout != null) {
+            headTimeout.shortenIdle(gate.idleLingerNanos());
         }
         ctx.fireUserEventTriggered(evt);
     }

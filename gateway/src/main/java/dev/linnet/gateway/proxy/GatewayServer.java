@@ -122,14 +122,24 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * The data plane's part of a graceful shutdown: stop accepting, then let open connections
-     * finish for up to {@code grace} (see {@link ClientConnections#drain}). {@link #close()}
-     * afterwards. Blocks; call from no event loop.
+     * The first step of a graceful shutdown, at its start (SIGTERM): the listeners still accept,
+     * and every client is told to go ({@code Connection: close}, GOAWAY; see
+     * {@link ClientConnections#goAway}). {@link #drain} when the shutdown delay is over.
+     */
+    public void goAway() {
+        connections.goAway();
+    }
+
+    /**
+     * The data plane's part of a graceful shutdown once its delay is over: stop accepting once
+     * clients stopped reconnecting, then let open connections finish for up to {@code grace} (see
+     * {@link ClientConnections#drain}).
+     * Calls {@link #goAway()} if nobody did. {@link #close()} afterwards. Blocks; call from no
+     * event loop.
      *
      * @return whether every connection ended within the grace
      */
     public boolean drain(Duration grace) {
-        connections.stopAccepting();
         return connections.drain(grace);
     }
 
@@ -141,6 +151,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Stops accepting, closes every connection and waits for the event loops to end. */
     @Override
     public void close() {
+        connections.cut(); // a drain under way ends now: this closes what it waits for
         listener.close().syncUninterruptibly();
         if (httpsListener != null) {
             httpsListener.close().syncUninterruptibly();

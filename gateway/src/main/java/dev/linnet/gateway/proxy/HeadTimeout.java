@@ -77,9 +77,15 @@ final class HeadTimeout extends ChannelInboundHandlerAdapter {
         state = State.REQUEST;
     }
 
-    /** Between two requests, with no byte of the next one yet: safe to close (drain). */
-    boolean isIdle() {
-        return state == State.IDLE;
+    /**
+     * The drain: a connection idle between requests (no byte of the next one yet) closes after
+     * {@code nanos} more of silence, if that is sooner than keepalive_timeout. A request that
+     * arrives first is served (its response says Connection: close).
+     */
+    void shortenIdle(long nanos) {
+        if (state == State.IDLE && nanos < idleNanos) {
+            arm(State.IDLE, nanos);
+        }
     }
 
     @Override

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.upstream.MessagePerRead;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -94,21 +92,6 @@ final class Http2Pipeline {
         pipeline.channel().closeFuture().addListener(f -> context.metrics().connectionClosed());
         // The connection itself must always read: flow control is per stream, in the child channels.
         pipeline.channel().config().setAutoRead(true);
-    }
-
-    /**
-     * Graceful shutdown for HTTP/2 (issue 5): on {@link DrainSignal} the connection is closed
-     * through the frame codec, which sends GOAWAY (no new streams; clients reconnect elsewhere)
-     * and closes once the open streams are done, or when the grace is over.
-     */
-    static final class GoAwayOnDrain extends ChannelInboundHandlerAdapter {
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt == DrainSignal.INSTANCE) {
-                ctx.close();
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
     }
 
     /** The pipeline of one stream: one request, one response, then the stream ends. */

@@ -63,6 +63,7 @@ public final class H2Client implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final List<String> resets = new CopyOnWriteArrayList<>(); // "streamId:errorCode", as they arrived
+    private final List<Integer> goAways = new CopyOnWriteArrayList<>(); // each GOAWAY's last stream id
     private final Channel connection;
 
     private H2Client(int port, SslContext tls) throws InterruptedException {
@@ -136,6 +137,35 @@ public final class H2Client implements AutoCloseable {
         return resets;
     }
 
+    /**
+     * A request without body, as a client that honours GOAWAY sends it (RFC 9113 §6.8: no new
+     * stream once one arrived): null, and nothing sent, when a GOAWAY came first. The check runs
+     * on the connection's event loop right before the stream's HEADERS, so it is never stale.
+     */
+    public Response sendUnlessGoingAway(Http2Headers headers) {
+        CompletableFuture<Response> result = new CompletableFuture<>();
+        connection.eventLoop().execute(() -> {
+            if (!goAways.isEmpty()) {
+                result.complete(null); // a GOAWAY comes before the close, so also when the connection is gone
+                return;
+            }
+            new Http2StreamChannelBootstrap(connection).handler(new Collector(result, null)).open()
+                    .addListener(f -> {
+                        if (f.isSuccess()) {
+                            ((Http2StreamChannel) f.getNow()).writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+                        } else {
+                            result.completeExceptionally(f.cause());
+                        }
+                    });
+        });
+        return await(result);
+    }
+
+    /** The last-stream-id of every GOAWAY the connection received, in order. */
+    public List<Integer> goAways() {
+        return goAways;
+    }
+
     /** Headers without END_STREAM and nothing after them: a request that never finishes. */
     public CompletableFuture<Response> startUnfinished(Http2Headers headers) {
         CompletableFuture<Response> result = new CompletableFuture<>();
@@ -199,7 +229,7 @@ public final class H2Client implements AutoCloseable {
         }
     }
 
-    /** Sees the connection's frames before the multiplexer: records each inbound RST_STREAM. */
+    /** Sees the connection's frames before the multiplexer: records each inbound RST_STREAM and GOAWAY. */
     private final class ResetRecorder extends Http2FrameLogger {
         ResetRecorder() {
             super(LogLevel.TRACE);
@@ -209,6 +239,14 @@ public final class H2Client implements AutoCloseable {
         public void logRstStream(Direction direction, ChannelHandlerContext ctx, int streamId, long errorCode) {
             if (direction == Direction.INBOUND) {
                 resets.add(streamId + ":" + errorCode);
+            }
+        }
+
+        @Override
+        public void logGoAway(Direction direction, ChannelHandlerContext ctx, int lastStreamId, long errorCode,
+                ByteBuf debugData) {
+            if (direction == Direction.INBOUND) {
+                goAways.add(lastStreamId);
             }
         }
     }
