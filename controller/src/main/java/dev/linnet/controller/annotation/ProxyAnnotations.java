@@ -6,16 +6,14 @@ import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.NextUpstream;
 import dev.linnet.gateway.route.RewriteTarget;
 import dev.linnet.gateway.route.RouteOptions;
-import dev.linnet.gateway.route.SourceRanges;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The everyday per-Ingress annotations of a main Ingress (issue 5), parsed into the
+ * The everyday per-Ingress annotations of a main Ingress that shape proxying, parsed into the
  * {@link RouteOptions} of every route the Ingress creates, with ingress-nginx's names, types and
  * defaults. A canary Ingress's own values are ignored (canary-spec.md: "everything
  * location-level comes from the main location"), see {@link #warnIgnoredOnCanary}.
@@ -79,26 +77,9 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static final AnnotationKey<String> BACKEND_PROTOCOL = AnnotationKey.prefixed(
             "backend-protocol", ValueType.VERBATIM, "HTTP",
             "HTTP, HTTPS (TLS to the pod), GRPC (h2c) or GRPCS (h2 over TLS)");
-    public static final AnnotationKey<Boolean> SSL_REDIRECT = AnnotationKey.prefixed(
-            "ssl-redirect", ValueType.BOOL, true,
-            "redirect plain HTTP to HTTPS when the host has TLS");
-    public static final AnnotationKey<Boolean> FORCE_SSL_REDIRECT = AnnotationKey.prefixed(
-            "force-ssl-redirect", ValueType.BOOL, false,
-            "redirect plain HTTP to HTTPS even when the host has no TLS");
-    public static final AnnotationKey<Boolean> PRESERVE_TRAILING_SLASH = AnnotationKey.prefixed(
-            "preserve-trailing-slash", ValueType.BOOL, false,
-            "keep a trailing slash in the HTTPS redirect's Location (by default it is dropped)");
-    public static final AnnotationKey<String> ALLOWLIST = AnnotationKey.prefixed(
-            "allowlist-source-range", ValueType.VERBATIM, "", "everyone",
-            "comma-separated client CIDRs or addresses (IPv4, IPv6) allowed; 403 for any other TCP peer");
-    public static final AnnotationKey<String> WHITELIST = AnnotationKey.prefixed(
-            "whitelist-source-range", ValueType.VERBATIM, "", "everyone",
-            "the older name of allowlist-source-range, read only when that one is absent or empty");
-
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
-            NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL, SSL_REDIRECT, FORCE_SSL_REDIRECT,
-            PRESERVE_TRAILING_SLASH, ALLOWLIST, WHITELIST);
+            NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL);
 
     /** No annotations. */
     public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false);
@@ -122,13 +103,8 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         String target = REWRITE_TARGET.read(annotations, prefix, warnings);
         boolean useRegex = USE_REGEX.read(annotations, prefix, warnings);
         BackendProtocol protocol = backendProtocol(annotations, prefix, warnings);
-        boolean sslRedirect = SSL_REDIRECT.read(annotations, prefix, warnings);
-        boolean forceSslRedirect = FORCE_SSL_REDIRECT.read(annotations, prefix, warnings);
-        boolean preserveTrailingSlash = PRESERVE_TRAILING_SLASH.read(annotations, prefix, warnings);
-        SourceRanges ranges = sourceRanges(annotations, prefix, warnings);
         RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
-        RouteOptions options = new RouteOptions(protocol, sslRedirect, forceSslRedirect, connect, read, send, bodySize,
-                tries, rewrite, ranges, preserveTrailingSlash, next);
+        RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next);
         return new ProxyAnnotations(options, useRegex);
     }
 
@@ -146,27 +122,13 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         return useRegex || optionsFor(path).rewriteTarget() != null;
     }
 
-    /** These options without {@code rewrite-target}: the route whose target is its own path. */
-    public RouteOptions withoutRewrite() {
-        return withoutRewrite(options.sslRedirect(), options.forceSslRedirect(), options.preserveTrailingSlash());
-    }
-
     /**
-     * The options of the catch-all ({@code spec.defaultBackend} without rules): ingress-nginx
-     * applies the Ingress's annotations to it but restores the default location's rewrite config,
-     * whose zero value has no rewrite, no {@code ssl-redirect}, no {@code force-ssl-redirect} and no
-     * {@code preserve-trailing-slash}: the catch-all never redirects.
+     * These options without {@code rewrite-target}: the route whose target is its own path, and
+     * the catch-all ({@code spec.defaultBackend} without rules), whose location ingress-nginx
+     * restores to the default rewrite config (which also has no redirect: {@link RedirectAnnotations}).
      */
-    public RouteOptions forCatchAll() {
-        return withoutRewrite(false, false, false);
-    }
-
-    /** These options without {@code rewrite-target}, with the given redirect settings. */
-    private RouteOptions withoutRewrite(boolean sslRedirect, boolean forceSslRedirect, boolean preserveTrailingSlash) {
-        RouteOptions o = options;
-        return new RouteOptions(o.backendProtocol(), sslRedirect, forceSslRedirect, o.connectTimeout(),
-                o.readTimeout(), o.sendTimeout(), o.maxBodySize(), o.nextUpstreamTries(), null, o.sourceRanges(),
-                preserveTrailingSlash, o.nextUpstream());
+    public RouteOptions withoutRewrite() {
+        return options.withoutRewrite();
     }
 
     /**
@@ -190,48 +152,6 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
                     + " is invalid (expected: HTTP, HTTPS, GRPC or GRPCS); using HTTP");
         }
         return BackendProtocol.HTTP;
-    }
-
-    /**
-     * ingress-nginx reads {@code allowlist-source-range} and falls back to its alias
-     * {@code whitelist-source-range} only when the former is absent or empty (parser
-     * {@code AnnotationAliases}): when both are set, allowlist wins. An invalid entry is dropped
-     * with a warning. When no entry is valid the route allows nobody: ingress-nginx denies the
-     * location on an unparsable list too, and an allowlist must never fail open.
-     */
-    private static SourceRanges sourceRanges(Map<String, String> annotations, String prefix,
-            Consumer<String> warnings) {
-        AnnotationKey<String> key = ALLOWLIST;
-        String raw = ALLOWLIST.raw(annotations, prefix);
-        String whitelist = WHITELIST.raw(annotations, prefix);
-        if (raw == null || raw.isBlank()) {
-            if (whitelist == null || whitelist.isBlank()) {
-                return null;
-            }
-            key = WHITELIST;
-            raw = whitelist;
-        } else if (whitelist != null && !whitelist.isBlank() && !whitelist.equals(raw)) {
-            warnings.accept(WHITELIST.describe(prefix, whitelist) + " is ignored because "
-                    + ALLOWLIST.fullName(prefix) + " is set, as in ingress-nginx");
-        }
-        List<String> valid = new ArrayList<>();
-        for (String part : raw.split(",")) {
-            String entry = part.strip();
-            if (entry.isEmpty()) {
-                continue;
-            }
-            if (SourceRanges.isValid(entry)) {
-                valid.add(entry);
-            } else {
-                warnings.accept(key.describe(prefix, raw) + ": entry " + AnnotationKey.quote(entry)
-                        + " is invalid (expected: " + SourceRanges.EXPECTED + "); entry ignored");
-            }
-        }
-        if (valid.isEmpty()) {
-            warnings.accept(key.describe(prefix, raw) + " has no valid entry; every client gets 403"
-                    + " (an allowlist never fails open)");
-        }
-        return SourceRanges.of(valid);
     }
 
     /**

@@ -59,7 +59,8 @@ public final class UnsupportedAnnotations {
 
     static {
         Set<String> s = new HashSet<>();
-        for (List<AnnotationKey<?>> keys : List.of(CanaryAnnotations.KEYS, ProxyAnnotations.KEYS)) {
+        for (List<AnnotationKey<?>> keys : List.of(CanaryAnnotations.KEYS, ProxyAnnotations.KEYS,
+                PolicyAnnotations.KEYS)) {
             for (AnnotationKey<?> k : keys) {
                 s.add(k.name());
             }

@@ -105,6 +105,6 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
         CanaryRule canary = c == null ? null : new CanaryRule(c.namespace(), c.ingress(), resolve.apply(c.backend()),
                 c.header(), c.headerValue(), c.headerPattern(), c.cookie(), c.weight(), c.weightTotal());
         return new Route(r.namespace(), r.ingress(), r.host(), r.match(), resolve.apply(r.backend()), canary,
-                r.options());
+                r.options(), r.policies());
     }
 }

@@ -84,7 +84,7 @@ final class IngressProcessor {
             return;
         }
         hb.add(new Route(ingress.namespace(), ingress.name(), host, match, ctx.backend(ingress, ref), null,
-                ingress.proxy().optionsFor(match.path())));
+                ingress.proxy().optionsFor(match.path()), ingress.policies().routes()));
         if (ingress.proxy().regexFor(match.path())) {
             hb.regex(true);
         }
@@ -102,13 +102,13 @@ final class IngressProcessor {
         if (ref != null) {
             // ingress-nginx applies the catch-all Ingress's annotations, except rewrite and redirect.
             server.fallback(new Route(ingress.namespace(), ingress.name(), server.host().name(), PathMatch.prefix("/"),
-                    ctx.backend(ingress, ref), null, ingress.proxy().forCatchAll()));
+                    ctx.backend(ingress, ref), null, ingress.proxy().withoutRewrite(), ingress.policies().catchAll()));
         }
     }
 
     /** A host's root location: ingress-nginx applies the defining Ingress's annotations to it. */
     static Route fallback(IngressEntry ingress, HostBuilder hb, Backend backend) {
         return new Route(ingress.namespace(), ingress.name(), hb.host().name(), PathMatch.prefix("/"), backend, null,
-                ingress.proxy().optionsFor("/"));
+                ingress.proxy().optionsFor("/"), ingress.policies().routes());
     }
 }

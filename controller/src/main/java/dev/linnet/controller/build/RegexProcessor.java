@@ -46,7 +46,7 @@ final class RegexProcessor {
                     continue;
                 }
                 converted.add(new Route(r.namespace(), r.ingress(), r.host(), regex, r.backend(), r.canary(),
-                        r.options()));
+                        r.options(), r.policies()));
             }
             hb.replaceAll(converted);
         }

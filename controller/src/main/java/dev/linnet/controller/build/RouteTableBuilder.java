@@ -3,6 +3,9 @@ package dev.linnet.controller.build;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.annotation.CanaryAnnotations;
+import dev.linnet.controller.annotation.ClusterLookup;
+import dev.linnet.controller.annotation.IngressPolicies;
+import dev.linnet.controller.annotation.PolicyAnnotations;
 import dev.linnet.controller.annotation.ProxyAnnotations;
 import dev.linnet.controller.annotation.SnippetAnnotations;
 import dev.linnet.controller.annotation.UnsupportedAnnotations;
@@ -20,7 +23,8 @@ import java.util.function.Consumer;
  *   Ingresses ─▶ ours? (IngressClassFilter) ─▶ sort oldest first (IngressOrder)
  *             ─▶ a *-snippet annotation? not served at all (SnippetAnnotations; warning),
  *                unless --serve-ingresses-with-snippets
- *             ─▶ parse canary and proxy annotations (annotation package; warnings)
+ *             ─▶ parse canary, proxy and policy annotations (annotation package; warnings);
+ *                a security annotation ingress-nginx would drop the Ingress for: not served
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
@@ -54,12 +58,17 @@ public final class RouteTableBuilder {
 
         // Parsed in sort order, so that annotation warnings come out in a deterministic order too.
         List<IngressEntry> parsed = new ArrayList<>(entries.size());
+        ClusterLookup lookup = new StateLookup(state);
         for (IngressEntry e : entries) {
             if (rejectedForSnippets(e, options, m -> ctx.warn(e, m))) {
                 continue; // as if it did not exist: no host, path, canary, TLS nor source
             }
+            IngressEntry p = parseAnnotations(e, options.annotationsPrefix(), lookup, m -> ctx.warn(e, m));
+            if (!p.policies().served()) {
+                continue; // ingress-nginx's DROP (warned): the same as a snippet
+            }
             ctx.source(e);
-            parsed.add(parseAnnotations(e, options.annotationsPrefix(), m -> ctx.warn(e, m)));
+            parsed.add(p);
         }
         for (IngressEntry e : parsed) {
             if (!e.isCanary()) {
@@ -99,16 +108,23 @@ public final class RouteTableBuilder {
         return true;
     }
 
-    private static IngressEntry parseAnnotations(IngressEntry e, String prefix, Consumer<String> warn) {
+    private static IngressEntry parseAnnotations(IngressEntry e, String prefix, ClusterLookup lookup,
+            Consumer<String> warn) {
         Map<String, String> annotations = e.ingress().getMetadata().getAnnotations();
         CanaryAnnotations canary = CanaryAnnotations.parse(annotations, prefix, warn);
         ProxyAnnotations proxy = ProxyAnnotations.NONE;
+        IngressPolicies policies = IngressPolicies.NONE;
         if (canary.enabled()) {
             ProxyAnnotations.warnIgnoredOnCanary(annotations, prefix, warn);
+            String dropped = PolicyAnnotations.validateOnCanary(annotations, prefix, e.namespace(), lookup, warn);
+            if (dropped != null) {
+                policies = IngressPolicies.notServed(dropped);
+            }
         } else {
             proxy = ProxyAnnotations.parse(annotations, prefix, warn);
+            policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn);
         }
         UnsupportedAnnotations.warn(annotations, prefix, warn);
-        return e.withAnnotations(canary, proxy);
+        return e.withAnnotations(canary, proxy, policies);
     }
 }

@@ -2,9 +2,12 @@ package dev.linnet.controller.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.policy.AccessList;
+import dev.linnet.gateway.policy.SslRedirect;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.RewriteTarget;
 import dev.linnet.gateway.route.RouteOptions;
+import dev.linnet.gateway.route.SourceRanges;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +24,18 @@ class ProxyAnnotationsTest {
 
     private static final String P = "nginx.ingress.kubernetes.io";
 
-    private record Parsed(ProxyAnnotations value, List<String> warnings) {
+    private record Parsed(ProxyAnnotations value, IngressPolicies policies, List<String> warnings) {
         RouteOptions options() {
             return value.options();
+        }
+
+        SslRedirect redirect() {
+            return policies.routes().find(SslRedirect.class);
+        }
+
+        SourceRanges sourceRanges() {
+            AccessList list = policies.routes().find(AccessList.class);
+            return list == null ? null : list.allowed();
         }
     }
 
@@ -33,44 +45,48 @@ class ProxyAnnotationsTest {
             annotations.put(P + "/" + kv[i], kv[i + 1]);
         }
         List<String> warnings = new ArrayList<>();
-        return new Parsed(ProxyAnnotations.parse(annotations, P, warnings::add), warnings);
+        ProxyAnnotations proxy = ProxyAnnotations.parse(annotations, P, warnings::add);
+        IngressPolicies policies = PolicyAnnotations.parse(annotations, P, "ns", ClusterLookup.EMPTY, warnings::add);
+        return new Parsed(proxy, policies, warnings);
     }
 
-    private static final Map<String, Function<RouteOptions, Object>> FIELD = Map.ofEntries(
-            Map.entry("proxy-connect-timeout", RouteOptions::connectTimeout),
-            Map.entry("proxy-read-timeout", RouteOptions::readTimeout),
-            Map.entry("proxy-send-timeout", RouteOptions::sendTimeout),
-            Map.entry("proxy-body-size", RouteOptions::maxBodySize),
-            Map.entry("proxy-next-upstream-tries", RouteOptions::nextUpstreamTries),
-            Map.entry("proxy-next-upstream", o -> o.nextUpstream() == null ? "null" : o.nextUpstream().words()),
-            Map.entry("proxy-next-upstream-timeout", o -> String.valueOf(o.nextUpstream() == null ? null
-                    : o.nextUpstream().timeout())),
-            Map.entry("backend-protocol", RouteOptions::backendProtocol),
-            Map.entry("ssl-redirect", RouteOptions::sslRedirect),
-            Map.entry("force-ssl-redirect", RouteOptions::forceSslRedirect),
-            Map.entry("preserve-trailing-slash", RouteOptions::preserveTrailingSlash),
-            Map.entry("rewrite-target", o -> String.valueOf(o.rewriteTarget())),
-            Map.entry("allowlist-source-range", o -> String.valueOf(o.sourceRanges())));
+    private static final Map<String, Function<Parsed, Object>> FIELD = Map.ofEntries(
+            Map.entry("proxy-connect-timeout", p -> p.options().connectTimeout()),
+            Map.entry("proxy-read-timeout", p -> p.options().readTimeout()),
+            Map.entry("proxy-send-timeout", p -> p.options().sendTimeout()),
+            Map.entry("proxy-body-size", p -> p.options().maxBodySize()),
+            Map.entry("proxy-next-upstream-tries", p -> p.options().nextUpstreamTries()),
+            Map.entry("proxy-next-upstream", p -> p.options().nextUpstream() == null ? "null"
+                    : p.options().nextUpstream().words()),
+            Map.entry("proxy-next-upstream-timeout", p -> String.valueOf(p.options().nextUpstream() == null ? null
+                    : p.options().nextUpstream().timeout())),
+            Map.entry("backend-protocol", p -> p.options().backendProtocol()),
+            Map.entry("ssl-redirect", p -> p.redirect() != null && p.redirect().sslRedirect()),
+            Map.entry("force-ssl-redirect", p -> p.redirect() != null && p.redirect().force()),
+            Map.entry("preserve-trailing-slash", p -> p.redirect() != null && p.redirect().preserveTrailingSlash()),
+            Map.entry("rewrite-target", p -> String.valueOf(p.options().rewriteTarget())),
+            Map.entry("allowlist-source-range", p -> String.valueOf(p.sourceRanges())));
 
     /** ingress-nginx restores the catch-all's zero rewrite config: it never redirects. */
     @Test
     void theCatchAllKeepsTheAnnotationsButNeverRedirects() {
         Parsed p = parse("force-ssl-redirect", "true", "preserve-trailing-slash", "true", "proxy-read-timeout", "7",
-                "rewrite-target", "/x");
-        RouteOptions catchAll = p.value().forCatchAll();
-        assertThat(catchAll.forceSslRedirect()).isFalse();
-        assertThat(catchAll.sslRedirect()).isFalse();
-        assertThat(catchAll.preserveTrailingSlash()).isFalse();
+                "rewrite-target", "/x", "allowlist-source-range", "10.0.0.0/8");
+        RouteOptions catchAll = p.value().withoutRewrite();
+        assertThat(p.policies().catchAll().find(SslRedirect.class)).isNull();
+        assertThat(p.policies().catchAll().find(AccessList.class)).as("every other policy stays").isNotNull();
         assertThat(catchAll.rewriteTarget()).isNull();
         assertThat(catchAll.readTimeout()).hasSeconds(7);
-        assertThat(p.value().optionsFor("/x").forceSslRedirect()).as("a target equal to its path only loses the rewrite")
-                .isTrue();
+        assertThat(p.redirect()).isEqualTo(new SslRedirect(true, true, true));
     }
 
     @Test
     void noAnnotationsAreTheDefaultsWithoutWarnings() {
         Parsed p = parse();
         assertThat(p.options()).isEqualTo(RouteOptions.DEFAULTS);
+        assertThat(p.policies().routes().all()).as("ssl-redirect is on by default").containsExactly(SslRedirect.DEFAULT);
+        assertThat(parse("ssl-redirect", "false").policies()).as("no redirect: no policy at all")
+                .isEqualTo(IngressPolicies.NONE);
         assertThat(p.value().useRegex()).isFalse();
         assertThat(p.warnings()).isEmpty();
     }
@@ -107,7 +123,7 @@ class ProxyAnnotationsTest {
     void validValuesAreUsedWithoutWarnings(String key, String value, String expected) {
         Parsed p = parse(key, value);
         assertThat(p.warnings()).isEmpty();
-        assertThat(String.valueOf(FIELD.get(key).apply(p.options()))).isEqualTo(expected);
+        assertThat(String.valueOf(FIELD.get(key).apply(p))).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0}: \"{1}\"")
@@ -135,7 +151,7 @@ class ProxyAnnotationsTest {
         Parsed p = parse(key, value);
         assertThat(p.warnings()).containsExactly("annotation " + P + "/" + key + ": \"" + value
                 + "\" is invalid (expected: " + expected + "); using " + using);
-        assertThat(String.valueOf(FIELD.get(key).apply(p.options()))).isEqualTo(field);
+        assertThat(String.valueOf(FIELD.get(key).apply(p))).isEqualTo(field);
     }
 
     @ParameterizedTest
@@ -166,27 +182,27 @@ class ProxyAnnotationsTest {
     @Test
     void allowlistWinsOverWhitelistWhenBothAreSet() throws Exception {
         Parsed p = parse("allowlist-source-range", "10.0.0.0/8", "whitelist-source-range", "192.168.0.0/16");
-        assertThat(p.options().sourceRanges().entries()).containsExactly("10.0.0.0/8");
+        assertThat(p.sourceRanges().entries()).containsExactly("10.0.0.0/8");
         assertThat(p.warnings()).containsExactly("annotation " + P + "/whitelist-source-range: \"192.168.0.0/16\""
                 + " is ignored because " + P + "/allowlist-source-range is set, as in ingress-nginx");
         // the alias alone, or next to an empty allowlist, is used
-        assertThat(parse("whitelist-source-range", "192.168.0.0/16").options().sourceRanges()
+        assertThat(parse("whitelist-source-range", "192.168.0.0/16").sourceRanges()
                 .allows(InetAddress.getByName("192.168.3.4"))).isTrue();
         Parsed emptyAllow = parse("allowlist-source-range", "", "whitelist-source-range", "192.168.0.0/16");
-        assertThat(emptyAllow.options().sourceRanges().entries()).containsExactly("192.168.0.0/16");
+        assertThat(emptyAllow.sourceRanges().entries()).containsExactly("192.168.0.0/16");
         assertThat(emptyAllow.warnings()).isEmpty();
     }
 
     @Test
     void invalidSourceRangeEntriesAreDroppedAndAnAllInvalidListAllowsNobody() throws Exception {
         Parsed p = parse("allowlist-source-range", "10.0.0.0/8,10.1,example.com,::1/129");
-        assertThat(p.options().sourceRanges().entries()).containsExactly("10.0.0.0/8");
+        assertThat(p.sourceRanges().entries()).containsExactly("10.0.0.0/8");
         assertThat(p.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).startsWith("annotation " + P
                 + "/allowlist-source-range: \"10.0.0.0/8,10.1,example.com,::1/129\": entry \"")
                 .endsWith("is invalid (expected: an IPv4 or IPv6 address or CIDR, e.g. 10.0.0.0/8 or 2001:db8::/32);"
                         + " entry ignored"));
         Parsed none = parse("whitelist-source-range", "everyone");
-        assertThat(none.options().sourceRanges().allows(InetAddress.getByName("127.0.0.1"))).isFalse();
+        assertThat(none.sourceRanges().allows(InetAddress.getByName("127.0.0.1"))).isFalse();
         assertThat(none.warnings()).last().isEqualTo("annotation " + P + "/whitelist-source-range: \"everyone\""
                 + " has no valid entry; every client gets 403 (an allowlist never fails open)");
     }
@@ -194,10 +210,16 @@ class ProxyAnnotationsTest {
     @Test
     void canaryIngressValuesAreReportedAsIgnored() {
         List<String> warnings = new ArrayList<>();
-        ProxyAnnotations.warnIgnoredOnCanary(Map.of(P + "/proxy-read-timeout", "5", P + "/canary", "true"), P,
-                warnings::add);
-        assertThat(warnings).containsExactly("annotation " + P + "/proxy-read-timeout: \"5\" is ignored on a canary"
-                + " Ingress: the main Ingress's settings apply, as in ingress-nginx");
+        Map<String, String> annotations = Map.of(P + "/proxy-read-timeout", "5", P + "/canary", "true",
+                P + "/ssl-redirect", "false");
+        ProxyAnnotations.warnIgnoredOnCanary(annotations, P, warnings::add);
+        assertThat(PolicyAnnotations.validateOnCanary(annotations, P, "ns", ClusterLookup.EMPTY, warnings::add))
+                .as("served").isNull();
+        assertThat(warnings).containsExactly(
+                "annotation " + P + "/proxy-read-timeout: \"5\" is ignored on a canary"
+                        + " Ingress: the main Ingress's settings apply, as in ingress-nginx",
+                "annotation " + P + "/ssl-redirect: \"false\" is ignored on a canary"
+                        + " Ingress: the main Ingress's settings apply, as in ingress-nginx");
     }
 
     @Test

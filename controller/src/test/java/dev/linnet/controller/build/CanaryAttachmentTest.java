@@ -1,5 +1,8 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.gateway.route.RouteOptions;
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.controller.build.Fixtures.build;
 import static dev.linnet.controller.build.Fixtures.ingress;
 import static dev.linnet.controller.build.Fixtures.svc;
@@ -59,7 +62,8 @@ class CanaryAttachmentTest {
         BuildResult r = build(main(), canary());
         Route route = r.table().route("foo", "/info");
         assertThat(route).isEqualTo(new Route("ns", "foo", "foo", route.match(), MAIN,
-                new CanaryRule("ns", "foo-canary", CANARY, "CanaryByHeader", null, null, null, 0, 100)));
+                new CanaryRule("ns", "foo-canary", CANARY, "CanaryByHeader", null, null, null, 0, 100),
+                RouteOptions.DEFAULTS, Policies.of(SslRedirect.DEFAULT)));
         assertThat(r.warnings()).isEmpty();
         assertThat(r.table().exactHosts()).containsOnlyKeys("foo");
     }

@@ -1,5 +1,6 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.gateway.policy.AccessList;
 import static dev.linnet.controller.build.Fixtures.PREFIX;
 import static dev.linnet.controller.build.Fixtures.build;
 import static dev.linnet.controller.build.Fixtures.ingress;
@@ -140,6 +141,6 @@ class ProxyOptionsBuildTest {
         assertThat(route.backend().endpoints()).hasSize(2);
         assertThat(route.match().type()).isEqualTo(PathType.REGEX);
         assertThat(route.options().rewriteTarget().target()).isEqualTo("/$1");
-        assertThat(route.options().sourceRanges().entries()).containsExactly("10.0.0.0/8");
+        assertThat(route.policies().find(AccessList.class).allowed().entries()).containsExactly("10.0.0.0/8");
     }
 }

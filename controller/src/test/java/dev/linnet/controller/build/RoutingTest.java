@@ -1,5 +1,7 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.controller.build.Fixtures.build;
 import static dev.linnet.controller.build.Fixtures.ingress;
 import static dev.linnet.controller.build.Fixtures.svc;
@@ -23,6 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Hosts, paths, precedence and fallbacks of non-canary Ingresses (issue 2 item 3). */
 class RoutingTest {
+
+    /** ssl-redirect is on by default: every path of a main Ingress has the redirect policy. */
+    private static final Policies REDIRECT = Policies.of(SslRedirect.DEFAULT);
 
     private static final Backend SVC = Backend.of("ns", "svc", "80", List.of(new Endpoint("10.0.0.1", 8080)));
 
@@ -48,7 +53,8 @@ class RoutingTest {
         assertThat(r.warnings()).isEmpty();
         assertThat(r.table().exactHosts()).containsOnlyKeys("foo.example.com");
         assertThat(r.table().route("FOO.example.com.:8080", "/info/x")).isEqualTo(
-                new Route("ns", "a", "foo.example.com", PathMatch.prefix("/info"), SVC, null));
+                new Route("ns", "a", "foo.example.com", PathMatch.prefix("/info"), SVC, null, RouteOptions.DEFAULTS,
+                        REDIRECT));
         assertThat(r.table().route("foo.example.com", "/other")).isNull();
         assertThat(r.table().version()).isZero();
     }
@@ -189,7 +195,7 @@ class RoutingTest {
                 ingress("ns/second").created("2024-02-01T00:00:00Z").defaultBackend("other", 80));
         assertThat(r.table().defaultServer().fallback()).as("the catch-all never redirects (ingress-nginx)")
                 .isEqualTo(new Route("ns", "first", "_", PathMatch.prefix("/"), SVC, null,
-                        new RouteOptions(BackendProtocol.HTTP, false, false, null, null, null, -1, -1)));
+                        RouteOptions.DEFAULTS));
         assertThat(r.table().route("unknown.host", "/any")).isEqualTo(r.table().defaultServer().fallback());
         assertThat(r.warnings()).containsExactly(new ConfigWarning("Ingress", "ns", "second",
                 "catch-all spec.defaultBackend already defined by Ingress ns/first; ignored here"));
@@ -209,7 +215,7 @@ class RoutingTest {
         assertThat(backendOf(r.table(), "x.w.com", "/elsewhere")).isEqualTo("svc@a");
         assertThat(backendOf(r.table(), "g", "/elsewhere")).isEqualTo("other@b");
         assertThat(r.table().exactHosts().get("h").fallback())
-                .isEqualTo(new Route("ns", "a", "h", PathMatch.prefix("/"), SVC, null));
+                .isEqualTo(new Route("ns", "a", "h", PathMatch.prefix("/"), SVC, null, RouteOptions.DEFAULTS, REDIRECT));
         assertThat(r.table().wildcardHosts().get("w.com").fallback().host()).isEqualTo("*.w.com");
         assertThat(r.table().defaultServer().fallback()).isNull();
     }
@@ -247,6 +253,7 @@ class RoutingTest {
         i.getMetadata().setNamespace(null);
         BuildResult r = build(svc("default/svc", "10.0.0.1"), i);
         assertThat(r.table().route("h", "/")).isEqualTo(new Route("default", "a", "h", PathMatch.prefix("/"),
-                Backend.of("default", "svc", "80", List.of(new Endpoint("10.0.0.1", 8080))), null));
+                Backend.of("default", "svc", "80", List.of(new Endpoint("10.0.0.1", 8080))), null,
+                RouteOptions.DEFAULTS, REDIRECT));
     }
 }

@@ -19,6 +19,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
@@ -71,6 +72,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private final Done done;
     private final RequestTimeline timeline; // metrics: phases and status, read when the exchange is done
     private final long maxBodySize; // 0: unlimited
+    private final RequestFlow policies; // the route's RESPONSE policies run on our answers; null when it has none
 
     private Lease lease;
     private boolean headWritten;
@@ -98,7 +100,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
-            Done done) {
+            Done done, RequestFlow responsePolicies) {
         this.client = client;
         this.context = context;
         this.head = upstreamHead;
@@ -111,6 +113,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 Attempts.triesFor(options.nextUpstreamTriesOr(config.maxTries()), backend), options.backendProtocol(),
                 options.connectTimeoutOr(config.connectTimeout()), nextUpstream, this);
         this.done = done;
+        this.policies = responsePolicies;
         this.timeline = timeline;
         this.timers = timers;
         this.readTimeoutNanos = options.readTimeoutOr(config.readTimeout()).toNanos();
@@ -461,6 +464,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
                 clientKeepAlive && !done.draining()); // drain: Connection: close
+        editResponse(response);
         return true;
     }
 
@@ -515,8 +519,16 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         finished = true;
         timeline.status(status.code());
         cleanUp();
-        client.writeAndFlush(ErrorResponses.of(client.alloc(), status, false))
-                .addListener(f -> done.exchangeDone(false));
+        FullHttpResponse answer = ErrorResponses.of(client.alloc(), status, false);
+        editResponse(answer);
+        client.writeAndFlush(answer).addListener(f -> done.exchangeDone(false));
+    }
+
+    /** The route's RESPONSE policies, on a response head about to go to the client. */
+    private void editResponse(HttpResponse response) {
+        if (policies != null) {
+            policies.editResponse(response);
+        }
     }
 
     /**

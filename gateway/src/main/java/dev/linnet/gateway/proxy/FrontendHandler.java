@@ -8,7 +8,6 @@ import dev.linnet.gateway.route.RequestPath;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
-import dev.linnet.gateway.split.SplitDecider;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -31,7 +30,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *                        │            target, path or Host nginx refuses? ─▶ 400, close
  *                        ▼ route (one table snapshot) ─▶ path regex out of budget: 500, close
  *                        │                             ─▶ none: 404 ────┐
- *                        ▼ split ─▶ forbidden: 403; no endpoint: 503 ───┤─▶ drain body, answer, idle
- *                        ▼                                                  (HTTP/2: answer, reset)
+ *                        ▼ RequestFlow: policies, split ─▶ an answer ───┤─▶ drain body, answer, idle
+ *                        ▼ no endpoint: 503 ────────────────────────────┘   (HTTP/2: answer, reset)
  *                     Exchange (owns body and response) ──done──▶ keep-alive? idle : close
  * </pre>
  *
@@ -61,6 +59,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private final ProxyContext context;
     private ChannelHandlerContext ctx;
     private Exchange exchange;
+    private RequestFlow flow; // the routed request's policies and split; kept until the next request
     private FullHttpResponse answerAfterBody; // a local answer, sent once the body is drained
     private boolean expectsContinue; // the request's Expect: 100-continue is not answered yet
     private boolean keepAlive;
@@ -121,7 +120,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             return;
         }
         if (msg instanceof HttpRequest request) {
-            if (exchange != null || answerAfterBody != null) {
+            if (exchange != null || answerAfterBody != null || flow != null && flow.pending()) {
                 // One exchange per connection: the next head is read after the answer, never before.
                 closing = true;
                 ReferenceCountUtil.release(msg);
@@ -215,49 +214,50 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answerAfterBody(HttpResponseStatus.NOT_FOUND);
             return;
         }
-        FullHttpResponse redirect = tls ? null
-                : HttpsRedirect.forPlainRequest(request, host, hostHeader.isEmpty() ? host : hostHeader, path, route,
-                        table, context.config(), keepAlive);
-        if (redirect != null) {
-            answerAfterBody(redirect);
-            return;
-        }
-        Decision decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
-                ThreadLocalRandom.current());
-        Backend backend = decision.isCanary() ? route.canary().backend() : route.backend();
+        flow = new RequestFlow(this, context, ctx.channel(), request, host, hostHeader.isEmpty() ? host : hostHeader,
+                path, rawPath, route, table, tls);
+        flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
+    }
+
+    /** The split chose {@code decision}: the request is routed (metrics name the route and side). */
+    void routed(Route route, Decision decision) {
         timeline.routed(route, decision);
-        // nginx's access phase (allow / deny) runs after the canary decision (rewrite phase).
-        if (RouteChecks.forbidden(route, ctx.channel().remoteAddress())) {
-            answerAfterBody(HttpResponseStatus.FORBIDDEN);
-            return;
-        }
-        // Only the chosen backend matters: a header-forced canary works while main has no endpoint
-        // (DESIGN.md deliberate difference 3).
+    }
+
+    /**
+     * Every request policy let the request pass: proxy it to {@code backend}, the side the split
+     * chose. Only the chosen backend matters: a header-forced canary works while main has no
+     * endpoint (DESIGN.md deliberate difference 3).
+     */
+    void proxy(RequestFlow passed, Backend backend) {
+        Route route = passed.route();
         if (!backend.hasEndpoints()) {
-            answerAfterBody(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            passed.respond(ErrorResponses.of(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, keepAlive));
             return;
         }
         if (clientAddress == null) { // once per connection: both allocate
             clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
             listenerPort = String.valueOf(((InetSocketAddress) ctx.channel().localAddress()).getPort());
         }
+        HttpRequest request = passed.request();
         String upgrade = Upgrades.requested(request, ctx.pipeline()); // before the hop-by-hop headers go
         HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, clientAddress, listenerPort, tls);
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }
+        route.policies().onUpstreamRequest(passed, upstreamHead);
         try {
             // the same search again: only a stack overflow fails it
-            RouteChecks.rewrite(route, upstreamHead, path, rawPath);
+            RouteChecks.rewrite(route, upstreamHead, passed.path(), passed.rawPath());
         } catch (PathRegexException e) {
-            regexFailed(e, host, path);
+            regexFailed(e, passed.host(), passed.path());
             return;
         }
         if (timers == null) {
             timers = new ExchangeTimers(ctx.executor());
         }
-        exchange = new Exchange(ctx, context, upstreamHead,
-                request.protocolVersion(), keepAlive, backend, route.options(), timeline, timers, this);
+        exchange = new Exchange(ctx, context, upstreamHead, request.protocolVersion(), keepAlive, backend,
+                route.options(), timeline, timers, this, route.policies().editsResponses() ? passed : null);
         sendContinueIfExpected(); // before the exchange may ask for the body
         exchange.start();
     }
@@ -304,7 +304,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
     }
 
-    /** ingress-nginx keeps the connection after its own 404 / 503, so the body is read and dropped. */
+    /** ingress-nginx keeps the connection after its own 404, so the body is read and dropped. */
     private void answerAfterBody(HttpResponseStatus status) {
         answerAfterBody(ErrorResponses.of(ctx.alloc(), status, keepAlive));
     }
@@ -322,7 +322,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      * <p>An HTTP/2 stream is answered at once and then reset (nginx's {@code skip_data}): closing it
      * costs the connection nothing, and there is no body clock on a stream to wait for one with.
      */
-    private void answerAfterBody(FullHttpResponse response) {
+    void answerAfterBody(FullHttpResponse response) {
         timeline.status(response.status().code());
         if (h2 || expectsContinue && response.status().code() != HttpResponseStatus.NOT_FOUND.code()) {
             expectsContinue = false;
@@ -358,7 +358,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      * nginx: a location regex that fails (PCRE's match limit) makes find_location answer 500,
      * never a later location; its own 500 turns keep-alive off.
      */
-    private void regexFailed(PathRegexException e, String host, String path) {
+    void regexFailed(PathRegexException e, String host, String path) {
         log.warn("{} on host {} for a path of {} characters: answered 500", e.getMessage(), host, path.length());
         answerAndClose(HttpResponseStatus.INTERNAL_SERVER_ERROR);
     }
@@ -403,6 +403,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */
     private void awaitRequest() {
+        flow = null;
         boolean closing = requests > 0 && gate != null && gate.closesIdle();
         if (headTimeout != null) {
             headTimeout.awaitHead(requests > 0); // keepalive_timeout, then client_header_timeout
@@ -487,6 +488,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelIdleTimer();
+        if (flow != null) {
+            flow.abandon(); // a policy waiting on a subrequest finds nothing to resume
+            flow = null;
+        }
         if (exchange != null) {
             exchange.abort();
             exchange = null;

@@ -33,7 +33,7 @@ final class ProxyHeaders {
      * nginx always names itself and drops the upstream's {@code Server}; ingress-nginx's
      * {@code server-tokens} (default false) hides the version, so there is none.
      */
-    static final AsciiString SERVER = AsciiString.cached("linnet");
+    static final AsciiString SERVER = dev.linnet.gateway.policy.Answers.SERVER;
 
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");

@@ -3,22 +3,17 @@ package dev.linnet.gateway.proxy;
 import dev.linnet.gateway.route.RequestPath;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;
-import dev.linnet.gateway.route.SourceRanges;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 
 /**
- * What a route's annotations decide about a request before it is proxied, in nginx's phase
- * order: the body limit is checked when the location is chosen ({@code client_max_body_size},
- * find-config phase), the allowlist in the access phase after the canary decision (rewrite
- * phase), the URI rewrite when the request goes upstream.
+ * The route options the proxy itself applies, in nginx's phase order: the body limit when the
+ * location is chosen ({@code client_max_body_size}, find-config phase, before any policy), the
+ * URI rewrite when the request goes upstream (after the policies).
  *
  * <pre>
  *   route ─▶ Content-Length &gt; proxy-body-size? ─▶ 413, close (nothing of the body is read)
- *         ─▶ split ─▶ peer outside allowlist-source-range? ─▶ 403, body drained, keep-alive
- *         ─▶ rewrite-target? ─▶ upstream URI rewritten ─▶ proxy
+ *         ─▶ policies, split ─▶ rewrite-target? ─▶ upstream URI rewritten ─▶ proxy
  * </pre>
  */
 final class RouteChecks {
@@ -35,21 +30,6 @@ final class RouteChecks {
         long listener = config.maxRequestBodySize();
         long max = route == null ? listener : route.options().maxBodySizeOr(listener);
         return max > 0 && HttpUtil.getContentLength(request, -1L) > max;
-    }
-
-    /**
-     * Whether {@code allowlist-source-range} refuses the TCP peer. Linnet has no
-     * {@code use-forwarded-headers}, so the peer is the client, as for ingress-nginx with that
-     * setting off; behind a proxy or load balancer that does not preserve client addresses the
-     * peer is that proxy.
-     */
-    static boolean forbidden(Route route, SocketAddress peer) {
-        SourceRanges allowed = route.options().sourceRanges();
-        if (allowed == null) {
-            return false;
-        }
-        return !(peer instanceof InetSocketAddress inet) || inet.getAddress() == null
-                || !allowed.allows(inet.getAddress());
     }
 
     /**

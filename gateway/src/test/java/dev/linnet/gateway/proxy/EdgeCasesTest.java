@@ -1,5 +1,7 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.testing.Fixtures;
+import dev.linnet.gateway.policy.AccessList;
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
@@ -111,10 +113,9 @@ class EdgeCasesTest {
      */
     @Test
     void expectContinueGetsNo100BeforeA403OrA503() throws IOException {
-        RouteOptions nobody = new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null,
-                SourceRanges.of(List.of()));
         TestBackend up = gw.backend("up");
-        gw.publish(table(new Route("default", "main", "h", PathMatch.prefix("/closed"), backend("up", up), null, nobody),
+        gw.publish(table(Fixtures.withPolicies(route("h", "/closed", backend("up", up)),
+                        new AccessList(SourceRanges.of(List.of()))),
                 route("h", "/empty", backend("none", List.of()))));
         for (String[] c : new String[][] {{"403", "/closed"}, {"503", "/empty"}}) {
             try (RawHttp raw = new RawHttp(gw.port())) {

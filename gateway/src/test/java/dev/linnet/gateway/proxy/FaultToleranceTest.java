@@ -279,10 +279,8 @@ class FaultToleranceTest {
     }
 
     private static Route route(String host, String path, Backend backend, NextUpstream next) {
-        RouteOptions d = RouteOptions.DEFAULTS;
         return new Route("default", "main", host, PathMatch.prefix(path), backend, null, new RouteOptions(
-                BackendProtocol.HTTP, d.sslRedirect(), d.forceSslRedirect(), null, null, null, -1, -1, null, null,
-                false, next));
+                BackendProtocol.HTTP, null, null, null, -1, -1, null, next));
     }
 
     /** A pod that accepts (the kernel does, from the backlog) and never answers. */

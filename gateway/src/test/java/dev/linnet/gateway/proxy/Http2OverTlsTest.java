@@ -1,5 +1,7 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.testing.Fixtures;
+import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.canary;
 import static dev.linnet.gateway.testing.Fixtures.route;
@@ -63,7 +65,8 @@ class Http2OverTlsTest {
     @Test
     void h2cToAHostWithTlsIsRedirectedLikeHttp11() {
         TestBackend stable = gw.backend("stable");
-        publishTlsHost(table(route(HOST, "/", backend("stable", stable))));
+        // ssl-redirect (on by default) is the policy the builder gives every Ingress path
+        publishTlsHost(table(Fixtures.withPolicies(route(HOST, "/", backend("stable", stable)), SslRedirect.DEFAULT)));
 
         try (H2Client h2c = H2Client.connect(gw.port())) {
             H2Client.Response r = h2c.send(headers("GET", HOST, "/a?b=c"));

@@ -1,5 +1,7 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,16 +25,19 @@ class HttpsRedirectTest {
     @RegisterExtension
     final GatewayExtension gw = new GatewayExtension().configure(c -> c.withHttpsPort(0));
 
-    private static RouteOptions options(boolean sslRedirect, boolean force) {
-        return new RouteOptions(BackendProtocol.HTTP, sslRedirect, force, null, null, null, -1, -1);
+    private static final SslRedirect DEFAULTS = SslRedirect.DEFAULT;
+
+    private static SslRedirect options(boolean sslRedirect, boolean force) {
+        return new SslRedirect(sslRedirect, force, false);
     }
 
-    private static Route route(String host, TestBackend b, RouteOptions options) {
-        return new Route("default", "main", host, PathMatch.prefix("/"), backend(host, b), null, options);
+    private static Route route(String host, TestBackend b, SslRedirect redirect) {
+        return new Route("default", "main", host, PathMatch.prefix("/"), backend(host, b), null, RouteOptions.DEFAULTS,
+                Policies.of(redirect));
     }
 
     /** secure.example.com and *.wild.example.com are in spec.tls; plain.example.com is not. */
-    private void publish(GatewayExtension gateway, TestBackend b, RouteOptions secure, RouteOptions plain) {
+    private void publish(GatewayExtension gateway, TestBackend b, SslRedirect secure, SslRedirect plain) {
         RouteTable t = table(route("secure.example.com", b, secure), route("plain.example.com", b, plain),
                 route("*.wild.example.com", b, secure));
         gateway.publish(new RouteTable(t.version(), t.exactHosts(), t.wildcardHosts(), t.defaultServer(), t.sources(),
@@ -42,7 +47,7 @@ class HttpsRedirectTest {
     @Test
     void aHostWithTlsRedirectsPlainHttpWith308ByDefault() {
         TestBackend b = gw.backend("b");
-        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        publish(gw, b, DEFAULTS, DEFAULTS);
 
         HttpResponse<String> r = gw.get("secure.example.com:8080", "/cart/items?id=7&x=%20y");
 
@@ -57,10 +62,10 @@ class HttpsRedirectTest {
     @Test
     void aHostWithoutTlsIsProxiedUnlessForced() {
         TestBackend b = gw.backend("b");
-        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        publish(gw, b, DEFAULTS, DEFAULTS);
         assertThat(gw.get("plain.example.com", "/p").statusCode()).isEqualTo(200);
 
-        publish(gw, b, RouteOptions.DEFAULTS, options(true, true));
+        publish(gw, b, DEFAULTS, options(true, true));
         HttpResponse<String> forced = gw.get("plain.example.com", "/p");
         assertThat(forced.statusCode()).isEqualTo(308);
         assertThat(forced.headers().firstValue("location")).hasValue("https://plain.example.com/p");
@@ -69,7 +74,7 @@ class HttpsRedirectTest {
     @Test
     void sslRedirectFalseTurnsTheRedirectOff() {
         TestBackend b = gw.backend("b");
-        publish(gw, b, options(false, false), RouteOptions.DEFAULTS);
+        publish(gw, b, options(false, false), DEFAULTS);
 
         assertThat(gw.get("secure.example.com", "/").statusCode()).isEqualTo(200);
         assertThat(b.last().header("x-forwarded-proto")).isEqualTo("http");
@@ -79,15 +84,14 @@ class HttpsRedirectTest {
     @Test
     void theLocationLosesATrailingSlashUnlessTheRoutePreservesIt() {
         TestBackend b = gw.backend("b");
-        RouteOptions preserving = new RouteOptions(BackendProtocol.HTTP, true, false, null, null, null, -1, -1, null,
-                null, true);
-        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        SslRedirect preserving = new SslRedirect(true, false, true);
+        publish(gw, b, DEFAULTS, DEFAULTS);
         assertThat(gw.get("secure.example.com", "/cart/").headers().firstValue("Location"))
                 .hasValue("https://secure.example.com/cart");
         assertThat(gw.get("secure.example.com", "/").headers().firstValue("Location")).hasValue("https://secure.example.com");
         assertThat(gw.get("secure.example.com", "/cart/?x=1").headers().firstValue("Location"))
                 .as("only the very last character").hasValue("https://secure.example.com/cart/?x=1");
-        publish(gw, b, preserving, RouteOptions.DEFAULTS);
+        publish(gw, b, preserving, DEFAULTS);
         assertThat(gw.get("secure.example.com", "/cart/").headers().firstValue("Location"))
                 .hasValue("https://secure.example.com/cart/");
     }
@@ -96,7 +100,7 @@ class HttpsRedirectTest {
     @Test
     void anAbsoluteFormRedirectsToItsHostHeader() throws Exception {
         TestBackend b = gw.backend("b");
-        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        publish(gw, b, DEFAULTS, DEFAULTS);
         try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
             dev.linnet.gateway.testing.RawHttp.Response r = raw.send(
                     "GET http://secure.example.com/cart HTTP/1.1\r\nHost: other.example\r\n\r\n").read();
@@ -109,7 +113,7 @@ class HttpsRedirectTest {
     void aRedirectWaitingForAStalledBodyIsCutAtTheBodyTimeout() throws Exception {
         gw.configure(c -> c.toBuilder().clientBodyTimeout(java.time.Duration.ofMillis(300)).build());
         TestBackend b = gw.backend("b");
-        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        publish(gw, b, DEFAULTS, DEFAULTS);
 
         // The redirect is sent once the announced body is read and dropped; a client that stops
         // half-way gets client_body_timeout per silence, as on the 404 / 503 paths, not forever.
@@ -123,7 +127,7 @@ class HttpsRedirectTest {
     @Test
     void aHostThatIsNoHostNameIsRefusedNotReflectedIntoTheLocation() throws Exception {
         TestBackend b = gw.backend("b");
-        publish(gw, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        publish(gw, b, DEFAULTS, DEFAULTS);
 
         // Routed by the wildcard *.wild.example.com; as a Location it would send browsers to 127.0.0.1.
         try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
@@ -138,7 +142,7 @@ class HttpsRedirectTest {
     @Test
     void acmeHttp01ChallengesAreNeverRedirected() {
         TestBackend b = gw.backend("b");
-        publish(gw, b, RouteOptions.DEFAULTS, options(true, true));
+        publish(gw, b, DEFAULTS, options(true, true));
 
         assertThat(gw.get("secure.example.com", "/.well-known/acme-challenge/token123").statusCode()).isEqualTo(200);
         assertThat(gw.get("plain.example.com", "/.well-known/acme-challenge/token456").statusCode()).isEqualTo(200);
@@ -151,7 +155,7 @@ class HttpsRedirectTest {
         GatewayExtension moved = gw.closeLater(new GatewayExtensionCloser(
                 new GatewayExtension().configure(c -> c.withHttpsPort(0).toBuilder().httpRedirectCode(301).build()))).gateway;
         TestBackend b = gw.backend("b");
-        publish(moved, b, RouteOptions.DEFAULTS, RouteOptions.DEFAULTS);
+        publish(moved, b, DEFAULTS, DEFAULTS);
 
         HttpResponse<String> r = moved.get("secure.example.com", "/x");
         assertThat(r.statusCode()).isEqualTo(301);
@@ -162,7 +166,7 @@ class HttpsRedirectTest {
     void withoutAnHttpsListenerNothingIsRedirected() {
         GatewayExtension plainOnly = gw.closeLater(new GatewayExtensionCloser(new GatewayExtension())).gateway;
         TestBackend b = gw.backend("b");
-        publish(plainOnly, b, RouteOptions.DEFAULTS, options(true, true));
+        publish(plainOnly, b, DEFAULTS, options(true, true));
 
         assertThat(plainOnly.get("secure.example.com", "/").statusCode()).isEqualTo(200);
         assertThat(plainOnly.get("plain.example.com", "/").statusCode()).isEqualTo(200);

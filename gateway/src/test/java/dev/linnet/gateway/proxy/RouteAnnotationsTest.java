@@ -1,5 +1,7 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.testing.Fixtures;
+import dev.linnet.gateway.policy.AccessList;
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,13 +54,17 @@ class RouteAnnotationsTest {
         }
     }
 
-    private static RouteOptions options(Duration connect, Duration read, long maxBody, int tries, RewriteTarget rewrite,
-            SourceRanges ranges) {
-        return new RouteOptions(BackendProtocol.HTTP, true, false, connect, read, null, maxBody, tries, rewrite, ranges);
+    private static RouteOptions options(Duration connect, Duration read, long maxBody, int tries, RewriteTarget rewrite) {
+        return new RouteOptions(BackendProtocol.HTTP, connect, read, null, maxBody, tries, rewrite);
+    }
+
+    /** {@code route} behind {@code allowlist-source-range}. */
+    private static Route allowing(Route route, String... ranges) {
+        return Fixtures.withPolicies(route, new AccessList(SourceRanges.of(List.of(ranges))));
     }
 
     private static RouteOptions options(long maxBody) {
-        return options(null, null, maxBody, -1, null, null);
+        return options(null, null, maxBody, -1, null);
     }
 
     private static Route route(String path, Backend b, RouteOptions options) {
@@ -75,7 +81,7 @@ class RouteAnnotationsTest {
     void theRoutesConnectTimeoutCutsABlackholedEndpointLongBeforeTheListeners() throws IOException {
         Endpoint blackhole = blackhole();
         gw.publish(table(route("/", backend("silent", List.of(blackhole)),
-                options(Duration.ofMillis(300), null, -1, -1, null, null))));
+                options(Duration.ofMillis(300), null, -1, -1, null))));
         // With the listener's 30 s the client (20 s) would give up first and this would throw.
         assertThat(gw.get("h", "/").statusCode()).isEqualTo(504);
     }
@@ -96,7 +102,7 @@ class RouteAnnotationsTest {
         sockets.add(silent);
         sockets.add(release::countDown);
         gw.publish(table(route("/", backend("silent", List.of(silent.endpoint())),
-                options(null, Duration.ofMillis(300), -1, -1, null, null))));
+                options(null, Duration.ofMillis(300), -1, -1, null))));
         assertThat(gw.get("h", "/").statusCode()).isEqualTo(504);
     }
 
@@ -147,9 +153,9 @@ class RouteAnnotationsTest {
     void theRoutesTriesDecideWhetherDeadEndpointsAreSkipped() throws IOException {
         TestBackend live = gw.backend("live");
         List<Endpoint> endpoints = List.of(deadEndpoint(), deadEndpoint(), live.endpoint());
-        gw.publish(table(route("/one", backend("b1", endpoints), options(null, null, -1, 1, null, null)),
-                route("/three", backend("b3", endpoints), options(null, null, -1, 3, null, null)),
-                route("/all", backend("b0", endpoints), options(null, null, -1, 0, null, null))));
+        gw.publish(table(route("/one", backend("b1", endpoints), options(null, null, -1, 1, null)),
+                route("/three", backend("b3", endpoints), options(null, null, -1, 3, null)),
+                route("/all", backend("b0", endpoints), options(null, null, -1, 0, null))));
         List<Integer> one = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             one.add(gw.get("h", "/one").statusCode());
@@ -168,11 +174,9 @@ class RouteAnnotationsTest {
     void clientsOutsideTheAllowlistGet403AndInsideAreProxied() throws IOException {
         TestBackend b = gw.backend("b");
         gw.publish(table(
-                route("/closed", backend("b", b), options(null, null, -1, -1, null,
-                        SourceRanges.of(List.of("10.0.0.0/8", "2001:db8::/32")))),
-                route("/open", backend("b", b), options(null, null, -1, -1, null,
-                        SourceRanges.of(List.of("10.0.0.0/8", "127.0.0.0/8")))),
-                route("/nobody", backend("b", b), options(null, null, -1, -1, null, SourceRanges.of(List.of())))));
+                allowing(route("/closed", backend("b", b), RouteOptions.DEFAULTS), "10.0.0.0/8", "2001:db8::/32"),
+                allowing(route("/open", backend("b", b), RouteOptions.DEFAULTS), "10.0.0.0/8", "127.0.0.0/8"),
+                allowing(route("/nobody", backend("b", b), RouteOptions.DEFAULTS))));
         try (RawHttp raw = new RawHttp(gw.port())) {
             RawHttp.Response denied = raw.send("POST /closed HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc").read();
             assertThat(denied.status()).isEqualTo(403);
@@ -190,10 +194,10 @@ class RouteAnnotationsTest {
         TestBackend b = gw.backend("b");
         gw.publish(table(
                 regexRoute("/api/(v\\d)/(.*)", backend("b", b), options(null, null, -1, -1,
-                        RewriteTarget.of("/$2/$1"), null)),
+                        RewriteTarget.of("/$2/$1"))),
                 regexRoute("/fixed", backend("b", b), options(null, null, -1, -1,
-                        RewriteTarget.of("/static?from=fixed"), null)),
-                regexRoute("/drop", backend("b", b), options(null, null, -1, -1, RewriteTarget.of("/bare?"), null))));
+                        RewriteTarget.of("/static?from=fixed"))),
+                regexRoute("/drop", backend("b", b), options(null, null, -1, -1, RewriteTarget.of("/bare?")))));
         assertThat(gw.get("h", "/API/v1/users/7?id=7&x").statusCode()).isEqualTo(200);
         assertThat(b.last().uri()).isEqualTo("/users/7/v1?id=7&x");
         assertThat(b.last().header("X-Original-URI")).isEqualTo("/API/v1/users/7?id=7&x");
@@ -208,7 +212,7 @@ class RouteAnnotationsTest {
     void rewriteTargetWorksOnTheNormalisedPath() throws IOException {
         TestBackend b = gw.backend("b");
         gw.publish(table(regexRoute("/api/(.*)", backend("b", b), options(null, null, -1, -1,
-                RewriteTarget.of("/v2/$1"), null))));
+                RewriteTarget.of("/v2/$1")))));
         try (RawHttp raw = new RawHttp(gw.port())) {
             assertThat(raw.send("GET //api/x/../users?id=7 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
             assertThat(b.last().uri()).isEqualTo("/v2/users?id=7");
@@ -226,7 +230,7 @@ class RouteAnnotationsTest {
     void aCaptureInTheTargetsQueryIsEscapedAsAnArgument() throws IOException {
         TestBackend b = gw.backend("b");
         gw.publish(table(regexRoute("/s/(.*)", backend("b", b), options(null, null, -1, -1,
-                RewriteTarget.of("/search?q=$1"), null))));
+                RewriteTarget.of("/search?q=$1")))));
         try (RawHttp raw = new RawHttp(gw.port())) {
             assertThat(raw.send("GET /s/a%26b%20c?page=2 HTTP/1.1\r\nHost: h\r\n\r\n").read().status()).isEqualTo(200);
             assertThat(b.last().uri()).isEqualTo("/search?q=a%26b%20c&page=2");
@@ -246,8 +250,7 @@ class RouteAnnotationsTest {
     @Test
     void aRegexPathSeesDecodedLineBreakCharactersAsPcreDoes() throws IOException {
         TestBackend b = gw.backend("b");
-        RouteOptions nobody = options(null, null, -1, -1, null, SourceRanges.of(List.of()));
-        gw.publish(table(regexRoute("/admin/.+", backend("b", b), nobody),
+        gw.publish(table(allowing(regexRoute("/admin/.+", backend("b", b), RouteOptions.DEFAULTS)),
                 regexRoute("/", backend("b", b), RouteOptions.DEFAULTS)));
         for (String target : List.of("/admin/x", "/admin/%0D", "/admin/%85", "/admin/%0D/config", "/admin/x%0D")) {
             try (RawHttp raw = new RawHttp(gw.port())) {

@@ -106,8 +106,7 @@ class WebSocketTest {
     @Test
     void idleTunnelClosesAfterTheRoutesReadTimeout() throws Exception {
         WebSocketBackend echo = wsBackend("echo");
-        RouteOptions options = new RouteOptions(BackendProtocol.HTTP, true, false, null, Duration.ofMillis(300), null,
-                -1, -1);
+        RouteOptions options = new RouteOptions(BackendProtocol.HTTP, null, Duration.ofMillis(300), null, -1, -1);
         Route r = route(HOST, "/", backendOf("echo", echo));
         gw.publish(table(new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), null, options)));
         WsClient ws = connect();

@@ -1,5 +1,7 @@
 package dev.linnet.gateway.testing;
 
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.Policy;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.CanaryRule;
@@ -35,9 +37,14 @@ public final class Fixtures {
 
     /** A route whose pods speak {@code protocol} (the {@code backend-protocol} annotation). */
     public static Route route(String host, String path, Backend main, BackendProtocol protocol) {
-        RouteOptions d = RouteOptions.DEFAULTS;
-        return new Route("default", "main", host, PathMatch.prefix(path), main, null, new RouteOptions(protocol,
-                d.sslRedirect(), d.forceSslRedirect(), null, null, null, d.maxBodySize(), d.nextUpstreamTries()));
+        return new Route("default", "main", host, PathMatch.prefix(path), main, null,
+                new RouteOptions(protocol, null, null, null, -1, -1));
+    }
+
+    /** {@code route} with {@code policies} (what the builder attaches from annotations). */
+    public static Route withPolicies(Route route, Policy... policies) {
+        return new Route(route.namespace(), route.ingress(), route.host(), route.match(), route.backend(),
+                route.canary(), route.options(), Policies.of(policies));
     }
 
     /** A canary rule builder in the spirit of the annotations: all absent, weight 0 of 100. */

@@ -1,0 +1,67 @@
+package dev.linnet.controller.annotation;
+
+import dev.linnet.gateway.policy.AccessList;
+import dev.linnet.gateway.route.SourceRanges;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** {@code allowlist-source-range} (and its older name): the {@link AccessList} policy. */
+public final class AccessAnnotations {
+
+    public static final AnnotationKey<String> ALLOWLIST = AnnotationKey.prefixed(
+            "allowlist-source-range", ValueType.VERBATIM, "", "everyone",
+            "comma-separated client CIDRs or addresses (IPv4, IPv6) allowed; 403 for any other TCP peer");
+    public static final AnnotationKey<String> WHITELIST = AnnotationKey.prefixed(
+            "whitelist-source-range", ValueType.VERBATIM, "", "everyone",
+            "the older name of allowlist-source-range, read only when that one is absent or empty");
+
+    public static final List<AnnotationKey<?>> KEYS = List.of(ALLOWLIST, WHITELIST);
+
+    private AccessAnnotations() {
+    }
+
+    /**
+     * ingress-nginx reads {@code allowlist-source-range} and falls back to its alias
+     * {@code whitelist-source-range} only when the former is absent or empty (parser
+     * {@code AnnotationAliases}): when both are set, allowlist wins. An invalid entry is dropped
+     * with a warning. When no entry is valid the route allows nobody: ingress-nginx denies the
+     * location on an unparsable list too, and an allowlist must never fail open.
+     *
+     * @return the policy, or {@code null} when neither key has a value
+     */
+    public static AccessList parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        AnnotationKey<String> key = ALLOWLIST;
+        String raw = ALLOWLIST.raw(annotations, prefix);
+        String whitelist = WHITELIST.raw(annotations, prefix);
+        if (raw == null || raw.isBlank()) {
+            if (whitelist == null || whitelist.isBlank()) {
+                return null;
+            }
+            key = WHITELIST;
+            raw = whitelist;
+        } else if (whitelist != null && !whitelist.isBlank() && !whitelist.equals(raw)) {
+            warnings.accept(WHITELIST.describe(prefix, whitelist) + " is ignored because "
+                    + ALLOWLIST.fullName(prefix) + " is set, as in ingress-nginx");
+        }
+        List<String> valid = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String entry = part.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (SourceRanges.isValid(entry)) {
+                valid.add(entry);
+            } else {
+                warnings.accept(key.describe(prefix, raw) + ": entry " + AnnotationKey.quote(entry)
+                        + " is invalid (expected: " + SourceRanges.EXPECTED + "); entry ignored");
+            }
+        }
+        if (valid.isEmpty()) {
+            warnings.accept(key.describe(prefix, raw) + " has no valid entry; every client gets 403"
+                    + " (an allowlist never fails open)");
+        }
+        return new AccessList(SourceRanges.of(valid));
+    }
+}

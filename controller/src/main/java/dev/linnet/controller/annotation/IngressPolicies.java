@@ -1,0 +1,39 @@
+package dev.linnet.controller.annotation;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.Policy;
+import dev.linnet.gateway.policy.Step;
+import java.util.List;
+
+/**
+ * The policies of one main Ingress, built once and shared by every route it creates.
+ *
+ * @param routes the policies of its paths and host fallbacks
+ * @param catchAll the policies of its catch-all ({@code spec.defaultBackend} without rules): no
+ *     redirect, as ingress-nginx restores the default location's rewrite config there
+ * @param notServed why the Ingress is not served at all (ingress-nginx's DROP), or {@code null}
+ */
+public record IngressPolicies(Policies routes, Policies catchAll, String notServed) {
+
+    public static final IngressPolicies NONE = new IngressPolicies(Policies.NONE, Policies.NONE, null);
+
+    public IngressPolicies {
+        requireNonNull(routes, "routes");
+        requireNonNull(catchAll, "catchAll");
+    }
+
+    static IngressPolicies of(List<Policy> policies) {
+        Policies all = Policies.of(policies);
+        return all.isEmpty() ? NONE : new IngressPolicies(all, all.without(Step.SSL_REDIRECT), null);
+    }
+
+    public static IngressPolicies notServed(String reason) {
+        return new IngressPolicies(Policies.NONE, Policies.NONE, requireNonNull(reason, "reason"));
+    }
+
+    public boolean served() {
+        return notServed == null;
+    }
+}

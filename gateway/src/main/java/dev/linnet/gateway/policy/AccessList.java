@@ -1,0 +1,39 @@
+package dev.linnet.gateway.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.route.SourceRanges;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetAddress;
+
+/**
+ * {@code allowlist-source-range} (nginx's {@code allow …; deny all;} in the access phase, after
+ * the canary decision): a client outside the ranges gets 403.
+ *
+ * <p>The client is the TCP peer: Linnet has no {@code use-forwarded-headers} yet, as ingress-nginx
+ * with that setting off; behind a proxy or load balancer that does not preserve client addresses
+ * the peer is that proxy.
+ *
+ * @param allowed the networks allowed; empty allows nobody (an allowlist never fails open)
+ */
+public record AccessList(SourceRanges allowed) implements RequestPolicy {
+
+    public AccessList {
+        requireNonNull(allowed, "allowed");
+    }
+
+    @Override
+    public Step step() {
+        return Step.SOURCE_RANGES;
+    }
+
+    @Override
+    public Flow onRequest(RequestContext request) {
+        InetAddress client = request.remoteAddress() == null ? null : request.remoteAddress().getAddress();
+        if (client != null && allowed.allows(client)) {
+            return Flow.CONTINUE;
+        }
+        request.answer(Answers.status(request.channel().alloc(), HttpResponseStatus.FORBIDDEN));
+        return Flow.ANSWERED;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.linnet.gateway.policy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The gateway's own answers, for the proxy and for policies alike: small plain text naming the
+ * status ({@code 403 Forbidden}), the built-in default backend's {@code default backend - 404},
+ * and redirects without a body. Never an HTML page. The proxy adds {@code Connection: close} when
+ * the connection ends with the answer.
+ */
+public final class Answers {
+
+    /** The {@code Server} header of every answer, proxied or local; never the backend's. */
+    public static final AsciiString SERVER = AsciiString.cached("linnet");
+
+    private static final String TEXT_PLAIN = HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8";
+
+    private Answers() {
+    }
+
+    /** {@code <code> <reason>} as plain text; 404 is the default backend's text. */
+    public static FullHttpResponse status(ByteBufAllocator alloc, HttpResponseStatus status) {
+        String text = status.code() == 404 ? "default backend - 404\n" : status.code() + " " + status.reasonPhrase() + "\n";
+        return text(alloc, status, text);
+    }
+
+    /** {@code text} as a plain-text body. */
+    public static FullHttpResponse text(ByteBufAllocator alloc, HttpResponseStatus status, String text) {
+        ByteBuf body = alloc.buffer(text.length());
+        body.writeCharSequence(text, StandardCharsets.UTF_8);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers()
+                .set(HttpHeaderNames.SERVER, SERVER)
+                .set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return response;
+    }
+
+    /** A redirect with an empty body. */
+    public static FullHttpResponse redirect(int code, String location) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
+                Unpooled.EMPTY_BUFFER);
+        response.headers()
+                .set(HttpHeaderNames.SERVER, SERVER)
+                .set(HttpHeaderNames.LOCATION, location)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        return response;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.linnet.gateway.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * ingress-nginx's DENY (auth-limits-spec.md §1.2): an Ingress whose security annotations cannot
+ * be built answers 503 on every route it created, instead of being served without them. The
+ * reason is what the controller warned about; it never reaches the client.
+ *
+ * @param reason the first problem found, for {@code /debug/routes} and logs
+ */
+public record Deny(String reason) implements RequestPolicy {
+
+    public Deny {
+        requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public Step step() {
+        return Step.DENY;
+    }
+
+    @Override
+    public Flow onRequest(RequestContext request) {
+        request.answer(Answers.status(request.channel().alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE));
+        return Flow.ANSWERED;
+    }
+}

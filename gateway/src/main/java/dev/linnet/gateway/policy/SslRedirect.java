@@ -1,0 +1,74 @@
+package dev.linnet.gateway.policy;
+
+import io.netty.handler.codec.http.FullHttpResponse;
+
+/**
+ * The redirect of a plain-HTTP request to HTTPS, as ingress-nginx's {@code redirect_to_https}
+ * (lua_ingress.lua) decides it:
+ *
+ * <pre>
+ *   came over TLS, or no HTTPS listener?          ─▶ no redirect
+ *   path under /.well-known/acme-challenge/?      ─▶ no redirect
+ *   force-ssl-redirect, or ssl-redirect (default
+ *   true) and some spec.tls lists the host?       ─▶ http-redirect-code (308),
+ *                                                    Location: https://HOST/original-uri
+ *                                                    (one trailing / dropped unless
+ *                                                    preserve-trailing-slash)
+ * </pre>
+ *
+ * The ACME exemption: an HTTP-01 challenge (cert-manager's solver Ingress) is fetched by the CA
+ * over plain HTTP on port 80, typically before any certificate exists or while it is renewed; a
+ * redirect would make issuance and renewal fail. The Location has no port, as in ingress-nginx
+ * without {@code use-port-in-redirects}: the HTTPS listener is published on 443 by the Service,
+ * whatever port the container listens on.
+ *
+ * @param sslRedirect redirect when the host has TLS ({@code ssl-redirect}, default true)
+ * @param force redirect even when the host has no TLS ({@code force-ssl-redirect})
+ * @param preserveTrailingSlash keep a trailing {@code /} in the Location ({@code preserve-trailing-slash})
+ */
+public record SslRedirect(boolean sslRedirect, boolean force, boolean preserveTrailingSlash) implements RequestPolicy {
+
+    /** ingress-nginx's defaults: redirect hosts with TLS, drop a trailing slash. */
+    public static final SslRedirect DEFAULT = new SslRedirect(true, false, false);
+
+    static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
+
+    @Override
+    public Step step() {
+        return Step.SSL_REDIRECT;
+    }
+
+    /**
+     * The host that routed the request decides whether it has TLS; the Location names the Host
+     * header, as lua_ingress.lua's {@code redirect_host} takes it from {@code $best_http_host} (it
+     * differs only for an absolute-form request), and keeps the target as the client wrote it
+     * ({@code $request_uri}, origin form). The ACME exemption looks at the normalised path (it is a
+     * location in nginx).
+     */
+    @Override
+    public Flow onRequest(RequestContext request) {
+        if (request.tls() || request.config().httpsPort() == -1 || request.path().startsWith(ACME_CHALLENGE)) {
+            return Flow.CONTINUE;
+        }
+        String host = request.host();
+        if (host.isEmpty()) {
+            return Flow.CONTINUE; // nothing to redirect to (HTTP/1.0 without Host)
+        }
+        if (!force && !(sslRedirect && request.table().certificates().hasTls(host))) {
+            return Flow.CONTINUE;
+        }
+        FullHttpResponse response = Answers.redirect(request.config().httpRedirectCode(),
+                "https://" + request.authority() + location(request.request().uri(), preserveTrailingSlash));
+        request.answer(response);
+        return Flow.ANSWERED;
+    }
+
+    /**
+     * {@code $request_uri} as lua_ingress.lua puts it in the Location: without its last character
+     * when that is a {@code /} (so {@code /} itself becomes nothing), unless the route preserves it.
+     */
+    static String location(String requestUri, boolean preserveTrailingSlash) {
+        return !preserveTrailingSlash && requestUri.endsWith("/")
+                ? requestUri.substring(0, requestUri.length() - 1) : requestUri;
+    }
+}

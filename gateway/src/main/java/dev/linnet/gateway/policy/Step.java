@@ -1,0 +1,33 @@
+package dev.linnet.gateway.policy;
+
+/**
+ * Every policy family's place in nginx's order, in one list so the order users relied on is
+ * read in one place. {@link Policies} sorts a route's policies by it; within a stage, earlier
+ * steps run first. A family that acts in several stages (external auth: access, upstream request,
+ * response) has one step; the stage it runs in is decided by the interfaces it implements.
+ */
+public enum Step {
+    /** Server: a host-wide verdict (client certificates: {@code auth-tls-*} errors, match-cn). */
+    HOST_ACCESS(Stage.SERVER),
+    /** Rewrite: an Ingress whose security annotations cannot be built answers 503 (ingress-nginx's DENY). */
+    DENY(Stage.REWRITE),
+    /** Rewrite: plain HTTP to HTTPS ({@code ssl-redirect}, {@code force-ssl-redirect}). */
+    SSL_REDIRECT(Stage.REWRITE),
+    /** Access: {@code denylist-source-range}, then {@code allowlist-source-range}. */
+    SOURCE_RANGES(Stage.ACCESS),
+    /** Access: {@code auth-type: basic|digest}. */
+    BASIC_AUTH(Stage.ACCESS),
+    /** Access: {@code auth-url}. */
+    EXTERNAL_AUTH(Stage.ACCESS);
+
+    private final Stage stage;
+
+    Step(Stage stage) {
+        this.stage = stage;
+    }
+
+    /** The stage a request policy of this step runs in (upstream and response edits run in theirs). */
+    public Stage stage() {
+        return stage;
+    }
+}
