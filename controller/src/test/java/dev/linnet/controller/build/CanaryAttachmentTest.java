@@ -1,18 +1,18 @@
 package dev.linnet.controller.build;
 
-import dev.linnet.gateway.route.RouteOptions;
-import dev.linnet.gateway.policy.Policies;
-import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.controller.build.Fixtures.build;
 import static dev.linnet.controller.build.Fixtures.ingress;
 import static dev.linnet.controller.build.Fixtures.svc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.linnet.controller.build.Fixtures.IngressFixture;
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.SslRedirect;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.RouteTable;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package dev.linnet.controller.build;
 
-import dev.linnet.gateway.policy.AccessList;
 import static dev.linnet.controller.build.Fixtures.PREFIX;
 import static dev.linnet.controller.build.Fixtures.build;
 import static dev.linnet.controller.build.Fixtures.ingress;
@@ -8,6 +7,7 @@ import static dev.linnet.controller.build.Fixtures.state;
 import static dev.linnet.controller.build.Fixtures.svc;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.policy.AccessList;
 import dev.linnet.gateway.route.PathType;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;

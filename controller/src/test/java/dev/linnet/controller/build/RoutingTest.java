@@ -1,12 +1,12 @@
 package dev.linnet.controller.build;
 
-import dev.linnet.gateway.policy.Policies;
-import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.controller.build.Fixtures.build;
 import static dev.linnet.controller.build.Fixtures.ingress;
 import static dev.linnet.controller.build.Fixtures.svc;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.SslRedirect;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.Endpoint;

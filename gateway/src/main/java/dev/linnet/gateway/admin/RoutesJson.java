@@ -1,5 +1,7 @@
 package dev.linnet.gateway.admin;
 
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.Policy;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Endpoint;
@@ -83,7 +85,17 @@ final class RoutesJson {
         out.put("pathType", r.match().type().name());
         out.put("backend", backend(r.backend(), skipped));
         out.put("canary", r.canary() == null ? null : canary(r.canary(), sources, skipped));
+        out.put("policies", policies(r.policies()));
         return out;
+    }
+
+    /** The route's policies by family, in the order they run ({@code ["ssl-redirect", "basic-auth"]}). */
+    private static List<String> policies(Policies policies) {
+        List<String> names = new ArrayList<>(policies.all().size());
+        for (Policy p : policies.all()) {
+            names.add(p.step().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        }
+        return names;
     }
 
     private static Map<String, Object> canary(CanaryRule c, Map<String, String> sources,

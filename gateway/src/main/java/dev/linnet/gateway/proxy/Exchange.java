@@ -120,7 +120,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.sendTimeoutNanos = options.sendTimeoutOr(config.sendTimeout()).toNanos();
         this.clientBodyTimeoutNanos = config.clientBodyTimeout().toNanos();
         this.upgradeRequested = Upgrades.isUpgrade(upstreamHead);
-        this.bodyless = hasNoBody(upstreamHead, client.channel());
+        this.bodyless = ProxyHeaders.hasNoBody(upstreamHead, client.channel());
         this.tunnelIdleTimeout = options.readTimeoutOr(config.readTimeout()); // proxy-read-timeout
     }
 
@@ -556,22 +556,6 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         timeline.status(499); // nginx's "client closed request", unless a response status came first
         cleanUp();
         done.exchangeDone(false);
-    }
-
-    /**
-     * RFC 9112 §6.3: an HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no
-     * body, nor has one with Content-Length 0. Such a request's end is sent upstream with its head
-     * (one send instead of two); the empty end the client's decoder produced is then only consumed.
-     * An HTTP/2 stream always takes the general path: its end (END_STREAM) may come after the
-     * headers whatever they announce, and must be timed like a body.
-     */
-    private static boolean hasNoBody(HttpRequest head, Channel client) {
-        if (client instanceof io.netty.handler.codec.http2.Http2StreamChannel) {
-            return false; // END_STREAM may come later than the headers, whatever they announce
-        }
-        long length = HttpUtil.getContentLength(head, -1L);
-        return length == 0 || length < 0 && !HttpUtil.isTransferEncodingChunked(head)
-                && !head.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     /** Asks the client connection for the empty end of a body-less request, once. */

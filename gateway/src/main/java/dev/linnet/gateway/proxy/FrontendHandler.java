@@ -4,7 +4,6 @@ import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.PathRegexException;
-import dev.linnet.gateway.route.RequestPath;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
@@ -146,54 +145,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
             return;
         }
-        HeaderNames.dropInvalid(request.headers(), context.config().underscoresInHeaders()); // before any is read
-        if (!RequestTarget.isClean(request.uri())) {
-            // nginx (since 1.21.1) refuses control characters in the request line: a NUL or a DEL
-            // must not travel on to a backend in the request line or X-Original-URI.
-            answer(HttpResponseStatus.BAD_REQUEST, false);
-            return;
-        }
-        // nginx's request line: origin form, or (not on HTTP/2) an absolute form whose host then
-        // routes the request and whose origin form goes on; anything else ("admin", "*") is 400.
-        String lineHost = null;
-        if (!request.uri().startsWith("/")) {
-            RequestTarget.Absolute absolute = h2 ? null : RequestTarget.absolute(request.uri());
-            if (absolute == null) {
-                answer(HttpResponseStatus.BAD_REQUEST, false);
-                return;
-            }
-            request.setUri(absolute.originForm());
-            lineHost = absolute.authority();
-        }
-        // Routed as nginx matches locations: decoded, dot segments resolved, slashes merged; a
-        // path nginx can't resolve (.. above the root, %00, a broken escape) is its 400.
-        String rawPath = RequestTarget.pathOf(request.uri());
-        String path = RequestPath.normalise(rawPath);
-        if (path == null) {
-            answer(HttpResponseStatus.BAD_REQUEST, false);
-            return;
-        }
         // The gateway answers the expectation itself (never the upstream), and only once the body
         // is sure to be read: see sendContinueIfExpected.
         expectsContinue = HttpUtil.is100ContinueExpected(request);
         if (expectsContinue) {
             request.headers().remove(HttpHeaderNames.EXPECT);
         }
-        if (request.headers().size() > context.config().maxHeaders()) { // Apache's LimitRequestFields
-            answer(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, false);
+        RequestHead head = RequestHead.read(request, h2, context.config());
+        if (head.refusal() != null) {
+            answer(head.refusal(), false);
             return;
         }
-        // nginx's ngx_http_validate_host, on the Host header whatever chose the server: a Host like
-        // "evil/.example.com" could match a wildcard and travel on (X-Forwarded-Host, redirects).
-        String hostHeader = RequestTarget.validHostHeader(request, h2);
-        String host = lineHost == null ? hostHeader : RouteTable.normaliseHost(lineHost); // once per request
-        if (hostHeader == null || lineHost != null && !RequestTarget.isHostName(host)) {
-            answer(HttpResponseStatus.BAD_REQUEST, false);
-            return;
-        }
-        if (lineHost != null && hostHeader.isEmpty()) {
-            request.headers().set(HttpHeaderNames.HOST, host); // HTTP/1.0: nginx's $best_http_host is then $host
-        }
+        String host = head.host();
+        String path = head.path();
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
@@ -214,8 +178,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answerAfterBody(HttpResponseStatus.NOT_FOUND);
             return;
         }
-        flow = new RequestFlow(this, context, ctx.channel(), request, host, hostHeader.isEmpty() ? host : hostHeader,
-                path, rawPath, route, table, tls);
+        flow = new RequestFlow(this, context, ctx.channel(), request, head, route, table, tls);
         flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
     }
 

@@ -186,4 +186,20 @@ final class ProxyHeaders {
         return requestMethod.equals(HttpMethod.HEAD) || code < 200 || code == 204 || code == 304
                 || HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
     }
+
+    /**
+     * RFC 9112 §6.3: an HTTP/1.x request with neither Content-Length nor Transfer-Encoding has no
+     * body, nor has one with Content-Length 0. Such a request's end is sent upstream with its head
+     * (one send instead of two); the empty end the client's decoder produced is then only consumed.
+     * An HTTP/2 stream always takes the general path: its end (END_STREAM) may come after the
+     * headers whatever they announce, and must be timed like a body.
+     */
+    static boolean hasNoBody(HttpRequest head, io.netty.channel.Channel client) {
+        if (client instanceof io.netty.handler.codec.http2.Http2StreamChannel) {
+            return false; // END_STREAM may come later than the headers, whatever they announce
+        }
+        long length = HttpUtil.getContentLength(head, -1L);
+        return length == 0 || length < 0 && !HttpUtil.isTransferEncodingChunked(head)
+                && !head.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
+    }
 }

@@ -46,10 +46,7 @@ final class RequestFlow implements RequestContext {
     private final ProxyContext context;
     private final Channel channel;
     private final HttpRequest request;
-    private final String host;
-    private final String authority;
-    private final String path;
-    private final String rawPath;
+    private final RequestHead head;
     private final Route route;
     private final RouteTable table;
     private final boolean tls;
@@ -63,16 +60,13 @@ final class RequestFlow implements RequestContext {
     private Decision decision;
     private Object[] attachments; // key, value, key, value …; most requests have none
 
-    RequestFlow(FrontendHandler frontend, ProxyContext context, Channel channel, HttpRequest request, String host,
-            String authority, String path, String rawPath, Route route, RouteTable table, boolean tls) {
+    RequestFlow(FrontendHandler frontend, ProxyContext context, Channel channel, HttpRequest request, RequestHead head,
+            Route route, RouteTable table, boolean tls) {
         this.frontend = frontend;
         this.context = context;
         this.channel = channel;
         this.request = request;
-        this.host = host;
-        this.authority = authority;
-        this.path = path;
-        this.rawPath = rawPath;
+        this.head = head;
         this.route = route;
         this.table = table;
         this.tls = tls;
@@ -210,21 +204,21 @@ final class RequestFlow implements RequestContext {
 
     @Override
     public String host() {
-        return host;
+        return head.host();
     }
 
     @Override
     public String authority() {
-        return authority;
+        return head.authority();
     }
 
     @Override
     public String path() {
-        return path;
+        return head.path();
     }
 
     String rawPath() {
-        return rawPath;
+        return head.rawPath();
     }
 
     @Override

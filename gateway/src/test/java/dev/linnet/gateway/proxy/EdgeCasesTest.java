@@ -1,17 +1,17 @@
 package dev.linnet.gateway.proxy;
 
-import dev.linnet.gateway.testing.Fixtures;
-import dev.linnet.gateway.policy.AccessList;
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.policy.AccessList;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.SourceRanges;
+import dev.linnet.gateway.testing.Fixtures;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.RawBackend;
 import dev.linnet.gateway.testing.RawHttp;

@@ -1,7 +1,5 @@
 package dev.linnet.gateway.proxy;
 
-import dev.linnet.gateway.testing.Fixtures;
-import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.canary;
 import static dev.linnet.gateway.testing.Fixtures.route;
@@ -10,7 +8,9 @@ import static dev.linnet.gateway.testing.H2Client.headers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.linnet.gateway.policy.SslRedirect;
 import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.testing.Fixtures;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.TestBackend;

@@ -1,11 +1,11 @@
 package dev.linnet.gateway.proxy;
 
-import dev.linnet.gateway.policy.Policies;
-import dev.linnet.gateway.policy.SslRedirect;
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.SslRedirect;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
