@@ -143,7 +143,7 @@ class GracefulShutdownProcessTest {
                 "-cp", System.getProperty("java.class.path"), "-XX:TieredStopAtLevel=1",
                 "-Dio.netty.leakDetection.level=paranoid", // as every test JVM (the launcher would turn it off)
                 Main.class.getName(), "serve", "--manifests", manifests.toString(),
-                "--bind-address", "127.0.0.1", "--http-port", "0", "--admin-port", "0",
+                "--bind-address", "127.0.0.1", "--http-port", "0", "--https-port", "0", "--admin-port", "0",
                 "--shutdown-delay", String.valueOf(DELAY_SECONDS), "--shutdown-grace", String.valueOf(GRACE_SECONDS))
                 .redirectErrorStream(true) // logs: stderr with linnet's logback.xml, stdout with a test one
                 .start();
