@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  *
  * <pre>
  *   header names with _ or invalid characters ─▶ dropped (underscores_in_headers off)
+ *   HTTP/2 :method other than A-Z _ - ─────────▶ 400 (ngx_http_v2_parse_method; the HTTP/1.x
+ *                                                decoder refuses those itself)
  *   control character in the request line ─────▶ 400 (nginx 1.21.1+)
  *   not origin form: absolute form (HTTP/1.x) ─▶ its host routes, its origin form goes on; else 400
  *   path nginx can't resolve (.. above /, %00) ─▶ 400
@@ -34,6 +36,9 @@ record RequestHead(String host, String authority, String path, String rawPath, H
     /** Reads {@code request} (its URI and headers may be rewritten on the way, as nginx does). */
     static RequestHead read(HttpRequest request, boolean h2, GatewayConfig config) {
         HeaderNames.dropInvalid(request.headers(), config.underscoresInHeaders()); // before any is read
+        if (h2 && !isNginxMethod(request.method().name())) {
+            return BAD;
+        }
         if (!RequestTarget.isClean(request.uri())) {
             // a NUL or a DEL must not travel on to a backend in the request line or X-Original-URI
             return BAD;
@@ -66,5 +71,16 @@ record RequestHead(String host, String authority, String path, String rawPath, H
             request.headers().set(HttpHeaderNames.HOST, host); // HTTP/1.0: nginx's $best_http_host is then $host
         }
         return new RequestHead(host, hostHeader.isEmpty() ? host : hostHeader, path, rawPath, null);
+    }
+
+    /** nginx's method characters: upper-case letters, {@code _} and {@code -} ("get" is refused). */
+    private static boolean isNginxMethod(String method) {
+        for (int i = 0; i < method.length(); i++) {
+            char c = method.charAt(i);
+            if ((c < 'A' || c > 'Z') && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return !method.isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.LogRecorder;
+import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.RawH2Client;
 import dev.linnet.gateway.testing.RawH2Client.Frame;
 import dev.linnet.gateway.testing.TestBackend;
@@ -139,6 +140,17 @@ class H2ConformanceTest {
         }
         client.headers(stream, get("/ok"), true);
         assertThat(statusOf(client, stream)).isEqualTo(200);
+        assertThat(backend.seen()).extracting(TestBackend.Seen::uri).containsExactly("/ok");
+    }
+
+    /** nginx's ngx_http_v2_parse_method takes A-Z, _ and - only: 400, as for HTTP/1.1's decoder. */
+    @Test
+    void aMethodNginxRefusesGets400AndNeverReachesTheBackend() {
+        try (H2Client client = H2Client.connect(gw.port())) {
+            assertThat(client.send(headers("get", HOST, "/lower")).status()).isEqualTo(400);
+            assertThat(client.send(headers("M-SEARCH", HOST, "/ok")).status()).as("- is a method character")
+                    .isEqualTo(200);
+        }
         assertThat(backend.seen()).extracting(TestBackend.Seen::uri).containsExactly("/ok");
     }
 
