@@ -54,26 +54,7 @@ class StandaloneBasicAuthTest {
     }
 
     private static String ingress(String name, String host, String service, String annotations) {
-        return """
-                apiVersion: networking.k8s.io/v1
-                kind: Ingress
-                metadata:
-                  name: %s
-                  annotations:
-                %s\
-                spec:
-                  rules:
-                  - host: %s
-                    http:
-                      paths:
-                      - path: /
-                        pathType: Prefix
-                        backend:
-                          service:
-                            name: %s
-                            port:
-                              number: 80
-                """.formatted(name, annotations, host, service);
+        return StandaloneServerTest.ingress(name, host, service, "  annotations:\n" + annotations);
     }
 
     /** An Opaque Secret whose key {@code auth} holds {@code foo:<bcrypt(password)>}, base64 in data as kubectl writes it. */

@@ -4,13 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * {@code auth-type: basic} (nginx's {@code auth_basic}, auth-limits-spec.md §2): the request needs
@@ -22,40 +20,18 @@ import java.util.Objects;
  * {@link SlowHashes}' pool, the request suspended meanwhile; a saturated pool answers 503.
  * Unlike nginx, a realm of {@code off} is just a realm: it never switches authentication off.
  */
-public final class BasicAuth implements RequestPolicy, UpstreamPolicy {
+public final class BasicAuth extends PasswordAuth {
 
-    /** nginx's 401 page title; the body of every 401 of this policy. */
-    static final String UNAUTHORIZED_TEXT = "401 Authorization Required\n";
-
-    private final String realm;
-    private final Map<String, String> users;
     private final SlowHashes slow;
 
-    /**
-     * @param realm the {@code auth-realm} ({@code ""} when absent), validated by the controller
-     * @param users user → hash field, first line of each user (ISO-8859-1: bytes as the file holds them)
-     */
+    /** @param users user → hash field, from the first line of each user */
     public BasicAuth(String realm, Map<String, String> users) {
         this(realm, users, SlowHashes.SHARED);
     }
 
     BasicAuth(String realm, Map<String, String> users, SlowHashes slow) {
-        this.realm = requireNonNull(realm, "realm");
-        this.users = Map.copyOf(requireNonNull(users, "users"));
+        super(realm, users);
         this.slow = requireNonNull(slow, "slow");
-    }
-
-    public String realm() {
-        return realm;
-    }
-
-    public Map<String, String> users() {
-        return users;
-    }
-
-    @Override
-    public Step step() {
-        return Step.BASIC_AUTH;
     }
 
     @Override
@@ -63,15 +39,15 @@ public final class BasicAuth implements RequestPolicy, UpstreamPolicy {
         byte[] credentials = credentials(request.request().headers().get(HttpHeaderNames.AUTHORIZATION));
         int colon = indexOf(credentials, (byte) ':');
         if (colon <= 0) { // none, malformed, or an empty user
-            return unauthorized(request);
+            return refuse(request);
         }
         String hash = users.get(new String(credentials, 0, colon, StandardCharsets.ISO_8859_1));
         byte[] password = Arrays.copyOfRange(credentials, colon + 1, credentials.length);
         if (hash == null) {
-            return unauthorized(request);
+            return refuse(request);
         }
         if (!PasswordHashes.scheme(hash).slow()) {
-            return PasswordHashes.matches(hash, password) ? Flow.CONTINUE : unauthorized(request);
+            return PasswordHashes.matches(hash, password) ? Flow.CONTINUE : refuse(request);
         }
         if (slow.remembered(hash, password)) {
             return Flow.CONTINUE;
@@ -91,11 +67,6 @@ public final class BasicAuth implements RequestPolicy, UpstreamPolicy {
             return Flow.ANSWERED;
         }
         return Flow.SUSPENDED;
-    }
-
-    @Override
-    public void onUpstreamRequest(RequestContext request, HttpRequest upstream) {
-        upstream.headers().remove(HttpHeaderNames.AUTHORIZATION);
     }
 
     /**
@@ -119,16 +90,13 @@ public final class BasicAuth implements RequestPolicy, UpstreamPolicy {
         }
     }
 
-    private Flow unauthorized(RequestContext request) {
+    private Flow refuse(RequestContext request) {
         request.answer(challenge(request));
         return Flow.ANSWERED;
     }
 
     private FullHttpResponse challenge(RequestContext request) {
-        FullHttpResponse response = Answers.text(request.channel().alloc(), HttpResponseStatus.UNAUTHORIZED,
-                UNAUTHORIZED_TEXT);
-        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"" + realm + '"');
-        return response;
+        return unauthorized(request, "Basic realm=\"" + realm + '"');
     }
 
     private static int indexOf(byte[] bytes, byte b) {
@@ -138,20 +106,5 @@ public final class BasicAuth implements RequestPolicy, UpstreamPolicy {
             }
         }
         return -1;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof BasicAuth other && realm.equals(other.realm) && users.equals(other.users);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(realm, users);
-    }
-
-    @Override
-    public String toString() {
-        return "BasicAuth[realm=" + realm + ", users=" + users.keySet() + ']'; // never the hashes
     }
 }

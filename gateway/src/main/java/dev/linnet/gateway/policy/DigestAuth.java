@@ -2,17 +2,14 @@ package dev.linnet.gateway.policy;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.commons.codec.digest.DigestUtils;
 
 /**
@@ -28,39 +25,23 @@ import org.apache.commons.codec.digest.DigestUtils;
  *
  * MD5 is cheap: everything runs on the event loop.
  */
-public final class DigestAuth implements RequestPolicy, UpstreamPolicy {
+public final class DigestAuth extends PasswordAuth {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private final String realm;
-    private final Map<String, String> users;
     private final DigestNonces nonces;
 
     /**
      * @param realm the {@code auth-realm}; only htdigest lines of this realm were kept
-     * @param users user → HA1 in lower-case hex (ISO-8859-1 user names: bytes as the file holds them)
+     * @param users user → HA1 in lower-case hex
      */
     public DigestAuth(String realm, Map<String, String> users) {
         this(realm, users, DigestNonces.SHARED);
     }
 
     DigestAuth(String realm, Map<String, String> users, DigestNonces nonces) {
-        this.realm = requireNonNull(realm, "realm");
-        this.users = Map.copyOf(requireNonNull(users, "users"));
+        super(realm, users);
         this.nonces = requireNonNull(nonces, "nonces");
-    }
-
-    public String realm() {
-        return realm;
-    }
-
-    public Map<String, String> users() {
-        return users;
-    }
-
-    @Override
-    public Step step() {
-        return Step.BASIC_AUTH;
     }
 
     @Override
@@ -90,17 +71,9 @@ public final class DigestAuth implements RequestPolicy, UpstreamPolicy {
         return verdict == DigestNonces.Verdict.FRESH ? Flow.CONTINUE : challenge(request, true);
     }
 
-    @Override
-    public void onUpstreamRequest(RequestContext request, HttpRequest upstream) {
-        upstream.headers().remove(HttpHeaderNames.AUTHORIZATION);
-    }
-
     private Flow challenge(RequestContext request, boolean stale) {
-        FullHttpResponse response = Answers.text(request.channel().alloc(), HttpResponseStatus.UNAUTHORIZED,
-                BasicAuth.UNAUTHORIZED_TEXT);
-        response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Digest algorithm=\"MD5\", qop=\"auth\", realm=\""
-                + realm + "\", nonce=\"" + nonces.issue(realm) + '"' + (stale ? ", stale=\"true\"" : ""));
-        request.answer(response);
+        request.answer(unauthorized(request, "Digest algorithm=\"MD5\", qop=\"auth\", realm=\"" + realm
+                + "\", nonce=\"" + nonces.issue(realm) + '"' + (stale ? ", stale=\"true\"" : "")));
         return Flow.ANSWERED;
     }
 
@@ -154,20 +127,5 @@ public final class DigestAuth implements RequestPolicy, UpstreamPolicy {
 
     static String md5(String s) {
         return HEX.formatHex(DigestUtils.md5(s.getBytes(StandardCharsets.ISO_8859_1)));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof DigestAuth other && realm.equals(other.realm) && users.equals(other.users);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(realm, users);
-    }
-
-    @Override
-    public String toString() {
-        return "DigestAuth[realm=" + realm + ", users=" + users.keySet() + ']';
     }
 }
