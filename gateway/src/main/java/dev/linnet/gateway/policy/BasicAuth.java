@@ -52,7 +52,8 @@ public final class BasicAuth extends PasswordAuth {
         if (slow.remembered(hash, password)) {
             return Flow.CONTINUE;
         }
-        boolean queued = slow.check(hash, password, ok -> {
+        // The verdict comes on a pool thread; the request's state is read on its own loop only.
+        boolean queued = slow.check(hash, password, ok -> request.eventLoop().execute(() -> {
             if (request.abandoned()) {
                 return;
             }
@@ -61,7 +62,7 @@ public final class BasicAuth extends PasswordAuth {
             } else {
                 request.answer(challenge(request));
             }
-        });
+        }));
         if (!queued) {
             request.answer(Answers.status(request.channel().alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE));
             return Flow.ANSWERED;
