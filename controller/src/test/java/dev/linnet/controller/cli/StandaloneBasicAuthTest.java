@@ -87,6 +87,22 @@ class StandaloneBasicAuthTest {
                         nginx.ingress.kubernetes.io/canary-by-header: canary
                     """)
                 + "---\n"
+                + """
+                        apiVersion: v1
+                        kind: Secret
+                        metadata:
+                          name: user-map
+                        type: Opaque
+                        stringData:
+                          foo: "{SHA}Ys23Ag/5IOWqZCw9QGaVDdHwH00="
+                        """ // python3 -c "import hashlib,base64;print(base64.b64encode(hashlib.sha1(b'bar').digest()))"
+                + "---\n"
+                + ingress("mapped", "map.example.com", "app", """
+                        nginx.ingress.kubernetes.io/auth-type: basic
+                        nginx.ingress.kubernetes.io/auth-secret: user-map
+                        nginx.ingress.kubernetes.io/auth-secret-type: auth-map
+                    """)
+                + "---\n"
                 + ingress("missing", "missing.example.com", "app", """
                         nginx.ingress.kubernetes.io/auth-type: basic
                         nginx.ingress.kubernetes.io/auth-secret: something
@@ -131,11 +147,14 @@ class StandaloneBasicAuthTest {
                 .isEqualTo(200);
         assertThat(canary.seen()).hasSize(1);
 
+        assertThat(get("map.example.com", "Authorization", basic("foo:bar")).statusCode()).as("A7: auth-map")
+                .isEqualTo(200);
+        assertThat(get("map.example.com", "Authorization", basic("foo:baz")).statusCode()).isEqualTo(401);
         assertThat(get("missing.example.com").statusCode()).as("A2: Secret absent").isEqualTo(503);
         assertThat(get("missing.example.com").body()).contains("503 Service Temporarily Unavailable");
         assertThat(get("typo.example.com", "Authorization", basic("foo:bar")).statusCode())
                 .as("[DIFF] xbasic: not served").isEqualTo(404);
-        assertThat(app.seen()).hasSize(1);
+        assertThat(app.seen()).hasSize(2);
 
         // a new password in the file replaces the old one without a restart
         write("changed");
