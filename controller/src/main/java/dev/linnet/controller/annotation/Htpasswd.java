@@ -20,6 +20,12 @@ import java.util.regex.Pattern;
 final class Htpasswd {
 
     private static final Pattern HA1 = Pattern.compile("[0-9a-fA-F]{32}");
+    /**
+     * Above this (ingress-nginx's e2e Secrets use 14), a bcrypt check takes seconds: one user's
+     * logins can then keep the gateway's few password threads busy for every Ingress. Warned
+     * about, still served: nginx would compute it too (blocking a whole worker meanwhile).
+     */
+    static final int MAX_QUICK_BCRYPT_COST = 14;
 
     private Htpasswd() {
     }
@@ -37,6 +43,12 @@ final class Htpasswd {
                 continue;
             }
             users.put(f[0], f[1]);
+            int cost = bcryptCost(f[1]);
+            if (cost > MAX_QUICK_BCRYPT_COST) {
+                warnings.accept(where + ": user " + AnnotationKey.quote(f[0]) + " has a bcrypt hash of cost " + cost
+                        + " (expected: at most " + MAX_QUICK_BCRYPT_COST + "); each check takes about "
+                        + (1L << (cost - 10)) / 10.0 + " s on the gateway's shared password threads");
+            }
             if (PasswordHashes.scheme(f[1]) == PasswordHashes.Scheme.UNSUPPORTED) {
                 warnings.accept(where + ": user " + AnnotationKey.quote(f[0]) + " has " + describe(f[1])
                         + " (expected: $apr1$, $1$, $5$, $6$, $2a$/$2b$/$2y$ bcrypt, 13-character DES, {SHA}, {SSHA}"
@@ -90,6 +102,15 @@ final class Htpasswd {
         }
         out[n - 1] = line.substring(start, end);
         return out;
+    }
+
+    /** The cost of a {@code $2?$NN$} hash, or -1. */
+    private static int bcryptCost(String hash) {
+        if (PasswordHashes.scheme(hash) != PasswordHashes.Scheme.BCRYPT || hash.length() < 7 || hash.charAt(6) != '$'
+                || !Character.isDigit(hash.charAt(4)) || !Character.isDigit(hash.charAt(5))) {
+            return -1;
+        }
+        return Integer.parseInt(hash, 4, 6, 10);
     }
 
     private static String describe(String hash) {

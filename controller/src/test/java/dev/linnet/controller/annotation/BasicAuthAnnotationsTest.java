@@ -165,6 +165,16 @@ class BasicAuthAnnotationsTest {
                 .noneMatch(w -> w.contains("saltLXKE") || w.contains("j9T") || w.contains("LrttPar"));
     }
 
+    /** A bcrypt cost far above the e2e Secrets' 14 would hold the shared password threads for seconds per login. */
+    @Test
+    void aVeryExpensiveBcryptHashIsWarnedAbout() {
+        secret("ns/auth", Map.of("auth", "slow:$2y$17$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW\n"
+                + "e2e:$2a$14$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW"));
+        assertThat(only(parse("auth-type", "basic", "auth-secret", "auth"))).isInstanceOf(BasicAuth.class);
+        assertThat(warnings).singleElement().asString().contains("user \"slow\"").contains("cost 17")
+                .contains("12.8 s").doesNotContain("CCCC");
+    }
+
     /** A canary's auth keys are ignored (the main's apply) but validated: a DROP value drops the canary. */
     @Test
     void onACanaryTheKeysAreIgnoredButValidated() {
