@@ -14,8 +14,9 @@ import java.util.List;
  * The cluster objects a routing table is built from, as a source (files or informers) last saw
  * them. The builder reads it and never changes it. Order carries no meaning: the builder sorts.
  *
- * @param secrets TLS Secrets ({@code spec.tls[].secretName}, {@code --default-ssl-certificate});
- *     sources may hand over Secrets of other types too: the builder warns about those when named
+ * @param secrets Secrets of any type: TLS ones ({@code spec.tls[].secretName},
+ *     {@code --default-ssl-certificate}; another type named there is warned about) and those of
+ *     {@code auth-secret} annotations (usually Opaque)
  */
 public record ClusterState(
         List<Ingress> ingresses,

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * The informers are {@link SharedIndexInformer}s made through the client's DSL rather than
  * {@code client.informers()} (a {@code SharedInformerFactory}): the factory cannot scope an
- * informer by field selector (TLS Secrets only) nor give each namespace of
+ * informer by field selector (no Helm release Secrets) nor give each namespace of
  * {@code --watch-namespace} its own informer. fabric8 reconnects dropped watches and relists
  * after a 410 Gone by itself; the caches keep their last content meanwhile, so an unreachable
  * API server leaves the last table serving.
@@ -54,8 +54,15 @@ public final class ClusterSource implements Source {
 
     private static final Logger logger = LoggerFactory.getLogger(ClusterSource.class);
 
-    /** TLS Secrets only: the one field selector the API server supports on Secrets that we need. */
-    static final String TLS_SECRET_TYPE = "kubernetes.io/tls";
+    /**
+     * Secret types no Ingress can name usefully and that clusters hold many of, large ones (a Helm
+     * release keeps every revision's gzipped manifest): the API server's field selector keeps them
+     * out of the informer's cache. Any other type may be named by {@code spec.tls} or by an
+     * {@code auth-secret} / {@code auth-tls-secret} annotation (an auth file is usually Opaque), so
+     * it is watched and {@link Relevance} decides whether an event matters.
+     */
+    static final List<String> UNWATCHED_SECRET_TYPES = List.of("helm.sh/release.v1",
+            "kubernetes.io/service-account-token");
 
     private final KubernetesClient client;
     private final List<String> namespaces;
@@ -115,12 +122,16 @@ public final class ClusterSource implements Source {
                     : client.discovery().v1().endpointSlices().inNamespace(ns), ClusterRbac.ENDPOINT_SLICES, where,
                     relevance::endpointSlice, onChange);
             if (watchSecrets) {
-                add(secrets, (ns == null ? client.secrets().inAnyNamespace() : client.secrets().inNamespace(ns))
-                        .withField("type", TLS_SECRET_TYPE), ClusterRbac.SECRETS, where, relevance::secret, onChange);
+                io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable<Secret, ?, ?> dsl =
+                        ns == null ? client.secrets().inAnyNamespace() : client.secrets().inNamespace(ns);
+                for (String type : UNWATCHED_SECRET_TYPES) {
+                    dsl = dsl.withoutField("type", type);
+                }
+                add(secrets, dsl, ClusterRbac.SECRETS, where, relevance::secret, onChange);
             }
         }
         logger.info("watching Ingresses, IngressClasses, Services, EndpointSlices{} in {}",
-                watchSecrets ? ", TLS Secrets" : "", namespaces.isEmpty() ? "all namespaces" : namespaces);
+                watchSecrets ? ", Secrets" : "", namespaces.isEmpty() ? "all namespaces" : namespaces);
     }
 
     private List<String> scopes() {
@@ -195,7 +206,7 @@ public final class ClusterSource implements Source {
                 list(secrets));
     }
 
-    /** The TLS Secrets seen (type kubernetes.io/tls); the snapshot carries them to the builder. */
+    /** The Secrets seen (every type but {@link #UNWATCHED_SECRET_TYPES}); the snapshot carries them to the builder. */
     public List<Secret> secrets() {
         return list(secrets);
     }

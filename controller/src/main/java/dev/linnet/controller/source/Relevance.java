@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  *   IngressClass   always (rare; may change which Ingresses are ours)
  *   Service        spec changed and referenced by an Ingress of ours
  *   EndpointSlice  endpoints/ports changed and its kubernetes.io/service-name is referenced
- *   Secret         data changed and named in spec.tls of an Ingress of ours, or --default-ssl-certificate
+ *   Secret         data or type changed and named in spec.tls or an auth-secret / auth-tls-secret
+ *                  annotation of an Ingress of ours, or --default-ssl-certificate
  * </pre>
  *
  * References are recomputed lazily after an Ingress or IngressClass event, so a burst of
@@ -43,6 +44,9 @@ import java.util.function.Supplier;
 final class Relevance {
 
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    /** Annotations (under the prefix) whose value names a Secret of the Ingress's namespace. */
+    static final List<String> SECRET_ANNOTATIONS = List.of("auth-secret", "auth-tls-secret");
 
     private final BuildOptions options;
     private final Supplier<List<Ingress>> ingresses;
@@ -99,7 +103,9 @@ final class Relevance {
     }
 
     boolean secret(Secret oldObj, Secret newObj) {
-        if (oldObj != null && newObj != null && Objects.equals(oldObj.getData(), newObj.getData())) {
+        if (oldObj != null && newObj != null && Objects.equals(oldObj.getData(), newObj.getData())
+                && Objects.equals(oldObj.getStringData(), newObj.getStringData())
+                && Objects.equals(oldObj.getType(), newObj.getType())) {
             return false;
         }
         synchronized (lock) {
@@ -152,6 +158,7 @@ final class Relevance {
                     }
                 });
             }
+            addAnnotatedSecrets(ns, i.getMetadata().getAnnotations(), sec);
             if (spec.getTls() != null) {
                 for (IngressTLS tls : spec.getTls()) {
                     if (tls.getSecretName() != null) {
@@ -162,6 +169,23 @@ final class Relevance {
         }
         services = Set.copyOf(svc);
         secrets = Set.copyOf(sec);
+    }
+
+    /**
+     * The Secrets an Ingress's annotations name ({@code name} or {@code namespace/name}), whatever
+     * the builder will think of the value: erring towards relevant costs one rebuild at most.
+     */
+    private void addAnnotatedSecrets(String ns, Map<String, String> annotations, Set<String> out) {
+        if (annotations == null) {
+            return;
+        }
+        for (String key : SECRET_ANNOTATIONS) {
+            String value = annotations.get(options.annotationsPrefix() + '/' + key);
+            if (value != null && !value.isBlank()) {
+                String v = value.strip();
+                out.add(v.indexOf('/') >= 0 ? v : ns + '/' + v);
+            }
+        }
     }
 
     private static void addService(String ns, IngressBackend backend, Set<String> out) {

@@ -147,6 +147,11 @@ class StandaloneServerTest {
     }
 
     static String ingress(String name, String service, String annotations) {
+        return ingress(name, HOST, service, annotations);
+    }
+
+    /** An Ingress of {@code host}, path {@code /} (Prefix) to {@code service}; {@code metadata} lines such as {@code annotations:}. */
+    static String ingress(String name, String host, String service, String metadata) {
         return """
                 apiVersion: networking.k8s.io/v1
                 kind: Ingress
@@ -165,6 +170,6 @@ class StandaloneServerTest {
                             name: %s
                             port:
                               number: 80
-                """.formatted(name, annotations, HOST, service);
+                """.formatted(name, metadata, host, service);
     }
 }

@@ -76,6 +76,32 @@ class RelevanceTest {
     }
 
     @Test
+    void authSecretsSignalWhenAnAnnotationOfAnIngressOfOursNamesThem() {
+        String prefix = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX + '/';
+        Ingress basic = ingress("a", "linnet", "s");
+        basic.getMetadata().setAnnotations(Map.of(prefix + "auth-secret", "basic-auth"));
+        Ingress mtls = ingress("b", "linnet", "s");
+        mtls.getMetadata().setAnnotations(Map.of(prefix + "auth-tls-secret", "certs/ca"));
+        Ingress otherClass = ingress("c", "nginx", "s");
+        otherClass.getMetadata().setAnnotations(Map.of(prefix + "auth-secret", "nginx-auth"));
+        ingresses.addAll(List.of(basic, mtls, otherClass));
+        relevance.ingress(null, basic);
+
+        assertThat(relevance.secret(null, opaque("ns", "basic-auth", "foo:x"))).isTrue();
+        assertThat(relevance.secret(opaque("ns", "basic-auth", "foo:x"), opaque("ns", "basic-auth", "foo:y"))).isTrue();
+        assertThat(relevance.secret(opaque("ns", "basic-auth", "foo:x"), opaque("ns", "basic-auth", "foo:x")))
+                .as("resync").isFalse();
+        assertThat(relevance.secret(null, opaque("certs", "ca", "c"))).as("namespace/name").isTrue();
+        assertThat(relevance.secret(null, opaque("ns", "nginx-auth", "x"))).as("another class").isFalse();
+        assertThat(relevance.secret(null, opaque("ns", "unrelated", "x"))).isFalse();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Secret opaque(String ns, String name, String auth) {
+        return new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withNamespace(ns).withName(name)
+                .endMetadata().withType("Opaque").addToData("auth", auth).build();
+    }
+
+    @Test
     void ingressOfOurClassSignalsAndOfAnotherDoesNot() {
         assertThat(relevance.ingress(null, ingress("a", "linnet", "s"))).isTrue();
         assertThat(relevance.ingress(null, ingress("b", "nginx", "s"))).isFalse();

@@ -24,7 +24,9 @@ public record Deny(String reason) implements RequestPolicy {
 
     @Override
     public Flow onRequest(RequestContext request) {
-        request.answer(Answers.status(request.channel().alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE));
+        // nginx's default 503 page title, which ingress-nginx's e2e test reads (auth-limits-spec.md §11.1 A2)
+        request.answer(Answers.text(request.channel().alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                "503 Service Temporarily Unavailable\n"));
         return Flow.ANSWERED;
     }
 }
