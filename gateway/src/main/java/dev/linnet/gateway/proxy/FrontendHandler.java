@@ -2,11 +2,13 @@ package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
+import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.PathRegexException;
 import dev.linnet.gateway.route.RequestPath;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.route.VirtualHost;
 import dev.linnet.gateway.split.Decision;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -198,9 +200,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
+        VirtualHost server = table.serverNormalised(host);
         Route route;
         try {
-            route = table.routeNormalised(host, path);
+            route = server.match(path);
         } catch (PathRegexException e) {
             regexFailed(e, host, path);
             return;
@@ -210,13 +213,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answerAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // don't read what we refuse
             return;
         }
-        if (route == null) {
-            answerAfterBody(HttpResponseStatus.NOT_FOUND);
+        RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none
+        if (route == null && hostPolicies.length == 0) {
+            notFound();
             return;
         }
         flow = new RequestFlow(this, context, ctx.channel(), request, host, hostHeader.isEmpty() ? host : hostHeader,
-                path, rawPath, route, table, tls);
+                path, rawPath, hostPolicies, route, table, tls);
         flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
+    }
+
+    /** No route matched (after the host's policies, when it has any): the default backend's 404. */
+    void notFound() {
+        answerAfterBody(HttpResponseStatus.NOT_FOUND);
     }
 
     /** The split chose {@code decision}: the request is routed (metrics name the route and side). */

@@ -4,15 +4,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -37,9 +43,18 @@ public final class TlsClient {
 
     /** A handshake with {@code sni} (null: no SNI extension) to 127.0.0.1:port. */
     public static Connection connect(int port, String sni) {
+        return connect(port, sni, null);
+    }
+
+    /**
+     * As {@link #connect(int, String)}, presenting {@code client} (null: none) whenever the server
+     * asks, whatever CAs it names (so a test can send an untrusted certificate).
+     */
+    public static Connection connect(int port, String sni, TestPki.Cert client) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TrustAll()}, null);
+            context.init(client == null ? null : new KeyManager[] {new Always(client)},
+                    new TrustManager[] {new TrustAll()}, null);
             SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
             socket.setSoTimeout(20_000);
             SSLParameters params = socket.getSSLParameters();
@@ -80,10 +95,15 @@ public final class TlsClient {
          * end of a {@code Content-Length} body (the test backends always send one).
          */
         public Result get(String host, String path, boolean close) {
+            return get(host, path, close, "");
+        }
+
+        /** As above, with more header lines ({@code "Name: value\r\n"} each). */
+        public Result get(String host, String path, boolean close, String moreHeaders) {
             try {
                 OutputStream out = socket.getOutputStream();
                 out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + (close ? "Connection: close\r\n" : "")
-                        + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + moreHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 String response = close ? readAll(socket.getInputStream()) : readOne(socket.getInputStream());
                 return new Result(certificate(), socket.getSession().getProtocol(), socket.getApplicationProtocol(),
@@ -134,6 +154,50 @@ public final class TlsClient {
             } catch (IOException ignored) {
                 // closing a test socket
             }
+        }
+    }
+
+    /** Offers one certificate and key, whichever CAs the server names. */
+    static final class Always extends X509ExtendedKeyManager {
+        private final TestPki.Cert cert;
+
+        Always(TestPki.Cert cert) {
+            this.cert = cert;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return "client";
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return cert.chain();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return cert.key();
         }
     }
 
