@@ -24,6 +24,11 @@ public final class PolicyAnnotations {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
+        // auth-tls-* is per host (build/ClientCertProcessor); here only what drops the Ingress counts
+        String dropped = ClientCertAnnotations.parse(c.annotations(), prefix, namespace, lookup, warnings).dropped();
+        if (dropped != null) {
+            c.drop(dropped);
+        }
         return c.result();
     }
 
