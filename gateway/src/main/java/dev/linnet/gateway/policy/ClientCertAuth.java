@@ -80,31 +80,33 @@ public record ClientCertAuth(ClientCa ca, VerifyClient verify, int depth, String
 
     @Override
     public Flow onRequest(RequestContext request) {
-        String subject = null;
+        String subject = null; // $ssl_client_s_dn: empty on plain HTTP, without a certificate, or with off
         if (request.tls()) {
-            String sni = TlsConnection.serverName(request.channel());
-            if (requestsCertificate() && sni != null && !sni.equals(request.host())) {
-                // ngx_http_set_virtual_server: a certificate checked for one name proves nothing for another
-                request.answer(Answers.status(request.channel().alloc(), HttpResponseStatus.MISDIRECTED_REQUEST));
-                return Flow.ANSWERED;
-            }
-            PeerVerdict peer = PeerVerdict.of(request.channel(), this);
-            if (requestsCertificate()) {
+            HttpHeaders h = request.request().headers();
+            if (!requestsCertificate()) {
+                h.set(SSL_CLIENT_VERIFY, "NONE");
+            } else {
+                String sni = TlsConnection.serverName(request.channel());
+                if (sni != null && !sni.equals(request.host())) {
+                    // ngx_http_set_virtual_server: a certificate asked for one name proves nothing for another
+                    request.answer(Answers.status(request.channel().alloc(), HttpResponseStatus.MISDIRECTED_REQUEST));
+                    return Flow.ANSWERED;
+                }
+                PeerVerdict peer = PeerVerdict.of(request.channel(), this);
                 if (peer.failure() != null && !(verify == VerifyClient.OPTIONAL_NO_CA && peer.failure().untrustedOnly())) {
                     return refuse(request, CERTIFICATE_ERROR); // nginx's 495
                 }
                 if (verify == VerifyClient.ON && peer.certificate() == null) {
                     return refuse(request, NO_CERTIFICATE); // nginx's 496
                 }
-            }
-            HttpHeaders h = request.request().headers();
-            h.set(SSL_CLIENT_VERIFY, requestsCertificate() ? peer.verifyText() : "NONE");
-            if (requestsCertificate() && peer.certificate() != null) {
-                subject = peer.subject();
-                h.set(SSL_CLIENT_SUBJECT_DN, subject);
-                h.set(SSL_CLIENT_ISSUER_DN, peer.issuer());
-                if (passCertificate) {
-                    h.set(SSL_CLIENT_CERT, peer.escapedPem());
+                h.set(SSL_CLIENT_VERIFY, peer.verifyText());
+                if (peer.certificate() != null) {
+                    subject = peer.subject();
+                    h.set(SSL_CLIENT_SUBJECT_DN, subject);
+                    h.set(SSL_CLIENT_ISSUER_DN, peer.issuer());
+                    if (passCertificate) {
+                        h.set(SSL_CLIENT_CERT, peer.escapedPem());
+                    }
                 }
             }
         }

@@ -208,14 +208,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             regexFailed(e, host, path);
             return;
         }
-        // After routing: proxy-body-size is per route (RouteChecks).
-        if (RouteChecks.bodyTooLarge(request, route, context.config())) {
-            answerAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // don't read what we refuse
-            return;
-        }
-        RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none
-        if (route == null && hostPolicies.length == 0) {
-            notFound();
+        RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none: then on to the location
+        if (hostPolicies.length == 0 && (refusedTooLarge(request, route) || route == null && notFound())) {
             return;
         }
         flow = new RequestFlow(this, context, ctx.channel(), request, host, hostHeader.isEmpty() ? host : hostHeader,
@@ -223,9 +217,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
     }
 
+    /**
+     * The location's proxy-body-size (per route, RouteChecks): 413 before any byte of the body is
+     * read. Runs after the host's own policies, as nginx checks it after the server's rewrite phase.
+     *
+     * @return whether the request was refused
+     */
+    boolean refusedTooLarge(HttpRequest request, Route route) {
+        if (RouteChecks.bodyTooLarge(request, route, context.config())) {
+            answerAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // don't read what we refuse
+            return true;
+        }
+        return false;
+    }
+
     /** No route matched (after the host's policies, when it has any): the default backend's 404. */
-    void notFound() {
+    boolean notFound() {
         answerAfterBody(HttpResponseStatus.NOT_FOUND);
+        return true;
     }
 
     /** The split chose {@code decision}: the request is routed (metrics name the route and side). */

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * loop; while suspended nothing of the body is read, and a client that leaves abandons the flow.
  *
  * <pre>
- *   host's policies ─▶ no route: 404
+ *   host's policies ─▶ body over the route's limit: 413; no route: 404
  *        │
  *   SERVER, REWRITE policies ─▶ split ─▶ ACCESS policies ─▶ FrontendHandler.proxy (503 / Exchange)
  *        └─ answer ──────────────────────────┴─▶ RESPONSE policies ─▶ FrontendHandler.answerAfterBody
@@ -93,10 +93,11 @@ final class RequestFlow implements RequestContext {
             if (!runStage(hostPolicies)) {
                 return;
             }
-            if (route == null) { // the host's policies let it pass, and no path matched: 404
-                stage = DONE;
-                frontend.notFound();
-                return;
+            if (hostPolicies.length > 0) { // else the frontend checked these before the flow began
+                stage = DONE; // first: the answer may complete, and the next request arrive, inside the call
+                if (frontend.refusedTooLarge(request, route) || route == null && frontend.notFound()) {
+                    return;
+                }
             }
             stage = BEFORE_SPLIT;
             next = 0;

@@ -45,7 +45,8 @@ class ClientCertAuthTest {
     private static final TestCertificates.Issued SERVER = TestCertificates.issue("authtls", HOST, OTHER);
 
     @RegisterExtension
-    final GatewayExtension gw = new GatewayExtension().configure(c -> c.withHttpsPort(0));
+    final GatewayExtension gw = new GatewayExtension()
+            .configure(c -> c.withHttpsPort(0).toBuilder().maxRequestBodySize(1 << 20).build());
 
     private TestBackend b;
 
@@ -107,6 +108,19 @@ class ClientCertAuthTest {
 
         assertThat(get(HOST, null, "/nowhere").status()).as("host-level, before the location").isEqualTo(400);
         assertThat(get(HOST, CLIENT, "/nowhere").status()).isEqualTo(404);
+    }
+
+    @Test
+    void theVerdictComesBeforeTheBodySizeCheckAsInNginx() {
+        publish(auth(VerifyClient.ON));
+        String big = "Content-Length: 104857600\r\nExpect: 100-continue\r\n";
+
+        try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), HOST, null)) {
+            assertThat(c.get(HOST, "/app", true, big).status()).isEqualTo(400);
+        }
+        try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), HOST, CLIENT)) {
+            assertThat(c.get(HOST, "/app", true, big).status()).isEqualTo(413);
+        }
     }
 
     @Test
