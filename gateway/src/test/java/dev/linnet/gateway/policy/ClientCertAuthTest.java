@@ -115,12 +115,33 @@ class ClientCertAuthTest {
         publish(auth(VerifyClient.ON));
         String big = "Content-Length: 104857600\r\nExpect: 100-continue\r\n";
 
-        try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), HOST, null)) {
+        try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), HOST, (Cert) null)) {
             assertThat(c.get(HOST, "/app", true, big).status()).isEqualTo(400);
         }
         try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), HOST, CLIENT)) {
             assertThat(c.get(HOST, "/app", true, big).status()).isEqualTo(413);
         }
+    }
+
+    @Test
+    void aResumedSessionKeepsItsClientCertificate() {
+        publish(auth(VerifyClient.ON));
+        javax.net.ssl.SSLContext client = TlsClient.context(CLIENT);
+        long first;
+        try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), HOST, client)) {
+            assertThat(c.get(HOST, "/app", true).status()).isEqualTo(200);
+            first = c.sessionCreated();
+        }
+        for (int i = 0; i < 3; i++) {
+            try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), HOST, client)) {
+                assertThat(c.get(HOST, "/app", true).status()).isEqualTo(200);
+                assertThat(b.last().header("ssl-client-verify")).isEqualTo("SUCCESS");
+                if (c.sessionCreated() == first) {
+                    return; // resumed, and still judged by its certificate
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.fail("the client never resumed its session: nothing was checked");
     }
 
     @Test
@@ -337,7 +358,7 @@ class ClientCertAuthTest {
         publish(auth(VerifyClient.ON));
         String forged = "ssl-client-verify: SUCCESS\r\nSSL-Client-Subject-DN: CN=admin\r\n";
 
-        try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), OTHER, null)) {
+        try (TlsClient.Connection c = TlsClient.connect(gw.gateway().httpsPort(), OTHER, (Cert) null)) {
             assertThat(c.get(OTHER, "/", true, forged).status()).isEqualTo(200);
         }
         assertThat(b.last().header("ssl-client-verify")).isNull();

@@ -43,7 +43,7 @@ public final class TlsClient {
 
     /** A handshake with {@code sni} (null: no SNI extension) to 127.0.0.1:port. */
     public static Connection connect(int port, String sni) {
-        return connect(port, sni, null);
+        return connect(port, sni, (TestPki.Cert) null);
     }
 
     /**
@@ -51,10 +51,24 @@ public final class TlsClient {
      * asks, whatever CAs it names (so a test can send an untrusted certificate).
      */
     public static Connection connect(int port, String sni, TestPki.Cert client) {
+        return connect(port, sni, context(client));
+    }
+
+    /** A client context presenting {@code client} (null: none); connections made with one context resume sessions. */
+    public static SSLContext context(TestPki.Cert client) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(client == null ? null : new KeyManager[] {new Always(client)},
                     new TrustManager[] {new TrustAll()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A handshake with {@code context}'s key and session cache. */
+    public static Connection connect(int port, String sni, SSLContext context) {
+        try {
             SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
             socket.setSoTimeout(20_000);
             SSLParameters params = socket.getSSLParameters();
@@ -63,7 +77,7 @@ public final class TlsClient {
             socket.setSSLParameters(params);
             socket.startHandshake();
             return new Connection(socket);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -80,6 +94,11 @@ public final class TlsClient {
 
         Connection(SSLSocket socket) {
             this.socket = socket;
+        }
+
+        /** When the TLS session began: a resumed session keeps its first connection's. */
+        public long sessionCreated() {
+            return socket.getSession().getCreationTime();
         }
 
         public X509Certificate certificate() {
