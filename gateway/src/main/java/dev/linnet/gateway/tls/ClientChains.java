@@ -10,8 +10,10 @@ import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXParameters;
 import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 
@@ -102,10 +104,26 @@ public final class ClientChains {
                     params);
             return null;
         } catch (CertPathValidatorException e) {
+            if (e.getReason() == BasicReason.UNDETERMINED_REVOCATION_STATUS && e.getIndex() >= 0
+                    && e.getIndex() < path.size() && crlExpired(path.get(e.getIndex()), ca)) {
+                return new Failure(12, "CRL has expired"); // the JDK only says it found no current CRL
+            }
             return failure(e.getReason());
         } catch (GeneralSecurityException e) {
             return new Failure(28, "certificate rejected");
         }
+    }
+
+    /** Whether {@code ca.crl} holds a CRL of {@code cert}'s issuer, but only an outdated one. */
+    private static boolean crlExpired(X509Certificate cert, ClientCa ca) {
+        Date now = new Date();
+        for (X509CRL crl : ca.crls()) {
+            if (crl.getIssuerX500Principal().equals(cert.getIssuerX500Principal())
+                    && (crl.getNextUpdate() == null || !crl.getNextUpdate().before(now))) {
+                return false;
+            }
+        }
+        return ca.crls().stream().anyMatch(crl -> crl.getIssuerX500Principal().equals(cert.getIssuerX500Principal()));
     }
 
     private static Failure failure(CertPathValidatorException.Reason reason) {

@@ -99,10 +99,16 @@ public final class TestPki {
 
     /** A CRL of {@code issuer} revoking {@code revoked}, valid for a day. */
     public static X509CRL crl(Cert issuer, X509Certificate... revoked) {
+        return crl(issuer, Instant.now().plus(Duration.ofDays(1)), revoked);
+    }
+
+    /** A CRL of {@code issuer} revoking {@code revoked}, whose next update is due at {@code nextUpdate}. */
+    public static X509CRL crl(Cert issuer, Instant nextUpdate, X509Certificate... revoked) {
         try {
             Instant now = Instant.now();
-            X509v2CRLBuilder b = new X509v2CRLBuilder(subject(issuer.certificate()), Date.from(now.minusSeconds(60)));
-            b.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+            X509v2CRLBuilder b = new X509v2CRLBuilder(subject(issuer.certificate()),
+                    Date.from(now.minus(Duration.ofDays(2))));
+            b.setNextUpdate(Date.from(nextUpdate));
             for (X509Certificate r : revoked) {
                 b.addCRLEntry(r.getSerialNumber(), Date.from(now.minusSeconds(60)), CRLReason.keyCompromise);
             }

@@ -64,6 +64,8 @@ class ClientChainsTest {
                 .isEqualTo(new ClientChains.Failure(23, "certificate revoked"));
         assertThat(verify(LEAF, ca(TestPki.crl(ROOT, INTERMEDIATE.certificate()), TestPki.crl(INTERMEDIATE)), 1))
                 .as("a revoked intermediate").isEqualTo(new ClientChains.Failure(23, "certificate revoked"));
+        assertThat(verify(LEAF, ca(TestPki.crl(ROOT), TestPki.crl(INTERMEDIATE, Instant.now().minusSeconds(3600))), 1))
+                .isEqualTo(new ClientChains.Failure(12, "CRL has expired"));
         assertThat(new ClientChains.Failure(3, "").untrustedOnly()).isFalse();
         assertThat(new ClientChains.Failure(20, "").untrustedOnly()).isTrue();
     }
