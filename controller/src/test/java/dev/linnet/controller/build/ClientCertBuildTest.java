@@ -29,7 +29,7 @@ class ClientCertBuildTest {
     private static final Cert CA = TestPki.ca("CN=Test CA");
     private static final String HOST = "authtls.foo.com";
 
-    private static Secret caSecret(String nsName, String caCrt, String caCrl) {
+    static Secret caSecret(String nsName, String caCrt, String caCrl) {
         String[] n = Fixtures.split(nsName);
         SecretBuilder b = new SecretBuilder().withNewMetadata().withNamespace(n[0]).withName(n[1]).endMetadata()
                 .withType("Opaque");
