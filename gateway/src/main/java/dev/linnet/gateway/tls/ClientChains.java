@@ -26,11 +26,12 @@ import java.util.Set;
  * {@code ssl-client-verify: FAILED:<text>}.
  *
  * <pre>
- *   leaf ─▶ issuer a CA of ca.crt? ─yes─▶ PKIX (path, that anchor, CRLs) ─▶ ok / expired / revoked / …
+ *   leaf ─▶ issuer a root of ca.crt? ─yes─▶ PKIX (path, that anchor, CRLs) ─▶ ok / expired / revoked / …
  *            │ no
- *            ▼ issuer among the client's certificates? ─yes─▶ next (more than depth? chain too long)
- *            │ no
- *            ▼ self-signed leaf (18) / self-signed in chain (19) / unable to get local issuer (20)
+ *            ▼ issuer an intermediate of ca.crt, or among the client's certificates? ─yes─▶ next
+ *            │ no                                              (more than depth? chain too long, 22)
+ *            ▼ self-signed leaf (18) / self-signed in chain (19) / a ca.crt intermediate without
+ *              its root (2: nginx allows no partial chain) / unable to get local issuer (20)
  * </pre>
  */
 public final class ClientChains {
@@ -45,6 +46,7 @@ public final class ClientChains {
 
     static final Failure SELF_SIGNED = new Failure(18, "self-signed certificate");
     static final Failure SELF_SIGNED_IN_CHAIN = new Failure(19, "self-signed certificate in certificate chain");
+    static final Failure NO_ISSUER = new Failure(2, "unable to get issuer certificate");
     static final Failure NO_LOCAL_ISSUER = new Failure(20, "unable to get local issuer certificate");
     static final Failure CHAIN_TOO_LONG = new Failure(22, "certificate chain too long");
 
@@ -56,28 +58,35 @@ public final class ClientChains {
      * @return null when the chain is trusted, else why not
      */
     public static Failure verify(List<X509Certificate> chain, ClientCa ca, int depth) {
-        List<X509Certificate> path = new ArrayList<>();
         X509Certificate current = chain.get(0);
+        if (selfSigned(current) && ca.certificates().contains(current)) {
+            return pkix(List.of(current), current, ca); // trusted as it is
+        }
+        List<X509Certificate> path = new ArrayList<>(); // leaf … last intermediate; the anchor is not in it
         path.add(current);
-        X509Certificate anchor;
-        while ((anchor = issuer(current, ca.certificates(), List.of())) == null) {
-            X509Certificate next = issuer(current, chain, path);
+        while (true) {
+            X509Certificate fromCa = issuer(current, ca.certificates(), path);
+            if (fromCa != null && selfSigned(fromCa)) {
+                return pkix(path, fromCa, ca); // a root of ca.crt: the anchor
+            }
+            X509Certificate next = fromCa != null ? fromCa : issuer(current, chain, path);
             if (next == null) {
-                if (current.getIssuerX500Principal().equals(current.getSubjectX500Principal())) {
+                if (selfSigned(current)) {
                     return path.size() == 1 ? SELF_SIGNED : SELF_SIGNED_IN_CHAIN;
                 }
-                return NO_LOCAL_ISSUER;
+                // nginx sets no X509_V_FLAG_PARTIAL_CHAIN: an intermediate of ca.crt needs its root there too
+                return ca.certificates().contains(current) ? NO_ISSUER : NO_LOCAL_ISSUER;
             }
             path.add(next);
             current = next;
-            if (path.size() - 1 > depth) {
+            if (!selfSigned(next) && path.size() - 1 > depth) { // an untrusted root ends the chain: 19, not 22
                 return CHAIN_TOO_LONG;
             }
         }
-        if (path.size() > 1 && path.get(path.size() - 1).equals(anchor)) {
-            path.remove(path.size() - 1); // the client sent the CA too: it is the anchor, not part of the path
-        }
-        return pkix(path, anchor, ca);
+    }
+
+    private static boolean selfSigned(X509Certificate c) {
+        return c.getIssuerX500Principal().equals(c.getSubjectX500Principal());
     }
 
     /** A certificate of {@code candidates} (not in {@code used}) named as {@code cert}'s issuer. */

@@ -56,6 +56,28 @@ class ClientChainsTest {
     }
 
     @Test
+    void anIntermediateInCaCrtNeedsItsRootThereTooAsNginxAllowsNoPartialChain() {
+        Cert leaf = TestPki.client(INTERMEDIATE, "CN=leaf2");
+        assertThat(ClientChains.verify(List.of(leaf.certificate()), new ClientCa(List.of(INTERMEDIATE.certificate()),
+                List.of()), 1)).isEqualTo(new ClientChains.Failure(2, "unable to get issuer certificate"));
+        assertThat(ClientChains.verify(List.of(leaf.certificate()), new ClientCa(List.of(INTERMEDIATE.certificate(),
+                ROOT.certificate()), List.of()), 1)).isNull();
+        Cert self = TestPki.selfSigned("CN=pinned");
+        assertThat(ClientChains.verify(List.of(self.certificate()), new ClientCa(List.of(self.certificate()), List.of()),
+                1)).as("a self-signed certificate in ca.crt is trusted as it is").isNull();
+    }
+
+    @Test
+    void anUntrustedChainEndingInItsRootIsSelfSignedInChainWhateverItsLength() {
+        Cert otherRoot = TestPki.ca("CN=Far Root");
+        Cert far = TestPki.client(TestPki.intermediate(otherRoot, "CN=Far I"), "CN=far");
+        List<java.security.cert.X509Certificate> sent = new java.util.ArrayList<>(List.of(far.chain()));
+        sent.add(otherRoot.certificate());
+        assertThat(ClientChains.verify(sent, ca(), 1))
+                .isEqualTo(new ClientChains.Failure(19, "self-signed certificate in certificate chain"));
+    }
+
+    @Test
     void revocationNeedsACrlForEveryCertificateOfTheChain() {
         assertThat(verify(LEAF, ca(TestPki.crl(ROOT), TestPki.crl(INTERMEDIATE)), 1)).isNull();
         assertThat(verify(LEAF, ca(TestPki.crl(ROOT)), 1))
