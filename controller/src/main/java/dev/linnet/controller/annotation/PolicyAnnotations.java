@@ -26,6 +26,11 @@ public final class PolicyAnnotations {
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
         BasicAuthAnnotations.parse(c);
+        // auth-tls-* is per host (build/ClientCertProcessor); here only what drops the Ingress counts
+        String dropped = ClientCertAnnotations.parse(c.annotations(), prefix, namespace, lookup, warnings).dropped();
+        if (dropped != null) {
+            c.drop(dropped);
+        }
         return c.result();
     }
 

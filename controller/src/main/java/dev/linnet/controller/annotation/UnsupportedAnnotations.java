@@ -28,9 +28,7 @@ public final class UnsupportedAnnotations {
             "auth-always-set-cookie", "auth-cache-duration", "auth-cache-key", "auth-keepalive",
             "auth-keepalive-requests", "auth-keepalive-share-vars", "auth-keepalive-timeout", "auth-method",
             "auth-proxy-set-headers", "auth-request-redirect", "auth-response-headers", "auth-signin",
-            "auth-signin-redirect-param", "auth-tls-error-page",
-            "auth-tls-match-cn", "auth-tls-pass-certificate-to-upstream", "auth-tls-secret",
-            "auth-tls-verify-client", "auth-tls-verify-depth", "auth-url",
+            "auth-signin-redirect-param", "auth-url",
             "client-body-buffer-size", "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers",
             "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers",
             "custom-http-errors", "default-backend", "denylist-source-range", "disable-proxy-intercept-errors",
@@ -60,7 +58,7 @@ public final class UnsupportedAnnotations {
     static {
         Set<String> s = new HashSet<>();
         for (List<AnnotationKey<?>> keys : List.of(CanaryAnnotations.KEYS, ProxyAnnotations.KEYS,
-                PolicyAnnotations.KEYS)) {
+                PolicyAnnotations.KEYS, ClientCertAnnotations.KEYS)) {
             for (AnnotationKey<?> k : keys) {
                 s.add(k.name());
             }

@@ -1,5 +1,8 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.gateway.policy.HostForbidden;
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.Policy;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.VirtualHost;
@@ -20,6 +23,8 @@ final class HostBuilder {
     private final Map<PathMatch, Integer> index = new HashMap<>();
     private Route fallback;
     private boolean regex;
+    private Policy clientCertificates; // the first Ingress's ClientCertAuth (ClientCertProcessor)
+    private HostForbidden forbidden; // any Ingress's unusable auth-tls: the host answers 403
 
     HostBuilder(HostRef host) {
         this.host = host;
@@ -74,7 +79,28 @@ final class HostBuilder {
         this.fallback = route;
     }
 
+    /**
+     * An Ingress's {@code auth-tls-*} for this host, oldest first: the first client-certificate
+     * setting wins, and any Ingress's unusable one makes the whole host 403 (auth-limits-spec.md §4).
+     *
+     * @return whether {@code policy} was taken (false: the host already has a setting)
+     */
+    boolean clientCertificates(Policy policy) {
+        if (policy instanceof HostForbidden f) {
+            if (forbidden == null) {
+                forbidden = f;
+            }
+            return true;
+        }
+        if (clientCertificates != null) {
+            return false;
+        }
+        clientCertificates = policy;
+        return true;
+    }
+
     VirtualHost build() {
-        return new VirtualHost(host.name(), routes, fallback);
+        Policy hostPolicy = forbidden != null ? forbidden : clientCertificates;
+        return new VirtualHost(host.name(), routes, fallback, hostPolicy == null ? Policies.NONE : Policies.of(hostPolicy));
     }
 }

@@ -97,7 +97,8 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
         for (Route r : vh.routes()) {
             routes.add(rebind(r, resolve));
         }
-        return new VirtualHost(vh.name(), routes, vh.fallback() == null ? null : rebind(vh.fallback(), resolve));
+        return new VirtualHost(vh.name(), routes, vh.fallback() == null ? null : rebind(vh.fallback(), resolve),
+                vh.policies());
     }
 
     private static Route rebind(Route r, Function<Backend, Backend> resolve) {

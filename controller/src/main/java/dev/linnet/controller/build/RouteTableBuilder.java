@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  *                a security annotation ingress-nginx would drop the Ingress for: not served
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
+ *             ─▶ ClientCertProcessor: auth-tls-* of main Ingresses onto their hosts (first wins; errors 403)
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
  *             ─▶ TlsProcessor:     spec.tls of non-canary Ingresses, --default-ssl-certificate
  *             ─▶ RouteTable (version 0; the control loop stamps it) + warnings
@@ -80,6 +81,7 @@ public final class RouteTableBuilder {
                 CanaryProcessor.process(ctx, e);
             }
         }
+        ClientCertProcessor.process(ctx, parsed, lookup);
         RegexProcessor.process(ctx);
         for (IngressEntry e : parsed) {
             if (!e.isCanary()) {

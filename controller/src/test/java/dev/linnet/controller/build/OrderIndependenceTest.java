@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 /** DESIGN.md: the same objects in any order give an equal table and equal warnings. */
 class OrderIndependenceTest {
 
+    private static final String CA_PEM = dev.linnet.gateway.testing.TestPki.ca("CN=Order CA").pem();
+
     /** A state that exercises every order-sensitive rule: duplicates, catch-alls, two canaries, warnings. */
     private static ClusterState richState() {
         return state(
@@ -52,7 +54,15 @@ class OrderIndependenceTest {
                 ingress("ns/rx-2").created("2024-01-02T00:00:00Z").canary("proxy-read-timeout", "soon")
                         .host("r").path("/api").backend("b", 80).path("/bad(", "Exact").backend("c", 80),
                 ingress("ns/can-3").created("2024-01-03T00:00:00Z").canary().canary("canary-weight", "5")
-                        .canary("proxy-read-timeout", "1").host("r").path("/api").backend("c", 80));
+                        .canary("proxy-read-timeout", "1").host("r").path("/api").backend("c", 80),
+                // issue 16: client certificates are per host, the oldest main Ingress's; any error 403s the host
+                ClientCertBuildTest.caSecret("ns/ca", CA_PEM, null),
+                ingress("ns/m-1").canary("auth-tls-secret", "ns/ca").canary("auth-tls-verify-client", "optional")
+                        .host("m").path("/1").backend("a", 80),
+                ingress("ns/m-2").canary("auth-tls-secret", "ns/ca").host("m").path("/2").backend("a", 80),
+                ingress("ns/m-can").canary().canary("auth-tls-secret", "ns/ca").host("m").path("/1").backend("b", 80),
+                ingress("ns/mb-1").canary("auth-tls-secret", "ns/ca").host("mb").path("/").backend("a", 80),
+                ingress("ns/mb-2").canary("auth-tls-secret", "ca").host("mb").path("/x").backend("a", 80));
     }
 
     private static final List<BuildOptions> OPTIONS = List.of(BuildOptions.serveAll(),

@@ -1,5 +1,7 @@
 package dev.linnet.gateway.admin;
 
+import dev.linnet.gateway.policy.ClientCertAuth;
+import dev.linnet.gateway.policy.HostForbidden;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.Policy;
 import dev.linnet.gateway.route.Backend;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -73,7 +76,28 @@ final class RoutesJson {
         }
         out.put("routes", routes);
         out.put("fallback", vh.fallback() == null ? null : route(vh.fallback(), sources, skipped));
+        hostPolicies(vh, out);
         return out;
+    }
+
+    /** A host's own policies, only when it has any (client certificates, or the 403 of unusable ones). */
+    private static void hostPolicies(VirtualHost vh, Map<String, Object> out) {
+        HostForbidden forbidden = vh.policies().find(HostForbidden.class);
+        if (forbidden != null) {
+            out.put("forbidden", forbidden.reason());
+        }
+        ClientCertAuth auth = vh.policies().find(ClientCertAuth.class);
+        if (auth != null) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("verifyClient", auth.verify().name().toLowerCase(Locale.ROOT));
+            c.put("verifyDepth", auth.depth());
+            c.put("cas", auth.ca().certificates().stream().map(x -> x.getSubjectX500Principal().getName()).toList());
+            c.put("crls", auth.ca().crls().size());
+            c.put("errorPage", auth.errorPage());
+            c.put("passCertificateToUpstream", auth.passCertificate());
+            c.put("matchCn", auth.matchCn() == null ? null : auth.matchCn().source());
+            out.put("clientCertificates", c);
+        }
     }
 
     private static Map<String, Object> route(Route r, Map<String, String> sources, Map<Endpoint, Duration> skipped) {

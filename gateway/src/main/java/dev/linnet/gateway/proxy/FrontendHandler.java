@@ -2,10 +2,12 @@ package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
+import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.PathRegexException;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.route.VirtualHost;
 import dev.linnet.gateway.split.Decision;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -162,24 +164,40 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         timeline = RequestTimeline.start(request.method());
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
+        VirtualHost server = table.serverNormalised(host);
         Route route;
         try {
-            route = table.routeNormalised(host, path);
+            route = server.match(path);
         } catch (PathRegexException e) {
             regexFailed(e, host, path);
             return;
         }
-        // After routing: proxy-body-size is per route (RouteChecks).
+        RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none: then on to the location
+        if (hostPolicies.length == 0 && (refusedTooLarge(request, route) || route == null && notFound())) {
+            return;
+        }
+        flow = new RequestFlow(this, context, ctx.channel(), request, head, hostPolicies, route, table, tls);
+        flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
+    }
+
+    /**
+     * The location's proxy-body-size (per route, RouteChecks): 413 before any byte of the body is
+     * read. Runs after the host's own policies, as nginx checks it after the server's rewrite phase.
+     *
+     * @return whether the request was refused
+     */
+    boolean refusedTooLarge(HttpRequest request, Route route) {
         if (RouteChecks.bodyTooLarge(request, route, context.config())) {
             answerAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // don't read what we refuse
-            return;
+            return true;
         }
-        if (route == null) {
-            answerAfterBody(HttpResponseStatus.NOT_FOUND);
-            return;
-        }
-        flow = new RequestFlow(this, context, ctx.channel(), request, head, route, table, tls);
-        flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
+        return false;
+    }
+
+    /** No route matched (after the host's policies, when it has any): the default backend's 404. */
+    boolean notFound() {
+        answerAfterBody(HttpResponseStatus.NOT_FOUND);
+        return true;
     }
 
     /** The split chose {@code decision}: the request is routed (metrics name the route and side). */

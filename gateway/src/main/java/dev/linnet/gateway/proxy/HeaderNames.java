@@ -18,12 +18,19 @@ import java.util.Map;
  * <p>Why it matters: CGI-style backends (Rack, WSGI, PHP) read {@code X_Real_IP} as
  * {@code X-Real-IP}, so a forwarded {@code X_Real_IP} or {@code X-Forwarded_For} spoofs the address
  * the gateway sets (the class of Puma's CVE-2024-45614).
+ *
+ * <p>{@code ssl-client-*} fields go too, on every host: those names are the gateway's own report
+ * of a client certificate ({@code ClientCertAuth}), and a client must not be able to claim one
+ * where no certificate is checked (deliberate difference: ingress-nginx passes them through on
+ * hosts without {@code auth-tls-secret}, auth-limits-spec.md §4).
  */
 final class HeaderNames {
 
     // Indexed by ASCII code: letters, digits and '-' (nginx's lowcase table), with or without '_'.
     private static final boolean[] NGINX = nameChars(false);
     private static final boolean[] NGINX_WITH_UNDERSCORES = nameChars(true);
+
+    private static final String SSL_CLIENT = "ssl-client-";
 
     private HeaderNames() {
     }
@@ -34,7 +41,7 @@ final class HeaderNames {
         List<CharSequence> invalid = null;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence(); it.hasNext(); ) {
             CharSequence name = it.next().getKey();
-            if (!isValid(name, allowed)) {
+            if (!isValid(name, allowed) || isSslClient(name)) {
                 if (invalid == null) {
                     invalid = new ArrayList<>(2);
                 }
@@ -46,6 +53,22 @@ final class HeaderNames {
                 headers.remove(name);
             }
         }
+    }
+
+    /** {@code ssl-client-…} in any case, {@code _} counting as {@code -} (a CGI backend reads both alike). */
+    static boolean isSslClient(CharSequence name) {
+        int n = SSL_CLIENT.length();
+        if (name.length() <= n || (name.charAt(0) | 0x20) != 's') { // one compare for almost every name
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = name.charAt(i);
+            char want = SSL_CLIENT.charAt(i);
+            if (want == '-' ? c != '-' && c != '_' : (c | 0x20) != want) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isValid(CharSequence name, boolean[] allowed) {

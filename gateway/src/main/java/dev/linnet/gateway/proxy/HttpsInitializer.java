@@ -2,13 +2,16 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.tls.SniMapping;
+import dev.linnet.gateway.tls.TlsConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +51,29 @@ final class HttpsInitializer extends ChannelInitializer<Channel> {
                 // The ClientHello and the handshake get client_header_timeout, as in nginx (its SSL
                 // handshake runs under that timer): a client that opens the port and stays silent
                 // costs its connection for that long, no more.
-                .addLast(SNI, new SniHandler(certificates, context.config().clientHeaderTimeout().toMillis()))
+                .addLast(SNI, new NamingSniHandler(certificates, context.config().clientHeaderTimeout().toMillis()))
                 .addLast(ALPN, new ProtocolSwitch(context));
+    }
+
+    /**
+     * Keeps the ClientHello's server name on the connection: a host that verifies client
+     * certificates answers 421 when a request names another host than the one the handshake was
+     * for ({@code ClientCertAuth}).
+     */
+    private static final class NamingSniHandler extends SniHandler {
+
+        NamingSniHandler(SniMapping mapping, long handshakeTimeoutMillis) {
+            super(mapping, handshakeTimeoutMillis);
+        }
+
+        @Override
+        protected void replaceHandler(ChannelHandlerContext ctx, String hostname, SslContext sslContext)
+                throws Exception {
+            if (hostname != null) {
+                ctx.channel().attr(TlsConnection.SERVER_NAME).set(RouteTable.normaliseHost(hostname));
+            }
+            super.replaceHandler(ctx, hostname, sslContext);
+        }
     }
 
     /** Adds the pipeline of the protocol ALPN chose, then steps aside. */

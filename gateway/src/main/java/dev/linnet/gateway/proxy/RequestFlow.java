@@ -29,29 +29,36 @@ import org.slf4j.LoggerFactory;
  * loop; while suspended nothing of the body is read, and a client that leaves abandons the flow.
  *
  * <pre>
+ *   host's policies ─▶ body over the route's limit: 413; no route: 404
+ *        │
  *   SERVER, REWRITE policies ─▶ split ─▶ ACCESS policies ─▶ FrontendHandler.proxy (503 / Exchange)
  *        └─ answer ──────────────────────────┴─▶ RESPONSE policies ─▶ FrontendHandler.answerAfterBody
  * </pre>
  *
- * A route without policies walks two empty arrays: the same path as before the seam existed.
+ * The host's own policies ({@link dev.linnet.gateway.route.VirtualHost#policies()}: client
+ * certificates) run first, before the location matters, so they also answer paths no route
+ * matches; {@link #route()} is null for them. A host and route without policies walk three
+ * empty arrays: the same path as before the seam existed.
  */
 final class RequestFlow implements RequestContext {
 
     private static final Logger log = LoggerFactory.getLogger(RequestFlow.class);
-    private static final int BEFORE_SPLIT = 0;
-    private static final int ACCESS = 1;
-    private static final int DONE = 2;
+    private static final int HOST = 0;
+    private static final int BEFORE_SPLIT = 1;
+    private static final int ACCESS = 2;
+    private static final int DONE = 3;
 
     private final FrontendHandler frontend;
     private final ProxyContext context;
     private final Channel channel;
     private final HttpRequest request;
     private final RequestHead head;
+    private final RequestPolicy[] hostPolicies; // the server's (client certificates), before the location's
     private final Route route;
     private final RouteTable table;
     private final boolean tls;
 
-    private int stage = BEFORE_SPLIT;
+    private int stage = HOST;
     private int next; // the next policy of the stage
     private boolean suspended;
     private boolean inPolicy; // a policy's onRequest is on the stack
@@ -61,12 +68,13 @@ final class RequestFlow implements RequestContext {
     private Object[] attachments; // key, value, key, value …; most requests have none
 
     RequestFlow(FrontendHandler frontend, ProxyContext context, Channel channel, HttpRequest request, RequestHead head,
-            Route route, RouteTable table, boolean tls) {
+            RequestPolicy[] hostPolicies, Route route, RouteTable table, boolean tls) {
         this.frontend = frontend;
         this.context = context;
         this.channel = channel;
         this.request = request;
         this.head = head;
+        this.hostPolicies = hostPolicies;
         this.route = route;
         this.table = table;
         this.tls = tls;
@@ -74,6 +82,19 @@ final class RequestFlow implements RequestContext {
 
     /** Runs the stages from where they stopped, up to an answer, a suspension, or the proxy. */
     void run() {
+        if (stage == HOST) {
+            if (!runStage(hostPolicies)) {
+                return;
+            }
+            if (hostPolicies.length > 0) { // else the frontend checked these before the flow began
+                stage = DONE; // first: the answer may complete, and the next request arrive, inside the call
+                if (frontend.refusedTooLarge(request, route) || route == null && frontend.notFound()) {
+                    return;
+                }
+            }
+            stage = BEFORE_SPLIT;
+            next = 0;
+        }
         Policies policies = route.policies();
         if (stage == BEFORE_SPLIT) {
             if (!runStage(policies.beforeSplit())) {
@@ -105,8 +126,8 @@ final class RequestFlow implements RequestContext {
                 flow = policy.onRequest(this);
             } catch (RuntimeException e) {
                 // A policy that breaks must not let the request through: security policies fail closed.
-                log.warn("policy {} of Ingress {}/{} failed: answered 500", policy.step(), route.namespace(),
-                        route.ingress(), e);
+                log.warn("policy {} of {} failed: answered 500", policy.step(), route == null ? head.host()
+                        : "Ingress " + route.namespace() + '/' + route.ingress(), e);
                 flow = Flow.ANSWERED;
                 answer(Answers.status(channel.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR));
             } finally {
@@ -176,7 +197,7 @@ final class RequestFlow implements RequestContext {
 
     /** The route's RESPONSE policies, on a response head about to go to the client (local or proxied). */
     void editResponse(HttpResponse response) {
-        if (route.policies().editsResponses()) {
+        if (route != null && route.policies().editsResponses()) {
             try {
                 route.policies().onResponse(this, response);
             } catch (RuntimeException e) { // an edit that breaks leaves the head as it was

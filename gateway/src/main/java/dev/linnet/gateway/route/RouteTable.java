@@ -85,6 +85,11 @@ public record RouteTable(
         return serverFor(host).match(path);
     }
 
+    /** The server for a host already passed through {@link #normaliseHost}; never null. */
+    public VirtualHost serverNormalised(String host) {
+        return serverFor(host);
+    }
+
     /** The server a Host header selects; never null ({@code _} when nothing else matches). */
     public VirtualHost virtualHost(String hostHeader) {
         return serverFor(normaliseHost(hostHeader));

@@ -2,6 +2,7 @@ package dev.linnet.gateway.route;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.policy.Policies;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,8 +19,11 @@ import java.util.List;
  * @param fallback served when no path matches: the {@code spec.defaultBackend} of the Ingress
  *     that defined this host, or of the catch-all Ingress for {@code _}; {@code null} means the
  *     built-in 404
+ * @param policies the host's own policies, run in the SERVER stage before any location is chosen
+ *     (client certificates: {@code auth-tls-*} is per host in ingress-nginx, auth-limits-spec.md §4),
+ *     so they also answer paths no route matches; {@link Policies#NONE} for most hosts
  */
-public record VirtualHost(String name, List<Route> routes, Route fallback) {
+public record VirtualHost(String name, List<Route> routes, Route fallback, Policies policies) {
 
     public static final String DEFAULT_SERVER = "_";
 
@@ -32,6 +36,12 @@ public record VirtualHost(String name, List<Route> routes, Route fallback) {
         List<Route> sorted = new ArrayList<>(requireNonNull(routes, "routes"));
         sorted.sort(MATCH_ORDER); // stable: ties keep the builder's (age) order
         routes = List.copyOf(sorted);
+        requireNonNull(policies, "policies");
+    }
+
+    /** A host without host-level policies. */
+    public VirtualHost(String name, List<Route> routes, Route fallback) {
+        this(name, routes, fallback, Policies.NONE);
     }
 
     /**

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.security.cert.CRLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,11 +33,16 @@ final class Pem {
 
     /** The certificates of a {@code tls.crt}, leaf first, as written. */
     static List<X509Certificate> certificates(String pem) {
+        return certificates(pem, "tls.crt");
+    }
+
+    /** The certificates of the Secret key {@code key} ({@code tls.crt}, {@code ca.crt}), in order. */
+    static List<X509Certificate> certificates(String pem, String key) {
         if (pem == null || pem.isBlank()) {
-            throw new InvalidCertificateException("tls.crt is empty");
+            throw new InvalidCertificateException(key + " is empty");
         }
         if (!pem.contains("-----BEGIN CERTIFICATE-----")) {
-            throw new InvalidCertificateException("tls.crt holds no PEM certificate (expected: -----BEGIN CERTIFICATE-----)");
+            throw new InvalidCertificateException(key + " holds no PEM certificate (expected: -----BEGIN CERTIFICATE-----)");
         }
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
@@ -44,11 +51,34 @@ final class Pem {
                 out.add((X509Certificate) c);
             }
             if (out.isEmpty()) {
-                throw new InvalidCertificateException("tls.crt holds no certificate");
+                throw new InvalidCertificateException(key + " holds no certificate");
             }
             return out;
         } catch (CertificateException e) {
-            throw new InvalidCertificateException("tls.crt is malformed (" + e.getMessage() + ')', e);
+            throw new InvalidCertificateException(key + " is malformed (" + e.getMessage() + ')', e);
+        }
+    }
+
+    /** The revocation lists of a {@code ca.crl}: PEM whose first block is {@code X509 CRL}, as ingress-nginx requires. */
+    static List<X509CRL> crls(String pem) {
+        if (!pem.strip().startsWith("-----BEGIN X509 CRL-----")) {
+            throw new InvalidCertificateException("ca.crl is not a PEM CRL (expected: -----BEGIN X509 CRL-----)");
+        }
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            List<X509CRL> out = new ArrayList<>();
+            for (var c : factory.generateCRLs(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+                out.add((X509CRL) c);
+            }
+            if (out.isEmpty()) {
+                throw new InvalidCertificateException("ca.crl holds no CRL");
+            }
+            return out;
+        } catch (CertificateException | CRLException | RuntimeException e) {
+            if (e instanceof InvalidCertificateException i) {
+                throw i;
+            }
+            throw new InvalidCertificateException("ca.crl is malformed (" + e.getMessage() + ')', e);
         }
     }
 

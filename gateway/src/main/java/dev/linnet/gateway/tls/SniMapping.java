@@ -2,6 +2,7 @@ package dev.linnet.gateway.tls;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.policy.ClientCertAuth;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.RouteTableHolder;
 import io.netty.handler.ssl.SslContext;
@@ -31,14 +32,28 @@ public final class SniMapping implements Mapping<String, SslContext> {
         this.fallback = requireNonNull(fallback, "fallback");
     }
 
+    /**
+     * The context for a ClientHello's server name: it asks for a client certificate when that
+     * name's server verifies clients ({@code auth-tls-*}: SNI decides, as in nginx, whose
+     * {@code ssl_verify_client} lives in the server block; no SNI gets the default server's).
+     */
     @Override
     public SslContext map(String serverName) {
-        return contexts.get(certificateFor(serverName));
+        RouteTable table = routes.current();
+        TlsCertificate certificate = certificateFor(table, serverName);
+        ClientCertAuth clientAuth = table.virtualHost(serverName).policies().find(ClientCertAuth.class);
+        return clientAuth != null && clientAuth.requestsCertificate()
+                ? contexts.get(certificate, clientAuth.ca())
+                : contexts.get(certificate);
     }
 
     /** The certificate a ClientHello with this server name (or null: none) gets. */
     public TlsCertificate certificateFor(String serverName) {
-        CertificateTable certificates = routes.current().certificates();
+        return certificateFor(routes.current(), serverName);
+    }
+
+    private TlsCertificate certificateFor(RouteTable table, String serverName) {
+        CertificateTable certificates = table.certificates();
         TlsCertificate c = serverName == null ? null : certificates.lookup(RouteTable.normaliseHost(serverName));
         if (c == null) {
             c = certificates.defaultCertificate();

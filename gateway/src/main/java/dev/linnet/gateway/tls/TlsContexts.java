@@ -79,16 +79,33 @@ public final class TlsContexts {
     /** The context presenting {@code certificate}; built once per fingerprint. */
     public SslContext get(TlsCertificate certificate) {
         requireNonNull(certificate, "certificate");
-        return cache.get(certificate.fingerprint(), k -> build(certificate));
+        return cache.get(certificate.fingerprint(), k -> build(certificate, null));
     }
 
-    private SslContext build(TlsCertificate certificate) {
+    /**
+     * The context presenting {@code certificate} that also asks for a client certificate issued by
+     * {@code clientCa} (auth-limits-spec.md §4). The handshake completes whatever the client sends:
+     * the verdict is the request's ({@code ClientChains}), as nginx's is.
+     */
+    public SslContext get(TlsCertificate certificate, ClientCa clientCa) {
+        requireNonNull(certificate, "certificate");
+        requireNonNull(clientCa, "clientCa");
+        return cache.get(certificate.fingerprint() + '/' + clientCa.fingerprint(), k -> build(certificate, clientCa));
+    }
+
+    private SslContext build(TlsCertificate certificate, ClientCa clientCa) {
         try {
-            return SslContextBuilder.forServer(certificate.key(), certificate.chain().toArray(new X509Certificate[0]))
+            SslContextBuilder builder = SslContextBuilder.forServer(certificate.key(),
+                    certificate.chain().toArray(new X509Certificate[0]));
+            if (clientCa != null) {
+                builder.clientAuth(ClientAuth.OPTIONAL).trustManager(new AnyClientCertificate(clientCa));
+            } else {
+                builder.clientAuth(ClientAuth.NONE);
+            }
+            return builder
                     .sslProvider(provider)
                     .protocols(PROTOCOLS)
                     .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                    .clientAuth(ClientAuth.NONE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, Alpn.PROTOCOLS))

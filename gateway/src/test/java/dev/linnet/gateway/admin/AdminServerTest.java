@@ -121,6 +121,28 @@ class AdminServerTest {
     }
 
     @Test
+    void debugRoutesShowsAHostsClientCertificatesAndWhyAHostIsForbidden() throws Exception {
+        var ca = dev.linnet.gateway.testing.TestPki.ca("CN=Client CA");
+        var auth = new dev.linnet.gateway.policy.ClientCertAuth(
+                new dev.linnet.gateway.tls.ClientCa(List.of(ca.certificate()), List.of()),
+                dev.linnet.gateway.policy.ClientCertAuth.VerifyClient.OPTIONAL_NO_CA, 2, null, true, null);
+        var main = backend("web", List.of(new Endpoint("10.0.0.1", 8080)));
+        var a = new dev.linnet.gateway.route.VirtualHost("a.example.com", List.of(route("a.example.com", "/", main)),
+                null, dev.linnet.gateway.policy.Policies.of(auth));
+        var b = new dev.linnet.gateway.route.VirtualHost("b.example.com", List.of(route("b.example.com", "/", main)),
+                null, dev.linnet.gateway.policy.Policies.of(new dev.linnet.gateway.policy.HostForbidden("no ca.crt")));
+        routes.swap(new RouteTable(3, Map.of("a.example.com", a, "b.example.com", b), Map.of(),
+                table().defaultServer()));
+        JsonNode root = JsonMapper.builder().build().readTree(get("/debug/routes").body());
+        JsonNode c = root.get("exact").get("a.example.com").get("clientCertificates");
+        assertThat(c.get("verifyClient").asString()).isEqualTo("optional_no_ca");
+        assertThat(c.get("verifyDepth").asInt()).isEqualTo(2);
+        assertThat(c.get("cas").get(0).asString()).isEqualTo("CN=Client CA");
+        assertThat(root.get("exact").get("b.example.com").get("forbidden").asString()).isEqualTo("no ca.crt");
+        assertThat(root.get("exact").get("b.example.com").has("clientCertificates")).isFalse();
+    }
+
+    @Test
     void debugRoutesShowsWhichCertificateEachHostPresentsButNeverTheKey() throws Exception {
         var issued = dev.linnet.gateway.testing.TestCertificates.issue("shop", "shop.example.com");
         var cert = dev.linnet.gateway.tls.TlsCertificate.fromPem("shop/shop-tls", issued.certificatePem(), issued.keyPem());

@@ -56,6 +56,23 @@ class HeaderNamesTest {
     }
 
     @Test
+    void sslClientNamesAreTheGatewaysOwnAndDroppedFromClientsInAnySpelling() throws IOException {
+        gw.configure(c -> c.toBuilder().underscoresInHeaders(true).build());
+        TestBackend up = gw.backend("up");
+        gw.publish(table(route("h", "/", backend("up", up))));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET / HTTP/1.1\r\nHost: h\r\nSSL-Client-Verify: SUCCESS\r\n"
+                    + "ssl_client_subject_dn: CN=admin\r\nssl-client-cert: x\r\nssl-clients: kept\r\n"
+                    + "x-ssl-client-verify: kept\r\n\r\n").read().status()).isEqualTo(200);
+        }
+        assertThat(up.last().headers().keySet()).noneMatch(n -> n.toLowerCase(java.util.Locale.ROOT)
+                .replace('_', '-').startsWith("ssl-client-"));
+        assertThat(up.last().header("ssl-clients")).isEqualTo("kept");
+        assertThat(up.last().header("x-ssl-client-verify")).isEqualTo("kept");
+        assertThat(HeaderNames.isSslClient("ssl-client-")).as("the prefix alone names nothing").isFalse();
+    }
+
+    @Test
     void http2FieldsGetTheSameTreatment() {
         TestBackend up = gw.backend("up");
         gw.publish(table(route("h", "/", backend("up", up))));

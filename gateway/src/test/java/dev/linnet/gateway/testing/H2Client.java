@@ -67,12 +67,16 @@ public final class H2Client implements AutoCloseable {
     private final Channel connection;
 
     private H2Client(int port, SslContext tls) throws InterruptedException {
+        this(port, tls, "localhost");
+    }
+
+    private H2Client(int port, SslContext tls, String sni) throws InterruptedException {
         connection = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (tls != null) {
-                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), "localhost", port));
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), sni, port));
                         }
                         ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().frameLogger(new ResetRecorder()).build(),
                                 new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
@@ -95,6 +99,25 @@ public final class H2Client implements AutoCloseable {
                             ApplicationProtocolNames.HTTP_2))
                     .build());
         } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** HTTP/2 over TLS with {@code sni}, presenting {@code client}'s certificate when asked. */
+    public static H2Client connectTls(int port, String sni, TestPki.Cert client) {
+        try {
+            SslContext tls = SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .keyManager(client.key(), client.chain())
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2))
+                    .build();
+            return new H2Client(port, tls, sni);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }

@@ -4,15 +4,21 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -37,9 +43,32 @@ public final class TlsClient {
 
     /** A handshake with {@code sni} (null: no SNI extension) to 127.0.0.1:port. */
     public static Connection connect(int port, String sni) {
+        return connect(port, sni, (TestPki.Cert) null);
+    }
+
+    /**
+     * As {@link #connect(int, String)}, presenting {@code client} (null: none) whenever the server
+     * asks, whatever CAs it names (so a test can send an untrusted certificate).
+     */
+    public static Connection connect(int port, String sni, TestPki.Cert client) {
+        return connect(port, sni, context(client));
+    }
+
+    /** A client context presenting {@code client} (null: none); connections made with one context resume sessions. */
+    public static SSLContext context(TestPki.Cert client) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new TrustAll()}, null);
+            context.init(client == null ? null : new KeyManager[] {new Always(client)},
+                    new TrustManager[] {new TrustAll()}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A handshake with {@code context}'s key and session cache. */
+    public static Connection connect(int port, String sni, SSLContext context) {
+        try {
             SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
             socket.setSoTimeout(20_000);
             SSLParameters params = socket.getSSLParameters();
@@ -48,7 +77,7 @@ public final class TlsClient {
             socket.setSSLParameters(params);
             socket.startHandshake();
             return new Connection(socket);
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -67,6 +96,11 @@ public final class TlsClient {
             this.socket = socket;
         }
 
+        /** When the TLS session began: a resumed session keeps its first connection's. */
+        public long sessionCreated() {
+            return socket.getSession().getCreationTime();
+        }
+
         public X509Certificate certificate() {
             try {
                 return (X509Certificate) socket.getSession().getPeerCertificates()[0];
@@ -80,10 +114,15 @@ public final class TlsClient {
          * end of a {@code Content-Length} body (the test backends always send one).
          */
         public Result get(String host, String path, boolean close) {
+            return get(host, path, close, "");
+        }
+
+        /** As above, with more header lines ({@code "Name: value\r\n"} each). */
+        public Result get(String host, String path, boolean close, String moreHeaders) {
             try {
                 OutputStream out = socket.getOutputStream();
                 out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" + (close ? "Connection: close\r\n" : "")
-                        + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + moreHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 String response = close ? readAll(socket.getInputStream()) : readOne(socket.getInputStream());
                 return new Result(certificate(), socket.getSession().getProtocol(), socket.getApplicationProtocol(),
@@ -134,6 +173,50 @@ public final class TlsClient {
             } catch (IOException ignored) {
                 // closing a test socket
             }
+        }
+    }
+
+    /** Offers one certificate and key, whichever CAs the server names. */
+    static final class Always extends X509ExtendedKeyManager {
+        private final TestPki.Cert cert;
+
+        Always(TestPki.Cert cert) {
+            this.cert = cert;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"client"};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return "client";
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return "client";
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return cert.chain();
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return cert.key();
         }
     }
 

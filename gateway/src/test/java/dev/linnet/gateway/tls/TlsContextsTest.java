@@ -46,4 +46,28 @@ class TlsContextsTest {
         // built once per certificate: another object with the same fingerprint shares it
         assertThat(contexts.get(TlsCertificate.fromPem("ns/rsa", RSA.certificatePem(), RSA.keyPem()))).isSameAs(context);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void aHostThatVerifiesClientsAsksForACertificateOnEitherProvider(SslProvider provider) {
+        if (provider == SslProvider.OPENSSL && !OpenSsl.isAvailable()) {
+            return;
+        }
+        TlsContexts contexts = TlsContexts.withProvider(provider);
+        TlsCertificate cert = TlsCertificate.fromPem("ns/rsa", RSA.certificatePem(), RSA.keyPem());
+        ClientCa ca = new ClientCa(List.of(dev.linnet.gateway.testing.TestPki.ca("CN=CA").certificate()), List.of());
+        SslContext asking = contexts.get(cert, ca);
+
+        SSLEngine engine = asking.newEngine(ByteBufAllocator.DEFAULT);
+        SSLEngine plain = contexts.get(cert).newEngine(ByteBufAllocator.DEFAULT);
+        try {
+            assertThat(engine.getWantClientAuth()).isTrue();
+            assertThat(engine.getNeedClientAuth()).as("the handshake never fails for a certificate").isFalse();
+            assertThat(plain.getWantClientAuth()).isFalse();
+        } finally {
+            io.netty.util.ReferenceCountUtil.release(engine);
+            io.netty.util.ReferenceCountUtil.release(plain);
+        }
+        assertThat(contexts.get(cert, ca)).isSameAs(asking).isNotSameAs(contexts.get(cert));
+    }
 }
