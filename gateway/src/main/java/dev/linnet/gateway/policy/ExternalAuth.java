@@ -82,6 +82,25 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
         cacheDurations = Map.copyOf(cacheDurations);
     }
 
+    /**
+     * {@code auth-signin} as ingress-nginx's {@code buildAuthSignURL} completes it: the redirect
+     * parameter {@code <param>=$pass_access_scheme://$http_host$escaped_request_uri} appended with
+     * {@code ?} or {@code &}, unless the URL's query already has that parameter (the oauth2-proxy
+     * recipe {@code …/oauth2/start?rd=$escaped_request_uri}).
+     */
+    public static String signinWithRedirect(String signin, String param) {
+        int q = signin.indexOf('?');
+        String query = q < 0 ? "" : signin.substring(q + 1);
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(param) && eq + 1 < pair.length()) {
+                return signin;
+            }
+        }
+        return signin + (query.isEmpty() ? (q < 0 ? "?" : "") : "&") + param
+                + "=$pass_access_scheme://$http_host$escaped_request_uri";
+    }
+
     @Override
     public Step step() {
         return Step.EXTERNAL_AUTH;
