@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
-    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS);
+    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
+            ExternalAuthAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }
@@ -24,6 +25,8 @@ public final class PolicyAnnotations {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(AccessAnnotations.satisfy(c.annotations(), prefix, warnings));
+        ExternalAuthAnnotations.parse(c);
         return c.result();
     }
 
