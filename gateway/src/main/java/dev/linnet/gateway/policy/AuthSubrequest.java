@@ -79,7 +79,11 @@ final class AuthSubrequest implements UpstreamListener {
     private void start() {
         timer = loop.schedule(() -> fail(new TimeoutException("auth subrequest: no answer within " + timeout)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
-        request.config().authResolver().resolve(target.getHost()).whenComplete((address, failure) -> {
+        String host = target.getHost();
+        if (host.startsWith("[")) { // an IPv6 literal
+            host = host.substring(1, host.length() - 1);
+        }
+        request.config().authResolver().resolve(host).whenComplete((address, failure) -> {
             if (loop.inEventLoop()) {
                 resolved(address, failure);
             } else {

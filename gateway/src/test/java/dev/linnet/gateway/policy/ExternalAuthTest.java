@@ -152,6 +152,18 @@ class ExternalAuthTest {
     }
 
     @Test
+    void authConnectionsArePooled() {
+        auth.answer(call -> Reply.of(202)); // oauth2-proxy's "authenticated": ingress-nginx's keepalive variant made it 500
+        serve("pool.test", new Auth().build());
+        for (int i = 0; i < 5; i++) {
+            assertThat(gw.get("pool.test", "/").statusCode()).isEqualTo(200);
+        }
+        assertThat(auth.calls()).extracting(AuthService.Call::remotePort).hasSize(5).containsOnly(
+                auth.calls().get(0).remotePort());
+        assertThat(auth.last().header("Connection")).isNull(); // HTTP/1.1 keep-alive, not nginx's "close"
+    }
+
+    @Test
     void httpsAuthServiceGetsSniAndIsNotVerified() throws Exception {
         AuthService secure = gw.closeLater(AuthService.startTls(TestCerts.serverContext(TestCerts.selfSigned("x"))));
         Auth a = new Auth();
@@ -161,6 +173,7 @@ class ExternalAuthTest {
         assertThat(gw.get("tls.test", "/").statusCode()).isEqualTo(200);
         assertThat(secure.calls()).hasSize(2);
         assertThat(secure.last().serverNames()).containsExactly("auth.test");
+        assertThat(secure.last().remotePort()).isEqualTo(secure.calls().get(0).remotePort()); // pooled per name
     }
 
     // ---- §3.3: the verdict ----

@@ -25,7 +25,8 @@ import javax.net.ssl.SSLContext;
 public final class AuthService implements AutoCloseable {
 
     /** One subrequest as the service saw it. */
-    public record Call(String method, String uri, Headers headers, int bodyBytes, List<String> serverNames) {
+    public record Call(String method, String uri, Headers headers, int bodyBytes, List<String> serverNames,
+            int remotePort) {
         public String header(String name) {
             return headers.getFirst(name);
         }
@@ -103,7 +104,8 @@ public final class AuthService implements AutoCloseable {
                         .map(n -> new String(n.getEncoded(), StandardCharsets.US_ASCII)).toList();
             }
             Call call = new Call(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                    exchange.getRequestHeaders(), body, names);
+                    exchange.getRequestHeaders(), body, names,
+                    exchange.getRemoteAddress().getPort());
             calls.add(call);
             Reply reply = answer.apply(call);
             if (reply == null) {
