@@ -11,6 +11,7 @@ import dev.linnet.gateway.testing.AuthService;
 import dev.linnet.gateway.testing.AuthService.Reply;
 import dev.linnet.gateway.testing.Fixtures;
 import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.LogRecorder;
 import dev.linnet.gateway.testing.TestBackend;
 import dev.linnet.gateway.testing.TestCerts;
@@ -113,6 +114,26 @@ class ExternalAuthTest {
         assertThat(call.header("X-Original-URI")).isNull(); // only with auth-method
         assertThat(call.header("X-Scheme")).isNull();
         assertThat(call.header("X-Request-ID")).hasSize(32).isEqualTo(app.last().header("X-Request-ID"));
+    }
+
+    @Test
+    void anHttp2RequestIsAuthenticatedLikeAnHttp1One() {
+        auth.answer(AuthService::oauth2Proxy);
+        Auth a = new Auth();
+        a.signin = "https://$host/oauth2/start?rd=$escaped_request_uri";
+        a.responseHeaders = List.of("X-Auth-Request-User");
+        serve("h2.test", a.build());
+        H2Client h2 = gw.closeLater(H2Client.connect(gw.port()));
+        H2Client.Response r = h2.send(H2Client.headers("GET", "h2.test", "/x?y=1"));
+        assertThat(r.status()).isEqualTo(302);
+        assertThat(r.headers().get("location")).hasToString("https://h2.test/oauth2/start?rd=%2Fx%3Fy%3D1");
+        r = h2.send(H2Client.headers("GET", "h2.test", "/x").add("cookie", "_oauth2_proxy=allowed-ann"));
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(app.last().header("X-Auth-Request-User")).isEqualTo("ann");
+        assertThat(auth.last().header("Host")).isEqualTo("auth.test");
+        assertThat(auth.last().header("X-Original-URL")).isEqualTo("http://h2.test/x");
+        assertThat(auth.last().headers().keySet()).noneMatch(h -> h.toLowerCase().startsWith("x-http2"))
+                .noneMatch(h -> h.startsWith(":"));
     }
 
     @Test
