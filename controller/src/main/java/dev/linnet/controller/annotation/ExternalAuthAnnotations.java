@@ -108,18 +108,13 @@ public final class ExternalAuthAnnotations {
         Map<Integer, Duration> durations = cacheDurations(c);
         Boolean always = alwaysSetCookie(c);
         keepalive(c);
-        if (urlTemplate == null || method == null || responseHeaders == null || requestRedirect == null
-                || setHeaders == null || durations == null || always == null || signin == INVALID
-                || cacheKey == INVALID_TEMPLATE) {
-            return; // denied above, with its warning
+        if (c.failed()) {
+            return; // denied (or dropped) above, with its warning: nothing of it may run
         }
         c.add(new ExternalAuth(urlTemplate, method.isEmpty() ? null : method,
                 signin == null ? null : AuthTemplate.compile(signin), responseHeaders,
                 requestRedirect.isEmpty() ? null : requestRedirect, setHeaders, cacheKey, durations, always));
     }
-
-    private static final String INVALID = new String("invalid");
-    private static final AuthTemplate INVALID_TEMPLATE = new AuthTemplate(List.of());
 
     /**
      * The value after ingress-nginx's validator and per-line trimming, or {@code null} when refused;
@@ -191,7 +186,7 @@ public final class ExternalAuthAnnotations {
         return m;
     }
 
-    /** The sign-in URL with its redirect parameter, {@code null} when none, {@link #INVALID} when denied. */
+    /** The sign-in URL with its redirect parameter, or {@code null} (none, or denied). */
     private static String signin(PolicyCollector c) {
         String raw = SIGNIN.raw(c.annotations(), c.prefix());
         if (raw == null || raw.isBlank()) {
@@ -208,7 +203,7 @@ public final class ExternalAuthAnnotations {
             param = "rd";
         }
         String full = ExternalAuth.signinWithRedirect(value, param);
-        return template(c, SIGNIN, raw, full) == null ? INVALID : full;
+        return template(c, SIGNIN, raw, full) == null ? null : full;
     }
 
     private static List<String> responseHeaders(PolicyCollector c) {
@@ -306,7 +301,7 @@ public final class ExternalAuthAnnotations {
         return headers;
     }
 
-    /** {@code null} for no caching; {@link #INVALID_TEMPLATE} after a DENY. */
+    /** The key, or {@code null}: no caching (or denied). */
     private static AuthTemplate cacheKey(PolicyCollector c) {
         String raw = CACHE_KEY.raw(c.annotations(), c.prefix());
         if (raw == null || raw.isBlank()) {
@@ -318,8 +313,7 @@ public final class ExternalAuthAnnotations {
                     + "); auth answers are not cached, as in ingress-nginx");
             return null;
         }
-        AuthTemplate t = template(c, CACHE_KEY, raw, value);
-        return t == null ? INVALID_TEMPLATE : t;
+        return template(c, CACHE_KEY, raw, value);
     }
 
     /** Per-status cache times; {@code null} after a DENY. */
