@@ -7,12 +7,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -41,11 +39,6 @@ public final class ExternalAuthAnnotations {
             ValueType.URL_CHARS, "", "$request_uri", "the X-Auth-Request-Redirect header of the subrequest");
     public static final AnnotationKey<String> PROXY_SET_HEADERS = AnnotationKey.prefixed("auth-proxy-set-headers",
             ValueType.BASIC_CHARS, "", "none", "namespace/name of a ConfigMap of headers added to the subrequest");
-    public static final AnnotationKey<String> CACHE_KEY = AnnotationKey.prefixed("auth-cache-key",
-            ValueType.NGINX_VARIABLE, "", "none (no caching)",
-            "caches auth answers per host, path and this evaluated key (include the credential!)");
-    public static final AnnotationKey<String> CACHE_DURATION = AnnotationKey.prefixed("auth-cache-duration",
-            ValueType.EXTENDED_CHARS, "200 202 401 5m", "how long answers are cached per status: 200 202 10m, 401 5m");
     public static final AnnotationKey<Boolean> ALWAYS_SET_COOKIE = AnnotationKey.prefixed("auth-always-set-cookie",
             ValueType.BOOL, false, "the auth answer's Set-Cookie on every response, not only on successes");
     public static final AnnotationKey<Long> KEEPALIVE = AnnotationKey.prefixed("auth-keepalive", ValueType.INT, 0L,
@@ -60,13 +53,12 @@ public final class ExternalAuthAnnotations {
             ValueType.BOOL, true, "opts out of the ConfigMap's global-auth-url (global auth is not implemented yet)");
 
     public static final List<AnnotationKey<?>> KEYS = List.of(URL, METHOD, SIGNIN, SIGNIN_REDIRECT_PARAM,
-            RESPONSE_HEADERS, REQUEST_REDIRECT, PROXY_SET_HEADERS, CACHE_KEY, CACHE_DURATION, ALWAYS_SET_COOKIE,
+            RESPONSE_HEADERS, REQUEST_REDIRECT, PROXY_SET_HEADERS, AuthCacheAnnotations.CACHE_KEY,
+            AuthCacheAnnotations.CACHE_DURATION, ALWAYS_SET_COOKIE,
             KEEPALIVE, KEEPALIVE_REQUESTS, KEEPALIVE_TIMEOUT, KEEPALIVE_SHARE_VARS, ENABLE_GLOBAL_AUTH);
 
     private static final Pattern METHODS = Pattern.compile("GET|HEAD|POST|PUT|PATCH|DELETE|CONNECT|OPTIONS|TRACE");
     private static final Pattern HEADER_NAME = Pattern.compile("[a-zA-Z\\d\\-_]+");
-    private static final Pattern CACHE_ITEM = Pattern.compile("((?:\\d{3}\\s+)+)((?:\\d+(?:ms|s|m|h|d|w|M|y))+)");
-    private static final Pattern TIME_PART = Pattern.compile("(\\d+)(ms|s|m|h|d|w|M|y)");
 
     private ExternalAuthAnnotations() {
     }
@@ -104,8 +96,8 @@ public final class ExternalAuthAnnotations {
         List<String> responseHeaders = responseHeaders(c);
         String requestRedirect = requestRedirect(c);
         List<ExternalAuth.SetHeader> setHeaders = proxySetHeaders(c);
-        AuthTemplate cacheKey = cacheKey(c);
-        Map<Integer, Duration> durations = cacheDurations(c);
+        AuthTemplate cacheKey = AuthCacheAnnotations.cacheKey(c);
+        Map<Integer, Duration> durations = AuthCacheAnnotations.cacheDurations(c);
         Boolean always = alwaysSetCookie(c);
         keepalive(c);
         if (c.failed()) {
@@ -120,12 +112,12 @@ public final class ExternalAuthAnnotations {
      * The value after ingress-nginx's validator and per-line trimming, or {@code null} when refused;
      * the character classes exclude CR and LF, and a NUL is refused too (header injection).
      */
-    private static String parseChecked(AnnotationKey<String> key, String raw) {
+    static String parseChecked(AnnotationKey<String> key, String raw) {
         return raw.indexOf('\0') >= 0 ? null : key.parse(raw);
     }
 
     /** The value compiled with the closed variable set; {@code null} and a DENY when a variable is unknown. */
-    private static AuthTemplate template(PolicyCollector c, AnnotationKey<String> key, String raw, String value) {
+    static AuthTemplate template(PolicyCollector c, AnnotationKey<String> key, String raw, String value) {
         try {
             return AuthTemplate.compile(value);
         } catch (IllegalArgumentException e) {
@@ -299,67 +291,6 @@ public final class ExternalAuthAnnotations {
             return null;
         }
         return headers;
-    }
-
-    /** The key, or {@code null}: no caching (or denied). */
-    private static AuthTemplate cacheKey(PolicyCollector c) {
-        String raw = CACHE_KEY.raw(c.annotations(), c.prefix());
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        String value = parseChecked(CACHE_KEY, raw);
-        if (value == null) {
-            c.warn(CACHE_KEY.describe(c.prefix(), raw) + " is invalid (expected: " + CACHE_KEY.expected()
-                    + "); auth answers are not cached, as in ingress-nginx");
-            return null;
-        }
-        return template(c, CACHE_KEY, raw, value);
-    }
-
-    /** Per-status cache times; {@code null} after a DENY. */
-    static Map<Integer, Duration> cacheDurations(PolicyCollector c) {
-        String raw = CACHE_DURATION.raw(c.annotations(), c.prefix());
-        if (raw == null || raw.isBlank()) {
-            return ExternalAuth.DEFAULT_CACHE_DURATIONS;
-        }
-        String value = parseChecked(CACHE_DURATION, raw);
-        if (value == null) {
-            c.deny(CACHE_DURATION.describe(c.prefix(), raw) + " has a character ingress-nginx refuses (expected: "
-                    + CACHE_DURATION.expected() + "); ingress-nginx would have served the Ingress without"
-                    + " authentication");
-            return null;
-        }
-        Map<Integer, Duration> out = new HashMap<>();
-        for (String item : value.split(",")) {
-            Matcher m = CACHE_ITEM.matcher(item.strip());
-            if (!m.matches()) {
-                c.deny(CACHE_DURATION.describe(c.prefix(), raw) + ": item " + AnnotationKey.quote(item.strip())
-                        + " is invalid (expected: status codes then a time, such as 200 202 10m)");
-                return null;
-            }
-            Duration ttl = Duration.ZERO;
-            Matcher t = TIME_PART.matcher(m.group(2));
-            while (t.find()) {
-                ttl = ttl.plus(unit(Long.parseLong(t.group(1)), t.group(2)));
-            }
-            for (String code : m.group(1).strip().split("\\s+")) {
-                out.putIfAbsent(Integer.parseInt(code), ttl); // nginx: the first proxy_cache_valid for a code wins
-            }
-        }
-        return out;
-    }
-
-    private static Duration unit(long n, String unit) {
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            case "w" -> Duration.ofDays(7 * n);
-            case "M" -> Duration.ofDays(30 * n);
-            default -> Duration.ofDays(365 * n);
-        };
     }
 
     private static Boolean alwaysSetCookie(PolicyCollector c) {
