@@ -484,6 +484,20 @@ class ExternalAuthTest {
     }
 
     @Test
+    void satisfyAnyLetsExternalAuthPassAClientOutsideTheAllowlist() {
+        AccessList nobody = new AccessList(dev.linnet.gateway.route.SourceRanges.of(List.of("10.0.0.0/8")));
+        serve("s4.test", nobody, new Auth().build(), Satisfy.ANY);
+        assertThat(gw.get("s4.test", "/").statusCode()).isEqualTo(200);
+        auth.answer(call -> Reply.of(401));
+        assertThat(gw.get("s4.test", "/").statusCode()).as("401 beats the allowlist's 403").isEqualTo(401);
+        auth.answer(call -> Reply.of(500));
+        assertThat(gw.get("s4.test", "/").statusCode()).as("an auth error ends the request").isEqualTo(500);
+        auth.answer(call -> Reply.of(200));
+        serve("s4.test", nobody, new Auth().build());
+        assertThat(gw.get("s4.test", "/").statusCode()).as("satisfy all").isEqualTo(403);
+    }
+
+    @Test
     void canaryTrafficIsAuthenticatedWithTheMainsSettings() {
         TestBackend canary = gw.backend("canary");
         auth.answer(AuthService::oauth2Proxy);
