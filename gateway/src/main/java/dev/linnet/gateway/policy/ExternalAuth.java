@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code auth-url} (auth-limits-spec.md §3): nginx's {@code auth_request}. In the access stage the
@@ -56,6 +58,7 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
     /** The statuses nginx's {@code add_header} (no {@code always}) puts the auth cookie on. */
     private static final Set<Integer> COOKIE_STATUSES = Set.of(200, 201, 204, 206, 301, 302, 303, 304, 307, 308);
 
+    private static final Logger log = LoggerFactory.getLogger(ExternalAuth.class);
     private static final Object KEY = new Object(); // this request's auth answer, for the later stages
 
     private static final AsciiString X_ORIGINAL_URL = AsciiString.cached("x-original-url");
@@ -130,6 +133,8 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
                         return;
                     }
                     if (head == null) {
+                        log.debug("auth subrequest to {} for Ingress {}/{} failed: {}", target,
+                                request.route().namespace(), request.route().ingress(), String.valueOf(failure));
                         request.answer(status(request, HttpResponseStatus.INTERNAL_SERVER_ERROR));
                         return;
                     }
@@ -177,6 +182,8 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
         } else if (status == 403) {
             request.deny(403, status(request, HttpResponseStatus.FORBIDDEN));
         } else {
+            log.debug("auth request unexpected status: {} (Ingress {}/{}): 500", status, request.route().namespace(),
+                    request.route().ingress());
             request.answer(status(request, HttpResponseStatus.INTERNAL_SERVER_ERROR));
         }
         return false;
