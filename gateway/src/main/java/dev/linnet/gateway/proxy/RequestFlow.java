@@ -261,6 +261,7 @@ final class RequestFlow implements RequestContext {
     /** A local answer for this request: the RESPONSE policies see it, then the frontend sends it. */
     void respond(FullHttpResponse response) {
         stage = DONE;
+        releaseDenied(); // satisfy any: a kept denial that another answer (a 500) overtook
         editResponse(response);
         frontend.answerAfterBody(response);
     }
