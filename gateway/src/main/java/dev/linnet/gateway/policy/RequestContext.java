@@ -83,9 +83,13 @@ public interface RequestContext {
 
     /**
      * The request's id ({@code $req_id}): the client's {@code X-Request-ID}, else one made once, so
-     * a subrequest and the proxied request carry the same.
+     * a subrequest and the proxied request carry the same. The proxy's context makes one; this
+     * default (for stand-in contexts) only passes the client's on.
      */
-    CharSequence requestId();
+    default CharSequence requestId() {
+        String id = request().headers().get("x-request-id");
+        return id != null ? id : "";
+    }
 
     /** Continues after a policy returned {@link Flow#SUSPENDED}. From another thread the call moves to the loop. */
     void resume();
