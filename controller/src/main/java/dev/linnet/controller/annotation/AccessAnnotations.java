@@ -1,6 +1,7 @@
 package dev.linnet.controller.annotation;
 
 import dev.linnet.gateway.policy.AccessList;
+import dev.linnet.gateway.policy.Satisfy;
 import dev.linnet.gateway.route.SourceRanges;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +18,31 @@ public final class AccessAnnotations {
             "whitelist-source-range", ValueType.VERBATIM, "", "everyone",
             "the older name of allowlist-source-range, read only when that one is absent or empty");
 
-    public static final List<AnnotationKey<?>> KEYS = List.of(ALLOWLIST, WHITELIST);
+    public static final AnnotationKey<String> SATISFY = AnnotationKey.prefixed("satisfy", ValueType.VERBATIM, "all",
+            "any: one passing access check (allowlist, basic or external auth) suffices; all: every one must pass");
+
+    public static final List<AnnotationKey<?>> KEYS = List.of(ALLOWLIST, WHITELIST, SATISFY);
 
     private AccessAnnotations() {
+    }
+
+    /**
+     * {@code satisfy}: exactly {@code any} or {@code all}; anything else is {@code all} with a
+     * warning, as ingress-nginx's parser does (ingress-nginx trims the value).
+     *
+     * @return {@link Satisfy#ANY}, or {@code null} for {@code all}
+     */
+    public static Satisfy satisfy(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        String raw = SATISFY.raw(annotations, prefix);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String v = raw.strip();
+        if (!v.equals("any") && !v.equals("all")) {
+            warnings.accept(SATISFY.describe(prefix, raw) + " is invalid (expected: any or all); using \"all\"");
+            return null;
+        }
+        return v.equals("any") ? Satisfy.ANY : null;
     }
 
     /**

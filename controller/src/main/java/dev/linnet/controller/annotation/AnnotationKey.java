@@ -100,6 +100,11 @@ public final class AnnotationKey<T> {
         return value;
     }
 
+    /** {@code raw} through this key's validator and parser; {@code null} when invalid (no warning). */
+    T parse(String raw) {
+        return type.parse(raw);
+    }
+
     /** {@code annotation <full key>: "<value>"}, the start of every warning about this key. */
     public String describe(String prefix, String raw) {
         return "annotation " + fullName(prefix) + ": " + quote(raw);

@@ -1,5 +1,6 @@
 package dev.linnet.controller.annotation;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 
 /**
@@ -13,4 +14,9 @@ public interface ClusterLookup {
 
     /** The Secret, or {@code null} when the state has none of that name. */
     Secret secret(String namespace, String name);
+
+    /** The ConfigMap, or {@code null} when the state has none of that name. */
+    default ConfigMap configMap(String namespace, String name) {
+        return null;
+    }
 }

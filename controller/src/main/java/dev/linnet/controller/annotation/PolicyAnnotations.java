@@ -14,7 +14,7 @@ public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
     public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
-            BasicAuthAnnotations.KEYS);
+            BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }
@@ -25,7 +25,9 @@ public final class PolicyAnnotations {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(AccessAnnotations.satisfy(c.annotations(), prefix, warnings));
         BasicAuthAnnotations.parse(c);
+        ExternalAuthAnnotations.parse(c);
         // auth-tls-* is per host (build/ClientCertProcessor); here only what drops the Ingress counts
         String dropped = ClientCertAnnotations.parse(c.annotations(), prefix, namespace, lookup, warnings).dropped();
         if (dropped != null) {

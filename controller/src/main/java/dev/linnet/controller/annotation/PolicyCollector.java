@@ -96,6 +96,11 @@ public final class PolicyCollector {
         }
     }
 
+    /** Whether a DENY or DROP was recorded (a family may stop building its policy then). */
+    public boolean failed() {
+        return denied != null || dropped != null;
+    }
+
     /** The result; a denied Ingress keeps only its {@link Deny} (nothing else of it may run). */
     public IngressPolicies result() {
         if (dropped != null) {

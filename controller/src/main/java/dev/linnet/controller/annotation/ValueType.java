@@ -166,6 +166,31 @@ interface ValueType<T> {
             Pattern.compile("[/\\-._~a-zA-Z0-9:^$\\[\\](){}*+?|&=\\\\]*"), false,
             "a regular expression of letters, digits and / - . _ ~ : ^ $ [ ] ( ) { } * + ? | & = \\ only, no spaces");
 
+    /** ingress-nginx's {@code URLWithNginxVariableRegex}: letters, digits, {@code - . _ ~ / : , ? & = $} and spaces. */
+    ValueType<String> URL_WITH_VARIABLES = new CheckedString(
+            Pattern.compile("[/\\-._~a-zA-Z0-9:, ?&=$]*"), true,
+            "a URL of letters, digits and - . _ ~ / : , ? & = $ only (no % # { } ; @ quotes)");
+
+    /** ingress-nginx's {@code URLIsValidRegex}: as above without {@code $} (no variables). */
+    ValueType<String> URL_CHARS = new CheckedString(
+            Pattern.compile("[/\\-._~a-zA-Z0-9:,?&=]*"), true,
+            "letters, digits and - . _ ~ / : , ? & = only (no $ variables)");
+
+    /** ingress-nginx's {@code HeadersVariable}: a comma-separated list of header names. */
+    ValueType<String> HEADER_LIST = new CheckedString(
+            Pattern.compile("[A-Za-z0-9\\-_, ]*"), false,
+            "header names separated by commas (letters, digits, - and _)");
+
+    /** ingress-nginx's {@code NGINXVariable}: letters, digits, {@code - _ $ { }}. */
+    ValueType<String> NGINX_VARIABLE = new CheckedString(
+            Pattern.compile("[A-Za-z0-9\\-_${}]*"), false,
+            "letters, digits, - _ and $variables only");
+
+    /** ingress-nginx's {@code ExtendedCharsRegex}: BasicChars, {@code ,} and spaces. */
+    ValueType<String> EXTENDED_CHARS = new CheckedString(
+            Pattern.compile("[/\\-._~a-zA-Z0-9:, ]*"), false,
+            "letters, digits, spaces and / - . _ ~ : , only");
+
     /**
      * A string annotation as ingress-nginx's {@code GetStringAnnotation} reads it: the validator
      * runs on the raw value (never on an empty one), then each line is trimmed; a value that is

@@ -1,5 +1,6 @@
 package dev.linnet.controller.build;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -17,6 +18,7 @@ import java.util.List;
  * @param secrets Secrets of any type: TLS ones ({@code spec.tls[].secretName},
  *     {@code --default-ssl-certificate}; another type named there is warned about) and those of
  *     {@code auth-secret} annotations (usually Opaque)
+ * @param configMaps ConfigMaps an annotation names ({@code auth-proxy-set-headers})
  */
 public record ClusterState(
         List<Ingress> ingresses,
@@ -24,7 +26,8 @@ public record ClusterState(
         List<Service> services,
         List<EndpointSlice> endpointSlices,
         List<Endpoints> endpoints,
-        List<Secret> secrets) {
+        List<Secret> secrets,
+        List<ConfigMap> configMaps) {
 
     public static final ClusterState EMPTY = new ClusterState(List.of(), List.of(), List.of(), List.of(), List.of());
 
@@ -35,6 +38,13 @@ public record ClusterState(
         endpointSlices = List.copyOf(endpointSlices);
         endpoints = List.copyOf(endpoints);
         secrets = List.copyOf(secrets);
+        configMaps = List.copyOf(configMaps);
+    }
+
+    /** A state without ConfigMaps. */
+    public ClusterState(List<Ingress> ingresses, List<IngressClass> ingressClasses, List<Service> services,
+                        List<EndpointSlice> endpointSlices, List<Endpoints> endpoints, List<Secret> secrets) {
+        this(ingresses, ingressClasses, services, endpointSlices, endpoints, secrets, List.of());
     }
 
     /** A state without Secrets. */
@@ -55,6 +65,7 @@ public record ClusterState(
         List<EndpointSlice> slices = new ArrayList<>();
         List<Endpoints> endpoints = new ArrayList<>();
         List<Secret> secrets = new ArrayList<>();
+        List<ConfigMap> configMaps = new ArrayList<>();
         for (HasMetadata o : objects) {
             if (o instanceof Ingress i) {
                 ingresses.add(i);
@@ -68,11 +79,13 @@ public record ClusterState(
                 endpoints.add(e);
             } else if (o instanceof Secret s) {
                 secrets.add(s);
+            } else if (o instanceof ConfigMap c) {
+                configMaps.add(c);
             } else {
                 throw new IllegalArgumentException("kind: " + o.getKind()
-                        + " (expected: Ingress, IngressClass, Service, EndpointSlice, Endpoints or Secret)");
+                        + " (expected: Ingress, IngressClass, Service, EndpointSlice, Endpoints, Secret or ConfigMap)");
             }
         }
-        return new ClusterState(ingresses, classes, services, slices, endpoints, secrets);
+        return new ClusterState(ingresses, classes, services, slices, endpoints, secrets, configMaps);
     }
 }

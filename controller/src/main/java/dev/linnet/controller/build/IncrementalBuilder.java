@@ -21,7 +21,7 @@ import java.util.function.Function;
  * table is kept and only its backends are resolved again:
  *
  * <pre>
- *   state ─▶ Ingresses, IngressClasses, Services, Secrets equal to last time?
+ *   state ─▶ Ingresses, IngressClasses, Services, Secrets, ConfigMaps equal to last time?
  *              no  ─▶ RouteTableBuilder.build (full: classes, order, annotations, attachment)
  *              yes ─▶ previous table with every Backend re-resolved from the new slices;
  *                     previous warnings (none of them depends on endpoints)
@@ -69,7 +69,8 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
         return sameObjects(before.ingresses(), after.ingresses())
                 && sameObjects(before.ingressClasses(), after.ingressClasses())
                 && sameObjects(before.services(), after.services())
-                && sameObjects(before.secrets(), after.secrets());
+                && sameObjects(before.secrets(), after.secrets())
+                && sameObjects(before.configMaps(), after.configMaps());
     }
 
     /** Equal as sets (fabric8 models compare by value); informers and files give no order. */

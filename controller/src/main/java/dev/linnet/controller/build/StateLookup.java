@@ -1,6 +1,7 @@
 package dev.linnet.controller.build;
 
 import dev.linnet.controller.annotation.ClusterLookup;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.Map;
 final class StateLookup implements ClusterLookup {
 
     private final Map<String, Secret> secrets = new HashMap<>();
+    private final Map<String, ConfigMap> configMaps = new HashMap<>();
 
     StateLookup(ClusterState state) {
         for (Secret s : state.secrets()) {
@@ -16,6 +18,16 @@ final class StateLookup implements ClusterLookup {
                 secrets.put(key(s.getMetadata().getNamespace(), s.getMetadata().getName()), s);
             }
         }
+        for (ConfigMap c : state.configMaps()) {
+            if (c.getMetadata() != null && c.getMetadata().getName() != null) {
+                configMaps.put(key(c.getMetadata().getNamespace(), c.getMetadata().getName()), c);
+            }
+        }
+    }
+
+    @Override
+    public ConfigMap configMap(String namespace, String name) {
+        return configMaps.get(key(namespace, name));
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class ClusterRbac {
             List.of("get", "list", "watch"));
     /** TLS Secrets only (field selector {@code type=kubernetes.io/tls}): spec.tls and --default-ssl-certificate. */
     public static final Rule SECRETS = new Rule("", "v1", "secrets", List.of("get", "list", "watch"));
+    /** ConfigMaps an Ingress names ({@code auth-proxy-set-headers}: headers of the auth subrequest). */
+    public static final Rule CONFIG_MAPS = new Rule("", "v1", "configmaps", List.of("get", "list", "watch"));
     /** Leader election (--election-id), in the pod's namespace. */
     public static final Rule LEASES = new Rule("coordination.k8s.io", "v1", "leases", List.of("get", "create", "update"));
     /** Configuration warnings posted on Ingresses. */
@@ -44,7 +46,7 @@ public final class ClusterRbac {
 
     /** Everything, in ClusterRole order. */
     public static final List<Rule> RULES = List.of(INGRESSES, INGRESS_STATUS, INGRESS_CLASSES, SERVICES,
-            ENDPOINT_SLICES, SECRETS, LEASES, EVENTS);
+            ENDPOINT_SLICES, SECRETS, CONFIG_MAPS, LEASES, EVENTS);
 
     private ClusterRbac() {
     }

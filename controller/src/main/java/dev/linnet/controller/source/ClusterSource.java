@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.build.ClusterState;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -75,6 +76,8 @@ public final class ClusterSource implements Source {
     private final List<SharedIndexInformer<EndpointSlice>> endpointSlices = new CopyOnWriteArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new CopyOnWriteArrayList<>();
     private final List<Forbidden> secretAccess = new CopyOnWriteArrayList<>(); // one per Secret informer
+    private final List<SharedIndexInformer<ConfigMap>> configMaps = new CopyOnWriteArrayList<>();
+    private final List<Forbidden> configMapAccess = new CopyOnWriteArrayList<>(); // one per ConfigMap informer
     private final List<SharedIndexInformer<?>> all = new CopyOnWriteArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean synced = new AtomicBoolean();
@@ -129,8 +132,10 @@ public final class ClusterSource implements Source {
                 }
                 add(secrets, dsl, ClusterRbac.SECRETS, where, relevance::secret, onChange);
             }
+            add(configMaps, ns == null ? client.configMaps().inAnyNamespace() : client.configMaps().inNamespace(ns),
+                    ClusterRbac.CONFIG_MAPS, where, relevance::configMap, onChange);
         }
-        logger.info("watching Ingresses, IngressClasses, Services, EndpointSlices{} in {}",
+        logger.info("watching Ingresses, IngressClasses, Services, EndpointSlices, ConfigMaps{} in {}",
                 watchSecrets ? ", Secrets" : "", namespaces.isEmpty() ? "all namespaces" : namespaces);
     }
 
@@ -159,6 +164,8 @@ public final class ClusterSource implements Source {
         informer.exceptionHandler(access);
         if (rule == ClusterRbac.SECRETS) {
             secretAccess.add(access);
+        } else if (rule == ClusterRbac.CONFIG_MAPS) {
+            configMapAccess.add(access);
         }
         into.add(informer);
         all.add(informer);
@@ -175,7 +182,8 @@ public final class ClusterSource implements Source {
      * Whether every informer the table is built from has synced. The Secret informers are waited
      * for too (else the first table would serve every TLS host with the default certificate and
      * post a "Secret not found" Event for each), except once the API server refused them: a
-     * cluster that grants no access to Secrets must still get its routes.
+     * cluster that grants no access to Secrets must still get its routes. The same for ConfigMaps
+     * (an older chart's ClusterRole lacks them).
      */
     @Override
     public boolean hasSynced() {
@@ -197,13 +205,18 @@ public final class ClusterSource implements Source {
                 return false;
             }
         }
+        for (int i = 0; i < configMaps.size() && i < configMapAccess.size(); i++) {
+            if (!configMaps.get(i).hasSynced() && !configMapAccess.get(i).denied()) {
+                return false;
+            }
+        }
         return true;
     }
 
     @Override
     public ClusterState snapshot() {
         return new ClusterState(list(ingresses), list(ingressClasses), list(services), list(endpointSlices), List.of(),
-                list(secrets));
+                list(secrets), list(configMaps));
     }
 
     /** The Secrets seen (every type but {@link #UNWATCHED_SECRET_TYPES}); the snapshot carries them to the builder. */

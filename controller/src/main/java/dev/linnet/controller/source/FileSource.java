@@ -444,7 +444,8 @@ public final class FileSource implements Source {
     private static String describe(ClusterState s) {
         return s.ingresses().size() + " Ingress, " + s.ingressClasses().size() + " IngressClass, "
                 + s.services().size() + " Service, " + s.endpointSlices().size() + " EndpointSlice, "
-                + s.endpoints().size() + " Endpoints, " + s.secrets().size() + " Secret";
+                + s.endpoints().size() + " Endpoints, " + s.secrets().size() + " Secret, "
+                + s.configMaps().size() + " ConfigMap";
     }
 
     private static Set<Path> union(Set<Path> a, Set<Path> b) {

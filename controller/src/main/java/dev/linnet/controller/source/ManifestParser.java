@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.annotation.WarningValue;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -48,7 +49,7 @@ final class ManifestParser {
 
     /** Kinds we would serve at another apiVersion: skipping those deserves a warning, not a debug line. */
     private static final Set<String> SERVED_KINDS = Set.of("Ingress", "IngressClass", "Service", "EndpointSlice", "Endpoints",
-            "Secret");
+            "Secret", "ConfigMap");
 
     // Cheap looks into a document too large to parse, to name it in the refusal.
     private static final Pattern LIST = Pattern.compile("^kind:\\s*[\"']?List[\"']?\\s*$", Pattern.MULTILINE);
@@ -171,7 +172,8 @@ final class ManifestParser {
 
     private static boolean isServed(HasMetadata o) {
         return o instanceof Ingress || o instanceof IngressClass || o instanceof Service
-                || o instanceof EndpointSlice || o instanceof Endpoints || o instanceof Secret;
+                || o instanceof EndpointSlice || o instanceof Endpoints || o instanceof Secret
+                || o instanceof ConfigMap;
     }
 
     private static String expectedApiVersion(String kind) {

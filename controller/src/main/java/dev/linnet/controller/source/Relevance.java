@@ -6,6 +6,8 @@ import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.build.IngressClassFilter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import dev.linnet.controller.annotation.ExternalAuthAnnotations;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -36,6 +38,7 @@ import java.util.function.Supplier;
  *   EndpointSlice  endpoints/ports changed and its kubernetes.io/service-name is referenced
  *   Secret         data or type changed and named in spec.tls or an auth-secret / auth-tls-secret
  *                  annotation of an Ingress of ours, or --default-ssl-certificate
+ *   ConfigMap      data changed and named by an Ingress of ours (auth-proxy-set-headers)
  * </pre>
  *
  * References are recomputed lazily after an Ingress or IngressClass event, so a burst of
@@ -57,6 +60,7 @@ final class Relevance {
     private IngressClassFilter filter;
     private Set<String> services = Set.of();
     private Set<String> secrets = Set.of();
+    private Set<String> configMaps = Set.of();
 
     Relevance(BuildOptions options, Supplier<List<Ingress>> ingresses, Supplier<List<IngressClass>> classes) {
         this.options = requireNonNull(options, "options");
@@ -115,6 +119,16 @@ final class Relevance {
         }
     }
 
+    boolean configMap(ConfigMap oldObj, ConfigMap newObj) {
+        if (oldObj != null && newObj != null && Objects.equals(oldObj.getData(), newObj.getData())) {
+            return false;
+        }
+        synchronized (lock) {
+            refresh();
+            return configMaps.contains(key(newObj != null ? newObj : oldObj));
+        }
+    }
+
     /** The Ingresses of ours among {@code all}, by the builder's rules and the current IngressClasses. */
     boolean isOurs(Ingress ingress) {
         synchronized (lock) {
@@ -144,11 +158,18 @@ final class Relevance {
         filter = new IngressClassFilter(options, classes.get());
         Set<String> svc = new HashSet<>();
         Set<String> sec = new HashSet<>();
+        Set<String> cms = new HashSet<>();
+        String proxySetHeaders = ExternalAuthAnnotations.PROXY_SET_HEADERS.fullName(options.annotationsPrefix());
         for (Ingress i : ingresses.get()) {
             if (!filter.isOurs(i) || i.getSpec() == null) {
                 continue;
             }
             String ns = i.getMetadata().getNamespace();
+            String named = i.getMetadata().getAnnotations() == null ? null
+                    : i.getMetadata().getAnnotations().get(proxySetHeaders);
+            if (named != null) {
+                cms.add(named.strip()); // ns/name; a bare name is never found (DENY), as in ingress-nginx
+            }
             IngressSpec spec = i.getSpec();
             addService(ns, spec.getDefaultBackend(), svc);
             if (spec.getRules() != null) {
@@ -169,6 +190,7 @@ final class Relevance {
         }
         services = Set.copyOf(svc);
         secrets = Set.copyOf(sec);
+        configMaps = Set.copyOf(cms);
     }
 
     /**

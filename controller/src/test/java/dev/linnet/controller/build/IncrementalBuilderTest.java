@@ -5,6 +5,10 @@ import static dev.linnet.controller.build.Fixtures.state;
 import static dev.linnet.controller.build.Fixtures.svc;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.policy.AuthTemplate;
+import dev.linnet.gateway.policy.ExternalAuth;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -60,6 +64,26 @@ class IncrementalBuilderTest {
         assertThat(builder.endpointOnlyBuilds()).isZero();
         assertThat(withoutService.warnings()).isNotEmpty();
         assertThat(withoutService).isEqualTo(RouteTableBuilder.build(state(main()), OPTIONS));
+    }
+
+    @Test
+    void aConfigMapChangeTakesTheFullBuild() {
+        Object authed = ingress("ns/main").host("a.com").path("/").backend("stable", 80)
+                .annotation("nginx.ingress.kubernetes.io/auth-url", "http://auth/check")
+                .annotation("nginx.ingress.kubernetes.io/auth-proxy-set-headers", "ns/h");
+        IncrementalBuilder builder = IncrementalBuilder.of(OPTIONS);
+        builder.apply(state(authed, svc("ns/stable", "10.0.0.1"), headers("1")));
+
+        BuildResult result = builder.apply(state(authed, svc("ns/stable", "10.0.0.1"), headers("2")));
+
+        assertThat(builder.endpointOnlyBuilds()).isZero();
+        assertThat(result.table().route("a.com", "/").policies().find(ExternalAuth.class).proxySetHeaders())
+                .containsExactly(new ExternalAuth.SetHeader("X-A", AuthTemplate.compile("2")));
+    }
+
+    private static ConfigMap headers(String value) {
+        return new ConfigMapBuilder().withNewMetadata().withNamespace("ns").withName("h").endMetadata()
+                .addToData("X-A", value).build();
     }
 
     @Test

@@ -75,6 +75,32 @@ class RelevanceTest {
         assertThat(withDefault.secret(secret("infra", "default-tls", "1"), secret("infra", "default-tls", "2"))).isTrue();
     }
 
+    private static io.fabric8.kubernetes.api.model.ConfigMap configMap(String ns, String name, String value) {
+        return new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withNamespace(ns)
+                .withName(name).endMetadata().addToData("X-A", value).build();
+    }
+
+    @Test
+    void configMapsSignalWhenAnIngressOfOursNamesThemInAuthProxySetHeaders() {
+        Ingress withHeaders = ingress("a", "linnet", "s");
+        withHeaders.getMetadata().setAnnotations(Map.of(
+                "nginx.ingress.kubernetes.io/auth-proxy-set-headers", "ns/auth-headers"));
+        Ingress otherClass = ingress("b", "nginx", "s");
+        otherClass.getMetadata().setAnnotations(Map.of(
+                "nginx.ingress.kubernetes.io/auth-proxy-set-headers", "ns/nginx-headers"));
+        ingresses.add(withHeaders);
+        ingresses.add(otherClass);
+        relevance.ingress(null, withHeaders);
+
+        assertThat(relevance.configMap(null, configMap("ns", "auth-headers", "1"))).isTrue();
+        assertThat(relevance.configMap(configMap("ns", "auth-headers", "1"), configMap("ns", "auth-headers", "2")))
+                .as("edit").isTrue();
+        assertThat(relevance.configMap(configMap("ns", "auth-headers", "1"), configMap("ns", "auth-headers", "1")))
+                .as("resync").isFalse();
+        assertThat(relevance.configMap(null, configMap("ns", "nginx-headers", "1"))).isFalse();
+        assertThat(relevance.configMap(null, configMap("ns", "kube-root-ca.crt", "1"))).isFalse();
+    }
+
     @Test
     void authSecretsSignalWhenAnAnnotationOfAnIngressOfOursNamesThem() {
         String prefix = BuildOptions.DEFAULT_ANNOTATIONS_PREFIX + '/';

@@ -33,7 +33,8 @@ public record AccessList(SourceRanges allowed) implements RequestPolicy {
         if (client != null && allowed.allows(client)) {
             return Flow.CONTINUE;
         }
-        request.answer(Answers.status(request.channel().alloc(), HttpResponseStatus.FORBIDDEN));
+        // an access check's failure: under satisfy any, basic or external auth may still let it pass
+        request.deny(403, Answers.status(request.channel().alloc(), HttpResponseStatus.FORBIDDEN));
         return Flow.ANSWERED;
     }
 }

@@ -60,7 +60,7 @@ public final class BasicAuth extends PasswordAuth {
             if (ok) {
                 request.resume();
             } else {
-                request.answer(challenge(request));
+                request.deny(401, challenge(request));
             }
         }));
         if (!queued) {
@@ -92,7 +92,7 @@ public final class BasicAuth extends PasswordAuth {
     }
 
     private Flow refuse(RequestContext request) {
-        request.answer(challenge(request));
+        request.deny(401, challenge(request));
         return Flow.ANSWERED;
     }
 

@@ -72,7 +72,7 @@ public final class DigestAuth extends PasswordAuth {
     }
 
     private Flow challenge(RequestContext request, boolean stale) {
-        request.answer(unauthorized(request, "Digest algorithm=\"MD5\", qop=\"auth\", realm=\"" + realm
+        request.deny(401, unauthorized(request, "Digest algorithm=\"MD5\", qop=\"auth\", realm=\"" + realm
                 + "\", nonce=\"" + nonces.issue(realm) + '"' + (stale ? ", stale=\"true\"" : "")));
         return Flow.ANSWERED;
     }

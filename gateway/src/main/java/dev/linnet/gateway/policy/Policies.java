@@ -27,6 +27,7 @@ public final class Policies {
     final RequestPolicy[] access;
     private final UpstreamPolicy[] upstream;
     private final ResponsePolicy[] response;
+    private final boolean satisfyAny;
 
     private Policies(List<Policy> sorted) {
         this.all = sorted;
@@ -49,6 +50,7 @@ public final class Policies {
         this.access = acc.isEmpty() ? NO_REQUEST : acc.toArray(NO_REQUEST);
         this.upstream = up.isEmpty() ? NO_UPSTREAM : up.toArray(NO_UPSTREAM);
         this.response = resp.isEmpty() ? NO_RESPONSE : resp.toArray(NO_RESPONSE);
+        this.satisfyAny = sorted.contains(Satisfy.ANY);
     }
 
     /**
@@ -132,6 +134,11 @@ public final class Policies {
     /** The SERVER and REWRITE policies, in order (for the proxy's request loop). */
     public RequestPolicy[] beforeSplit() {
         return beforeSplit;
+    }
+
+    /** Whether one passing access check suffices ({@link Satisfy}); else all must pass. */
+    public boolean satisfyAny() {
+        return satisfyAny;
     }
 
     /** The ACCESS policies, in order. */

@@ -71,6 +71,26 @@ public interface RequestContext {
      */
     void answer(FullHttpResponse response);
 
+    /**
+     * An access check failed with nginx's access code {@code code} (401 or 403) and would answer
+     * {@code response} (a 401, a sign-in redirect, a 403). Under {@code satisfy: all} that is the
+     * answer; under {@code satisfy: any} it is kept while the next access check may still pass
+     * (see {@link Satisfy}). Takes ownership of {@code response}; threads as {@link #answer}.
+     */
+    default void deny(int code, FullHttpResponse response) {
+        answer(response);
+    }
+
+    /**
+     * The request's id ({@code $req_id}): the client's {@code X-Request-ID}, else one made once, so
+     * a subrequest and the proxied request carry the same. The proxy's context makes one; this
+     * default (for stand-in contexts) only passes the client's on.
+     */
+    default CharSequence requestId() {
+        String id = request().headers().get("x-request-id");
+        return id != null ? id : "";
+    }
+
     /** Continues after a policy returned {@link Flow#SUSPENDED}. From another thread the call moves to the loop. */
     void resume();
 

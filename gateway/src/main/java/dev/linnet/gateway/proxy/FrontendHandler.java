@@ -222,7 +222,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         HttpRequest request = passed.request();
         String upgrade = Upgrades.requested(request, ctx.pipeline()); // before the hop-by-hop headers go
-        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, clientAddress, listenerPort, tls);
+        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, clientAddress, listenerPort, tls,
+                passed.requestIdIfMade());
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }

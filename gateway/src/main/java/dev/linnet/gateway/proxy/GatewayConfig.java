@@ -3,6 +3,7 @@ package dev.linnet.gateway.proxy;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.route.NextUpstream;
+import dev.linnet.gateway.upstream.HostResolver;
 import dev.linnet.gateway.upstream.PassiveHealth;
 import java.time.Duration;
 
@@ -46,6 +47,9 @@ import java.time.Duration;
  * @param underscoresInHeaders pass request headers whose names contain {@code _} on; off (nginx's
  *     {@code underscores_in_headers off}, ingress-nginx's {@code enable-underscores-in-headers: false})
  *     drops them, so a client can't spoof {@code X_Real_IP} for CGI-style backends
+ * @param authTimeout how long an external-auth subrequest may take, connect to last byte (nginx's
+ *     default 60 s timeouts of the auth location; {@code proxy-*-timeout} annotations do not apply)
+ * @param authResolver how the host names of {@code auth-url}s are resolved, off the event loops
  */
 public record GatewayConfig(
         String bindAddress,
@@ -70,9 +74,13 @@ public record GatewayConfig(
         Duration shutdownGrace,
         NextUpstream nextUpstream,
         PassiveHealth passiveHealth,
-        boolean underscoresInHeaders) {
+        boolean underscoresInHeaders,
+        Duration authTimeout,
+        HostResolver authResolver) {
 
     public GatewayConfig {
+        requireNonNull(authTimeout, "authTimeout");
+        requireNonNull(authResolver, "authResolver");
         requireNonNull(nextUpstream, "nextUpstream");
         requireNonNull(passiveHealth, "passiveHealth");
         requireNonNull(bindAddress, "bindAddress");
@@ -114,7 +122,8 @@ public record GatewayConfig(
         return new GatewayConfig("0.0.0.0", 8080, -1, 0, Duration.ofSeconds(5), Duration.ofSeconds(60),
                 Duration.ofSeconds(60), Duration.ofSeconds(75), 3, 8192, 8192, 100, 0, 1000,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                NextUpstream.DEFAULT, PassiveHealth.DEFAULT, false);
+                NextUpstream.DEFAULT, PassiveHealth.DEFAULT, false,
+                Duration.ofSeconds(60), HostResolver.system());
     }
 
     /** A builder starting from these settings, for changing several at once. */
@@ -179,6 +188,8 @@ public record GatewayConfig(
         private NextUpstream nextUpstream;
         private PassiveHealth passiveHealth;
         private boolean underscoresInHeaders;
+        private Duration authTimeout;
+        private HostResolver authResolver;
 
         private Builder(GatewayConfig c) {
             bindAddress = c.bindAddress;
@@ -204,6 +215,8 @@ public record GatewayConfig(
             nextUpstream = c.nextUpstream;
             passiveHealth = c.passiveHealth;
             underscoresInHeaders = c.underscoresInHeaders;
+            authTimeout = c.authTimeout;
+            authResolver = c.authResolver;
         }
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -229,12 +242,15 @@ public record GatewayConfig(
         public Builder nextUpstream(NextUpstream v) { nextUpstream = v; return this; }
         public Builder passiveHealth(PassiveHealth v) { passiveHealth = v; return this; }
         public Builder underscoresInHeaders(boolean v) { underscoresInHeaders = v; return this; }
+        public Builder authTimeout(Duration v) { authTimeout = v; return this; }
+        public Builder authResolver(HostResolver v) { authResolver = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(bindAddress, httpPort, httpsPort, ioThreads, connectTimeout, readTimeout,
                     sendTimeout, idleTimeout, maxTries, maxInitialLineLength, maxHeaderSize, maxHeaders,
                     maxRequestBodySize, keepAliveRequests, clientHeaderTimeout, clientBodyTimeout, maxConnections,
-                    httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth, underscoresInHeaders);
+                    httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth, underscoresInHeaders,
+                    authTimeout, authResolver);
         }
     }
 }

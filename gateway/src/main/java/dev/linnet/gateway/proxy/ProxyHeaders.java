@@ -67,6 +67,15 @@ final class ProxyHeaders {
 
     /** As above, with the listener port already a string (the frontend keeps it per connection). */
     static HttpRequest toUpstream(HttpRequest client, String clientAddress, String listenerPort, boolean tls) {
+        return toUpstream(client, clientAddress, listenerPort, tls, null);
+    }
+
+    /**
+     * As above; {@code requestId} is the id already made for this request (an auth subrequest sent
+     * it), or {@code null} to make one when the client sent none.
+     */
+    static HttpRequest toUpstream(HttpRequest client, String clientAddress, String listenerPort, boolean tls,
+            CharSequence madeId) {
         HttpHeaders in = client.headers();
         List<String> named = HopByHop.namedByConnection(in); // usually empty
         HttpHeaders h = UPSTREAM_HEADERS.newHeaders();
@@ -96,7 +105,7 @@ final class ProxyHeaders {
             }
         }
         if (!requestId) {
-            h.add(X_REQUEST_ID, RequestIds.next());
+            h.add(X_REQUEST_ID, madeId != null ? madeId : RequestIds.next());
         }
         h.add(X_REAL_IP, clientAddress);
         if (forwardedFor != null) {

@@ -64,6 +64,10 @@ final class RequestFlow implements RequestContext {
     private boolean inPolicy; // a policy's onRequest is on the stack
     private boolean resumedEarly; // resume() came before its policy returned SUSPENDED
     private boolean abandoned;
+    private boolean deniedInPolicy; // satisfy any: the policy on the stack failed its check (deny)
+    private boolean passedAsync; // satisfy any: a suspended access check passed (resume)
+    private FullHttpResponse denied; // satisfy any: the answer kept while a later check may still pass
+    private CharSequence requestId; // $req_id, made on first use
     private Decision decision;
     private Object[] attachments; // key, value, key, value …; most requests have none
 
@@ -107,7 +111,7 @@ final class RequestFlow implements RequestContext {
             next = 0;
         }
         if (stage == ACCESS) {
-            if (!runStage(policies.access())) {
+            if (!(policies.satisfyAny() ? runAnyAccess(policies.access()) : runStage(policies.access()))) {
                 return;
             }
             stage = DONE;
@@ -116,8 +120,38 @@ final class RequestFlow implements RequestContext {
         }
     }
 
-    /** @return whether every policy of the stage let the request pass */
+    /**
+     * {@code satisfy: any}: the access checks run in order until one passes; the answers of those
+     * that fail ({@link #deny}) are kept, and when none passes the kept one is sent (see
+     * {@link dev.linnet.gateway.policy.Satisfy}).
+     *
+     * @return whether the request passes
+     */
+    private boolean runAnyAccess(RequestPolicy[] access) {
+        if (passedAsync || access.length == 0 || runStage(access)) {
+            passedAsync = false;
+            releaseDenied();
+            return true; // one check passed: the others are not asked
+        }
+        if (stage == DONE || abandoned || suspended) {
+            return false;
+        }
+        FullHttpResponse answer = denied; // every check failed
+        denied = null;
+        respond(answer != null ? answer : Answers.status(channel.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR));
+        return false;
+    }
+
+    private void releaseDenied() {
+        if (denied != null) {
+            denied.release();
+            denied = null;
+        }
+    }
+
+    /** @return whether every policy of the stage let the request pass (satisfy any: whether one passed) */
     private boolean runStage(RequestPolicy[] stagePolicies) {
+        boolean any = stage == ACCESS && route.policies().satisfyAny();
         while (next < stagePolicies.length) {
             RequestPolicy policy = stagePolicies[next++];
             Flow flow;
@@ -136,8 +170,16 @@ final class RequestFlow implements RequestContext {
             if (stage == DONE || abandoned) {
                 return false; // answered (synchronously, or by a callback that ran inside)
             }
+            if (deniedInPolicy) { // satisfy any: this check failed, the next may pass
+                deniedInPolicy = false;
+                resumedEarly = false;
+                continue;
+            }
             if (flow == Flow.CONTINUE || flow == Flow.SUSPENDED && resumedEarly) {
                 resumedEarly = false;
+                if (any) {
+                    return true; // one passing check suffices
+                }
                 continue;
             }
             if (flow == Flow.ANSWERED) { // said so without answering: a bug, and never a pass
@@ -148,7 +190,7 @@ final class RequestFlow implements RequestContext {
             suspended = true;
             return false;
         }
-        return true;
+        return !any;
     }
 
     @Override
@@ -169,7 +211,50 @@ final class RequestFlow implements RequestContext {
             throw new IllegalStateException("resume() without a suspended policy");
         }
         suspended = false;
+        passedAsync = stage == ACCESS && route.policies().satisfyAny();
         run();
+    }
+
+    @Override
+    public void deny(int code, FullHttpResponse response) {
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            loop.execute(() -> deny(code, response));
+            return;
+        }
+        if (!(stage == ACCESS && route.policies().satisfyAny()) || abandoned || stage == DONE) {
+            answer(response); // satisfy all: the first failing check answers
+            return;
+        }
+        if (denied == null || code == HttpResponseStatus.UNAUTHORIZED.code()) { // 401 beats 403
+            releaseDenied();
+            denied = response;
+        } else {
+            response.release();
+        }
+        if (inPolicy) {
+            deniedInPolicy = true;
+            return;
+        }
+        if (!suspended) {
+            throw new IllegalStateException("deny() without a suspended policy");
+        }
+        suspended = false;
+        run();
+    }
+
+    @Override
+    public CharSequence requestId() {
+        if (requestId == null) {
+            String client = request.headers().get(ProxyHeaders.X_REQUEST_ID);
+            requestId = client != null ? client : RequestIds.next();
+        }
+        return requestId;
+    }
+
+    /** The id a policy asked for ({@link #requestId()}), or {@code null}: the proxy makes one. */
+    CharSequence requestIdIfMade() {
+        return requestId;
     }
 
     @Override
@@ -191,6 +276,7 @@ final class RequestFlow implements RequestContext {
     /** A local answer for this request: the RESPONSE policies see it, then the frontend sends it. */
     void respond(FullHttpResponse response) {
         stage = DONE;
+        releaseDenied(); // satisfy any: a kept denial that another answer (a 500) overtook
         editResponse(response);
         frontend.answerAfterBody(response);
     }
@@ -214,6 +300,7 @@ final class RequestFlow implements RequestContext {
     /** The client went away: callbacks of suspended policies find nothing to do. */
     void abandon() {
         abandoned = true;
+        releaseDenied();
     }
 
     // ---- RequestContext ----

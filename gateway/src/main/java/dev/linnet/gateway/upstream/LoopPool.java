@@ -13,7 +13,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Idle connections of one event loop; touched only from that loop. Most recently used first,
+ * Idle connections of one event loop, by {@link Endpoint} (or an endpoint and the TLS server name
+ * they were opened for); touched only from that loop. Most recently used first,
  * so a quiet period lets the least used connections time out.
  *
  * <p>An idle connection keeps one read pending: that is how an upstream's FIN (or a stray byte)
@@ -50,12 +51,12 @@ final class LoopPool {
     private final EventLoop loop;
     private final long idleNanos;
     private final long sweepNanos;
-    private final Map<Endpoint, ArrayDeque<Idle>> idle = new HashMap<>();
+    private final Map<Object, ArrayDeque<Idle>> idle = new HashMap<>();
     private boolean sweepPending;
     // The last endpoint looked up and its deque: most requests of a loop go to the same few pods,
     // and the same Endpoint instance comes back until the next table, so an identity check saves
     // the hash lookup twice per request (lease and return).
-    private Endpoint lastEndpoint;
+    private Object lastEndpoint;
     private ArrayDeque<Idle> lastDeque;
     // Written only by the loop (release stores, no atomic add); metrics read it from another thread.
     @SuppressWarnings("unused") // through IDLE_COUNT
@@ -67,7 +68,7 @@ final class LoopPool {
         this.sweepNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), idleNanos / 4);
     }
 
-    Channel poll(Endpoint endpoint) {
+    Channel poll(Object endpoint) {
         ArrayDeque<Idle> deque = deque(endpoint, false);
         if (deque == null) {
             return null;
@@ -82,7 +83,7 @@ final class LoopPool {
         return null;
     }
 
-    void offer(Endpoint endpoint, Channel ch) {
+    void offer(Object endpoint, Channel ch) {
         deque(endpoint, true).addFirst(new Idle(ch, System.nanoTime()));
         countIdle(1);
         if (!sweepPending) {
@@ -93,7 +94,7 @@ final class LoopPool {
     }
 
     /** The deque of {@code endpoint}, created if asked to; null when there is none and none was asked for. */
-    private ArrayDeque<Idle> deque(Endpoint endpoint, boolean create) {
+    private ArrayDeque<Idle> deque(Object endpoint, boolean create) {
         if (endpoint == lastEndpoint) {
             return lastDeque;
         }
@@ -134,7 +135,7 @@ final class LoopPool {
     }
 
     /** {@code ch} closed (its pool registers this once per connection): it leaves the idle set if it is there. */
-    void closed(Endpoint endpoint, Channel ch) {
+    void closed(Object endpoint, Channel ch) {
         ArrayDeque<Idle> deque = idle.get(endpoint);
         if (deque != null) {
             for (Iterator<Idle> it = deque.iterator(); it.hasNext(); ) {
@@ -154,7 +155,7 @@ final class LoopPool {
         }
     }
 
-    int idleCount(Endpoint endpoint) {
+    int idleCount(Object endpoint) {
         ArrayDeque<Idle> deque = idle.get(endpoint);
         return deque == null ? 0 : deque.size();
     }

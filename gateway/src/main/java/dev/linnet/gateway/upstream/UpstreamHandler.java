@@ -16,6 +16,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     static final String NAME = "upstream";
 
     private final boolean tls; // an HTTP/1.1 connection over TLS (backend-protocol HTTPS): pooled apart
+    private final String serverName; // the SNI it was opened with (auth services), else null: pooled apart again
     private UpstreamListener listener;
 
     UpstreamHandler() {
@@ -23,7 +24,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     UpstreamHandler(boolean tls) {
+        this(tls, null);
+    }
+
+    UpstreamHandler(boolean tls, String serverName) {
         this.tls = tls;
+        this.serverName = serverName;
+    }
+
+    String serverName() {
+        return serverName;
     }
 
     /** The handler of a leased connection: always the pipeline's last, so found without a search. */

@@ -59,6 +59,10 @@ public final class UpstreamPool {
     // backend-protocol HTTPS: HTTP/1.1 over TLS, pooled like plain connections but apart from them
     private final Bootstrap tlsBootstrap;
     private final Map<EventExecutor, LoopPool> tlsLoops = new IdentityHashMap<>();
+    // HTTP/1.1 over TLS with SNI (external-auth services): pooled by endpoint and server name
+    private final SslContext http1Tls;
+    private final Duration connectTimeout;
+    private final Map<EventExecutor, LoopPool> namedTlsLoops = new IdentityHashMap<>();
     // backend-protocol GRPC / GRPCS: one multiplexed HTTP/2 connection per (loop, endpoint)
     private final H2Upstreams grpc;
     private final H2Upstreams grpcs;
@@ -86,7 +90,8 @@ public final class UpstreamPool {
                         http1(ch.pipeline(), false);
                     }
                 });
-        SslContext http1Tls = UpstreamTls.http1();
+        this.connectTimeout = connectTimeout;
+        http1Tls = UpstreamTls.http1();
         tlsBootstrap = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -96,6 +101,7 @@ public final class UpstreamPool {
         });
         for (EventExecutor executor : group) {
             tlsLoops.put(executor, new LoopPool((EventLoop) executor, idleTimeout));
+            namedTlsLoops.put(executor, new LoopPool((EventLoop) executor, idleTimeout));
         }
         grpc = new H2Upstreams(bootstrap, null, group, connectTimeout, idleTimeout, open);
         grpcs = new H2Upstreams(bootstrap, UpstreamTls.http2(), group, connectTimeout, idleTimeout, open);
@@ -107,11 +113,19 @@ public final class UpstreamPool {
      * where a parser in front of it may take the CR for a line end (response splitting).
      */
     private static void http1(ChannelPipeline pipeline, boolean tls) {
+        http1(pipeline, tls, null);
+    }
+
+    private static void http1(ChannelPipeline pipeline, boolean tls, String serverName) {
         pipeline.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
                         .setMaxChunkSize(MAX_CHUNK_SIZE)
                         .setMaxHeaderSize(64 * 1024), false, false))
                 .addLast("flow", new MessagePerRead())
-                .addLast(UpstreamHandler.NAME, new UpstreamHandler(tls));
+                .addLast(UpstreamHandler.NAME, new UpstreamHandler(tls, serverName));
+    }
+
+    /** The pool key of an HTTP/1.1-over-TLS connection opened with SNI. */
+    private record Named(Endpoint endpoint, String serverName) {
     }
 
     /**
@@ -207,11 +221,36 @@ public final class UpstreamPool {
         return idle == null ? null : new Lease(idle, endpoint, true);
     }
 
+    /**
+     * An HTTP/1.1-over-TLS connection to {@code endpoint} sending {@code serverName} as SNI, without
+     * verifying the certificate (nginx's auth location: {@code proxy_ssl_server_name on},
+     * {@code proxy_ssl_verify off}); pooled apart per server name. Must be called on {@code loop}.
+     */
+    public Future<Lease> acquireTls(EventLoop loop, Endpoint endpoint, String serverName, boolean allowIdle,
+            Duration connectTimeout) {
+        requireNonNull(serverName, "serverName");
+        Duration timeout = connectTimeout == null ? this.connectTimeout : connectTimeout;
+        Bootstrap b = bootstrap.clone(loop).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("tls", UpstreamTls.handler(http1Tls, ch, timeout, serverName, endpoint.port()));
+                http1(ch.pipeline(), true, serverName);
+            }
+        });
+        return acquireHttp1(loop, endpoint, new Named(endpoint, serverName), allowIdle, pool(namedTlsLoops, loop), b,
+                connectTimeout);
+    }
+
     private Future<Lease> acquireHttp1(EventLoop loop, Endpoint endpoint, boolean allowIdle, LoopPool pool,
+            Bootstrap bootstrap, Duration connectTimeout) {
+        return acquireHttp1(loop, endpoint, endpoint, allowIdle, pool, bootstrap, connectTimeout);
+    }
+
+    private Future<Lease> acquireHttp1(EventLoop loop, Endpoint endpoint, Object key, boolean allowIdle, LoopPool pool,
             Bootstrap bootstrap, Duration connectTimeout) {
         Promise<Lease> promise = loop.newPromise();
         if (allowIdle) {
-            Channel idle = pool.poll(endpoint);
+            Channel idle = pool.poll(key);
             if (idle != null) {
                 return promise.setSuccess(new Lease(idle, endpoint, true));
             }
@@ -228,7 +267,7 @@ public final class UpstreamPool {
                 Channel ch = connect.channel();
                 ch.closeFuture().addListener(c -> { // once per connection, not per return to the pool
                     open.decrement();
-                    pool.closed(endpoint, ch);
+                    pool.closed(key, ch);
                 });
                 SslHandler tls = connect.channel().pipeline().get(SslHandler.class);
                 if (tls == null) {
@@ -264,6 +303,10 @@ public final class UpstreamPool {
         handler.listener(null);
         if (!reusable || !ch.isActive() || ch instanceof Http2StreamChannel) { // a stream serves one exchange
             ch.close();
+            return;
+        }
+        if (handler.serverName() != null) {
+            pool(namedTlsLoops, ch.eventLoop()).offer(new Named(lease.endpoint(), handler.serverName()), ch);
             return;
         }
         (handler.tls() ? pool(tlsLoops, ch.eventLoop()) : loopPool(ch.eventLoop())).offer(lease.endpoint(), ch);
@@ -303,6 +346,9 @@ public final class UpstreamPool {
             sum += pool.idleCount();
         }
         for (LoopPool pool : tlsLoops.values()) {
+            sum += pool.idleCount();
+        }
+        for (LoopPool pool : namedTlsLoops.values()) {
             sum += pool.idleCount();
         }
         return sum;

@@ -48,6 +48,13 @@ final class UpstreamTls {
         return handler;
     }
 
+    /** As above, sending {@code serverName} as SNI (HTTPS auth services, as nginx's {@code proxy_ssl_server_name on}). */
+    static SslHandler handler(SslContext context, Channel ch, Duration connectTimeout, String serverName, int port) {
+        SslHandler handler = context.newHandler(ch.alloc(), serverName, port);
+        handler.setHandshakeTimeoutMillis(Math.max(1, connectTimeout.toMillis()));
+        return handler;
+    }
+
     private static SslContext build(SslContextBuilder builder) {
         try {
             return builder.trustManager(InsecureTrustManagerFactory.INSTANCE).protocols(PROTOCOLS).build();
