@@ -27,6 +27,7 @@ public final class Policies {
     final RequestPolicy[] access;
     private final UpstreamPolicy[] upstream;
     private final ResponsePolicy[] response;
+    private final EndpointPolicy endpoint; // null: the split and the balancer decide
 
     private Policies(List<Policy> sorted) {
         this.all = sorted;
@@ -49,6 +50,7 @@ public final class Policies {
         this.access = acc.isEmpty() ? NO_REQUEST : acc.toArray(NO_REQUEST);
         this.upstream = up.isEmpty() ? NO_UPSTREAM : up.toArray(NO_UPSTREAM);
         this.response = resp.isEmpty() ? NO_RESPONSE : resp.toArray(NO_RESPONSE);
+        this.endpoint = find(sorted, EndpointPolicy.class);
     }
 
     /**
@@ -81,7 +83,11 @@ public final class Policies {
 
     /** The first policy of {@code type}, or {@code null}. */
     public <T extends Policy> T find(Class<T> type) {
-        for (Policy p : all) {
+        return find(all, type);
+    }
+
+    private static <T extends Policy> T find(List<Policy> policies, Class<T> type) {
+        for (Policy p : policies) {
             if (type.isInstance(p)) {
                 return type.cast(p);
             }
@@ -127,6 +133,11 @@ public final class Policies {
         for (ResponsePolicy p : response) {
             p.onResponse(request, head);
         }
+    }
+
+    /** The policy that pins sides and endpoints (session affinity), or {@code null}. */
+    public EndpointPolicy endpoint() {
+        return endpoint;
     }
 
     /** The SERVER and REWRITE policies, in order (for the proxy's request loop). */

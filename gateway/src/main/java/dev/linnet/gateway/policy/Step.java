@@ -18,7 +18,9 @@ public enum Step {
     /** Access: {@code auth-type: basic|digest}. */
     BASIC_AUTH(Stage.ACCESS),
     /** Access: {@code auth-url}. */
-    EXTERNAL_AUTH(Stage.ACCESS);
+    EXTERNAL_AUTH(Stage.ACCESS),
+    /** Upstream: the endpoint a session cookie pins ({@code affinity: cookie}), and its {@code Set-Cookie}. */
+    AFFINITY(Stage.UPSTREAM);
 
     private final Stage stage;
 

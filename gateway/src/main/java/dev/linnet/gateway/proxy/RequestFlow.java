@@ -1,11 +1,13 @@
 package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.policy.Answers;
+import dev.linnet.gateway.policy.EndpointPolicy;
 import dev.linnet.gateway.policy.Flow;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.RequestContext;
 import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
@@ -79,8 +81,11 @@ final class RequestFlow implements RequestContext {
             if (!runStage(policies.beforeSplit())) {
                 return;
             }
-            decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
-                    ThreadLocalRandom.current());
+            decision = pinned(policies.endpoint());
+            if (decision == null) {
+                decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
+                        ThreadLocalRandom.current());
+            }
             frontend.routed(route, decision);
             stage = ACCESS;
             next = 0;
@@ -93,6 +98,15 @@ final class RequestFlow implements RequestContext {
             Backend backend = decision.isCanary() ? route.canary().backend() : route.backend();
             frontend.proxy(this, backend);
         }
+    }
+
+    /** The side a session-affinity cookie pins this client to, before any canary rule (affinity-spec.md §5.1). */
+    private Decision pinned(EndpointPolicy sticky) {
+        CanaryRule canary = route.canary();
+        if (sticky == null || canary == null || !canary.backend().hasEndpoints()) {
+            return null;
+        }
+        return sticky.pinned(this, canary);
     }
 
     /** @return whether every policy of the stage let the request pass */

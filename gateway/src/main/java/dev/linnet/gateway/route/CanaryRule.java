@@ -19,6 +19,8 @@ import static java.util.Objects.requireNonNull;
  * @param cookie cookie name, or {@code null}
  * @param weight canary weight; at or below 0 never, at or above {@code weightTotal} always
  * @param weightTotal the weight total, at least 1 (the builder has applied the default of 100)
+ * @param legacyAffinity {@code affinity-canary-behavior: legacy}: the canary does not share the
+ *     main route's session affinity (it neither pins nor sets the cookie; affinity-spec.md §5)
  */
 public record CanaryRule(
         String namespace,
@@ -29,7 +31,8 @@ public record CanaryRule(
         HeaderPattern headerPattern,
         String cookie,
         int weight,
-        int weightTotal) {
+        int weightTotal,
+        boolean legacyAffinity) {
 
     public CanaryRule {
         requireNonNull(namespace, "namespace");
@@ -41,5 +44,11 @@ public record CanaryRule(
         if (header != null) {
             header = header.replace('_', '-');
         }
+    }
+
+    /** A canary with the default {@code affinity-canary-behavior: sticky}. */
+    public CanaryRule(String namespace, String ingress, Backend backend, String header, String headerValue,
+            HeaderPattern headerPattern, String cookie, int weight, int weightTotal) {
+        this(namespace, ingress, backend, header, headerValue, headerPattern, cookie, weight, weightTotal, false);
     }
 }
