@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
-    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS);
+    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
+            AffinityAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }
@@ -24,6 +25,7 @@ public final class PolicyAnnotations {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(AffinityAnnotations.parse(c.annotations(), prefix, warnings));
         return c.result();
     }
 

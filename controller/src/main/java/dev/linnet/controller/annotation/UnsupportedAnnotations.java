@@ -24,7 +24,7 @@ public final class UnsupportedAnnotations {
 
     /** ingress-nginx annotations Linnet does not implement (docs/annotations.md lists them). */
     public static final List<String> NOT_IMPLEMENTED = List.of(
-            "app-root", "affinity", "affinity-mode", "affinity-canary-behavior",
+            "app-root",
             "auth-always-set-cookie", "auth-cache-duration", "auth-cache-key", "auth-keepalive",
             "auth-keepalive-requests", "auth-keepalive-share-vars", "auth-keepalive-timeout", "auth-method",
             "auth-proxy-set-headers", "auth-realm", "auth-request-redirect", "auth-response-headers", "auth-secret",
@@ -45,9 +45,7 @@ public final class UnsupportedAnnotations {
             "proxy-redirect-from", "proxy-redirect-to", "proxy-request-buffering",
             "proxy-ssl-ciphers", "proxy-ssl-name", "proxy-ssl-protocols", "proxy-ssl-secret",
             "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth", "satisfy", "server-alias",
-            "service-upstream", "session-cookie-change-on-failure", "session-cookie-conditional-samesite-none",
-            "session-cookie-domain", "session-cookie-expires", "session-cookie-max-age", "session-cookie-name",
-            "session-cookie-path", "session-cookie-samesite", "session-cookie-secure", "ssl-ciphers",
+            "service-upstream", "ssl-ciphers",
             "ssl-passthrough", "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code",
             "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost",
             "x-forwarded-prefix");

@@ -5,6 +5,7 @@ import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static dev.linnet.gateway.testing.Fixtures.withPolicies;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.CanaryRule;
@@ -16,6 +17,8 @@ import dev.linnet.gateway.testing.TestBackend;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -340,6 +343,11 @@ class AffinityTest {
         String canaryCookie = pair(setCookie(hit("/", "ForceCanary", "always")));
         assertThat(hit("/", "Cookie", mainCookie, "ForceCanary", "always").body()).isEqualTo("main0");
         assertThat(hit("/", "Cookie", canaryCookie, "ForceCanary", "never").body()).isEqualTo("canary0");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String text = new String(gw.metrics().scrape(null).bytes(), StandardCharsets.UTF_8);
+            assertThat(text).containsPattern("linnet_split_decisions_total\\{[^}]*reason=\"affinity\"[^}]*variant=\"stable\"[^}]*} 1\\.0")
+                    .containsPattern("linnet_split_decisions_total\\{[^}]*reason=\"affinity\"[^}]*variant=\"canary\"[^}]*} 1\\.0");
+        });
     }
 
     @Test
