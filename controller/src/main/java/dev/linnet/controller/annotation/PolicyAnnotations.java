@@ -14,7 +14,7 @@ public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
     public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
-            AffinityAnnotations.KEYS);
+            AffinityAnnotations.KEYS, BalanceAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }
@@ -26,6 +26,7 @@ public final class PolicyAnnotations {
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AffinityAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(BalanceAnnotations.parse(c.annotations(), prefix, warnings));
         return c.result();
     }
 

@@ -37,7 +37,7 @@ public final class UnsupportedAnnotations {
             "enable-access-log", "enable-cors", "enable-global-auth", "enable-modsecurity", "enable-opentelemetry",
             "enable-owasp-core-rules", "enable-rewrite-log", "from-to-www-redirect", "http2-push-preload",
             "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
-            "limit-rpm", "limit-rps", "limit-whitelist", "load-balance", "mirror-host", "mirror-request-body",
+            "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host", "mirror-request-body",
             "mirror-target", "modsecurity-transaction-id", "opentelemetry-trust-incoming-span",
             "permanent-redirect", "permanent-redirect-code", "proxy-buffer-size",
             "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-cookie-domain",
@@ -47,7 +47,7 @@ public final class UnsupportedAnnotations {
             "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth", "satisfy", "server-alias",
             "service-upstream", "ssl-ciphers",
             "ssl-passthrough", "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code",
-            "upstream-hash-by", "upstream-hash-by-subset", "upstream-hash-by-subset-size", "upstream-vhost",
+            "upstream-vhost",
             "x-forwarded-prefix");
 
     private static final Set<String> NOT_IMPLEMENTED_SET = Set.copyOf(NOT_IMPLEMENTED);

@@ -20,7 +20,9 @@ public enum Step {
     /** Access: {@code auth-url}. */
     EXTERNAL_AUTH(Stage.ACCESS),
     /** Upstream: the endpoint a session cookie pins ({@code affinity: cookie}), and its {@code Set-Cookie}. */
-    AFFINITY(Stage.UPSTREAM);
+    AFFINITY(Stage.UPSTREAM),
+    /** Upstream: the endpoint a hash of request variables picks ({@code upstream-hash-by}); not with affinity. */
+    HASH_BY(Stage.UPSTREAM);
 
     private final Stage stage;
 

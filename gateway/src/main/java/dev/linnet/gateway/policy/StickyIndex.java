@@ -5,11 +5,11 @@ import dev.linnet.gateway.route.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 /**
  * What affinity needs of one backend, computed once per routing table ({@link Backend#derived})
@@ -27,49 +27,32 @@ import java.util.zip.CRC32;
  */
 final class StickyIndex {
 
-    static final int POINTS_PER_ENDPOINT = 160;
-
     private final String backendKey;
     private final Map<String, Integer> persistent;
-    private final int[] ring; // point hashes as unsigned ints, ascending
-    private final int[] owner; // endpoint index of each point
+    private final HashRing ring;
 
-    private StickyIndex(String backendKey, Map<String, Integer> persistent, int[] ring, int[] owner) {
+    private StickyIndex(String backendKey, Map<String, Integer> persistent, HashRing ring) {
         this.backendKey = backendKey;
         this.persistent = persistent;
         this.ring = ring;
-        this.owner = owner;
     }
 
     static StickyIndex of(Backend backend) {
         String name = backend.name();
-        int n = backend.endpoints().size();
-        Map<String, Integer> persistent = new HashMap<>(n * 2);
-        // hash << 32 | endpoint index, sign bit flipped so that a signed sort orders unsigned hashes
-        long[] points = new long[n * POINTS_PER_ENDPOINT];
-        for (int e = 0; e < n; e++) {
-            Endpoint endpoint = backend.endpoint(e);
-            persistent.put(md5hex(name + endpoint), e);
-            byte[] id = (endpoint.address() + ':' + endpoint.port()).getBytes(StandardCharsets.UTF_8);
-            long prev = 0;
-            CRC32 crc = new CRC32();
-            for (int i = 0; i < POINTS_PER_ENDPOINT; i++) {
-                crc.reset();
-                crc.update(id);
-                crc.update(new byte[] {(byte) prev, (byte) (prev >> 8), (byte) (prev >> 16), (byte) (prev >> 24)});
-                prev = crc.getValue();
-                points[e * POINTS_PER_ENDPOINT + i] = (prev << 32 | e) ^ Long.MIN_VALUE;
-            }
+        Map<String, Integer> persistent = new HashMap<>();
+        for (int e = 0; e < backend.endpoints().size(); e++) {
+            persistent.put(md5hex(name + backend.endpoint(e)), e);
         }
-        Arrays.sort(points);
-        int[] ring = new int[points.length];
-        int[] owner = new int[points.length];
-        for (int i = 0; i < points.length; i++) {
-            long p = points[i] ^ Long.MIN_VALUE;
-            ring[i] = (int) (p >>> 32);
-            owner[i] = (int) p;
+        return new StickyIndex(backendKey(name), Map.copyOf(persistent), ring(backend));
+    }
+
+    /** The ring of a backend's endpoints, as ingress-nginx names them: {@code addr:port}, IPv6 without brackets. */
+    static HashRing ring(Backend backend) {
+        List<String> ids = new ArrayList<>(backend.endpoints().size());
+        for (Endpoint e : backend.endpoints()) {
+            ids.add(e.address() + ':' + e.port());
         }
-        return new StickyIndex(backendKey(name), Map.copyOf(persistent), ring, owner);
+        return HashRing.of(ids);
     }
 
     static String backendKey(String backendName) {
@@ -93,27 +76,12 @@ final class StickyIndex {
 
     /** Balanced mode: the endpoint {@code key} hashes to; -1 only without endpoints. */
     int balanced(String key) {
-        if (ring.length == 0) {
-            return -1;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(key.getBytes(StandardCharsets.UTF_8));
-        return owner((int) crc.getValue());
+        return ring.owner(Crc32.of(key));
     }
 
-    /** The endpoint owning the first point at or after {@code hash} (unsigned), wrapping around. */
+    /** The endpoint owning the first ring point at or after {@code hash}. */
     int owner(int hash) {
-        int lo = 0;
-        int hi = ring.length; // first point >= hash, unsigned
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Integer.compareUnsigned(ring[mid], hash) < 0) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return owner[lo == ring.length ? 0 : lo];
+        return ring.owner(hash);
     }
 
     static String md5hex(String s) {

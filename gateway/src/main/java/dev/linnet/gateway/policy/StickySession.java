@@ -51,21 +51,7 @@ final class StickySession implements EndpointChooser {
 
     /** A uniform random endpoint among the fittest (untried, not skipped by the health check). */
     private int pickPersistent(Backend backend, Backend.Fitness fitness) {
-        int n = backend.endpoints().size();
-        int best = Integer.MAX_VALUE;
-        int count = 0;
-        int chosen = -1;
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        for (int i = 0; i < n; i++) { // reservoir sampling over the lowest rank
-            int rank = fitness.rank(i, backend.endpoint(i));
-            if (rank < best) {
-                best = rank;
-                count = 0;
-            }
-            if (rank == best && random.nextInt(++count) == 0) {
-                chosen = i;
-            }
-        }
+        int chosen = Picks.randomFittest(backend, fitness, null);
         newKey = StickyIndex.persistentKey(backend, chosen);
         return chosen;
     }

@@ -66,7 +66,7 @@ class StickyIndexTest {
         // lua-resty-balancer: p(0) = crc32("ip:port" ‖ 00 00 00 00), p(i) = crc32("ip:port" ‖ le32(p(i-1)))
         StickyIndex three = StickyIndex.of(backend(3));
         long p = 0;
-        for (int i = 0; i < StickyIndex.POINTS_PER_ENDPOINT; i++) {
+        for (int i = 0; i < HashRing.POINTS_PER_NODE; i++) {
             CRC32 crc = new CRC32();
             crc.update("10.244.0.11:80".getBytes(StandardCharsets.US_ASCII));
             crc.update(new byte[] {(byte) p, (byte) (p >> 8), (byte) (p >> 16), (byte) (p >> 24)});
