@@ -76,4 +76,16 @@ class AffinityBuildTest {
                 + PREFIX + "/session-cookie-name: \"other\" is ignored on a canary Ingress: the main Ingress's settings"
                 + " apply, as in ingress-nginx");
     }
+
+    @Test
+    void stickyCanaryAnnotationsReachTheCanaryRule() {
+        BuildResult r = build(svc("ns/a", "10.0.0.1"), svc("ns/b", "10.0.0.2"),
+                ingress("ns/main").created("2024-01-01T00:00:00Z").host("a.com").path("/").backend("a", 80),
+                ingress("ns/can").created("2024-01-02T00:00:00Z").canary().canary("canary-weight", "20")
+                        .annotation("linnet.dev/canary-sticky-key", "header:X-User")
+                        .host("a.com").path("/").backend("b", 80));
+        assertThat(r.table().route("a.com", "/").canary().sticky())
+                .isEqualTo(new dev.linnet.gateway.split.StickyCanary("X-User", null, "ns/can", "linnet_canary_id"));
+        assertThat(r.warnings()).isEmpty();
+    }
 }

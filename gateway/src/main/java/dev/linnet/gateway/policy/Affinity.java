@@ -66,7 +66,15 @@ public record Affinity(boolean persistent, boolean changeOnFailure, StickyCookie
         if (request.canary() && request.route().canary().legacyAffinity()) {
             return null; // a legacy canary has no affinity of its own
         }
-        StickySession session = new StickySession(this, index(backend), upstreamKey(cookie.read(request.request().headers())));
+        String value = cookie.read(request.request().headers());
+        StickyIndex index = index(backend);
+        String upstreamKey = upstreamKey(value);
+        CanaryRule canary = request.route().canary();
+        if (canary != null && canary.sticky() != null && backendKey(value) != null
+                && !backendKey(value).equals(index.backendKey())) {
+            upstreamKey = null; // a sticky canary's key chose the other side: a new pod there, a new cookie
+        }
+        StickySession session = new StickySession(this, index, upstreamKey);
         request.attach(SESSION, session);
         return session;
     }

@@ -222,7 +222,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         EndpointPolicy sticky = route.policies().endpoint();
         exchange = new Exchange(ctx, context, upstreamHead, request.protocolVersion(), keepAlive, backend,
-                route.options(), timeline, timers, this, route.policies().editsResponses() ? passed : null,
+                route.options(), timeline, timers, this, passed.editsResponses() ? passed : null,
                 sticky == null ? null : sticky.chooser(passed, backend));
         sendContinueIfExpected(); // before the exchange may ask for the body
         exchange.start();

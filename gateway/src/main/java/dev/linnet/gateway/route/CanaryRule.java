@@ -2,6 +2,8 @@ package dev.linnet.gateway.route;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.split.StickyCanary;
+
 /**
  * The canary of one route: the canary Ingress's backend and its rules, already validated and
  * defaulted by the controller (canary-spec.md §1). The rules belong to the canary Ingress, not
@@ -21,6 +23,8 @@ import static java.util.Objects.requireNonNull;
  * @param weightTotal the weight total, at least 1 (the builder has applied the default of 100)
  * @param legacyAffinity {@code affinity-canary-behavior: legacy}: the canary does not share the
  *     main route's session affinity (it neither pins nor sets the cookie; affinity-spec.md §5)
+ * @param sticky Linnet's sticky weighted assignment ({@code linnet.dev/canary-sticky-*}), or
+ *     {@code null} for ingress-nginx's random draw per request
  */
 public record CanaryRule(
         String namespace,
@@ -32,7 +36,8 @@ public record CanaryRule(
         String cookie,
         int weight,
         int weightTotal,
-        boolean legacyAffinity) {
+        boolean legacyAffinity,
+        StickyCanary sticky) {
 
     public CanaryRule {
         requireNonNull(namespace, "namespace");
@@ -49,6 +54,19 @@ public record CanaryRule(
     /** A canary with the default {@code affinity-canary-behavior: sticky}. */
     public CanaryRule(String namespace, String ingress, Backend backend, String header, String headerValue,
             HeaderPattern headerPattern, String cookie, int weight, int weightTotal) {
-        this(namespace, ingress, backend, header, headerValue, headerPattern, cookie, weight, weightTotal, false);
+        this(namespace, ingress, backend, header, headerValue, headerPattern, cookie, weight, weightTotal, false, null);
+    }
+
+    /** A canary without Linnet's sticky assignment. */
+    public CanaryRule(String namespace, String ingress, Backend backend, String header, String headerValue,
+            HeaderPattern headerPattern, String cookie, int weight, int weightTotal, boolean legacyAffinity) {
+        this(namespace, ingress, backend, header, headerValue, headerPattern, cookie, weight, weightTotal,
+                legacyAffinity, null);
+    }
+
+    /** This canary with Linnet's sticky weighted assignment. */
+    public CanaryRule withSticky(StickyCanary assignment) {
+        return new CanaryRule(namespace, ingress, backend, header, headerValue, headerPattern, cookie, weight, weightTotal,
+                legacyAffinity, assignment);
     }
 }

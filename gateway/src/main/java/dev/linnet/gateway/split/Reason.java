@@ -12,6 +12,8 @@ public enum Reason {
     COOKIE,
     /** the client's session-affinity cookie pinned it to this side (affinity-spec.md §5). */
     AFFINITY,
+    /** the weight decided on the user's sticky key ({@code linnet.dev/canary-sticky-key}), not a random draw. */
+    STICKY,
     /** the weighted draw decided. */
     WEIGHT,
     /** the route has no canary, or its canary has no ready endpoint. */
