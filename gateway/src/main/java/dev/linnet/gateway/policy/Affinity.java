@@ -80,6 +80,11 @@ public record Affinity(boolean persistent, boolean changeOnFailure, StickyCookie
     }
 
     @Override
+    public void prepare(Backend backend) {
+        index(backend);
+    }
+
+    @Override
     public void onResponse(RequestContext request, HttpResponse response) {
         if (request.attachment(SESSION) instanceof StickySession session) {
             String value = session.cookieValue();

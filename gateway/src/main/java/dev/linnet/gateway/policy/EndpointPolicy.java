@@ -20,4 +20,11 @@ public interface EndpointPolicy extends Policy {
 
     /** The request's endpoint choice on {@code backend} (the side the split chose), or {@code null} for the balancer. */
     EndpointChooser chooser(RequestContext request, Backend backend);
+
+    /**
+     * Computes what this policy derives from {@code backend} (keys, rings) ahead of the first
+     * request, on the control plane's thread; the builder calls it for every backend of its routes.
+     */
+    default void prepare(Backend backend) {
+    }
 }

@@ -51,6 +51,15 @@ public record HashBy(HashKey key, int subsetSize) implements EndpointPolicy {
         return new Choice(this, key.hash(request));
     }
 
+    @Override
+    public void prepare(Backend backend) {
+        if (subsetSize > 0) {
+            backend.derived(this, b -> Subsets.of(b, subsetSize));
+        } else {
+            backend.derived(HashRing.class, StickyIndex::ring);
+        }
+    }
+
     /** The subsets of a backend for this policy's size, with their ring; once per routing table. */
     private record Subsets(int[][] members, HashRing ring) {
         static Subsets of(Backend backend, int size) {
@@ -80,7 +89,7 @@ public record HashBy(HashKey key, int subsetSize) implements EndpointPolicy {
         @Override
         public int choose(Backend backend, Backend.Fitness fitness, boolean retry) {
             if (policy.subsetSize > 0) {
-                Subsets subsets = backend.derived(policy, b -> Subsets.of(b, policy.subsetSize));
+                Subsets subsets = backend.derived(policy, b -> Subsets.of(b, policy.subsetSize()));
                 return Picks.randomFittest(backend, fitness, subsets.members()[subsets.ring().owner(hash)]);
             }
             HashRing ring = backend.derived(HashRing.class, StickyIndex::ring);

@@ -69,4 +69,10 @@ public record CanaryRule(
         return new CanaryRule(namespace, ingress, backend, header, headerValue, headerPattern, cookie, weight, weightTotal,
                 legacyAffinity, assignment);
     }
+
+    /** This canary on {@code fresh} (the same Service port with new endpoints), every rule kept. */
+    public CanaryRule withBackend(Backend fresh) {
+        return new CanaryRule(namespace, ingress, fresh, header, headerValue, headerPattern, cookie, weight, weightTotal,
+                legacyAffinity, sticky);
+    }
 }
