@@ -29,6 +29,14 @@ import java.util.random.RandomGenerator;
  */
 public record StickyCanary(String header, String cookie, String seed, String assignmentCookie) {
 
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    });
+
     /** The default name of the assignment cookie. */
     public static final String DEFAULT_COOKIE = "linnet_canary_id";
 
@@ -52,12 +60,7 @@ public record StickyCanary(String header, String cookie, String seed, String ass
 
     /** The unsigned 64-bit position of {@code key} under {@code seed}. */
     public static long position(String seed, String key) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        MessageDigest sha = SHA_256.get(); // digest() leaves it reset for the next call
         sha.update(seed.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         byte[] d = sha.digest(key.getBytes(StandardCharsets.UTF_8));

@@ -157,6 +157,17 @@ class AffinityTest {
     }
 
     @Test
+    void a11_a31_hostlessAndWildcardRulesAreStickyToo() {
+        Backend svc = service("echo", pods("pod", 1));
+        publish(withPolicies(route("_", "/", svc), balanced(StickyCookie.named("SERVERID"))),
+                withPolicies(route("*.test.com", "/", svc), balanced(StickyCookie.named("WILD"))));
+        assertThat(gw.get("unknown.example.org", "/").headers().firstValue("set-cookie")).hasValueSatisfying(
+                c -> assertThat(c).startsWith("SERVERID="));
+        assertThat(gw.get("dev.test.com", "/").headers().firstValue("set-cookie")).hasValueSatisfying(
+                c -> assertThat(c).startsWith("WILD="));
+    }
+
+    @Test
     void a13_a14_a60_secureOnlyWhenAskedOrOnHttps() {
         Backend svc = service("echo", pods("pod", 1));
         publish(withPolicies(route(HOST, "/s", svc), balanced(
