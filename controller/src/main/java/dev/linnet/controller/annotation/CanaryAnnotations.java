@@ -22,6 +22,8 @@ import java.util.regex.PatternSyntaxException;
  *
  * @param enabled whether this Ingress is a canary; {@code false} also when the canary
  *     annotations are "configured but not enabled" (the Ingress is then an ordinary one)
+ * @param legacyAffinity {@code affinity-canary-behavior: legacy}: the canary does not share the
+ *     main Ingress's session affinity (affinity-spec.md §5; read from the canary, as ingress-nginx does)
  */
 public record CanaryAnnotations(
         boolean enabled,
@@ -30,7 +32,8 @@ public record CanaryAnnotations(
         String header,
         String headerValue,
         HeaderPattern headerPattern,
-        String cookie) {
+        String cookie,
+        boolean legacyAffinity) {
 
     public static final AnnotationKey<Boolean> CANARY = AnnotationKey.prefixed(
             "canary", ValueType.BOOL, false,
@@ -53,10 +56,15 @@ public record CanaryAnnotations(
     public static final AnnotationKey<String> BY_COOKIE = AnnotationKey.prefixed(
             "canary-by-cookie", ValueType.BASIC_CHARS, "",
             "cookie whose value always/never forces the canary");
+    public static final AnnotationKey<String> AFFINITY_BEHAVIOR = AnnotationKey.prefixed(
+            "affinity-canary-behavior", ValueType.oneOf("sticky", "legacy"), "sticky",
+            "on the canary: sticky shares the main Ingress's session affinity (a pinned client stays on"
+                    + " its side); legacy does not (the canary neither pins nor sets the cookie)");
 
     /** Every canary key, in the order ingress-nginx's parser reads them. */
     public static final List<AnnotationKey<?>> KEYS =
-            List.of(CANARY, WEIGHT, WEIGHT_TOTAL, BY_HEADER, BY_HEADER_VALUE, BY_HEADER_PATTERN, BY_COOKIE);
+            List.of(CANARY, WEIGHT, WEIGHT_TOTAL, BY_HEADER, BY_HEADER_VALUE, BY_HEADER_PATTERN, BY_COOKIE,
+                    AFFINITY_BEHAVIOR);
 
     /** An ordinary Ingress. */
     public static final CanaryAnnotations NONE = new CanaryAnnotations(false, 0, 100, null, null, null, null);
@@ -65,6 +73,12 @@ public record CanaryAnnotations(
         if (weightTotal < 1) {
             throw new IllegalArgumentException("weightTotal: " + weightTotal + " (expected: > 0)");
         }
+    }
+
+    /** A canary with the default {@code affinity-canary-behavior: sticky}. */
+    public CanaryAnnotations(boolean enabled, int weight, int weightTotal, String header, String headerValue,
+            HeaderPattern headerPattern, String cookie) {
+        this(enabled, weight, weightTotal, header, headerValue, headerPattern, cookie, false);
     }
 
     /**
@@ -84,6 +98,7 @@ public record CanaryAnnotations(
         String value = BY_HEADER_VALUE.read(annotations, prefix, warnings);
         String pattern = BY_HEADER_PATTERN.read(annotations, prefix, warnings);
         String cookie = BY_COOKIE.read(annotations, prefix, warnings);
+        boolean legacy = "legacy".equals(AFFINITY_BEHAVIOR.read(annotations, prefix, warnings));
 
         if (!enabled) {
             List<String> configured = new ArrayList<>();
@@ -142,7 +157,7 @@ public record CanaryAnnotations(
             }
         }
         return new CanaryAnnotations(true, effectiveWeight, effectiveTotal,
-                nullIfEmpty(header), nullIfEmpty(value), compiled, nullIfEmpty(cookie));
+                nullIfEmpty(header), nullIfEmpty(value), compiled, nullIfEmpty(cookie), legacy);
     }
 
     /**
@@ -170,7 +185,7 @@ public record CanaryAnnotations(
             throw new IllegalStateException("not a canary Ingress");
         }
         return new CanaryRule(namespace, ingress, backend, header, headerValue, headerPattern, cookie, weight,
-                weightTotal);
+                weightTotal, legacyAffinity);
     }
 
     private static void addIfSet(List<String> configured, String v, AnnotationKey<String> key, String prefix) {

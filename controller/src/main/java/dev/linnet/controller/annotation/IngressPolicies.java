@@ -12,7 +12,8 @@ import java.util.List;
  *
  * @param routes the policies of its paths and host fallbacks
  * @param catchAll the policies of its catch-all ({@code spec.defaultBackend} without rules): no
- *     redirect, as ingress-nginx restores the default location's rewrite config there
+ *     redirect, as ingress-nginx restores the default location's rewrite config there; no affinity,
+ *     which ingress-nginx reads from rule paths only (affinity-spec.md §2)
  * @param notServed why the Ingress is not served at all (ingress-nginx's DROP), or {@code null}
  */
 public record IngressPolicies(Policies routes, Policies catchAll, String notServed) {
@@ -26,7 +27,8 @@ public record IngressPolicies(Policies routes, Policies catchAll, String notServ
 
     static IngressPolicies of(List<Policy> policies) {
         Policies all = Policies.of(policies);
-        return all.isEmpty() ? NONE : new IngressPolicies(all, all.without(Step.SSL_REDIRECT), null);
+        return all.isEmpty() ? NONE : new IngressPolicies(all,
+                all.without(Step.SSL_REDIRECT).without(Step.AFFINITY), null);
     }
 
     public static IngressPolicies notServed(String reason) {

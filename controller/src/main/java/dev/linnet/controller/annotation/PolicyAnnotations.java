@@ -14,7 +14,7 @@ public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
     public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
-            BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS);
+            BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }
@@ -33,6 +33,8 @@ public final class PolicyAnnotations {
         if (dropped != null) {
             c.drop(dropped);
         }
+        c.add(AffinityAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(BalanceAnnotations.parse(c.annotations(), prefix, warnings));
         return c.result();
     }
 

@@ -136,6 +136,27 @@ interface ValueType<T> {
             "a path such as /$1 or /app/$2 (letters, digits and - . _ ~ / : $ & ? = % + @ ! , ; * ( ) ' only;"
                     + " not a URL, which ingress-nginx turns into a redirect)");
 
+    /**
+     * One of {@code choices}, case-sensitive, after trimming (ingress-nginx's string validators
+     * for {@code affinity}, {@code affinity-mode}, {@code affinity-canary-behavior}); empty is
+     * the key's default.
+     */
+    static ValueType<String> oneOf(String... choices) {
+        java.util.List<String> allowed = java.util.List.of(choices);
+        return new ValueType<>() {
+            @Override
+            public String parse(String raw) {
+                String v = raw.strip();
+                return v.isEmpty() || allowed.contains(v) ? v : null;
+            }
+
+            @Override
+            public String expected() {
+                return String.join(" or ", allowed);
+            }
+        };
+    }
+
     /** Any value, as written; used for the Kubernetes-owned keys that are compared verbatim. */
     ValueType<String> VERBATIM = new ValueType<>() {
         @Override

@@ -1,6 +1,9 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.annotation.StickyCanaryAnnotations;
+import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.PathMatch;
+import dev.linnet.gateway.split.StickyCanary;
 import dev.linnet.gateway.route.Route;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
@@ -69,7 +72,7 @@ final class CanaryProcessor {
                     + main.canary().ingress() + "; only one canary per rule, this one is ignored");
             return;
         }
-        hb.replace(main.withCanary(canary.canary().toRule(canary.namespace(), canary.name(), ctx.backend(canary, ref))));
+        hb.replace(main.withCanary(rule(ctx, canary, ref)));
     }
 
     private static void attachCatchAll(BuildContext ctx, IngressEntry canary, IngressSpec spec) {
@@ -88,8 +91,15 @@ final class CanaryProcessor {
         IngressPaths.ServiceRef ref = IngressPaths.service(spec.getDefaultBackend(), "spec.defaultBackend",
                 m -> ctx.warn(canary, m));
         if (ref != null) {
-            server.fallback(main.withCanary(
-                    canary.canary().toRule(canary.namespace(), canary.name(), ctx.backend(canary, ref))));
+            server.fallback(main.withCanary(rule(ctx, canary, ref)));
         }
+    }
+
+    /** The canary's rule for one main route, with Linnet's sticky assignment when it asks for one. */
+    private static CanaryRule rule(BuildContext ctx, IngressEntry canary, IngressPaths.ServiceRef ref) {
+        CanaryRule rule = canary.canary().toRule(canary.namespace(), canary.name(), ctx.backend(canary, ref));
+        StickyCanary sticky = StickyCanaryAnnotations.parse(canary.ingress().getMetadata().getAnnotations(),
+                canary.namespace(), canary.name(), m -> ctx.warn(canary, m));
+        return sticky == null ? rule : rule.withSticky(sticky);
     }
 }

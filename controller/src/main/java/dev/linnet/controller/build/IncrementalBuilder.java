@@ -51,6 +51,7 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
         BuildResult result;
         if (lastResult != null && onlyEndpointsChanged(lastState, state)) {
             result = new BuildResult(rebind(lastResult.table(), new BackendResolver(state)), lastResult.warnings());
+            RouteTableBuilder.prepareEndpointPolicies(result.table());
             endpointOnlyBuilds++;
         } else {
             result = RouteTableBuilder.build(state, options);
@@ -104,8 +105,7 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
 
     private static Route rebind(Route r, Function<Backend, Backend> resolve) {
         CanaryRule c = r.canary();
-        CanaryRule canary = c == null ? null : new CanaryRule(c.namespace(), c.ingress(), resolve.apply(c.backend()),
-                c.header(), c.headerValue(), c.headerPattern(), c.cookie(), c.weight(), c.weightTotal());
+        CanaryRule canary = c == null ? null : c.withBackend(resolve.apply(c.backend()));
         return new Route(r.namespace(), r.ingress(), r.host(), r.match(), resolve.apply(r.backend()), canary,
                 r.options(), r.policies());
     }

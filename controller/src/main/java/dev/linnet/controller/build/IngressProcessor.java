@@ -1,5 +1,6 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.gateway.policy.Step;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
@@ -106,9 +107,12 @@ final class IngressProcessor {
         }
     }
 
-    /** A host's root location: ingress-nginx applies the defining Ingress's annotations to it. */
+    /**
+     * A host's root location: ingress-nginx applies the defining Ingress's annotations to it,
+     * except affinity, which it reads from rule paths only (affinity-spec.md §2).
+     */
     static Route fallback(IngressEntry ingress, HostBuilder hb, Backend backend) {
         return new Route(ingress.namespace(), ingress.name(), hb.host().name(), PathMatch.prefix("/"), backend, null,
-                ingress.proxy().optionsFor("/"), ingress.policies().routes());
+                ingress.proxy().optionsFor("/"), ingress.policies().routes().without(Step.AFFINITY));
     }
 }

@@ -9,6 +9,10 @@ import dev.linnet.controller.annotation.PolicyAnnotations;
 import dev.linnet.controller.annotation.ProxyAnnotations;
 import dev.linnet.controller.annotation.SnippetAnnotations;
 import dev.linnet.controller.annotation.UnsupportedAnnotations;
+import dev.linnet.gateway.policy.EndpointPolicy;
+import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteTable;
+import dev.linnet.gateway.route.VirtualHost;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +93,37 @@ public final class RouteTableBuilder {
             }
         }
         TlsProcessor.defaultCertificate(ctx, options.defaultCertificate());
-        return ctx.result();
+        BuildResult result = ctx.result();
+        prepareEndpointPolicies(result.table());
+        return result;
+    }
+
+    /**
+     * Sticky keys and hash rings are computed here, on the control loop's thread, once per table,
+     * rather than by the first request of each backend on an event loop.
+     */
+    static void prepareEndpointPolicies(RouteTable table) {
+        List<VirtualHost> hosts = new ArrayList<>(table.exactHosts().values());
+        hosts.addAll(table.wildcardHosts().values());
+        hosts.add(table.defaultServer());
+        for (VirtualHost vh : hosts) {
+            for (Route r : vh.routes()) {
+                prepare(r);
+            }
+            if (vh.fallback() != null) {
+                prepare(vh.fallback());
+            }
+        }
+    }
+
+    private static void prepare(Route route) {
+        EndpointPolicy policy = route.policies().endpoint();
+        if (policy != null) {
+            policy.prepare(route.backend());
+            if (route.canary() != null) {
+                policy.prepare(route.canary().backend());
+            }
+        }
     }
 
     /**

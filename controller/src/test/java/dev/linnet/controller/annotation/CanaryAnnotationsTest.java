@@ -320,10 +320,22 @@ class CanaryAnnotationsTest {
     }
 
     @Test
+    void affinityCanaryBehaviorLegacyOrSticky() {
+        Backend b = Backend.of("ns", "svc", "80", List.of());
+        assertThat(parse("canary", "true", "affinity-canary-behavior", "legacy").value().toRule("ns", "ing", b)
+                .legacyAffinity()).isTrue();
+        assertThat(parse("canary", "true", "affinity-canary-behavior", "sticky").value().legacyAffinity()).isFalse();
+        Parsed invalid = parse("canary", "true", "affinity-canary-behavior", "Legacy");
+        assertThat(invalid.value().legacyAffinity()).isFalse();
+        assertThat(invalid.warnings()).containsExactly("annotation " + P + "/affinity-canary-behavior: \"Legacy\""
+                + " is invalid (expected: sticky or legacy); using \"sticky\"");
+    }
+
+    @Test
     void everyKeyIsDocumentedAndUnderThePrefix() {
-        assertThat(CanaryAnnotations.KEYS).hasSize(7).allSatisfy(k -> {
+        assertThat(CanaryAnnotations.KEYS).hasSize(8).allSatisfy(k -> {
             assertThat(k.doc()).isNotBlank();
-            assertThat(k.fullName(P)).startsWith(P + "/canary");
+            assertThat(k.fullName(P)).startsWith(P + "/").contains("canary");
         });
         assertThat(IngressClassAnnotations.INGRESS_CLASS.fullName(P)).isEqualTo("kubernetes.io/ingress.class");
     }

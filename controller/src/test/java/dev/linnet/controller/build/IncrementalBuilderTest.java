@@ -43,6 +43,23 @@ class IncrementalBuilderTest {
     }
 
     @Test
+    void endpointChurnKeepsTheCanarysAffinityBehaviourAndStickyAssignment() {
+        Object legacySticky = ingress("ns/canary").host("a.com").path("/").backend("canary", 80).canary()
+                .canary("canary-weight", "10").canary("affinity-canary-behavior", "legacy")
+                .annotation("linnet.dev/canary-sticky-key", "cookie");
+        IncrementalBuilder builder = IncrementalBuilder.of(OPTIONS);
+        builder.apply(state(main(), legacySticky, svc("ns/stable", "10.0.0.1"), svc("ns/canary", "10.0.1.1")));
+        ClusterState scaled = state(main(), legacySticky, svc("ns/stable", "10.0.0.2"), svc("ns/canary", "10.0.1.2"));
+
+        BuildResult incremental = builder.apply(scaled);
+
+        assertThat(builder.endpointOnlyBuilds()).isEqualTo(1);
+        assertThat(incremental.table().route("a.com", "/").canary().legacyAffinity()).isTrue();
+        assertThat(incremental.table().route("a.com", "/").canary().sticky()).isNotNull();
+        assertThat(incremental).isEqualTo(RouteTableBuilder.build(scaled, OPTIONS));
+    }
+
+    @Test
     void anIngressChangeTakesTheFullBuild() {
         IncrementalBuilder builder = IncrementalBuilder.of(OPTIONS);
         builder.apply(state(main(), canary(10), svc("ns/stable", "10.0.0.1"), svc("ns/canary", "10.0.1.1")));

@@ -28,6 +28,7 @@ public final class Policies {
     private final UpstreamPolicy[] upstream;
     private final ResponsePolicy[] response;
     private final boolean satisfyAny;
+    private final EndpointPolicy endpoint; // null: the split and the balancer decide
 
     private Policies(List<Policy> sorted) {
         this.all = sorted;
@@ -51,6 +52,7 @@ public final class Policies {
         this.upstream = up.isEmpty() ? NO_UPSTREAM : up.toArray(NO_UPSTREAM);
         this.response = resp.isEmpty() ? NO_RESPONSE : resp.toArray(NO_RESPONSE);
         this.satisfyAny = sorted.contains(Satisfy.ANY);
+        this.endpoint = find(sorted, EndpointPolicy.class);
     }
 
     /**
@@ -83,7 +85,11 @@ public final class Policies {
 
     /** The first policy of {@code type}, or {@code null}. */
     public <T extends Policy> T find(Class<T> type) {
-        for (Policy p : all) {
+        return find(all, type);
+    }
+
+    private static <T extends Policy> T find(List<Policy> policies, Class<T> type) {
+        for (Policy p : policies) {
             if (type.isInstance(p)) {
                 return type.cast(p);
             }
@@ -129,6 +135,11 @@ public final class Policies {
         for (ResponsePolicy p : response) {
             p.onResponse(request, head);
         }
+    }
+
+    /** The policy that pins sides and endpoints (session affinity), or {@code null}. */
+    public EndpointPolicy endpoint() {
+        return endpoint;
     }
 
     /** The SERVER and REWRITE policies, in order (for the proxy's request loop). */

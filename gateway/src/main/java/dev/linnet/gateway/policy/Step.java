@@ -18,7 +18,11 @@ public enum Step {
     /** Access: {@code auth-type: basic|digest}. */
     BASIC_AUTH(Stage.ACCESS),
     /** Access: {@code auth-url}. */
-    EXTERNAL_AUTH(Stage.ACCESS);
+    EXTERNAL_AUTH(Stage.ACCESS),
+    /** Upstream: the endpoint a session cookie pins ({@code affinity: cookie}), and its {@code Set-Cookie}. */
+    AFFINITY(Stage.UPSTREAM),
+    /** Upstream: the endpoint a hash of request variables picks ({@code upstream-hash-by}); not with affinity. */
+    HASH_BY(Stage.UPSTREAM);
 
     private final Stage stage;
 

@@ -7,6 +7,7 @@ import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.NextUpstream;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.upstream.Attempts;
+import dev.linnet.gateway.upstream.EndpointChooser;
 import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UnprocessedStreamException;
@@ -100,7 +101,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
-            Done done, RequestFlow responsePolicies) {
+            Done done, RequestFlow responsePolicies, EndpointChooser chooser) {
         this.client = client;
         this.context = context;
         this.head = upstreamHead;
@@ -111,7 +112,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.nextUpstream = options.nextUpstreamOr(config.nextUpstream());
         this.attempts = new Attempts(context.pool(), client.channel().eventLoop(), backend,
                 Attempts.triesFor(options.nextUpstreamTriesOr(config.maxTries()), backend), options.backendProtocol(),
-                options.connectTimeoutOr(config.connectTimeout()), nextUpstream, this);
+                options.connectTimeoutOr(config.connectTimeout()), nextUpstream, chooser, this);
         this.done = done;
         this.policies = responsePolicies;
         this.timeline = timeline;

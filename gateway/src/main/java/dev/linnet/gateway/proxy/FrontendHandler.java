@@ -3,6 +3,7 @@ package dev.linnet.gateway.proxy;
 import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.policy.RequestPolicy;
+import dev.linnet.gateway.policy.EndpointPolicy;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.PathRegexException;
 import dev.linnet.gateway.route.Route;
@@ -238,8 +239,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (timers == null) {
             timers = new ExchangeTimers(ctx.executor());
         }
+        EndpointPolicy sticky = route.policies().endpoint();
         exchange = new Exchange(ctx, context, upstreamHead, request.protocolVersion(), keepAlive, backend,
-                route.options(), timeline, timers, this, route.policies().editsResponses() ? passed : null);
+                route.options(), timeline, timers, this, passed.editsResponses() ? passed : null,
+                sticky == null ? null : sticky.chooser(passed, backend));
         sendContinueIfExpected(); // before the exchange may ask for the body
         exchange.start();
     }

@@ -17,11 +17,11 @@ import java.util.Map;
  * compared ignoring case ({@code $cookie_*}). Cookies are scanned in place, so only the value
  * that is returned is allocated.
  */
-final class NettySplitRequest implements SplitRequest {
+public final class NettySplitRequest implements SplitRequest {
 
     private final HttpHeaders headers;
 
-    NettySplitRequest(HttpHeaders headers) {
+    public NettySplitRequest(HttpHeaders headers) {
         this.headers = requireNonNull(headers, "headers");
     }
 

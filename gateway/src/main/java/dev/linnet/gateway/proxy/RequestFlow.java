@@ -1,19 +1,23 @@
 package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.policy.Answers;
+import dev.linnet.gateway.policy.EndpointPolicy;
 import dev.linnet.gateway.policy.Flow;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.RequestContext;
 import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
 import dev.linnet.gateway.split.SplitDecider;
+import dev.linnet.gateway.split.StickyCanary;
 import dev.linnet.gateway.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -70,6 +74,7 @@ final class RequestFlow implements RequestContext {
     private CharSequence requestId; // $req_id, made on first use
     private Decision decision;
     private Object[] attachments; // key, value, key, value …; most requests have none
+    private String issuedCanaryId; // a new sticky-canary assignment id, set on the response
 
     RequestFlow(FrontendHandler frontend, ProxyContext context, Channel channel, HttpRequest request, RequestHead head,
             RequestPolicy[] hostPolicies, Route route, RouteTable table, boolean tls) {
@@ -104,8 +109,10 @@ final class RequestFlow implements RequestContext {
             if (!runStage(policies.beforeSplit())) {
                 return;
             }
-            decision = SplitDecider.decide(route.canary(), new NettySplitRequest(request.headers()),
-                    ThreadLocalRandom.current());
+            decision = pinned(policies.endpoint());
+            if (decision == null) {
+                decision = split();
+            }
             frontend.routed(route, decision);
             stage = ACCESS;
             next = 0;
@@ -147,6 +154,33 @@ final class RequestFlow implements RequestContext {
             denied.release();
             denied = null;
         }
+    }
+
+    /**
+     * The side a session-affinity cookie pins this client to, before any canary rule (affinity-spec.md
+     * §5.1); not with Linnet's sticky canary, whose key decides the side (the pod cookie then
+     * applies inside it).
+     */
+    private Decision pinned(EndpointPolicy sticky) {
+        CanaryRule canary = route.canary();
+        if (sticky == null || canary == null || canary.sticky() != null || !canary.backend().hasEndpoints()) {
+            return null;
+        }
+        return sticky.pinned(this, canary);
+    }
+
+    /** The canary split; with a sticky canary, the user's key (a new assignment id when it has none). */
+    private Decision split() {
+        CanaryRule canary = route.canary();
+        NettySplitRequest split = new NettySplitRequest(request.headers());
+        String key = null;
+        if (canary != null && canary.sticky() != null) {
+            key = canary.sticky().key(split);
+            if (key == null) {
+                key = issuedCanaryId = StickyCanary.newId(ThreadLocalRandom.current());
+            }
+        }
+        return SplitDecider.decide(canary, split, ThreadLocalRandom.current(), key);
     }
 
     /** @return whether every policy of the stage let the request pass (satisfy any: whether one passed) */
@@ -281,8 +315,16 @@ final class RequestFlow implements RequestContext {
         frontend.answerAfterBody(response);
     }
 
+    /** Whether {@link #editResponse} has anything to do (else the exchange skips it). */
+    boolean editsResponses() {
+        return issuedCanaryId != null || route.policies().editsResponses();
+    }
+
     /** The route's RESPONSE policies, on a response head about to go to the client (local or proxied). */
     void editResponse(HttpResponse response) {
+        if (issuedCanaryId != null) { // issue 17 §2: the id that decided this request
+            response.headers().add(HttpHeaderNames.SET_COOKIE, route.canary().sticky().setCookie(issuedCanaryId, tls));
+        }
         if (route != null && route.policies().editsResponses()) {
             try {
                 route.policies().onResponse(this, response);

@@ -3,7 +3,9 @@ package dev.linnet.gateway.route;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A Service port and its ready endpoints. {@link #name()} is ingress-nginx's upstream name,
@@ -21,6 +23,7 @@ public final class Backend {
     private final List<Endpoint> endpoints;
     private final Endpoint[] ring;
     private final AtomicInteger cursor = new AtomicInteger();
+    private volatile ConcurrentHashMap<Object, Object> derived; // null until a policy derives something
 
     private Backend(String namespace, String service, String port, List<Endpoint> endpoints) {
         this.namespace = requireNonNull(namespace, "namespace");
@@ -112,6 +115,26 @@ public final class Backend {
             }
         }
         return best;
+    }
+
+    /**
+     * What a policy derives from this backend's endpoints (sticky keys, a hash ring): computed on
+     * the first request that needs it, then shared by every event loop for the life of this
+     * routing table (a new table has new backends). A backend no policy asks about never pays.
+     */
+    public <T> T derived(Object key, Function<Backend, T> compute) {
+        ConcurrentHashMap<Object, Object> d = derived;
+        if (d == null) {
+            synchronized (this) {
+                d = derived;
+                if (d == null) {
+                    derived = d = new ConcurrentHashMap<>(4);
+                }
+            }
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) d.computeIfAbsent(key, k -> compute.apply(this));
+        return value;
     }
 
     /** The endpoint at {@code index} of {@link #endpoints()}. */

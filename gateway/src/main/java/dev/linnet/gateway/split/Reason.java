@@ -10,6 +10,10 @@ public enum Reason {
     HEADER_PATTERN,
     /** {@code canary-by-cookie} said {@code always} or {@code never}. */
     COOKIE,
+    /** the client's session-affinity cookie pinned it to this side (affinity-spec.md §5). */
+    AFFINITY,
+    /** the weight decided on the user's sticky key ({@code linnet.dev/canary-sticky-key}), not a random draw. */
+    STICKY,
     /** the weighted draw decided. */
     WEIGHT,
     /** the route has no canary, or its canary has no ready endpoint. */

@@ -16,11 +16,12 @@ import java.util.random.RandomGenerator;
  *        neither          ─▶ "always" ─▶ canary; "never" ─▶ stable (stop); other ─▶ fall through
  *   2. cookie "always" ─▶ canary; "never" ─▶ stable; other or absent ─▶ fall through
  *   3. weight: draw r in [1, total], canary when r ≤ weight
+ *      (with linnet.dev/canary-sticky-key: the user's key decides instead, {@link StickyCanary})
  * </pre>
  *
  * One deliberate difference (DESIGN.md 2): the weight total is used as given, so
  * weight 25 of total 50 is 50 %; ingress-nginx would have replaced a total below 100 by 100.
- * Session affinity is a later issue and is not consulted here.
+ * Session affinity pins a side before this runs (the proxy's endpoint policy), not here.
  */
 public final class SplitDecider {
 
@@ -30,6 +31,14 @@ public final class SplitDecider {
     }
 
     public static Decision decide(CanaryRule rule, SplitRequest request, RandomGenerator random) {
+        return decide(rule, request, random, null);
+    }
+
+    /**
+     * @param stickyKey the user's key when the rule has a {@link StickyCanary} (the request's, or
+     *     the assignment id issued with this response); {@code null} for the random draw
+     */
+    public static Decision decide(CanaryRule rule, SplitRequest request, RandomGenerator random, String stickyKey) {
         if (rule == null || !rule.backend().hasEndpoints()) {
             return STABLE;
         }
@@ -50,6 +59,11 @@ public final class SplitDecider {
             if ("never".equals(value)) {
                 return Decision.of(Variant.STABLE, Reason.COOKIE);
             }
+        }
+        if (stickyKey != null && rule.sticky() != null) {
+            long u = StickyCanary.position(rule.sticky().seed(), stickyKey);
+            return Decision.of(StickyCanary.canary(u, rule.weight(), rule.weightTotal()) ? Variant.CANARY : Variant.STABLE,
+                    Reason.STICKY);
         }
         return byWeight(rule.weight(), rule.weightTotal(), random);
     }

@@ -60,6 +60,7 @@ public final class Attempts implements Backend.Fitness {
     private final Duration connectTimeout; // null: the pool's
     private final NextUpstream nextUpstream;
     private final EndpointHealth health;
+    private final EndpointChooser chooser; // null: the backend's round robin
     private int tries;
     private long startNanos; // of the first attempt, when proxy-next-upstream-timeout is set
     private int firstTried = -1; // the first attempt's endpoint index
@@ -67,13 +68,13 @@ public final class Attempts implements Backend.Fitness {
     private BitSet triedBeyond; // later attempts' indices from 64 on
 
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, Callback callback) {
-        this(pool, loop, backend, maxTries, BackendProtocol.HTTP, null, NextUpstream.DEFAULT, callback);
+        this(pool, loop, backend, maxTries, BackendProtocol.HTTP, null, NextUpstream.DEFAULT, null, callback);
     }
 
     /** @param protocol how to talk to the backend's pods (the route's {@code backend-protocol}) */
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, BackendProtocol protocol,
             Callback callback) {
-        this(pool, loop, backend, maxTries, protocol, null, NextUpstream.DEFAULT, callback);
+        this(pool, loop, backend, maxTries, protocol, null, NextUpstream.DEFAULT, null, callback);
     }
 
     /**
@@ -81,9 +82,12 @@ public final class Attempts implements Backend.Fitness {
      * @param connectTimeout the route's {@code proxy-connect-timeout}, or {@code null} for the
      *     pool's (the listener's {@code --connect-timeout})
      * @param nextUpstream which failures are retried, and for how long ({@code proxy-next-upstream})
+     * @param chooser the request's own endpoint choice (session affinity), or {@code null} for the
+     *     backend's round robin
      */
     public Attempts(UpstreamPool pool, EventLoop loop, Backend backend, int maxTries, BackendProtocol protocol,
-            Duration connectTimeout, NextUpstream nextUpstream, Callback callback) {
+            Duration connectTimeout, NextUpstream nextUpstream, EndpointChooser chooser, Callback callback) {
+        this.chooser = chooser;
         this.protocol = requireNonNull(protocol, "protocol");
         this.connectTimeout = connectTimeout;
         this.nextUpstream = requireNonNull(nextUpstream, "nextUpstream");
@@ -171,7 +175,7 @@ public final class Attempts implements Backend.Fitness {
     }
 
     private Endpoint pick() {
-        int index = backend.nextIndex(this);
+        int index = chooser == null ? backend.nextIndex(this) : chooser.choose(backend, this, firstTried >= 0);
         if (firstTried < 0) {
             firstTried = index;
         } else if (index < Long.SIZE) {
@@ -185,6 +189,13 @@ public final class Attempts implements Backend.Fitness {
         return backend.endpoint(index);
     }
 
+    private void connected(Lease lease) {
+        if (chooser != null) {
+            chooser.connected();
+        }
+        callback.connected(lease);
+    }
+
     private boolean tried(int index) {
         return index == firstTried
                 || (index < Long.SIZE ? (triedMask & 1L << index) != 0 : triedBeyond != null && triedBeyond.get(index));
@@ -194,13 +205,13 @@ public final class Attempts implements Backend.Fitness {
         callback.attempting(endpoint);
         Lease idle = allowIdle ? pool.pollIdle(loop, endpoint, protocol) : null;
         if (idle != null) { // the common case under load, without a promise and its listener
-            callback.connected(idle);
+            connected(idle);
             return;
         }
         pool.acquire(loop, endpoint, allowIdle, protocol, connectTimeout).addListener(f -> {
             Lease lease = (Lease) f.getNow();
             if (lease != null) {
-                callback.connected(lease);
+                connected(lease);
                 return;
             }
             Throwable cause = f.cause();
