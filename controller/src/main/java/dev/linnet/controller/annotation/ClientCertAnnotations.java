@@ -168,28 +168,15 @@ public final class ClientCertAnnotations {
             return new Ca(null, "Secret " + nsName + " not found");
         }
         try {
-            String caCrt = data(secret, "ca.crt");
+            String caCrt = SecretData.text(secret, "ca.crt");
             if (caCrt == null || caCrt.isBlank()) {
                 // ingress-nginx would serve the host without client certificates: it fails open
                 return new Ca(null, "Secret " + nsName + " has no ca.crt (expected: the CA certificates clients"
                         + " are checked against)");
             }
-            return new Ca(ClientCa.fromPem(caCrt, data(secret, "ca.crl")), null);
+            return new Ca(ClientCa.fromPem(caCrt, SecretData.text(secret, "ca.crl")), null);
         } catch (IllegalArgumentException e) { // InvalidCertificateException too
             return new Ca(null, "Secret " + nsName + ": " + e.getMessage());
         }
-    }
-
-    /** {@code data} (base64) else {@code stringData}; null when neither has the key. */
-    private static String data(Secret secret, String key) {
-        String base64 = secret.getData() == null ? null : secret.getData().get(key);
-        if (base64 != null) {
-            try {
-                return new String(Base64.getMimeDecoder().decode(base64), StandardCharsets.US_ASCII);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("data." + key + " is not base64", e);
-            }
-        }
-        return secret.getStringData() == null ? null : secret.getStringData().get(key);
     }
 }

@@ -34,4 +34,26 @@ final class SecretData {
         }
         return out;
     }
+
+    /**
+     * One key as text: {@code stringData} (which the API server merges over {@code data}) else the
+     * decoded {@code data}; {@code null} when neither has it.
+     *
+     * @throws IllegalArgumentException when its {@code data} value is not base64
+     */
+    static String text(Secret secret, String key) {
+        String plain = secret.getStringData() == null ? null : secret.getStringData().get(key);
+        if (plain != null) {
+            return plain;
+        }
+        String base64 = secret.getData() == null ? null : secret.getData().get(key);
+        if (base64 == null) {
+            return null;
+        }
+        try {
+            return new String(Base64.getMimeDecoder().decode(base64), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("data." + key + " is not base64", e);
+        }
+    }
 }
