@@ -165,8 +165,8 @@ final class RequestFlow implements RequestContext {
 
     /**
      * The side a session-affinity cookie pins this client to, before any canary rule (affinity-spec.md
-     * §5.1); not with Linnet's sticky canary, whose key decides the side (the pod cookie then
-     * applies inside it).
+     * §5.1); with several canaries, the one whose backend the cookie names. Not with Linnet's sticky
+     * canary, whose key decides the side (the pod cookie then applies inside it).
      */
     private Decision pinned(EndpointPolicy sticky) {
         if (sticky == null || route.canary() == null || route.stickyCanary() != null) {

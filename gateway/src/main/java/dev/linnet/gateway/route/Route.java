@@ -11,7 +11,7 @@ import dev.linnet.gateway.split.StickyCanary;
  * any, and the main Ingress's per-route settings. {@code namespace}, {@code ingress} and
  * {@code match.path()} are what metrics and logs name: the Ingress path, never the request URI.
  *
- * @param canary the canary attached to this rule, or {@code null}
+ * @param canary the canary attached to this rule (the oldest of several), or {@code null}
  * @param options the main Ingress's annotations that shape proxying (a canary Ingress's own
  *     non-canary annotations are ignored, as in ingress-nginx)
  * @param policies the main Ingress's per-request features (redirects, access checks, auth …) in

@@ -4,7 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.route.CanaryRule;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,16 +27,11 @@ import java.util.random.RandomGenerator;
  *
  * The limits are exact: {@code u/2^64 < F(i)} iff {@code u < ceil(F(i)·2^64)}, computed here
  * with big integers, so the hot path compares unsigned longs only.
- *
- * @param sticky the main Ingress's {@code linnet.dev/canary-sticky-*} assignment, or {@code null}
- *     for a uniform draw per request
  */
 public final class MultiCanary {
 
     /** At most this many canaries on one rule: the ruled-out set is one {@code long}. */
     public static final int MAX = 64;
-
-    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
 
     private final CanaryRule[] canaries;
     private final StickyCanary sticky;
@@ -42,6 +41,11 @@ public final class MultiCanary {
     private final Pick[][] canaryPicks; // [canary][reason]
     private final Pick[] stablePicks; // [reason]
 
+    /**
+     * @param canaries oldest first
+     * @param sticky the main Ingress's {@code linnet.dev/canary-sticky-*} assignment, or
+     *     {@code null} for a uniform draw per request
+     */
     public MultiCanary(List<CanaryRule> canaries, StickyCanary sticky) {
         requireNonNull(canaries, "canaries");
         if (canaries.isEmpty() || canaries.size() > MAX) {
@@ -103,14 +107,14 @@ public final class MultiCanary {
 
     /** This set with {@code next} appended (the controller attaches canaries oldest first). */
     public MultiCanary with(CanaryRule next) {
-        List<CanaryRule> all = new java.util.ArrayList<>(List.of(canaries));
+        List<CanaryRule> all = new ArrayList<>(List.of(canaries));
         all.add(next);
         return new MultiCanary(all, sticky);
     }
 
     /** The same canaries with other rules or backends (new endpoints), in the same order. */
-    public MultiCanary map(java.util.function.UnaryOperator<CanaryRule> f) {
-        List<CanaryRule> all = new java.util.ArrayList<>(canaries.length);
+    public MultiCanary map(UnaryOperator<CanaryRule> f) {
+        List<CanaryRule> all = new ArrayList<>(canaries.length);
         for (CanaryRule c : canaries) {
             all.add(f.apply(c));
         }
@@ -169,13 +173,13 @@ public final class MultiCanary {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MultiCanary m && java.util.Arrays.equals(canaries, m.canaries)
-                && java.util.Objects.equals(sticky, m.sticky);
+        return o instanceof MultiCanary m && Arrays.equals(canaries, m.canaries)
+                && Objects.equals(sticky, m.sticky);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(canaries) * 31 + java.util.Objects.hashCode(sticky);
+        return Arrays.hashCode(canaries) * 31 + Objects.hashCode(sticky);
     }
 
     @Override
