@@ -5,6 +5,7 @@ import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.HeaderPattern;
 import dev.linnet.gateway.split.Decision;
+import dev.linnet.gateway.split.MultiCanary;
 import dev.linnet.gateway.split.Reason;
 import dev.linnet.gateway.split.SplitDecider;
 import dev.linnet.gateway.split.SplitRequest;
@@ -52,6 +53,7 @@ public class SplitBenchmark {
     private CanaryRule cookie;
     private CanaryRule weight;
     private CanaryRule all;
+    private MultiCanary three; // linnet.dev/multi-canary: three canaries, each with all rules, 10 % each
 
     private SplitRequest regionCd;
     private SplitRequest regionBj;
@@ -69,6 +71,7 @@ public class SplitBenchmark {
         cookie = new CanaryRule("default", "c", canary, null, null, null, "user_from_cd", 0, 100);
         weight = new CanaryRule("default", "c", canary, null, null, null, null, 10, 100);
         all = new CanaryRule("default", "c", canary, "Region", null, HeaderPattern.of("cd|sz"), "user_from_cd", 10, 100);
+        three = new MultiCanary(List.of(all, all.withBackend(canary), all.withBackend(canary)), null);
         regionCd = request("Region", "cd", null);
         regionBj = request("Region", "bj", null);
         regionPathological = request("Region", "a".repeat(8 * 1024) + "!", null);
@@ -134,6 +137,12 @@ public class SplitBenchmark {
     @Benchmark
     public Decision allRulesPatternMiss() {
         return check(SplitDecider.decide(all, regionBj, random), null, Reason.WEIGHT);
+    }
+
+    /** Three canaries on one rule: three header and cookie misses, then one interval lookup. */
+    @Benchmark
+    public Decision multiCanaryAllRulesFallThrough() {
+        return check(three.decide(empty, random, null).decision(), null, Reason.WEIGHT);
     }
 
     private static Decision check(Decision d, Variant variant, Reason reason) {

@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * Linnet's sticky, monotone weighted canary, on the canary Ingress under Linnet's own prefix
+ * Linnet's sticky, monotone weighted canary, on the canary Ingress (with {@link MultiCanaryAnnotations},
+ * on the main Ingress) under Linnet's own prefix
  * (DESIGN.md "Canary assignment beyond ingress-nginx"; {@link StickyCanary}). An invalid key
  * leaves the canary on ingress-nginx's random draw, with a warning.
  */
@@ -18,7 +19,8 @@ public final class StickyCanaryAnnotations {
             "cookie | header:<Name> | cookie:<name>: the user key whose hash decides the weighted split");
     public static final AnnotationKey<String> SEED = AnnotationKey.absolute(
             "linnet.dev/canary-sticky-seed", ValueType.VERBATIM, "",
-            "mixed into the hash; default <namespace>/<canary Ingress name>; share it to put the same users on several canaries");
+            "mixed into the hash; default <namespace>/<canary Ingress name> (with linnet.dev/multi-canary: the main Ingress's);"
+                    + " share it to put the same users on several canaries");
     public static final AnnotationKey<String> COOKIE = AnnotationKey.absolute(
             "linnet.dev/canary-sticky-cookie", ValueType.BASIC_CHARS, "",
             "the assignment cookie's name; default " + StickyCanary.DEFAULT_COOKIE);

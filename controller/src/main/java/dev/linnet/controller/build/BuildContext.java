@@ -1,5 +1,6 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.annotation.MultiCanaryAnnotations;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
@@ -22,6 +23,7 @@ final class BuildContext {
     // A set: the same problem found twice for one Ingress (two paths, one missing Service) is one warning.
     private final Set<ConfigWarning> warnings = new LinkedHashSet<>();
     private final Map<String, String> sources = new HashMap<>();
+    private final Map<String, MultiCanaryAnnotations.Mode> multiCanary = new HashMap<>();
     private final TlsSecrets tlsSecrets;
     private final CertificateBuilder certificates = new CertificateBuilder();
 
@@ -70,6 +72,16 @@ final class BuildContext {
     void source(IngressEntry ingress) {
         String rv = ingress.ingress().getMetadata().getResourceVersion();
         sources.put(ingress.namespace() + '/' + ingress.name(), rv == null ? "" : rv);
+    }
+
+    /** Records that the main Ingress {@code main} lets every canary of its rules take part. */
+    void multiCanary(IngressEntry main, MultiCanaryAnnotations.Mode mode) {
+        multiCanary.put(main.key(), mode);
+    }
+
+    /** The multi-canary mode of the main Ingress {@code namespace/name}, or {@code null}. */
+    MultiCanaryAnnotations.Mode multiCanary(String namespace, String name) {
+        return multiCanary.get(namespace + '/' + name);
     }
 
     /** The host, created on first use. */

@@ -105,6 +105,10 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
 
     private static Route rebind(Route r, Function<Backend, Backend> resolve) {
         CanaryRule c = r.canary();
+        if (r.multiCanary() != null) {
+            return new Route(r.namespace(), r.ingress(), r.host(), r.match(), resolve.apply(r.backend()), c,
+                    r.options(), r.policies()).withCanaries(r.multiCanary().map(k -> k.withBackend(resolve.apply(k.backend()))));
+        }
         CanaryRule canary = c == null ? null : c.withBackend(resolve.apply(c.backend()));
         return new Route(r.namespace(), r.ingress(), r.host(), r.match(), resolve.apply(r.backend()), canary,
                 r.options(), r.policies());

@@ -46,7 +46,7 @@ final class RegexProcessor {
                     continue;
                 }
                 converted.add(new Route(r.namespace(), r.ingress(), r.host(), regex, r.backend(), r.canary(),
-                        r.options(), r.policies()));
+                        r.options(), r.policies(), r.multiCanary()));
             }
             hb.replaceAll(converted);
         }

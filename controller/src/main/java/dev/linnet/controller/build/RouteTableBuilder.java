@@ -76,6 +76,7 @@ public final class RouteTableBuilder {
             parsed.add(p);
         }
         for (IngressEntry e : parsed) {
+            CanaryProcessor.readMultiCanary(ctx, e);
             if (!e.isCanary()) {
                 IngressProcessor.process(ctx, e);
             }
@@ -120,8 +121,8 @@ public final class RouteTableBuilder {
         EndpointPolicy policy = route.policies().endpoint();
         if (policy != null) {
             policy.prepare(route.backend());
-            if (route.canary() != null) {
-                policy.prepare(route.canary().backend());
+            for (int i = 0; i < route.canaryCount(); i++) {
+                policy.prepare(route.canary(i).backend());
             }
         }
     }

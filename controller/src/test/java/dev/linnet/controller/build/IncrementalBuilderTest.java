@@ -60,6 +60,28 @@ class IncrementalBuilderTest {
     }
 
     @Test
+    void endpointChurnKeepsEveryCanaryOfAMultiCanaryRule() {
+        Object multiMain = ingress("ns/main").annotation("linnet.dev/multi-canary", "true")
+                .annotation("linnet.dev/canary-sticky-key", "cookie").host("a.com").path("/").backend("stable", 80);
+        Object second = ingress("ns/second").created("2024-01-02T00:00:00Z").host("a.com").path("/")
+                .backend("second", 80).canary().canary("canary-weight", "20");
+        IncrementalBuilder builder = IncrementalBuilder.of(OPTIONS);
+        builder.apply(state(multiMain, canary(10), second, svc("ns/stable", "10.0.0.1"), svc("ns/canary", "10.0.1.1"),
+                svc("ns/second", "10.0.2.1")));
+        ClusterState scaled = state(multiMain, canary(10), second, svc("ns/stable", "10.0.0.1"),
+                svc("ns/canary", "10.0.1.1"), svc("ns/second", "10.0.2.1", "10.0.2.2"));
+
+        BuildResult incremental = builder.apply(scaled);
+
+        assertThat(builder.endpointOnlyBuilds()).isEqualTo(1);
+        var route = incremental.table().route("a.com", "/");
+        assertThat(route.canaryCount()).isEqualTo(2);
+        assertThat(route.canary(1).backend().endpoints()).hasSize(2);
+        assertThat(route.stickyCanary().seed()).isEqualTo("ns/main");
+        assertThat(incremental).isEqualTo(RouteTableBuilder.build(scaled, OPTIONS));
+    }
+
+    @Test
     void anIngressChangeTakesTheFullBuild() {
         IncrementalBuilder builder = IncrementalBuilder.of(OPTIONS);
         builder.apply(state(main(), canary(10), svc("ns/stable", "10.0.0.1"), svc("ns/canary", "10.0.1.1")));

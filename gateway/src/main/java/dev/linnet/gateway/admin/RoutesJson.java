@@ -109,6 +109,13 @@ final class RoutesJson {
         out.put("pathType", r.match().type().name());
         out.put("backend", backend(r.backend(), skipped));
         out.put("canary", r.canary() == null ? null : canary(r.canary(), sources, skipped));
+        if (r.multiCanary() != null) { // linnet.dev/multi-canary: every canary, oldest first
+            List<Object> all = new ArrayList<>();
+            for (CanaryRule c : r.multiCanary().canaries()) {
+                all.add(canary(c, sources, skipped));
+            }
+            out.put("canaries", all);
+        }
         out.put("policies", policies(r.policies()));
         return out;
     }

@@ -147,7 +147,7 @@ public final class GatewayMetrics implements AutoCloseable {
         int status = t.status() >= 100 && t.status() <= 599 ? t.status() : 499; // cut before any answer
         Route route = t.route();
         if (route == null) {
-            unrouted.set(Variant.STABLE, t.method(), status).record(t, writer);
+            unrouted.set(0, t.method(), status).record(t, writer);
             return;
         }
         RouteMeters meters = meters(route, writer);
@@ -155,10 +155,11 @@ public final class GatewayMetrics implements AutoCloseable {
             return; // finished on a table that no longer has its Ingress: its series were removed
         }
         Decision decision = t.decision();
-        meters.set(decision.variant(), t.method(), status).record(t, writer);
+        int side = meters.side(decision.variant(), t.canaryIndex());
+        meters.set(side, t.method(), status).record(t, writer);
         meters.countDecision(decision, writer);
         if (t.attempts() > 0) {
-            meters.countUpstream(decision.variant(), t.connectFailures(), t.attempts() - 1, writer);
+            meters.countUpstream(side, t.connectFailures(), t.attempts() - 1, writer);
         }
     }
 
@@ -266,10 +267,11 @@ public final class GatewayMetrics implements AutoCloseable {
         ingresses.add(RequestFamilies.key(r.namespace(), r.ingress(), ""));
         backendNames.add(r.backend().name());
         backends.put(r.backend(), Boolean.TRUE);
-        if (r.canary() != null) {
-            routes.add(RequestFamilies.key(r.namespace(), r.ingress(), r.canary().backend().name()));
-            backendNames.add(r.canary().backend().name());
-            backends.put(r.canary().backend(), Boolean.TRUE);
+        for (int i = 0; i < r.canaryCount(); i++) {
+            Backend canary = r.canary(i).backend();
+            routes.add(RequestFamilies.key(r.namespace(), r.ingress(), canary.name()));
+            backendNames.add(canary.name());
+            backends.put(canary, Boolean.TRUE);
         }
     }
 

@@ -17,6 +17,7 @@ public final class RequestTimeline {
     private final HttpMethod method;
     private Route route;
     private Decision decision;
+    private int canaryIndex; // which of the route's canaries served (linnet.dev/multi-canary); 0 otherwise
     private int status;
     private int attempts;
     private int connectFailures;
@@ -39,8 +40,14 @@ public final class RequestTimeline {
 
     /** The route and the split that chose the backend; unset for a request no route matched (404). */
     public void routed(Route route, Decision decision) {
+        routed(route, decision, 0);
+    }
+
+    /** As {@link #routed(Route, Decision)}, on a route with several canaries: {@code canaryIndex} served. */
+    public void routed(Route route, Decision decision, int canaryIndex) {
         this.route = route;
         this.decision = decision;
+        this.canaryIndex = canaryIndex;
     }
 
     /** An upstream attempt begins: another {@link Phase#ATTEMPT}. */
@@ -87,6 +94,10 @@ public final class RequestTimeline {
 
     Decision decision() {
         return decision;
+    }
+
+    int canaryIndex() {
+        return canaryIndex;
     }
 
     int status() {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Labels (canary-spec.md §5): {@code path}, {@code namespace}, {@code ingress} and
  * {@code service} always describe the main route; {@code canary} is the canary backend's
- * {@code <ns>-<svc>-<port>} when the canary served, else {@code ""}; {@code host} is the Ingress
+ * {@code <ns>-<svc>-<port>} when the canary served (with {@code linnet.dev/multi-canary}, the one
+ * that served), else {@code ""}; {@code host} is the Ingress
  * rule's host ({@code ""} for the default server {@code _}), never the Host header.
  */
 final class RouteMeters {
@@ -25,7 +26,6 @@ final class RouteMeters {
         HttpMethod.DELETE, HttpMethod.CONNECT, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.PATCH};
     static final String OTHER_METHOD = "OTHER";
     private static final int STATUSES = 500; // 100 … 599
-    private static final int VARIANTS = Variant.values().length;
     private static final Reason[] REASONS = Reason.values();
 
     private final RequestFamilies families;
@@ -35,18 +35,19 @@ final class RouteMeters {
     private final String ingress;
     private final String service;
     private final String host;
-    private final String canary; // the canary backend name, or null
+    private final String[] canaries; // the canary backend names, oldest first, or null
     private final String splitHost;
     private final String stableBackend;
-    private final AtomicReferenceArray<AtomicReferenceArray<MeterSet>> sets =
-            new AtomicReferenceArray<>(VARIANTS * (METHODS.length + 1));
-    private final AtomicReferenceArray<Series> split = new AtomicReferenceArray<>(VARIANTS * REASONS.length);
-    private final AtomicReferenceArray<Series> upstream = new AtomicReferenceArray<>(VARIANTS * 2);
+    // Per side: 0 the stable backend, 1 + i the route's canary i.
+    private final AtomicReferenceArray<AtomicReferenceArray<MeterSet>> sets;
+    private final AtomicReferenceArray<Series> split =
+            new AtomicReferenceArray<>(Variant.values().length * REASONS.length);
+    private final AtomicReferenceArray<Series> upstream;
     /** Set when the route's Ingress left the table: its series are gone and must not come back. */
     volatile boolean retired;
 
     private RouteMeters(RequestFamilies families, MetricsOptions options, String path, String namespace,
-            String ingress, String service, String host, String canary, String stableBackend) {
+            String ingress, String service, String host, String[] canaries, String stableBackend) {
         this.families = families;
         this.statusClasses = options.reportStatusClasses();
         this.path = path;
@@ -55,15 +56,33 @@ final class RouteMeters {
         this.service = service;
         this.host = host;
         this.splitHost = host;
-        this.canary = canary;
+        this.canaries = canaries;
         this.stableBackend = stableBackend;
+        int sides = 1 + (canaries == null ? 0 : canaries.length);
+        this.sets = new AtomicReferenceArray<>(sides * (METHODS.length + 1));
+        this.upstream = new AtomicReferenceArray<>(sides * 2);
     }
 
     static RouteMeters of(RequestFamilies families, MetricsOptions options, Route route) {
         String host = VirtualHost.DEFAULT_SERVER.equals(route.host()) ? "" : route.host();
         return new RouteMeters(families, options, route.match().path(), route.namespace(), route.ingress(),
-                route.backend().service(), host, route.canary() == null ? null : route.canary().backend().name(),
-                route.backend().name());
+                route.backend().service(), host, canaryNames(route), route.backend().name());
+    }
+
+    private static String[] canaryNames(Route route) {
+        if (route.canaryCount() == 0) {
+            return null;
+        }
+        String[] names = new String[route.canaryCount()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = route.canary(i).backend().name();
+        }
+        return names;
+    }
+
+    /** The side that served: 0 the stable backend, 1 + {@code canaryIndex} a canary. */
+    int side(Variant variant, int canaryIndex) {
+        return variant == Variant.CANARY && canaries != null && canaryIndex < canaries.length ? 1 + canaryIndex : 0;
     }
 
     /** The one bounded set of series for requests no route matched (the default backend's 404). */
@@ -71,8 +90,7 @@ final class RouteMeters {
         return new RouteMeters(families, options, "", "", "", "", "", null, null);
     }
 
-    MeterSet set(Variant variant, HttpMethod method, int status) {
-        int v = variant == Variant.CANARY && canary != null ? 1 : 0;
+    MeterSet set(int v, HttpMethod method, int status) {
         int m = methodIndex(method);
         int slot = v * (METHODS.length + 1) + m;
         AtomicReferenceArray<MeterSet> byStatus = sets.get(slot);
@@ -84,7 +102,7 @@ final class RouteMeters {
         MeterSet set = byStatus.get(s);
         if (set == null) { // first time for this label set: the only slow path
             set = new MeterSet(families, labels(v, m, status), new String[] {ingress, namespace, service,
-                v == 1 ? canary : ""});
+                v > 0 ? canaries[v - 1] : ""});
             byStatus.lazySet(s, set); // a racing duplicate resolves to the same series: harmless
         }
         return set;
@@ -102,9 +120,8 @@ final class RouteMeters {
         c.inc(writer, 1);
     }
 
-    void countUpstream(Variant variant, int connectFailures, int retries, int writer) {
-        int v = variant == Variant.CANARY && canary != null ? 1 : 0;
-        String backend = v == 1 ? canary : stableBackend;
+    void countUpstream(int v, int connectFailures, int retries, int writer) {
+        String backend = v > 0 ? canaries[v - 1] : stableBackend;
         if (backend == null) {
             return;
         }
@@ -128,7 +145,7 @@ final class RouteMeters {
     private String[] labels(int variant, int method, int status) {
         String statusLabel = statusClasses ? (status / 100) + "xx" : Integer.toString(status);
         String methodLabel = method < METHODS.length ? METHODS[method].name() : OTHER_METHOD;
-        String canaryLabel = variant == 1 ? canary : "";
+        String canaryLabel = variant > 0 ? canaries[variant - 1] : "";
         String[] names = families.requestLabels;
         String[] values = new String[names.length];
         for (int i = 0; i < names.length; i++) {

@@ -63,14 +63,13 @@ public record Affinity(boolean persistent, boolean changeOnFailure, StickyCookie
 
     @Override
     public EndpointChooser chooser(RequestContext request, Backend backend) {
-        if (request.canary() && request.route().canary().legacyAffinity()) {
+        if (request.canary() && request.servedCanary().legacyAffinity()) {
             return null; // a legacy canary has no affinity of its own
         }
         String value = cookie.read(request.request().headers());
         StickyIndex index = index(backend);
         String upstreamKey = upstreamKey(value);
-        CanaryRule canary = request.route().canary();
-        if (canary != null && canary.sticky() != null && backendKey(value) != null
+        if (request.route().stickyCanary() != null && backendKey(value) != null
                 && !backendKey(value).equals(index.backendKey())) {
             upstreamKey = null; // a sticky canary's key chose the other side: a new pod there, a new cookie
         }

@@ -1,6 +1,7 @@
 package dev.linnet.gateway.policy;
 
 import dev.linnet.gateway.proxy.GatewayConfig;
+import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.upstream.UpstreamPool;
@@ -58,6 +59,12 @@ public interface RequestContext {
 
     /** Whether the canary split chose the canary; false before the split (SERVER and REWRITE stages). */
     boolean canary();
+
+    /**
+     * The canary the split chose (with {@code linnet.dev/multi-canary}, one of several), or
+     * {@code null} before the split and for the stable backend.
+     */
+    CanaryRule servedCanary();
 
     /** State a policy keeps for this request across its stages, under its own key; {@code null} when none. */
     Object attachment(Object key);

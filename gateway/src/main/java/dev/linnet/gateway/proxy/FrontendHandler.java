@@ -202,8 +202,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     /** The split chose {@code decision}: the request is routed (metrics name the route and side). */
-    void routed(Route route, Decision decision) {
-        timeline.routed(route, decision);
+    void routed(Route route, Decision decision, int canaryIndex) {
+        timeline.routed(route, decision, canaryIndex);
     }
 
     /**

@@ -11,6 +11,8 @@ import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.split.Decision;
+import dev.linnet.gateway.split.MultiCanary;
+import dev.linnet.gateway.split.Pick;
 import dev.linnet.gateway.split.SplitDecider;
 import dev.linnet.gateway.split.StickyCanary;
 import dev.linnet.gateway.upstream.UpstreamPool;
@@ -73,6 +75,8 @@ final class RequestFlow implements RequestContext {
     private FullHttpResponse denied; // satisfy any: the answer kept while a later check may still pass
     private CharSequence requestId; // $req_id, made on first use
     private Decision decision;
+    private CanaryRule served; // the canary the split chose, or null
+    private int canaryIndex; // its index among the route's canaries (linnet.dev/multi-canary), else 0
     private Object[] attachments; // key, value, key, value …; most requests have none
     private String issuedCanaryId; // a new sticky-canary assignment id, set on the response
 
@@ -113,7 +117,10 @@ final class RequestFlow implements RequestContext {
             if (decision == null) {
                 decision = split();
             }
-            frontend.routed(route, decision);
+            if (served == null && decision.isCanary()) {
+                served = route.canary();
+            }
+            frontend.routed(route, decision, canaryIndex);
             stage = ACCESS;
             next = 0;
         }
@@ -122,7 +129,7 @@ final class RequestFlow implements RequestContext {
                 return;
             }
             stage = DONE;
-            Backend backend = decision.isCanary() ? route.canary().backend() : route.backend();
+            Backend backend = served != null ? served.backend() : route.backend();
             frontend.proxy(this, backend);
         }
     }
@@ -158,29 +165,44 @@ final class RequestFlow implements RequestContext {
 
     /**
      * The side a session-affinity cookie pins this client to, before any canary rule (affinity-spec.md
-     * §5.1); not with Linnet's sticky canary, whose key decides the side (the pod cookie then
-     * applies inside it).
+     * §5.1); with several canaries, the one whose backend the cookie names. Not with Linnet's sticky
+     * canary, whose key decides the side (the pod cookie then applies inside it).
      */
     private Decision pinned(EndpointPolicy sticky) {
-        CanaryRule canary = route.canary();
-        if (sticky == null || canary == null || canary.sticky() != null || !canary.backend().hasEndpoints()) {
+        if (sticky == null || route.canary() == null || route.stickyCanary() != null) {
             return null;
         }
-        return sticky.pinned(this, canary);
+        for (int i = 0; i < route.canaryCount(); i++) { // several canaries: the one the cookie names
+            CanaryRule canary = route.canary(i);
+            Decision pin = canary.backend().hasEndpoints() ? sticky.pinned(this, canary) : null;
+            if (pin != null) {
+                served = pin.isCanary() ? canary : null;
+                canaryIndex = i;
+                return pin;
+            }
+        }
+        return null;
     }
 
     /** The canary split; with a sticky canary, the user's key (a new assignment id when it has none). */
     private Decision split() {
-        CanaryRule canary = route.canary();
         NettySplitRequest split = new NettySplitRequest(request.headers());
+        StickyCanary sticky = route.stickyCanary();
         String key = null;
-        if (canary != null && canary.sticky() != null) {
-            key = canary.sticky().key(split);
+        if (sticky != null) {
+            key = sticky.key(split);
             if (key == null) {
                 key = issuedCanaryId = StickyCanary.newId(ThreadLocalRandom.current());
             }
         }
-        return SplitDecider.decide(canary, split, ThreadLocalRandom.current(), key);
+        MultiCanary several = route.multiCanary();
+        if (several == null) {
+            return SplitDecider.decide(route.canary(), split, ThreadLocalRandom.current(), key);
+        }
+        Pick pick = several.decide(split, ThreadLocalRandom.current(), key);
+        served = pick.canary();
+        canaryIndex = Math.max(0, pick.index());
+        return pick.decision();
     }
 
     /** @return whether every policy of the stage let the request pass (satisfy any: whether one passed) */
@@ -323,7 +345,7 @@ final class RequestFlow implements RequestContext {
     /** The route's RESPONSE policies, on a response head about to go to the client (local or proxied). */
     void editResponse(HttpResponse response) {
         if (issuedCanaryId != null) { // issue 17 §2: the id that decided this request
-            response.headers().add(HttpHeaderNames.SET_COOKIE, route.canary().sticky().setCookie(issuedCanaryId, tls));
+            response.headers().add(HttpHeaderNames.SET_COOKIE, route.stickyCanary().setCookie(issuedCanaryId, tls));
         }
         if (route != null && route.policies().editsResponses()) {
             try {
@@ -414,6 +436,11 @@ final class RequestFlow implements RequestContext {
     @Override
     public boolean canary() {
         return decision != null && decision.isCanary();
+    }
+
+    @Override
+    public CanaryRule servedCanary() {
+        return served;
     }
 
     @Override

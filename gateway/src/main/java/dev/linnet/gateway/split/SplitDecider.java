@@ -42,6 +42,20 @@ public final class SplitDecider {
         if (rule == null || !rule.backend().hasEndpoints()) {
             return STABLE;
         }
+        Decision byRules = byRules(rule, request);
+        if (byRules != null) {
+            return byRules;
+        }
+        if (stickyKey != null && rule.sticky() != null) {
+            long u = StickyCanary.position(rule.sticky().seed(), stickyKey);
+            return Decision.of(StickyCanary.canary(u, rule.weight(), rule.weightTotal()) ? Variant.CANARY : Variant.STABLE,
+                    Reason.STICKY);
+        }
+        return byWeight(rule.weight(), rule.weightTotal(), random);
+    }
+
+    /** The header rule's, then the cookie rule's verdict, or {@code null} when neither decided. */
+    static Decision byRules(CanaryRule rule, SplitRequest request) {
         if (rule.header() != null) {
             String value = request.header(rule.header());
             if (value != null) {
@@ -60,12 +74,7 @@ public final class SplitDecider {
                 return Decision.of(Variant.STABLE, Reason.COOKIE);
             }
         }
-        if (stickyKey != null && rule.sticky() != null) {
-            long u = StickyCanary.position(rule.sticky().seed(), stickyKey);
-            return Decision.of(StickyCanary.canary(u, rule.weight(), rule.weightTotal()) ? Variant.CANARY : Variant.STABLE,
-                    Reason.STICKY);
-        }
-        return byWeight(rule.weight(), rule.weightTotal(), random);
+        return null;
     }
 
     /** The header rule's verdict, or {@code null} to fall through to the cookie. */

@@ -7,9 +7,11 @@ import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.RouteTableHolder;
+import dev.linnet.gateway.split.MultiCanary;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -103,6 +105,22 @@ class AdminServerTest {
         assertThat(root.get("wildcard").get("example.com").get("routes").get(0).get("path").asString()).isEqualTo("/api");
         assertThat(root.get("default").get("routes").size()).isEqualTo(1);
         assertThat(root.get("default").get("fallback").isNull()).isTrue();
+    }
+
+    @Test
+    void debugRoutesListsEveryCanaryOfAMultiCanaryRule() throws Exception {
+        var main = backend("web", List.of(new Endpoint("10.0.0.1", 8080)));
+        CanaryRule v2 = new CanaryRule("default", "v2", backend("v2", List.of(new Endpoint("10.0.0.2", 8080))), "X-V2",
+                null, null, null, 10, 100);
+        CanaryRule v3 = new CanaryRule("default", "v3", backend("v3", List.of(new Endpoint("10.0.0.3", 8080))), null,
+                null, null, "try-v3", 20, 100);
+        routes.swap(table(route("a.example.com", "/", main).withCanaries(new MultiCanary(List.of(v2, v3), null))));
+        JsonNode route = JsonMapper.builder().build().readTree(get("/debug/routes").body())
+                .get("exact").get("a.example.com").get("routes").get(0);
+        assertThat(route.get("canary").get("ingress").asString()).isEqualTo("default/v2");
+        assertThat(route.get("canaries").size()).isEqualTo(2);
+        assertThat(route.get("canaries").get(1).get("ingress").asString()).isEqualTo("default/v3");
+        assertThat(route.get("canaries").get(1).get("cookie").asString()).isEqualTo("try-v3");
     }
 
     @Test
