@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * ingress-nginx's {@code auth_cache} zone (auth-limits-spec.md §3.4): answers of the auth service
- * kept per (rule host, Ingress path, evaluated {@code auth-cache-key}) for the time
+ * kept per (rule host, Ingress path and pathType, evaluated {@code auth-cache-key}) for the time
  * {@code auth-cache-duration} gives their status, within nginx's cache rules: a response that sets
  * a cookie, or says {@code Cache-Control: no-cache, no-store, private} or {@code max-age=0}, is never
  * kept; {@code max-age=N} shortens or lengthens the time. Bounded (nginx: 10 MB of keys), entries
@@ -51,8 +51,10 @@ final class AuthCache {
     private AuthCache() {
     }
 
+    /** nginx's auth location is {@code /_external-auth-<b64(path)>-<pathType>}: the type is part of the key. */
     static String key(RequestContext request, String evaluated) {
-        return request.route().host() + '\0' + request.route().match().path() + '\0' + evaluated;
+        return request.route().host() + '\0' + request.route().match().type() + '\0' + request.route().match().path()
+                + '\0' + evaluated;
     }
 
     static Answer get(String key) {

@@ -399,6 +399,27 @@ class ExternalAuthTest {
                 .isEqualTo(500);
     }
 
+    /**
+     * nginx's auth location is {@code /_external-auth-<b64(path)>-<pathType>}: an Exact and a Prefix
+     * path of the same string (two Ingresses, two auth services) never share cached answers.
+     */
+    @Test
+    void theCacheIsPerPathType() {
+        auth.answer(call -> Reply.of(call.uri().equals("/lenient") ? 200 : 403));
+        Auth lenient = new Auth();
+        lenient.url = "http://auth.test:" + auth.port() + "/lenient";
+        lenient.cacheKey = "$http_authorization";
+        Auth strict = new Auth();
+        strict.url = "http://auth.test:" + auth.port() + "/strict";
+        strict.cacheKey = "$http_authorization";
+        Route exact = new Route("default", "admin", "e23type.test", dev.linnet.gateway.route.PathMatch.exact("/api"),
+                backend("app", app), null);
+        gw.publish(table(withPolicies(route("e23type.test", "/api", backend("app", app)), lenient.build()),
+                withPolicies(exact, strict.build())));
+        assertThat(gw.get("e23type.test", "/api/x", "Authorization", "Bearer t").statusCode()).isEqualTo(200);
+        assertThat(gw.get("e23type.test", "/api", "Authorization", "Bearer t").statusCode()).isEqualTo(403);
+    }
+
     @Test
     void e25_cachedSetupStillRedirectsTheUnauthenticated() {
         auth.answer(ExternalAuthTest::httpbun);
