@@ -292,6 +292,41 @@ class ExternalAuthTest {
         assertThat(gw.get("unknown.test", "/").statusCode()).isEqualTo(500);
     }
 
+    /**
+     * An auth answer the HTTP decoder could not read (here a header over the 64 KiB limit after a
+     * 200 status line, then the close) is a failed subrequest: 500, never a pass.
+     */
+    @Test
+    void anAuthAnswerThatCannotBeDecodedIs500EvenWithA200StatusLine() throws Exception {
+        try (java.net.ServerSocket broken = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = broken.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    int state = 0;
+                    while (state < 4) { // up to the end of the request head
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        state = (b == '\r' && state % 2 == 0) || (b == '\n' && state % 2 == 1) ? state + 1 : 0;
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(70 * 1024) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                } catch (IOException ignored) {
+                    // the test's verdict is the gateway's answer
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Auth a = new Auth();
+            a.url = "http://127.0.0.1:" + broken.getLocalPort() + "/check";
+            serve("undecodable.test", a.build());
+            assertThat(gw.get("undecodable.test", "/").statusCode()).isEqualTo(500);
+            assertThat(app.seen()).isEmpty();
+        }
+    }
+
     @Test
     void e11_responseHeadersReplaceClientCopiesOrRemoveThem() {
         auth.answer(call -> "yes".equals(call.header("X-Give"))
