@@ -561,6 +561,46 @@ class ExternalAuthTest {
         assertThat(canary.seen()).hasSize(1);
     }
 
+    /** Pipelined requests each wait for their own verdict; a refused body never goes upstream. */
+    @Test
+    void pipelinedRequestsAreAuthenticatedOneByOne() throws IOException {
+        auth.answer(AuthService::oauth2Proxy);
+        serve("pipe.test", new Auth().build());
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            raw.send("POST /a HTTP/1.1\r\nHost: pipe.test\r\nContent-Length: 6\r\n\r\nsecret"
+                    + "POST /b HTTP/1.1\r\nHost: pipe.test\r\nCookie: _oauth2_proxy=allowed-ann\r\n"
+                    + "Content-Length: 2\r\n\r\nok"
+                    + "GET /c HTTP/1.1\r\nHost: pipe.test\r\n\r\n");
+            assertThat(raw.read().status()).isEqualTo(401);
+            assertThat(raw.read().status()).isEqualTo(200);
+            assertThat(raw.read().status()).isEqualTo(401);
+        }
+        assertThat(app.seen()).hasSize(1);
+        assertThat(app.last().header("Cookie")).isEqualTo("_oauth2_proxy=allowed-ann");
+        assertThat(auth.calls()).hasSize(3);
+    }
+
+    /** Expect: 100-continue gets no go-ahead before the verdict: a refused client never sends its body. */
+    @Test
+    void expectContinueIsAnsweredOnlyAfterAuthPasses() throws IOException {
+        auth.answer(AuthService::oauth2Proxy);
+        serve("expect.test", new Auth().build());
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            raw.send("POST /a HTTP/1.1\r\nHost: expect.test\r\nContent-Length: 6\r\nExpect: 100-continue\r\n\r\n");
+            dev.linnet.gateway.testing.RawHttp.Response r = raw.read();
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("connection")).isEqualTo("close");
+        }
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            raw.send("POST /a HTTP/1.1\r\nHost: expect.test\r\nCookie: _oauth2_proxy=allowed-ann\r\n"
+                    + "Content-Length: 6\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(raw.readHeadOnly().status()).isEqualTo(100);
+            raw.send("secret");
+            assertThat(raw.read().status()).isEqualTo(200);
+        }
+        assertThat(app.seen()).hasSize(1);
+    }
+
     // ---- §3.7 through the gateway, and load ----
 
     @Test
