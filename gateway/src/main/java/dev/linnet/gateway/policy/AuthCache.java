@@ -27,6 +27,7 @@ final class AuthCache {
     }
 
     private static final long INACTIVE_NANOS = Duration.ofMinutes(30).toNanos();
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
     private static final Cache<String, Answer> CACHE = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -85,6 +86,9 @@ final class AuthCache {
         }
         if (ttl.isZero() || ttl.isNegative()) {
             return;
+        }
+        if (ttl.compareTo(LONGEST) > 0) {
+            ttl = LONGEST; // max-age=99999999999 would overflow the nanosecond clock
         }
         CACHE.put(key, new Answer(head.status().code(), new DefaultHttpHeaders().add(h), ttl.toNanos()));
     }

@@ -485,6 +485,18 @@ class ExternalAuthTest {
         assertThat(auth.calls()).hasSize(5);
     }
 
+    /** A max-age beyond what a nanosecond clock holds is kept (for long), never an exception that leaves the request waiting. */
+    @Test
+    void aHugeMaxAgeIsCachedNotAnOverflow() {
+        auth.answer(call -> Reply.of(200, "Cache-Control", "max-age=99999999999"));
+        Auth a = new Auth();
+        a.cacheKey = "$http_authorization";
+        serve("maxage.test", a.build());
+        assertThat(gw.get("maxage.test", "/", "Authorization", "x").statusCode()).isEqualTo(200);
+        assertThat(gw.get("maxage.test", "/", "Authorization", "x").statusCode()).isEqualTo(200);
+        assertThat(auth.calls()).hasSize(1);
+    }
+
     // ---- satisfy, canary ----
 
     /** Basic auth as row S2 sets it up: user {@code uname}, password {@code pwd}. */
