@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * ingress-nginx's {@code auth_cache} zone (auth-limits-spec.md §3.4): answers of the auth service
- * kept per (rule host, Ingress path, evaluated {@code auth-cache-key}) for the time
+ * kept per (rule host, Ingress path and pathType, evaluated {@code auth-cache-key}) for the time
  * {@code auth-cache-duration} gives their status, within nginx's cache rules: a response that sets
  * a cookie, or says {@code Cache-Control: no-cache, no-store, private} or {@code max-age=0}, is never
  * kept; {@code max-age=N} shortens or lengthens the time. Bounded (nginx: 10 MB of keys), entries
@@ -27,6 +27,7 @@ final class AuthCache {
     }
 
     private static final long INACTIVE_NANOS = Duration.ofMinutes(30).toNanos();
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
     private static final Cache<String, Answer> CACHE = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -51,8 +52,10 @@ final class AuthCache {
     private AuthCache() {
     }
 
+    /** nginx's auth location is {@code /_external-auth-<b64(path)>-<pathType>}: the type is part of the key. */
     static String key(RequestContext request, String evaluated) {
-        return request.route().host() + '\0' + request.route().match().path() + '\0' + evaluated;
+        return request.route().host() + '\0' + request.route().match().type() + '\0' + request.route().match().path()
+                + '\0' + evaluated;
     }
 
     static Answer get(String key) {
@@ -83,6 +86,9 @@ final class AuthCache {
         }
         if (ttl.isZero() || ttl.isNegative()) {
             return;
+        }
+        if (ttl.compareTo(LONGEST) > 0) {
+            ttl = LONGEST; // max-age=99999999999 would overflow the nanosecond clock
         }
         CACHE.put(key, new Answer(head.status().code(), new DefaultHttpHeaders().add(h), ttl.toNanos()));
     }

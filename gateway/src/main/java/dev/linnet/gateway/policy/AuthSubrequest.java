@@ -150,6 +150,13 @@ final class AuthSubrequest implements UpstreamListener {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (msg.decoderResult().isFailure()) {
+            // The decoder gave up (a header too long, a broken line): its head may still carry the
+            // status line's 200, and a close would then end a "close-delimited body". Never a pass.
+            ReferenceCountUtil.release(msg);
+            fail(msg.decoderResult().cause());
+            return;
+        }
         if (msg instanceof HttpResponse response) {
             if (response.status().codeClass() != io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
                 head = response;

@@ -138,11 +138,17 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
                         request.answer(status(request, HttpResponseStatus.INTERNAL_SERVER_ERROR));
                         return;
                     }
-                    if (cacheEntry != null) {
-                        AuthCache.offer(cacheEntry, head, cacheDurations);
-                    }
-                    if (decide(request, head.status().code(), head.headers())) {
-                        request.resume();
+                    try {
+                        if (cacheEntry != null) {
+                            AuthCache.offer(cacheEntry, head, cacheDurations);
+                        }
+                        if (decide(request, head.status().code(), head.headers())) {
+                            request.resume();
+                        }
+                    } catch (RuntimeException e) { // as a policy that throws: 500, never a request left waiting
+                        log.warn("auth answer of {} for Ingress {}/{} failed: answered 500", target,
+                                request.route().namespace(), request.route().ingress(), e);
+                        request.answer(status(request, HttpResponseStatus.INTERNAL_SERVER_ERROR));
                     }
                 });
         return Flow.SUSPENDED;

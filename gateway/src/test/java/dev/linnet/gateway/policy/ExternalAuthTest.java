@@ -292,6 +292,41 @@ class ExternalAuthTest {
         assertThat(gw.get("unknown.test", "/").statusCode()).isEqualTo(500);
     }
 
+    /**
+     * An auth answer the HTTP decoder could not read (here a header over the 64 KiB limit after a
+     * 200 status line, then the close) is a failed subrequest: 500, never a pass.
+     */
+    @Test
+    void anAuthAnswerThatCannotBeDecodedIs500EvenWithA200StatusLine() throws Exception {
+        try (java.net.ServerSocket broken = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (java.net.Socket s = broken.accept()) {
+                    java.io.InputStream in = s.getInputStream();
+                    int state = 0;
+                    while (state < 4) { // up to the end of the request head
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        state = (b == '\r' && state % 2 == 0) || (b == '\n' && state % 2 == 1) ? state + 1 : 0;
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(70 * 1024) + "\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    s.getOutputStream().flush();
+                } catch (IOException ignored) {
+                    // the test's verdict is the gateway's answer
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Auth a = new Auth();
+            a.url = "http://127.0.0.1:" + broken.getLocalPort() + "/check";
+            serve("undecodable.test", a.build());
+            assertThat(gw.get("undecodable.test", "/").statusCode()).isEqualTo(500);
+            assertThat(app.seen()).isEmpty();
+        }
+    }
+
     @Test
     void e11_responseHeadersReplaceClientCopiesOrRemoveThem() {
         auth.answer(call -> "yes".equals(call.header("X-Give"))
@@ -399,6 +434,27 @@ class ExternalAuthTest {
                 .isEqualTo(500);
     }
 
+    /**
+     * nginx's auth location is {@code /_external-auth-<b64(path)>-<pathType>}: an Exact and a Prefix
+     * path of the same string (two Ingresses, two auth services) never share cached answers.
+     */
+    @Test
+    void theCacheIsPerPathType() {
+        auth.answer(call -> Reply.of(call.uri().equals("/lenient") ? 200 : 403));
+        Auth lenient = new Auth();
+        lenient.url = "http://auth.test:" + auth.port() + "/lenient";
+        lenient.cacheKey = "$http_authorization";
+        Auth strict = new Auth();
+        strict.url = "http://auth.test:" + auth.port() + "/strict";
+        strict.cacheKey = "$http_authorization";
+        Route exact = new Route("default", "admin", "e23type.test", dev.linnet.gateway.route.PathMatch.exact("/api"),
+                backend("app", app), null);
+        gw.publish(table(withPolicies(route("e23type.test", "/api", backend("app", app)), lenient.build()),
+                withPolicies(exact, strict.build())));
+        assertThat(gw.get("e23type.test", "/api/x", "Authorization", "Bearer t").statusCode()).isEqualTo(200);
+        assertThat(gw.get("e23type.test", "/api", "Authorization", "Bearer t").statusCode()).isEqualTo(403);
+    }
+
     @Test
     void e25_cachedSetupStillRedirectsTheUnauthenticated() {
         auth.answer(ExternalAuthTest::httpbun);
@@ -427,6 +483,18 @@ class ExternalAuthTest {
         gw.get("nostore.test", "/", "Authorization", "x");
         gw.get("nostore.test", "/", "Authorization", "x");
         assertThat(auth.calls()).hasSize(5);
+    }
+
+    /** A max-age beyond what a nanosecond clock holds is kept (for long), never an exception that leaves the request waiting. */
+    @Test
+    void aHugeMaxAgeIsCachedNotAnOverflow() {
+        auth.answer(call -> Reply.of(200, "Cache-Control", "max-age=99999999999"));
+        Auth a = new Auth();
+        a.cacheKey = "$http_authorization";
+        serve("maxage.test", a.build());
+        assertThat(gw.get("maxage.test", "/", "Authorization", "x").statusCode()).isEqualTo(200);
+        assertThat(gw.get("maxage.test", "/", "Authorization", "x").statusCode()).isEqualTo(200);
+        assertThat(auth.calls()).hasSize(1);
     }
 
     // ---- satisfy, canary ----
@@ -503,6 +571,46 @@ class ExternalAuthTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("canary");
         assertThat(canary.seen()).hasSize(1);
+    }
+
+    /** Pipelined requests each wait for their own verdict; a refused body never goes upstream. */
+    @Test
+    void pipelinedRequestsAreAuthenticatedOneByOne() throws IOException {
+        auth.answer(AuthService::oauth2Proxy);
+        serve("pipe.test", new Auth().build());
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            raw.send("POST /a HTTP/1.1\r\nHost: pipe.test\r\nContent-Length: 6\r\n\r\nsecret"
+                    + "POST /b HTTP/1.1\r\nHost: pipe.test\r\nCookie: _oauth2_proxy=allowed-ann\r\n"
+                    + "Content-Length: 2\r\n\r\nok"
+                    + "GET /c HTTP/1.1\r\nHost: pipe.test\r\n\r\n");
+            assertThat(raw.read().status()).isEqualTo(401);
+            assertThat(raw.read().status()).isEqualTo(200);
+            assertThat(raw.read().status()).isEqualTo(401);
+        }
+        assertThat(app.seen()).hasSize(1);
+        assertThat(app.last().header("Cookie")).isEqualTo("_oauth2_proxy=allowed-ann");
+        assertThat(auth.calls()).hasSize(3);
+    }
+
+    /** Expect: 100-continue gets no go-ahead before the verdict: a refused client never sends its body. */
+    @Test
+    void expectContinueIsAnsweredOnlyAfterAuthPasses() throws IOException {
+        auth.answer(AuthService::oauth2Proxy);
+        serve("expect.test", new Auth().build());
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            raw.send("POST /a HTTP/1.1\r\nHost: expect.test\r\nContent-Length: 6\r\nExpect: 100-continue\r\n\r\n");
+            dev.linnet.gateway.testing.RawHttp.Response r = raw.read();
+            assertThat(r.status()).isEqualTo(401);
+            assertThat(r.header("connection")).isEqualTo("close");
+        }
+        try (dev.linnet.gateway.testing.RawHttp raw = new dev.linnet.gateway.testing.RawHttp(gw.port())) {
+            raw.send("POST /a HTTP/1.1\r\nHost: expect.test\r\nCookie: _oauth2_proxy=allowed-ann\r\n"
+                    + "Content-Length: 6\r\nExpect: 100-continue\r\n\r\n");
+            assertThat(raw.readHeadOnly().status()).isEqualTo(100);
+            raw.send("secret");
+            assertThat(raw.read().status()).isEqualTo(200);
+        }
+        assertThat(app.seen()).hasSize(1);
     }
 
     // ---- §3.7 through the gateway, and load ----

@@ -168,6 +168,29 @@ class EdgeCasesTest {
         }
     }
 
+    /**
+     * nginx never forwards a request's trailers (it reads them and drops them), so nothing a
+     * client puts there reaches the backend: not an ssl-client-verify it must not claim, not a
+     * copy of an auth-response-header, not an X_Real_IP a CGI backend would read as X-Real-IP.
+     */
+    @Test
+    void requestTrailersNeverReachTheBackend() throws IOException {
+        java.util.concurrent.atomic.AtomicReference<String> body = new java.util.concurrent.atomic.AtomicReference<>();
+        try (RawBackend up = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            body.set(RawBackend.readHead(s.getInputStream())); // the chunked body ends with a blank line too
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        }))) {
+            gw.publish(table(route("h", "/", backend("up", List.of(up.endpoint())))));
+            try (RawHttp raw = new RawHttp(gw.port())) {
+                raw.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n"
+                        + "ssl-client-verify: SUCCESS\r\nX-Auth-Request-User: admin\r\n\r\n");
+                assertThat(raw.read().status()).isEqualTo(200);
+            }
+        }
+        assertThat(body.get()).contains("hello").doesNotContainIgnoringCase("ssl-client").doesNotContain("admin");
+    }
+
     @Test
     void anUpstreamHeaderWithABareCrOrNulIsABadGatewayNotRelayed() throws IOException {
         // A parser in front of the ingress may take a bare CR for a line end: the injected field
