@@ -71,9 +71,14 @@ final class SlowHashes {
     boolean check(String hash, byte[] password, Consumer<Boolean> verdict) {
         try {
             executor.execute(() -> {
-                boolean ok = PasswordHashes.matches(hash, password);
-                if (ok) {
-                    successes.put(cacheKey(hash, password), Boolean.TRUE);
+                boolean ok;
+                try {
+                    ok = PasswordHashes.matches(hash, password);
+                    if (ok) {
+                        successes.put(cacheKey(hash, password), Boolean.TRUE);
+                    }
+                } catch (RuntimeException | LinkageError e) { // a verdict must come, and never a pass
+                    ok = false;
                 }
                 verdict.accept(ok);
             });
