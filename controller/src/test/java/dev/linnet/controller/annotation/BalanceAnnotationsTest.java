@@ -49,6 +49,16 @@ class BalanceAnnotationsTest {
     }
 
     @Test
+    void anEwmaIngressGivesItsRoutesTheEwmaEndpointPolicy() {
+        Map<String, String> a = Map.of(P + "/load-balance", "ewma");
+        IngressPolicies policies = PolicyAnnotations.parse(a, P, "ns", ClusterLookup.EMPTY, warnings::add);
+        assertThat(policies.routes().endpoint()).isEqualTo(Ewma.of());
+        assertThat(PolicyAnnotations.parse(Map.of(), P, "ns", ClusterLookup.EMPTY, warnings::add).routes().endpoint())
+                .as("no annotation: the round robin").isNull();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
     void ewmaYieldsToAffinityThenToUpstreamHashByAsInIngressNginx() {
         assertThat(parse("affinity", "cookie", "load-balance", "ewma")).as("affinity wins").isNull();
         assertThat(warnings).containsExactly("annotation " + P + "/load-balance: \"ewma\" is ignored: "
