@@ -68,6 +68,10 @@ class BalanceAnnotationsTest {
                 .isEqualTo(new HashBy(HashKey.parse("$request_uri"), 0));
         assertThat(warnings).containsExactly("annotation " + P + "/load-balance: \"ewma\" is ignored: "
                 + P + "/upstream-hash-by takes precedence, as in ingress-nginx");
+        warnings.clear();
+        assertThat(parse("upstream-hash-by", "$request_uri", "upstream-hash-by-subset", "true", "load-balance", "ewma"))
+                .as("A40: hash-by + subset + ewma -> chashsubset").isEqualTo(new HashBy(HashKey.parse("$request_uri"), 3));
+        assertThat(warnings).singleElement().asString().contains("takes precedence");
     }
 
     @Test
