@@ -1,5 +1,7 @@
 package dev.linnet.controller.annotation;
 
+import dev.linnet.gateway.policy.EndpointPolicy;
+import dev.linnet.gateway.policy.Ewma;
 import dev.linnet.gateway.policy.HashBy;
 import dev.linnet.gateway.policy.HashKey;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.regex.Pattern;
  * <pre>
  *   affinity: cookie        ─▶ sticky (these keys are ignored, with a warning)
  *   upstream-hash-by set    ─▶ HashBy (subset when upstream-hash-by-subset)
- *   load-balance            ─▶ round_robin; ewma is not implemented (warning, round robin)
+ *   load-balance: ewma      ─▶ Ewma (two random pods, the lower response-time average wins)
+ *   load-balance            ─▶ round_robin
  * </pre>
  *
  * ingress-nginx does not load an Ingress whose {@code upstream-hash-by} or {@code load-balance}
@@ -37,15 +40,15 @@ public final class BalanceAnnotations {
     public static final AnnotationKey<String> LOAD_BALANCE = AnnotationKey.prefixed(
             "load-balance", ValueType.oneOf("round_robin", "ewma", "chash", "chashsubset", "sticky_balanced",
                     "sticky_persistent"), "", "round_robin",
-            "round_robin (ewma is not implemented: round robin with a warning)");
+            "round_robin, or ewma: the faster of two random pods by their response-time average");
 
     public static final List<AnnotationKey<?>> KEYS = List.of(HASH_BY, SUBSET, SUBSET_SIZE, LOAD_BALANCE);
 
     private BalanceAnnotations() {
     }
 
-    /** The hash policy, or {@code null} for the round robin (or when affinity decides). */
-    public static HashBy parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+    /** The hash or ewma policy, or {@code null} for the round robin (or when affinity decides). */
+    public static EndpointPolicy parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
         String hashBy = HASH_BY.read(annotations, prefix, warnings);
         boolean subset = SUBSET.read(annotations, prefix, warnings);
         int size = SUBSET_SIZE.read(annotations, prefix, warnings);
@@ -79,8 +82,9 @@ public final class BalanceAnnotations {
         }
         switch (balance) {
             case "", "round_robin" -> { }
-            case "ewma" -> warnings.accept(LOAD_BALANCE.describe(prefix, balance)
-                    + " is not implemented by Linnet; the round robin serves");
+            case "ewma" -> {
+                return Ewma.of();
+            }
             default -> warnings.accept(LOAD_BALANCE.describe(prefix, balance) + " needs its own configuration"
                     + " (affinity or upstream-hash-by) and does nothing alone; the round robin serves");
         }

@@ -2,6 +2,8 @@ package dev.linnet.controller.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.gateway.policy.EndpointPolicy;
+import dev.linnet.gateway.policy.Ewma;
 import dev.linnet.gateway.policy.HashBy;
 import dev.linnet.gateway.policy.HashKey;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ class BalanceAnnotationsTest {
 
     private final List<String> warnings = new ArrayList<>();
 
-    private HashBy parse(String... kv) {
+    private EndpointPolicy parse(String... kv) {
         Map<String, String> a = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             a.put(P + "/" + kv[i], kv[i + 1]);
@@ -40,10 +42,36 @@ class BalanceAnnotationsTest {
     }
 
     @Test
-    void a24_ewmaIsNotImplementedAndTheRoundRobinServes() {
-        assertThat(parse("load-balance", "ewma")).isNull();
-        assertThat(warnings).containsExactly("annotation " + P + "/load-balance: \"ewma\" is not implemented by Linnet;"
-                + " the round robin serves");
+    void a24_ewmaGivesTheEwmaBalancerWithoutAWarning() {
+        assertThat(parse("load-balance", "ewma")).isEqualTo(Ewma.of());
+        assertThat(parse("load-balance", " ewma ")).as("blanks around").isEqualTo(Ewma.of());
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void anEwmaIngressGivesItsRoutesTheEwmaEndpointPolicy() {
+        Map<String, String> a = Map.of(P + "/load-balance", "ewma");
+        IngressPolicies policies = PolicyAnnotations.parse(a, P, "ns", ClusterLookup.EMPTY, warnings::add);
+        assertThat(policies.routes().endpoint()).isEqualTo(Ewma.of());
+        assertThat(PolicyAnnotations.parse(Map.of(), P, "ns", ClusterLookup.EMPTY, warnings::add).routes().endpoint())
+                .as("no annotation: the round robin").isNull();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void ewmaYieldsToAffinityThenToUpstreamHashByAsInIngressNginx() {
+        assertThat(parse("affinity", "cookie", "load-balance", "ewma")).as("affinity wins").isNull();
+        assertThat(warnings).containsExactly("annotation " + P + "/load-balance: \"ewma\" is ignored: "
+                + P + "/affinity takes precedence, as in ingress-nginx");
+        warnings.clear();
+        assertThat(parse("upstream-hash-by", "$request_uri", "load-balance", "ewma"))
+                .isEqualTo(new HashBy(HashKey.parse("$request_uri"), 0));
+        assertThat(warnings).containsExactly("annotation " + P + "/load-balance: \"ewma\" is ignored: "
+                + P + "/upstream-hash-by takes precedence, as in ingress-nginx");
+        warnings.clear();
+        assertThat(parse("upstream-hash-by", "$request_uri", "upstream-hash-by-subset", "true", "load-balance", "ewma"))
+                .as("A40: hash-by + subset + ewma -> chashsubset").isEqualTo(new HashBy(HashKey.parse("$request_uri"), 3));
+        assertThat(warnings).singleElement().asString().contains("takes precedence");
     }
 
     @Test

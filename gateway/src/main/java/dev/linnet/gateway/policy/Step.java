@@ -22,7 +22,9 @@ public enum Step {
     /** Upstream: the endpoint a session cookie pins ({@code affinity: cookie}), and its {@code Set-Cookie}. */
     AFFINITY(Stage.UPSTREAM),
     /** Upstream: the endpoint a hash of request variables picks ({@code upstream-hash-by}); not with affinity. */
-    HASH_BY(Stage.UPSTREAM);
+    HASH_BY(Stage.UPSTREAM),
+    /** Upstream: the endpoint with the lower response-time average of two random ones ({@code load-balance: ewma}). */
+    LOAD_BALANCE(Stage.UPSTREAM);
 
     private final Stage stage;
 

@@ -162,9 +162,12 @@ public final class Attempts implements Backend.Fitness {
         health.failed(endpoint);
     }
 
-    /** {@code endpoint} answered (the passive health check forgets its failures). */
+    /** {@code endpoint} answered (the passive health check forgets its failures; the chooser may time it). */
     public void endpointAnswered(Endpoint endpoint) {
         health.succeeded(endpoint);
+        if (chooser != null) {
+            chooser.answered(endpoint);
+        }
     }
 
     /** Untried and not skipped: 0; skipped by the health check: +1; tried by this request: +2. */

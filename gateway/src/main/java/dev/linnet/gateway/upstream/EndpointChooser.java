@@ -1,6 +1,7 @@
 package dev.linnet.gateway.upstream;
 
 import dev.linnet.gateway.route.Backend;
+import dev.linnet.gateway.route.Endpoint;
 
 /**
  * One request's own endpoint choice, replacing the backend's round robin for its tries (session
@@ -18,4 +19,8 @@ public interface EndpointChooser {
 
     /** The endpoint of the last {@link #choose} accepted a connection. */
     void connected();
+
+    /** {@code endpoint} sent this request's response head (the ewma balancer times it). */
+    default void answered(Endpoint endpoint) {
+    }
 }

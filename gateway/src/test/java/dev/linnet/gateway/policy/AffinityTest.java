@@ -1,6 +1,7 @@
 package dev.linnet.gateway.policy;
 
 import static dev.linnet.gateway.testing.Fixtures.backend;
+import static dev.linnet.gateway.testing.Fixtures.refusingEndpoint;
 import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static dev.linnet.gateway.testing.Fixtures.withPolicies;
@@ -15,7 +16,6 @@ import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.TestBackend;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -364,11 +364,9 @@ class AffinityTest {
     @Test
     void a64_changeOnFailureDecidesWhetherRetriesLeaveARefusingPinnedPod() throws IOException {
         TestBackend good = gw.backend("good");
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort(); // closed again: connections are refused
-        }
-        Backend svc = backend("echo", List.of(good.endpoint(), new Endpoint("127.0.0.1", deadPort)));
+        Endpoint dead = refusingEndpoint();
+        int deadPort = dead.port();
+        Backend svc = backend("echo", List.of(good.endpoint(), dead));
         String pinnedToDead = "aff=" + StickyIndex.md5hex(svc.name() + "127.0.0.1:" + deadPort) + "|"
                 + StickyIndex.backendKey(svc.name());
         publish(withPolicies(route(HOST, "/", svc), new Affinity(true, false, StickyCookie.named("aff"))));

@@ -1,6 +1,7 @@
 package dev.linnet.gateway.policy;
 
 import static dev.linnet.gateway.testing.Fixtures.backend;
+import static dev.linnet.gateway.testing.Fixtures.refusingEndpoint;
 import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static dev.linnet.gateway.testing.Fixtures.withPolicies;
@@ -11,7 +12,6 @@ import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.TestBackend;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -98,11 +98,7 @@ class HashByTest {
     @Test
     void aRetryWalksOnAlongTheRingInsteadOfRepeatingTheRefusingPod() throws IOException {
         TestBackend good = gw.backend("good");
-        int deadPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            deadPort = s.getLocalPort();
-        }
-        Endpoint dead = new Endpoint("127.0.0.1", deadPort);
+        Endpoint dead = refusingEndpoint();
         Backend svc = backend("echo", List.of(good.endpoint(), dead));
         publish(svc, new HashBy(HashKey.parse("$request_uri"), 0));
         HashRing ring = StickyIndex.ring(svc);

@@ -12,6 +12,8 @@ import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,13 @@ public final class Fixtures {
 
     public static Backend backend(String service, List<Endpoint> endpoints) {
         return Backend.of("default", service, "80", endpoints);
+    }
+
+    /** An endpoint on loopback whose port was just closed again: connections to it are refused. */
+    public static Endpoint refusingEndpoint() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return new Endpoint("127.0.0.1", s.getLocalPort());
+        }
     }
 
     public static Route route(String host, String path, Backend main) {

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,6 +62,7 @@ public final class TestBackend implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile CountDownLatch uploadGate = new CountDownLatch(0);
+    private volatile long delayMillis;
 
     private TestBackend(String name) throws IOException {
         this(name, null);
@@ -134,6 +136,11 @@ public final class TestBackend implements AutoCloseable {
     }
 
     /** {@code /upload} waits for this latch before reading the body, so a test can hold it. */
+    /** Every later request waits this long before its answer (a slow pod). */
+    public void respondAfter(Duration delay) {
+        delayMillis = delay.toMillis();
+    }
+
     public void holdUploads(CountDownLatch gate) {
         uploadGate = gate;
     }
@@ -156,6 +163,7 @@ public final class TestBackend implements AutoCloseable {
         extraResponseHeaders.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         String path = exchange.getRequestURI().getPath();
         try (exchange) {
+            slowDown();
             if (path.startsWith("/download/")) {
                 download(exchange, Long.parseLong(path.substring("/download/".length())));
             } else if (path.equals("/upload")) {
@@ -170,6 +178,17 @@ public final class TestBackend implements AutoCloseable {
                     sendHead(exchange, 200, body.length);
                     exchange.getResponseBody().write(body);
                 }
+            }
+        }
+    }
+
+    private void slowDown() throws IOException {
+        if (delayMillis > 0) {
+            try {
+                Thread.sleep(delayMillis); // the pod's own pace, not a test waiting for a condition
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
             }
         }
     }
