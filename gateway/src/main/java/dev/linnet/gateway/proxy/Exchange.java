@@ -275,11 +275,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     /** A request body piece the frontend read on our behalf; we own it. */
     void onRequestContent(HttpContent piece) {
         cancelBodyTimer();
-        if (piece instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
-            // nginx reads a request's trailers and drops them: none of the checks on request
-            // headers (ssl-client-*, auth-response-headers, invalid names) ever saw these.
-            last.trailingHeaders().clear();
-        }
+        ProxyHeaders.dropTrailers(piece);
         if (finished) {
             piece.release();
             return;

@@ -211,4 +211,14 @@ final class ProxyHeaders {
         return length == 0 || length < 0 && !HttpUtil.isTransferEncodingChunked(head)
                 && !head.headers().contains(io.netty.handler.codec.http.HttpHeaderNames.TRANSFER_ENCODING);
     }
+
+    /**
+     * nginx reads a request's trailers and drops them: none of the checks on request headers
+     * (ssl-client-*, auth-response-headers, invalid names) ever saw these, so none goes upstream.
+     */
+    static void dropTrailers(io.netty.handler.codec.http.HttpContent piece) {
+        if (piece instanceof io.netty.handler.codec.http.LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+            last.trailingHeaders().clear();
+        }
+    }
 }

@@ -42,14 +42,16 @@ class DeadlineTest {
         AtomicLong firedAt = new AtomicLong();
         long[] lastArm = new long[1];
         Deadline d = new Deadline(loop, Duration.ofMillis(200), () -> firedAt.set(System.nanoTime()));
+        // The clock is read before arm() (which reads it again): a deadline met to the nanosecond
+        // must not look early because the test's reading came after the Deadline's.
         onLoop(() -> {
-            d.arm();
             lastArm[0] = System.nanoTime();
+            d.arm();
         });
         // The re-arm comes half-way through the first countdown, from the loop itself.
         loop.schedule(() -> {
-            d.arm();
             lastArm[0] = System.nanoTime();
+            d.arm();
         }, 100, TimeUnit.MILLISECONDS);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> firedAt.get() != 0);
