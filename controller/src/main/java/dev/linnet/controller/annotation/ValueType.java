@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * {@link #parse} returns {@code null} for an invalid value; the caller then warns and uses the
  * key's default.
  */
-interface ValueType<T> {
+public interface ValueType<T> {
 
     /** The parsed value, or {@code null} when {@code raw} is invalid. */
     T parse(String raw);

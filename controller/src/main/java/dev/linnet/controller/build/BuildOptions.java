@@ -1,5 +1,7 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.config.AnnotationDefaults;
+import dev.linnet.controller.config.ConfigMapOptions;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
@@ -18,6 +20,9 @@ import java.time.Clock;
  * @param clock what "now" is when certificates are checked for expiry (tests fix it)
  * @param serveIngressesWithSnippets {@code --serve-ingresses-with-snippets}: serve an Ingress
  *     with a {@code *-snippet} annotation without its snippet instead of not serving it
+ * @param configMap the controller ConfigMap ({@code --configmap}) and the flags it sits under
+ * @param defaults the annotation defaults the controller ConfigMap gives; set by the builder
+ *     itself from {@code configMap} for each build ({@link RouteTableBuilder#build})
  */
 public record BuildOptions(
         String annotationsPrefix,
@@ -26,7 +31,9 @@ public record BuildOptions(
         boolean watchIngressWithoutClass,
         String defaultCertificate,
         Clock clock,
-        boolean serveIngressesWithSnippets) {
+        boolean serveIngressesWithSnippets,
+        ConfigMapOptions configMap,
+        AnnotationDefaults defaults) {
 
     public static final String DEFAULT_ANNOTATIONS_PREFIX = "nginx.ingress.kubernetes.io";
     public static final String DEFAULT_INGRESS_CLASS = "linnet";
@@ -36,6 +43,8 @@ public record BuildOptions(
         requireNonNull(annotationsPrefix, "annotationsPrefix");
         requireNonNull(controllerClass, "controllerClass");
         requireNonNull(clock, "clock");
+        requireNonNull(configMap, "configMap");
+        requireNonNull(defaults, "defaults");
         if (defaultCertificate != null && defaultCertificate.split("/", -1).length != 2) {
             throw new IllegalArgumentException("defaultCertificate: " + defaultCertificate + " (expected: NAMESPACE/NAME)");
         }
@@ -45,22 +54,32 @@ public record BuildOptions(
     public BuildOptions(String annotationsPrefix, String ingressClass, String controllerClass,
                         boolean watchIngressWithoutClass) {
         this(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass, null, Clock.systemUTC(),
-                false);
+                false, ConfigMapOptions.NONE, AnnotationDefaults.DEFAULT);
     }
 
     public BuildOptions withDefaultCertificate(String namespaceSlashName) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                namespaceSlashName, clock, serveIngressesWithSnippets);
+                namespaceSlashName, clock, serveIngressesWithSnippets, configMap, defaults);
     }
 
     public BuildOptions withClock(Clock newClock) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, newClock, serveIngressesWithSnippets);
+                defaultCertificate, newClock, serveIngressesWithSnippets, configMap, defaults);
     }
 
     public BuildOptions withServeIngressesWithSnippets(boolean serve) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serve);
+                defaultCertificate, clock, serve, configMap, defaults);
+    }
+
+    public BuildOptions withConfigMap(ConfigMapOptions options) {
+        return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
+                defaultCertificate, clock, serveIngressesWithSnippets, options, defaults);
+    }
+
+    public BuildOptions withDefaults(AnnotationDefaults newDefaults) {
+        return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
+                defaultCertificate, clock, serveIngressesWithSnippets, configMap, newDefaults);
     }
 
     /** Standalone defaults: every Ingress is served, ingress-nginx's annotation prefix. */

@@ -50,7 +50,8 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
         requireNonNull(state, "state");
         BuildResult result;
         if (lastResult != null && onlyEndpointsChanged(lastState, state)) {
-            result = new BuildResult(rebind(lastResult.table(), new BackendResolver(state)), lastResult.warnings());
+            result = new BuildResult(rebind(lastResult.table(), new BackendResolver(state)), lastResult.warnings(),
+                    lastResult.gateway());
             RouteTableBuilder.prepareEndpointPolicies(result.table());
             endpointOnlyBuilds++;
         } else {

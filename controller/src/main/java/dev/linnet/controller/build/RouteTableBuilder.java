@@ -1,5 +1,7 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.config.ConfigMapReader;
+import dev.linnet.controller.config.ControllerSettings;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.annotation.CanaryAnnotations;
@@ -24,6 +26,7 @@ import java.util.function.Consumer;
  * server, and the same objects in any order give an equal table and equal warnings.
  *
  * <pre>
+ *   controller ConfigMap ─▶ gateway settings, annotation defaults (ConfigMapReader; warnings)
  *   Ingresses ─▶ ours? (IngressClassFilter) ─▶ sort oldest first (IngressOrder)
  *             ─▶ a *-snippet annotation? not served at all (SnippetAnnotations; warning),
  *                unless --serve-ingresses-with-snippets
@@ -47,6 +50,8 @@ public final class RouteTableBuilder {
     public static BuildResult build(ClusterState state, BuildOptions options) {
         requireNonNull(state, "state");
         requireNonNull(options, "options");
+        ControllerSettings settings = ConfigMapReader.read(options.configMap(), new StateLookup(state));
+        options = options.withDefaults(settings.defaults());
         BuildContext ctx = new BuildContext(state, options);
         IngressClassFilter filter = new IngressClassFilter(options, state.ingressClasses());
 
@@ -94,9 +99,11 @@ public final class RouteTableBuilder {
             }
         }
         TlsProcessor.defaultCertificate(ctx, options.defaultCertificate());
-        BuildResult result = ctx.result();
-        prepareEndpointPolicies(result.table());
-        return result;
+        BuildResult built = ctx.result();
+        prepareEndpointPolicies(built.table());
+        List<ConfigWarning> warnings = new ArrayList<>(settings.warnings());
+        warnings.addAll(built.warnings());
+        return new BuildResult(built.table(), warnings, settings.gateway());
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.linnet.controller.cli;
 
+import dev.linnet.controller.config.ConfigMapOptions;
+import dev.linnet.gateway.proxy.ConfigHolder;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.build.BuildOptions;
@@ -80,7 +82,11 @@ public final class ClusterServer implements Drainable {
             GatewayMetrics metrics = GatewayMetrics.create(config.metrics());
             started.push(metrics);
             ControllerMetrics controllerMetrics = ControllerMetrics.create(metrics, StandaloneServer.release());
-            BuildOptions options = config.buildOptions();
+            // The controller ConfigMap's keys apply on top of exactly the settings this server starts with.
+            BuildOptions options = config.buildOptions().withConfigMap(new ConfigMapOptions(
+                    config.buildOptions().configMap().ref(), config.gateway(),
+                    config.buildOptions().configMap().explicitFlags()));
+            ConfigHolder configs = new ConfigHolder(config.gateway());
             ClusterSource source = ClusterSource.create(client, config.watchNamespaces(), options);
             StatusController status = StatusController.start(client, config.statusOptions(), options, source::current);
             started.push(status);
@@ -91,11 +97,12 @@ public final class ClusterServer implements Drainable {
                 BuildResult result = builder.apply(state);
                 status.offer(state, result); // enqueue only: the API server never slows the loop
                 return result;
-            }, routes).metrics(controllerMetrics);
+            }, routes).metrics(controllerMetrics)
+                    .configs(configs);
             started.push(loop);
             started.push(source);
             source.start(loop::signal);
-            GatewayServer gateway = GatewayServer.start(config.gateway(), routes, metrics);
+            GatewayServer gateway = GatewayServer.start(configs, routes, metrics);
             started.push(gateway);
             AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes, metrics);
             started.push(admin);

@@ -1,5 +1,10 @@
 package dev.linnet.controller.cli;
 
+import dev.linnet.controller.config.ConfigMapOptions;
+import java.util.HashSet;
+import java.util.Set;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 import dev.linnet.controller.annotation.NginxSize;
 import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.status.StatusOptions;
@@ -91,6 +96,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " gets 413. Per Ingress: proxy-body-size (default: ${DEFAULT-VALUE}, as ingress-nginx).")
     String maxBodySize;
 
+    @Option(names = "--configmap", paramLabel = "NAMESPACE/NAME",
+            description = "The controller ConfigMap, as ingress-nginx's flag: its keys (ingress-nginx's names and "
+                    + "values) apply live; an explicitly given flag wins over its key. With --manifests: that "
+                    + "ConfigMap among the manifest files.")
+    String configMap;
+
     // Cluster mode (no --manifests); issue 3.
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
@@ -130,7 +141,8 @@ final class ServeCommand implements Callable<Integer> {
         BuildOptions options = new BuildOptions(annotationsPrefix,
                 ingressClass == null ? BuildOptions.DEFAULT_INGRESS_CLASS : ingressClass, controllerClass,
                 watchIngressWithoutClass);
-        options = tls.apply(options).withServeIngressesWithSnippets(serveIngressesWithSnippets);
+        options = tls.apply(options).withServeIngressesWithSnippets(serveIngressesWithSnippets)
+                .withConfigMap(configMapOptions(gateway));
         StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
                 updateStatusOnShutdown);
         return new ClusterConfig(kubeconfig, watchNamespaces, gateway, listener.adminPort, options, status,
@@ -177,8 +189,26 @@ final class ServeCommand implements Callable<Integer> {
     StandaloneConfig toConfig() {
         GatewayConfig gateway = gatewayConfig();
         BuildOptions options = tls.apply(new BuildOptions(annotationsPrefix, ingressClass, controllerClass,
-                watchIngressWithoutClass)).withServeIngressesWithSnippets(serveIngressesWithSnippets);
+                watchIngressWithoutClass)).withServeIngressesWithSnippets(serveIngressesWithSnippets)
+                .withConfigMap(configMapOptions(gateway));
         return new StandaloneConfig(manifests, gateway, listener.adminPort, options, metricsOptions());
+    }
+
+    /** {@code --configmap}, over the settings the flags give, and which flags were given explicitly. */
+    private ConfigMapOptions configMapOptions(GatewayConfig gateway) {
+        Set<String> explicit = new HashSet<>();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed != null) {
+            for (OptionSpec o : parsed.matchedOptions()) {
+                explicit.add(o.longestName());
+            }
+        }
+        try {
+            return new ConfigMapOptions(configMap == null || configMap.isBlank() ? null : configMap.strip(), gateway,
+                    explicit);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + e.getMessage(), e);
+        }
     }
 
     /** The metrics flags, shared by both modes. */

@@ -1,5 +1,7 @@
 package dev.linnet.controller.cli;
 
+import dev.linnet.controller.config.ConfigMapOptions;
+import dev.linnet.gateway.proxy.ConfigHolder;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.build.BuildOptions;
@@ -69,13 +71,18 @@ public final class StandaloneServer implements Drainable {
             started.push(metrics);
             ControllerMetrics controllerMetrics = ControllerMetrics.create(metrics, release());
             FileSource source = FileSource.of(config.manifests());
-            BuildOptions options = config.buildOptions();
+            // The controller ConfigMap's keys apply on top of exactly the settings this server starts with.
+            BuildOptions options = config.buildOptions().withConfigMap(new ConfigMapOptions(
+                    config.buildOptions().configMap().ref(), config.gateway(),
+                    config.buildOptions().configMap().explicitFlags()));
+            ConfigHolder configs = new ConfigHolder(config.gateway());
             ControlLoop loop = ControlLoop.start(source, IncrementalBuilder.of(options), routes)
-                    .metrics(controllerMetrics);
+                    .metrics(controllerMetrics)
+                    .configs(configs);
             started.push(loop);
             started.push(source);
             source.start(loop::signal);
-            GatewayServer gateway = GatewayServer.start(config.gateway(), routes, metrics);
+            GatewayServer gateway = GatewayServer.start(configs, routes, metrics);
             started.push(gateway);
             AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes, metrics);
             started.push(admin);

@@ -1,5 +1,6 @@
 package dev.linnet.controller.loop;
 
+import dev.linnet.gateway.proxy.ConfigHolder;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.build.BuildResult;
@@ -51,6 +52,7 @@ public final class ControlLoop implements AutoCloseable {
     private final LongSupplier nanoClock;
     private final Thread thread;
     private volatile LoopMetrics metrics = LoopMetrics.NONE;
+    private volatile ConfigHolder configs; // null: builds do not change the gateway settings
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -97,6 +99,16 @@ public final class ControlLoop implements AutoCloseable {
     /** Reports builds to {@code metrics} from now on (set before the source starts signalling). */
     public ControlLoop metrics(LoopMetrics metrics) {
         this.metrics = requireNonNull(metrics, "metrics");
+        return this;
+    }
+
+    /**
+     * Puts the gateway settings of each build ({@link BuildResult#gateway()}, from the controller
+     * ConfigMap) in force in {@code configs}, just before its table is published (set before the
+     * source starts signalling).
+     */
+    public ControlLoop configs(ConfigHolder configs) {
+        this.configs = requireNonNull(configs, "configs");
         return this;
     }
 
@@ -206,6 +218,11 @@ public final class ControlLoop implements AutoCloseable {
         previousWarnings = warnings;
 
         RouteTable table = result.table().withVersion(++version);
+        ConfigHolder configs = this.configs;
+        if (configs != null && result.gateway() != null && !result.gateway().equals(configs.current())) {
+            configs.set(result.gateway()); // the controller ConfigMap changed: settings first, then routes
+            logger.info("gateway settings changed (controller ConfigMap)");
+        }
         holder.swap(table);
         metrics.published(result, table, System.nanoTime() - started);
         metrics.changeToTraffic(nanoClock.getAsLong() - burstStartNanos);

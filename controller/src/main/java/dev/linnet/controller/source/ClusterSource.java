@@ -79,6 +79,7 @@ public final class ClusterSource implements Source {
     private final List<SharedIndexInformer<ConfigMap>> configMaps = new CopyOnWriteArrayList<>();
     private final List<Forbidden> configMapAccess = new CopyOnWriteArrayList<>(); // one per ConfigMap informer
     private final List<SharedIndexInformer<?>> all = new CopyOnWriteArrayList<>();
+    private final String controllerConfigMapNamespace; // --configmap's, or null
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean synced = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -87,6 +88,7 @@ public final class ClusterSource implements Source {
         this.client = requireNonNull(client, "client");
         this.namespaces = List.copyOf(requireNonNull(namespaces, "namespaces"));
         this.watchSecrets = watchSecrets;
+        this.controllerConfigMapNamespace = options.configMap().namespace();
         this.relevance = new Relevance(requireNonNull(options, "options"),
                 () -> list(ingresses), () -> list(ingressClasses));
     }
@@ -134,6 +136,13 @@ public final class ClusterSource implements Source {
             }
             add(configMaps, ns == null ? client.configMaps().inAnyNamespace() : client.configMaps().inNamespace(ns),
                     ClusterRbac.CONFIG_MAPS, where, relevance::configMap, onChange);
+        }
+        String controllerNs = controllerConfigMapNamespace;
+        if (controllerNs != null && !namespaces.isEmpty() && !namespaces.contains(controllerNs)) {
+            // --configmap outside the watched namespaces: its namespace's ConfigMaps too (it, and
+            // the proxy-set-headers / add-headers ConfigMaps it names, which usually live beside it)
+            add(configMaps, client.configMaps().inNamespace(controllerNs), ClusterRbac.CONFIG_MAPS,
+                    "namespace " + controllerNs + " (--configmap)", relevance::configMap, onChange);
         }
         logger.info("watching Ingresses, IngressClasses, Services, EndpointSlices, ConfigMaps{} in {}",
                 watchSecrets ? ", Secrets" : "", namespaces.isEmpty() ? "all namespaces" : namespaces);

@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  *   EndpointSlice  endpoints/ports changed and its kubernetes.io/service-name is referenced
  *   Secret         data or type changed and named in spec.tls or an auth-secret / auth-tls-secret
  *                  annotation of an Ingress of ours, or --default-ssl-certificate
- *   ConfigMap      data changed and named by an Ingress of ours (auth-proxy-set-headers)
+ *   ConfigMap      data changed and named by an Ingress of ours (auth-proxy-set-headers), or the
+ *                  controller ConfigMap (--configmap), or one that ConfigMap names
+ *                  (proxy-set-headers, add-headers)
  * </pre>
  *
  * References are recomputed lazily after an Ingress or IngressClass event, so a burst of
@@ -61,6 +63,10 @@ final class Relevance {
     private Set<String> services = Set.of();
     private Set<String> secrets = Set.of();
     private Set<String> configMaps = Set.of();
+    private Set<String> controllerReferences = Set.of(); // named by the controller ConfigMap, as last seen
+
+    /** Keys of the controller ConfigMap whose value names another ConfigMap ({@code namespace/name}). */
+    static final List<String> CONFIG_MAP_REFERENCES = List.of("proxy-set-headers", "add-headers");
 
     Relevance(BuildOptions options, Supplier<List<Ingress>> ingresses, Supplier<List<IngressClass>> classes) {
         this.options = requireNonNull(options, "options");
@@ -123,10 +129,29 @@ final class Relevance {
         if (oldObj != null && newObj != null && Objects.equals(oldObj.getData(), newObj.getData())) {
             return false;
         }
+        String key = key(newObj != null ? newObj : oldObj);
         synchronized (lock) {
+            if (key.equals(options.configMap().ref())) {
+                controllerReferences = references(newObj);
+                return true;
+            }
             refresh();
-            return configMaps.contains(key(newObj != null ? newObj : oldObj));
+            return configMaps.contains(key) || controllerReferences.contains(key);
         }
+    }
+
+    private static Set<String> references(ConfigMap controller) {
+        if (controller == null || controller.getData() == null) {
+            return Set.of();
+        }
+        Set<String> out = new HashSet<>();
+        for (String k : CONFIG_MAP_REFERENCES) {
+            String v = controller.getData().get(k);
+            if (v != null) {
+                out.add(v.strip());
+            }
+        }
+        return Set.copyOf(out);
     }
 
     /** The Ingresses of ours among {@code all}, by the builder's rules and the current IngressClasses. */

@@ -2,7 +2,9 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.accesslog.AccessLogSettings;
 import dev.linnet.gateway.route.NextUpstream;
+import dev.linnet.gateway.tls.TlsPolicy;
 import dev.linnet.gateway.upstream.HostResolver;
 import dev.linnet.gateway.upstream.PassiveHealth;
 import java.time.Duration;
@@ -50,6 +52,11 @@ import java.time.Duration;
  * @param authTimeout how long an external-auth subrequest may take, connect to last byte (nginx's
  *     default 60 s timeouts of the auth location; {@code proxy-*-timeout} annotations do not apply)
  * @param authResolver how the host names of {@code auth-url}s are resolved, off the event loops
+ * @param clientTrust where the client address, scheme and host come from, and what the upstream
+ *     is told of them (ConfigMap: {@code use-forwarded-headers}, {@code use-proxy-protocol} …)
+ * @param responseHeaders HSTS, {@code Server}, {@code add-headers}
+ * @param tlsPolicy TLS protocols and ciphers of the HTTPS listener (new connections)
+ * @param accessLog the access log's switches and format
  */
 public record GatewayConfig(
         String bindAddress,
@@ -76,11 +83,19 @@ public record GatewayConfig(
         PassiveHealth passiveHealth,
         boolean underscoresInHeaders,
         Duration authTimeout,
-        HostResolver authResolver) {
+        HostResolver authResolver,
+        ClientTrust clientTrust,
+        ResponseHeaders responseHeaders,
+        TlsPolicy tlsPolicy,
+        AccessLogSettings accessLog) {
 
     public GatewayConfig {
         requireNonNull(authTimeout, "authTimeout");
         requireNonNull(authResolver, "authResolver");
+        requireNonNull(clientTrust, "clientTrust");
+        requireNonNull(responseHeaders, "responseHeaders");
+        requireNonNull(tlsPolicy, "tlsPolicy");
+        requireNonNull(accessLog, "accessLog");
         requireNonNull(nextUpstream, "nextUpstream");
         requireNonNull(passiveHealth, "passiveHealth");
         requireNonNull(bindAddress, "bindAddress");
@@ -123,7 +138,8 @@ public record GatewayConfig(
                 Duration.ofSeconds(60), Duration.ofSeconds(75), 3, 8192, 8192, 100, 0, 1000,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 NextUpstream.DEFAULT, PassiveHealth.DEFAULT, false,
-                Duration.ofSeconds(60), HostResolver.system());
+                Duration.ofSeconds(60), HostResolver.system(), ClientTrust.DEFAULT, ResponseHeaders.DEFAULT,
+                TlsPolicy.DEFAULT, AccessLogSettings.DEFAULT);
     }
 
     /** A builder starting from these settings, for changing several at once. */
@@ -190,6 +206,10 @@ public record GatewayConfig(
         private boolean underscoresInHeaders;
         private Duration authTimeout;
         private HostResolver authResolver;
+        private ClientTrust clientTrust;
+        private ResponseHeaders responseHeaders;
+        private TlsPolicy tlsPolicy;
+        private AccessLogSettings accessLog;
 
         private Builder(GatewayConfig c) {
             bindAddress = c.bindAddress;
@@ -217,6 +237,10 @@ public record GatewayConfig(
             underscoresInHeaders = c.underscoresInHeaders;
             authTimeout = c.authTimeout;
             authResolver = c.authResolver;
+            clientTrust = c.clientTrust;
+            responseHeaders = c.responseHeaders;
+            tlsPolicy = c.tlsPolicy;
+            accessLog = c.accessLog;
         }
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -244,13 +268,17 @@ public record GatewayConfig(
         public Builder underscoresInHeaders(boolean v) { underscoresInHeaders = v; return this; }
         public Builder authTimeout(Duration v) { authTimeout = v; return this; }
         public Builder authResolver(HostResolver v) { authResolver = v; return this; }
+        public Builder clientTrust(ClientTrust v) { clientTrust = v; return this; }
+        public Builder responseHeaders(ResponseHeaders v) { responseHeaders = v; return this; }
+        public Builder tlsPolicy(TlsPolicy v) { tlsPolicy = v; return this; }
+        public Builder accessLog(AccessLogSettings v) { accessLog = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(bindAddress, httpPort, httpsPort, ioThreads, connectTimeout, readTimeout,
                     sendTimeout, idleTimeout, maxTries, maxInitialLineLength, maxHeaderSize, maxHeaders,
                     maxRequestBodySize, keepAliveRequests, clientHeaderTimeout, clientBodyTimeout, maxConnections,
                     httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth, underscoresInHeaders,
-                    authTimeout, authResolver);
+                    authTimeout, authResolver, clientTrust, responseHeaders, tlsPolicy, accessLog);
         }
     }
 }

@@ -62,7 +62,18 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer start(GatewayConfig config, RouteTableHolder routes, GatewayMetrics metrics)
             throws InterruptedException {
-        requireNonNull(config, "config");
+        return start(new ConfigHolder(requireNonNull(config, "config")), routes, metrics);
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig, RouteTableHolder, GatewayMetrics)}, with settings the
+     * controller may swap while serving ({@code --configmap}): requests read {@code configs} as
+     * they go; the listener addresses, ports, event loops and the connection limit are read once here.
+     */
+    public static GatewayServer start(ConfigHolder configs, RouteTableHolder routes, GatewayMetrics metrics)
+            throws InterruptedException {
+        requireNonNull(configs, "configs");
+        GatewayConfig config = configs.current();
         requireNonNull(routes, "routes");
         requireNonNull(metrics, "metrics");
         Transport transport = Transport.detect();
@@ -73,7 +84,7 @@ public final class GatewayServer implements AutoCloseable {
         metrics.upstreamPool(pool::openConnections, pool::idleConnections);
         metrics.upstreamEjections(pool.ejections()::total, pool.ejections()::current);
         ClientConnections connections = ClientConnections.create(config.maxConnections(), metrics.registry());
-        ProxyContext context = new ProxyContext(config, routes, pool, metrics);
+        ProxyContext context = new ProxyContext(configs, routes, pool, metrics);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
