@@ -69,7 +69,9 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 - serve
 - {{ printf "--http-port=%d" (int64 .Values.controller.ports.http) | quote }}
 - {{ printf "--https-port=%d" (int64 .Values.controller.ports.https) | quote }}
-- {{ printf "--http-redirect-code=%d" (int64 .Values.controller.httpRedirectCode) | quote }}
+{{- with .Values.controller.httpRedirectCode }}
+- {{ printf "--http-redirect-code=%d" (int64 .) | quote }}
+{{- end }}
 {{- with .Values.controller.defaultSslCertificate }}
 - {{ printf "--default-ssl-certificate=%s" . | quote }}
 {{- end }}
@@ -92,21 +94,38 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 {{- if .Values.controller.updateStatusOnShutdown }}
 - --update-status-on-shutdown
 {{- end }}
-- {{ printf "--connect-timeout=%d" (int64 .Values.controller.connectTimeoutSeconds) | quote }}
-- {{ printf "--read-timeout=%d" (int64 .Values.controller.readTimeoutSeconds) | quote }}
+- {{ printf "--configmap=%s/%s" .Release.Namespace (include "linnet.fullname" .) | quote }}
+{{- with .Values.controller.connectTimeoutSeconds }}
+- {{ printf "--connect-timeout=%d" (int64 .) | quote }}
+{{- end }}
+{{- with .Values.controller.readTimeoutSeconds }}
+- {{ printf "--read-timeout=%d" (int64 .) | quote }}
+{{- end }}
 {{- if kindIs "string" .Values.controller.maxBodySize }}
 - {{ printf "--max-body-size=%s" .Values.controller.maxBodySize | quote }}
-{{- else }}
+{{- else if not (kindIs "invalid" .Values.controller.maxBodySize) }}
 - {{ printf "--max-body-size=%d" (int64 .Values.controller.maxBodySize) | quote }}
 {{- end }}
 {{- with .Values.controller.limits }}
+{{- if not (kindIs "invalid" .maxRequestLine) }}
 - {{ printf "--max-request-line=%d" (int64 .maxRequestLine) | quote }}
+{{- end }}
+{{- if not (kindIs "invalid" .maxHeaderSize) }}
 - {{ printf "--max-header-size=%d" (int64 .maxHeaderSize) | quote }}
+{{- end }}
 - {{ printf "--max-headers=%d" (int64 .maxHeaders) | quote }}
+{{- if not (kindIs "invalid" .keepAliveSeconds) }}
 - {{ printf "--keep-alive=%d" (int64 .keepAliveSeconds) | quote }}
+{{- end }}
+{{- if not (kindIs "invalid" .keepAliveRequests) }}
 - {{ printf "--keep-alive-requests=%d" (int64 .keepAliveRequests) | quote }}
+{{- end }}
+{{- if not (kindIs "invalid" .clientHeaderTimeoutSeconds) }}
 - {{ printf "--client-header-timeout=%d" (int64 .clientHeaderTimeoutSeconds) | quote }}
+{{- end }}
+{{- if not (kindIs "invalid" .clientBodyTimeoutSeconds) }}
 - {{ printf "--client-body-timeout=%d" (int64 .clientBodyTimeoutSeconds) | quote }}
+{{- end }}
 - {{ printf "--max-connections=%d" (int64 .maxConnections) | quote }}
 {{- end }}
 - {{ printf "--shutdown-delay=%d" (int64 .Values.controller.shutdown.delaySeconds) | quote }}

@@ -70,7 +70,7 @@ class ChartTest {
         assertThat(defaults.kindsAndNames()).containsExactlyInAnyOrder(
                 "Deployment/linnet", "Service/linnet", "Service/linnet-metrics", "ServiceAccount/linnet",
                 "ClusterRole/linnet", "ClusterRoleBinding/linnet", "Role/linnet", "RoleBinding/linnet",
-                "IngressClass/linnet", "PodDisruptionBudget/linnet");
+                "IngressClass/linnet", "PodDisruptionBudget/linnet", "ConfigMap/linnet");
     }
 
     @Test
@@ -155,7 +155,7 @@ class ChartTest {
         ParseResult serve = parseServe(defaults);
         assertThat(flag(serve, "--http-port")).isEqualTo("8080");
         assertThat(flag(serve, "--https-port")).isEqualTo("8443");
-        assertThat(flag(serve, "--http-redirect-code")).isEqualTo("308");
+        assertThat(serve.hasMatchedOption("--http-redirect-code")).as("left to the ConfigMap").isFalse();
         assertThat(serve.hasMatchedOption("--default-ssl-certificate")).as("self-signed default").isFalse();
         assertThat(flag(serve, "--ingress-class")).isEqualTo("linnet");
         assertThat(flag(serve, "--controller-class")).isEqualTo("linnet.dev/ingress-controller");
@@ -219,6 +219,18 @@ class ChartTest {
     }
 
     @Test
+    void controllerConfigIsRenderedQuotedIntoTheConfigMapServeReads() {
+        Rendered rendered = Chart.template(Chart.DIR, Map.of("controller.config.use-forwarded-headers", true,
+                "controller.config.hsts-max-age", 86400, "controller.config.log-format-escape-json", "true"));
+        ConfigMap config = rendered.get(ConfigMap.class, FULLNAME);
+        assertThat(config.getData()).containsExactlyInAnyOrderEntriesOf(Map.of("use-forwarded-headers", "true",
+                "hsts-max-age", "86400", "log-format-escape-json", "true"));
+        assertThat(flag(parseServe(rendered), "--configmap")).isEqualTo(Chart.NAMESPACE + "/" + FULLNAME);
+        assertThat(defaults.get(ConfigMap.class, FULLNAME).getData()).as("always there, empty by default")
+                .isNullOrEmpty();
+    }
+
+    @Test
     void publishStatusAddressesWinOverThePublishService() {
         ParseResult serve = parseServe(Chart.template(Chart.DIR,
                 Map.of("controller.publishStatusAddresses[0]", "203.0.113.7",
@@ -239,10 +251,15 @@ class ChartTest {
     @Test
     void limitAndShutdownValuesReachTheirFlagsWithServesDefaults() {
         ParseResult serve = parseServe(defaults);
-        for (String name : List.of("--max-request-line", "--max-header-size", "--max-headers", "--keep-alive",
-                "--keep-alive-requests", "--client-header-timeout", "--client-body-timeout", "--max-connections",
-                "--shutdown-delay", "--shutdown-grace")) {
+        for (String name : List.of("--max-headers", "--max-connections", "--shutdown-delay", "--shutdown-grace")) {
             assertThat(flag(serve, name)).as("chart default of %s", name).isEqualTo(serveDefault(name));
+        }
+        // Flags that mirror a ConfigMap key are not passed by default: an explicit flag would win
+        // over controller.config (README, "The ConfigMap").
+        for (String name : List.of("--max-request-line", "--max-header-size", "--keep-alive", "--keep-alive-requests",
+                "--client-header-timeout", "--client-body-timeout", "--connect-timeout", "--read-timeout",
+                "--max-body-size", "--http-redirect-code")) {
+            assertThat(serve.hasMatchedOption(name)).as("%s left to the ConfigMap", name).isFalse();
         }
         ParseResult all = parseServe(allOn);
         assertThat(flag(all, "--max-request-line")).isEqualTo("4096");
@@ -468,7 +485,8 @@ class ChartTest {
         assertThat(dashboards.getData()).containsKey("test.json");
         assertThat(dashboards.getData().get("test.json").strip()).isEqualTo(json.strip());
 
-        assertThat(Chart.template(chart, Map.of()).all(ConfigMap.class)).as("disabled by default").isEmpty();
+        assertThat(Chart.template(chart, Map.of()).find(ConfigMap.class, FULLNAME + "-dashboards"))
+                .as("disabled by default").isEmpty();
     }
 
     @Test
@@ -479,7 +497,8 @@ class ChartTest {
                 Files.delete(file);
             }
         }
-        assertThat(Chart.template(chart, Map.of("dashboard.enabled", true)).all(ConfigMap.class)).isEmpty();
+        assertThat(Chart.template(chart, Map.of("dashboard.enabled", true)).find(ConfigMap.class, FULLNAME + "-dashboards"))
+                .isEmpty();
     }
 
     // --- Schema
