@@ -100,10 +100,15 @@ public final class ConfigMapData {
         }
         T parsed = type.parse(v);
         if (parsed == null) {
-            invalid(key, data.get(key), type.expected(), String.valueOf(fallback));
+            invalid(key, data.get(key), type.expected(), shown(fallback));
             return fallback;
         }
         return parsed;
+    }
+
+    /** A default as the ConfigMap would spell it: durations in seconds. */
+    private static String shown(Object value) {
+        return value instanceof java.time.Duration d ? String.valueOf(d.toSeconds()) : String.valueOf(value);
     }
 
     /** The comma-separated items of the value, trimmed, empty ones dropped; absent gives an empty list. */

@@ -36,6 +36,16 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** The status of a {@code POST /} with {@code bytes} zero bytes of body, on a fresh connection. */
+    public static int postStatus(int port, String host, int bytes) {
+        try (RawHttp client = new RawHttp(port)) {
+            return client.send("POST / HTTP/1.1\r\nHost: " + host + "\r\nContent-Length: " + bytes
+                    + "\r\nConnection: close\r\n\r\n").send(new byte[bytes]).read().status();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public RawHttp send(String request) {
         return send(request.getBytes(StandardCharsets.ISO_8859_1));
     }
