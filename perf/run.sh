@@ -15,6 +15,12 @@
 # measurements, one more PROFILE_SECONDS (15) run of the first scenario with async-profiler attached
 # to Linnet: RUN_DIR/linnet-cpu.collapsed, summarised by perf/profile-top.sh; kernel frames included).
 #
+# LINNET_SERVE_ARGS, BASELINE_SERVE_ARGS: extra `serve` flags of the build under test and of the
+# baseline, e.g. the controller ConfigMaps the manifests carry (perf/linnet/configmaps.yaml.tmpl):
+#
+#   BASELINE_JAR=controller/target/linnet.jar BASELINE_SERVE_ARGS="--configmap perf/access-log-off" \
+#     LINNET_SERVE_ARGS="--configmap perf/access-log-on" bash perf/run.sh    # the access log's cost
+#
 # A/B mode, two Linnet builds or flag sets instead of Linnet vs nginx (a change measured against
 # main under identical conditions; perf/README.md is left alone):
 #
@@ -60,6 +66,8 @@ if [[ -n "$BASELINE_JAR" ]]; then
     REF=base; REF_NAME="baseline"; R=B; WRITE_README=0
 else
     REF=nginx; REF_NAME="nginx"; R=N
+    # The reference nginx logs nothing (access_log off): neither does Linnet, unless asked.
+    LINNET_SERVE_ARGS="${LINNET_SERVE_ARGS---configmap perf/access-log-off}"
 fi
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -154,7 +162,7 @@ if [[ "${NGINX_HEADERS:-reference}" == ingress-nginx ]]; then
     proxy_set_header X-Original-URI $request_uri;#' "$RUN_DIR/proxy.conf"
     grep -q 'X-Original-URI' "$RUN_DIR/proxy.conf" || die "NGINX_HEADERS=ingress-nginx: proxy.conf not rewritten"
 fi
-for f in services ingresses canary; do
+for f in services ingresses canary configmaps; do
     render "$PERF_DIR/linnet/$f.yaml.tmpl" "$RUN_DIR/manifests/$f.yaml"
 done
 cp "$PERF_DIR/wrk-canary.lua" "$RUN_DIR/"
@@ -177,14 +185,14 @@ wait_http() { # url what
 }
 
 start_nginx backends "$LOAD_CPU" "$RUN_DIR/backends.conf"; BACKENDS_PID=$STARTED_PID
-start_linnet() { # name jar http-port admin-port https-port flags...; sets STARTED_PID once ready
-    local name=$1 jar=$2 http=$3 admin=$4 https=$5 ready=0
-    shift 5
+start_linnet() { # name jar http-port admin-port https-port serve-args jvm-flags...; sets STARTED_PID once ready
+    local name=$1 jar=$2 http=$3 admin=$4 https=$5 serve_args=$6 ready=0
+    shift 6
     # --shutdown-delay 0: no load balancer to wait for here, and the 5 s stop below would otherwise
     # SIGKILL Linnet while /readyz still answers 503, before a JFR=1 recording is written.
     taskset -c "$PROXY_CPU" java "$@" -jar "$jar" serve --manifests "$RUN_DIR/manifests" \
         --http-port "$http" --admin-port "$admin" --https-port "$https" --bind-address 127.0.0.1 \
-        --shutdown-delay 0 > "$RUN_DIR/$name.log" 2>&1 &
+        --shutdown-delay 0 $serve_args > "$RUN_DIR/$name.log" 2>&1 &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")
     for _ in $(seq 600); do
@@ -202,7 +210,8 @@ if [[ $REF == nginx ]]; then
     wait_http "http://127.0.0.1:$NGINX_PORT/" "nginx proxy"
 else # the baseline Linnet takes nginx's port and place
     # shellcheck disable=SC2086 # the flags are words
-    start_linnet base "$BASELINE_JAR" "$NGINX_PORT" "$BASE_ADMIN_PORT" "$BASE_HTTPS_PORT" $BASELINE_JVM_FLAGS
+    start_linnet base "$BASELINE_JAR" "$NGINX_PORT" "$BASE_ADMIN_PORT" "$BASE_HTTPS_PORT" "${BASELINE_SERVE_ARGS:-}" \
+        $BASELINE_JVM_FLAGS
     NGINX_PID=$STARTED_PID
 fi
 
@@ -225,7 +234,7 @@ if [[ "${JFR:-0}" == 1 ]]; then
     JVM_FLAGS="-XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true $JVM_FLAGS"
 fi
 # shellcheck disable=SC2086 # the flags are words
-start_linnet linnet "$JAR" "$LINNET_PORT" "$ADMIN_PORT" "$HTTPS_PORT" $JVM_FLAGS
+start_linnet linnet "$JAR" "$LINNET_PORT" "$ADMIN_PORT" "$HTTPS_PORT" "${LINNET_SERVE_ARGS:-}" $JVM_FLAGS
 LINNET_PID=$STARTED_PID
 log "backends :$STABLE_PORT/:$CANARY_PORT (pid $BACKENDS_PID), $REF :$NGINX_PORT (pid $NGINX_PID)," \
     "Linnet :$LINNET_PORT admin :$ADMIN_PORT (pid $LINNET_PID)"
