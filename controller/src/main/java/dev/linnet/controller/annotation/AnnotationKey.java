@@ -100,6 +100,24 @@ public final class AnnotationKey<T> {
         return value;
     }
 
+    /**
+     * As {@link #read(Map, String, Consumer)}, with {@code fallback} in place of the key's own
+     * default: the controller ConfigMap's value for it (e.g. {@code ssl-redirect}).
+     */
+    public T read(Map<String, String> annotations, String prefix, Consumer<String> warnings, T fallback) {
+        String raw = raw(annotations, prefix);
+        if (raw == null) {
+            return fallback;
+        }
+        T value = type.parse(raw);
+        if (value == null) {
+            warnings.accept(describe(prefix, raw) + " is invalid (expected: " + type.expected() + "); using "
+                    + show(fallback) + " (the ConfigMap's default)");
+            return fallback;
+        }
+        return value;
+    }
+
     /** {@code raw} through this key's validator and parser; {@code null} when invalid (no warning). */
     T parse(String raw) {
         return type.parse(raw);
