@@ -26,11 +26,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Global external auth through {@code serve --manifests --configmap} (auth-limits-spec.md §3.6,
- * catalogue 11.3): the controller ConfigMap among the manifest files, a stand-in auth service and
- * backend on loopback, the real controller and gateway; ConfigMap edits apply without a restart.
+ * The controller ConfigMap's annotation defaults and global policies through
+ * {@code serve --manifests --configmap}: global external auth and {@code no-auth-locations}
+ * (auth-limits-spec.md §3.6, catalogue 11.3), {@code whitelist-source-range} and
+ * {@code no-tls-redirect-locations} (annotations-spec.md S6, S7). The ConfigMap is among the
+ * manifest files, a stand-in auth service and backend run on loopback, the controller and gateway
+ * are the real ones; ConfigMap edits apply without a restart.
  */
-class GlobalAuthManifestsTest {
+class ConfigMapDefaultsManifestsTest {
 
     static final String HOST = "app.example.com";
 
@@ -250,5 +253,41 @@ class GlobalAuthManifestsTest {
                 ingress("out", "app", List.of("enable-global-auth: \"false\""), "/out"));
         await().untilAsserted(() -> assertThat(get("/foo").statusCode()).as("fixed live").isEqualTo(200));
         assertThat(auth.last().uri()).isEqualTo("/auth");
+    }
+
+    @Test
+    void s6_whitelistSourceRangeAppliesAndFollowsEditsLive() throws Exception {
+        String plain = ingress("plain", "app", List.of(), "/");
+        String own = ingress("own", "app", List.of("allowlist-source-range: 127.0.0.1"), "/own");
+        write(configMap("whitelist-source-range: 1.1.1.1"), plain, own);
+        start();
+
+        assertThat(get("/").statusCode()).as("127.0.0.1 is not 1.1.1.1").isEqualTo(403);
+        assertThat(get("/own").statusCode()).as("an Ingress's own allowlist wins").isEqualTo(200);
+
+        write(configMap("whitelist-source-range: \"1.1.1.1, 127.0.0.0/8\""), plain, own);
+        await().untilAsserted(() -> assertThat(get("/").statusCode()).isEqualTo(200));
+
+        write(configMap("whitelist-source-range: not-an-address"), plain, own);
+        await().untilAsserted(() -> assertThat(get("/").statusCode()).as("fails closed").isEqualTo(403));
+        assertThat(get("/own").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void s7_noTlsRedirectLocationsAreNeverRedirected() throws Exception {
+        String routes = ingress("app", "app", List.of(), "/check-no-tls", "/.well-known/acme-challenge", "/other");
+        write(configMap("force-ssl-redirect: \"true\""), routes);
+        start(GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0).withHttpsPort(0));
+
+        assertThat(get("/other").statusCode()).as("force-ssl-redirect from the ConfigMap").isEqualTo(308);
+        assertThat(get("/check-no-tls").statusCode()).isEqualTo(308);
+        assertThat(get("/.well-known/acme-challenge/token").statusCode()).as("the default list").isEqualTo(200);
+
+        write(configMap("force-ssl-redirect: \"true\"", "no-tls-redirect-locations: /check-no-tls"), routes);
+        await().untilAsserted(() -> assertThat(get("/check-no-tls").statusCode()).as("S7").isEqualTo(200));
+        assertThat(get("/check-no-tls/deeper").statusCode()).isEqualTo(200);
+        assertThat(get("/other").statusCode()).isEqualTo(308);
+        assertThat(get("/.well-known/acme-challenge/token").statusCode()).as("the list replaces the default")
+                .isEqualTo(308);
     }
 }
