@@ -3,6 +3,7 @@ package dev.linnet.controller.annotation;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -105,6 +106,9 @@ public final class AnnotationKey<T> {
      * default: the controller ConfigMap's value for it (e.g. {@code ssl-redirect}).
      */
     public T read(Map<String, String> annotations, String prefix, Consumer<String> warnings, T fallback) {
+        if (Objects.equals(fallback, defaultValue)) {
+            return read(annotations, prefix, warnings);
+        }
         String raw = raw(annotations, prefix);
         if (raw == null) {
             return fallback;

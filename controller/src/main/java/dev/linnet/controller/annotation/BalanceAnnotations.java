@@ -61,7 +61,8 @@ public final class BalanceAnnotations {
         String hashBy = HASH_BY.read(annotations, prefix, warnings);
         boolean subset = SUBSET.read(annotations, prefix, warnings);
         int size = SUBSET_SIZE.read(annotations, prefix, warnings);
-        String balance = LOAD_BALANCE.read(annotations, prefix, warnings, fallback);
+        String balance = LOAD_BALANCE.read(annotations, prefix, warnings,
+                fallback.equals("round_robin") ? LOAD_BALANCE.defaultValue() : fallback);
         String affinity = AffinityAnnotations.AFFINITY.raw(annotations, prefix);
         if (affinity != null && affinity.strip().equals("cookie")) {
             for (AnnotationKey<?> key : List.of(HASH_BY, LOAD_BALANCE)) {
