@@ -181,6 +181,20 @@ class ConfigMapDefaultsManifestsTest {
     }
 
     @Test
+    void g4_globalAuthAnswersAreCachedPerRoute() throws Exception {
+        auth.answer(call -> Reply.of(200));
+        write(configMap(authUrl("/status/200"), "global-auth-cache-key: foo",
+                "global-auth-cache-duration: \"200 201 401 30m\""), ingress("bar", "app", List.of(), "/bar", "/baz"));
+        start();
+
+        assertThat(get("/bar").statusCode()).isEqualTo(200);
+        auth.answer(call -> Reply.of(500)); // the auth service breaks
+        assertThat(get("/bar").statusCode()).as("G4: the cached 200").isEqualTo(200);
+        assertThat(get("/baz").statusCode()).as("another Ingress path: its own cache entry").isEqualTo(500);
+        assertThat(auth.calls()).hasSize(2);
+    }
+
+    @Test
     void g10_g11_g12_theAuthCookieOnSuccessesOrAlways() throws Exception {
         auth.answer(call -> Reply.of(200, "Set-Cookie", "alma=armud"));
         String routes = ingress("app", "app", List.of(), "/");
