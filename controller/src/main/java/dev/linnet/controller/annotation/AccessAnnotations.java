@@ -52,15 +52,17 @@ public final class AccessAnnotations {
      * with a warning. When no entry is valid the route allows nobody: ingress-nginx denies the
      * location on an unparsable list too, and an allowlist must never fail open.
      *
-     * @return the policy, or {@code null} when neither key has a value
+     * @param fallback the ConfigMap's {@code whitelist-source-range}, or {@code null}
+     * @return the policy, or {@code fallback} when neither key has a value
      */
-    public static AccessList parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+    public static AccessList parse(Map<String, String> annotations, String prefix, Consumer<String> warnings,
+            AccessList fallback) {
         AnnotationKey<String> key = ALLOWLIST;
         String raw = ALLOWLIST.raw(annotations, prefix);
         String whitelist = WHITELIST.raw(annotations, prefix);
         if (raw == null || raw.isBlank()) {
             if (whitelist == null || whitelist.isBlank()) {
-                return null;
+                return fallback;
             }
             key = WHITELIST;
             raw = whitelist;
@@ -68,6 +70,14 @@ public final class AccessAnnotations {
             warnings.accept(WHITELIST.describe(prefix, whitelist) + " is ignored because "
                     + ALLOWLIST.fullName(prefix) + " is set, as in ingress-nginx");
         }
+        return allowlist(raw, key.describe(prefix, raw), warnings);
+    }
+
+    /**
+     * A comma-separated list of addresses and CIDRs: an invalid entry is dropped, and a list
+     * without a valid entry allows nobody, each with a warning that starts with {@code described}.
+     */
+    public static AccessList allowlist(String raw, String described, Consumer<String> warnings) {
         List<String> valid = new ArrayList<>();
         for (String part : raw.split(",")) {
             String entry = part.strip();
@@ -77,13 +87,12 @@ public final class AccessAnnotations {
             if (SourceRanges.isValid(entry)) {
                 valid.add(entry);
             } else {
-                warnings.accept(key.describe(prefix, raw) + ": entry " + AnnotationKey.quote(entry)
+                warnings.accept(described + ": entry " + AnnotationKey.quote(entry)
                         + " is invalid (expected: " + SourceRanges.EXPECTED + "); entry ignored");
             }
         }
         if (valid.isEmpty()) {
-            warnings.accept(key.describe(prefix, raw) + " has no valid entry; every client gets 403"
-                    + " (an allowlist never fails open)");
+            warnings.accept(described + " has no valid entry; every client gets 403 (an allowlist never fails open)");
         }
         return new AccessList(SourceRanges.of(valid));
     }

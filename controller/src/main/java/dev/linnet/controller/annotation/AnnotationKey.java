@@ -3,6 +3,7 @@ package dev.linnet.controller.annotation;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -96,6 +97,27 @@ public final class AnnotationKey<T> {
             warnings.accept(describe(prefix, raw) + " is invalid (expected: " + type.expected() + "); using "
                     + defaultText());
             return defaultValue;
+        }
+        return value;
+    }
+
+    /**
+     * As {@link #read(Map, String, Consumer)}, with {@code fallback} in place of the key's own
+     * default: the controller ConfigMap's value for it (e.g. {@code ssl-redirect}).
+     */
+    public T read(Map<String, String> annotations, String prefix, Consumer<String> warnings, T fallback) {
+        if (Objects.equals(fallback, defaultValue)) {
+            return read(annotations, prefix, warnings);
+        }
+        String raw = raw(annotations, prefix);
+        if (raw == null) {
+            return fallback;
+        }
+        T value = type.parse(raw);
+        if (value == null) {
+            warnings.accept(describe(prefix, raw) + " is invalid (expected: " + type.expected() + "); using "
+                    + show(fallback) + " (the ConfigMap's default)");
+            return fallback;
         }
         return value;
     }

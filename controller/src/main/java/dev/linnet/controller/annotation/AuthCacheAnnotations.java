@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * of the auth location. A bad character in the duration makes ingress-nginx switch authentication
  * off (SKIP); Linnet denies instead.
  */
-final class AuthCacheAnnotations {
+public final class AuthCacheAnnotations {
 
     public static final AnnotationKey<String> CACHE_KEY = AnnotationKey.prefixed("auth-cache-key",
             ValueType.NGINX_VARIABLE, "", "none (no caching)",
@@ -56,13 +56,36 @@ final class AuthCacheAnnotations {
                     + " authentication");
             return null;
         }
+        String bad = badDurationItem(value);
+        if (bad != null) {
+            c.deny(CACHE_DURATION.describe(c.prefix(), raw) + ": item " + AnnotationKey.quote(bad)
+                    + " is invalid (expected: " + DURATION_ITEM_EXPECTED + ")");
+            return null;
+        }
+        return durations(value);
+    }
+
+    /** What one item of a cache duration list looks like. */
+    public static final String DURATION_ITEM_EXPECTED = "status codes then a time, such as 200 202 10m";
+
+    /** The first item of a cache duration list that is not codes and a time, or {@code null}. */
+    public static String badDurationItem(String value) {
+        for (String item : value.split(",")) {
+            if (!CACHE_ITEM.matcher(item.strip()).matches()) {
+                return item.strip();
+            }
+        }
+        return null;
+    }
+
+    /** Per-status cache times of a list without a bad item ({@link #badDurationItem}). */
+    public static Map<Integer, Duration> durations(String value) {
         Map<Integer, Duration> out = new HashMap<>();
         for (String item : value.split(",")) {
             Matcher m = CACHE_ITEM.matcher(item.strip());
             if (!m.matches()) {
-                c.deny(CACHE_DURATION.describe(c.prefix(), raw) + ": item " + AnnotationKey.quote(item.strip())
-                        + " is invalid (expected: status codes then a time, such as 200 202 10m)");
-                return null;
+                throw new IllegalArgumentException("cache duration item: " + item + " (expected: "
+                        + DURATION_ITEM_EXPECTED + ")");
             }
             Duration ttl = Duration.ZERO;
             Matcher t = TIME_PART.matcher(m.group(2));

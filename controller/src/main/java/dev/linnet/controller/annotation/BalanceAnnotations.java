@@ -49,10 +49,20 @@ public final class BalanceAnnotations {
 
     /** The hash or ewma policy, or {@code null} for the round robin (or when affinity decides). */
     public static EndpointPolicy parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        return parse(annotations, prefix, warnings, "round_robin");
+    }
+
+    /**
+     * As {@link #parse(Map, String, Consumer)}; an Ingress without {@code load-balance} gets
+     * {@code fallback}, the ConfigMap's {@code load-balance} ({@code round_robin} or {@code ewma}).
+     */
+    public static EndpointPolicy parse(Map<String, String> annotations, String prefix, Consumer<String> warnings,
+            String fallback) {
         String hashBy = HASH_BY.read(annotations, prefix, warnings);
         boolean subset = SUBSET.read(annotations, prefix, warnings);
         int size = SUBSET_SIZE.read(annotations, prefix, warnings);
-        String balance = LOAD_BALANCE.read(annotations, prefix, warnings);
+        String balance = LOAD_BALANCE.read(annotations, prefix, warnings,
+                fallback.equals("round_robin") ? LOAD_BALANCE.defaultValue() : fallback);
         String affinity = AffinityAnnotations.AFFINITY.raw(annotations, prefix);
         if (affinity != null && affinity.strip().equals("cookie")) {
             for (AnnotationKey<?> key : List.of(HASH_BY, LOAD_BALANCE)) {
@@ -65,7 +75,7 @@ public final class BalanceAnnotations {
             return null;
         }
         if (!hashBy.isEmpty()) {
-            if (!balance.isEmpty() && !balance.equals("round_robin")) {
+            if (!balance.isEmpty() && !balance.equals("round_robin") && LOAD_BALANCE.raw(annotations, prefix) != null) {
                 warnings.accept(LOAD_BALANCE.describe(prefix, balance) + " is ignored: " + HASH_BY.fullName(prefix)
                         + " takes precedence, as in ingress-nginx");
             }

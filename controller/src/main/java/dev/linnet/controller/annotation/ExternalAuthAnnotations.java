@@ -1,5 +1,6 @@
 package dev.linnet.controller.annotation;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.policy.AuthTemplate;
 import dev.linnet.gateway.policy.ExternalAuth;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -50,7 +51,7 @@ public final class ExternalAuthAnnotations {
     public static final AnnotationKey<Boolean> KEEPALIVE_SHARE_VARS = AnnotationKey.prefixed(
             "auth-keepalive-share-vars", ValueType.BOOL, false, "accepted; has no meaning in Linnet");
     public static final AnnotationKey<Boolean> ENABLE_GLOBAL_AUTH = AnnotationKey.prefixed("enable-global-auth",
-            ValueType.BOOL, true, "opts out of the ConfigMap's global-auth-url (global auth is not implemented yet)");
+            ValueType.BOOL, true, "false: the routes of this Ingress skip the ConfigMap's global external auth");
 
     public static final List<AnnotationKey<?>> KEYS = List.of(URL, METHOD, SIGNIN, SIGNIN_REDIRECT_PARAM,
             RESPONSE_HEADERS, REQUEST_REDIRECT, PROXY_SET_HEADERS, AuthCacheAnnotations.CACHE_KEY,
@@ -59,15 +60,21 @@ public final class ExternalAuthAnnotations {
 
     private static final Pattern METHODS = Pattern.compile("GET|HEAD|POST|PUT|PATCH|DELETE|CONNECT|OPTIONS|TRACE");
     private static final Pattern HEADER_NAME = Pattern.compile("[a-zA-Z\\d\\-_]+");
+    /** What {@link #validMethod} accepts. */
+    public static final String METHODS_EXPECTED = METHODS.pattern().replace('|', ' ') + ", upper case";
 
     private ExternalAuthAnnotations() {
     }
 
-    /** Adds the policy to {@code c}, or its DENY / DROP; nothing when the Ingress has no {@code auth-url}. */
+    /**
+     * Adds the policy to {@code c}, or its DENY / DROP. An Ingress without {@code auth-url} gets the
+     * ConfigMap's global auth ({@link AnnotationDefaults#globalAuth()}, auth-limits-spec.md §3.6)
+     * unless it says {@code enable-global-auth: "false"} (invalid: true, with a warning).
+     */
     public static void parse(PolicyCollector c) {
         Map<String, String> a = c.annotations();
         String prefix = c.prefix();
-        warnGlobalAuth(c);
+        boolean globalAuth = ENABLE_GLOBAL_AUTH.read(a, prefix, c.warnings());
         String rawUrl = URL.raw(a, prefix);
         if (rawUrl == null || rawUrl.isBlank()) {
             for (AnnotationKey<?> key : KEYS) {
@@ -76,6 +83,9 @@ public final class ExternalAuthAnnotations {
                     c.warn(key.describe(prefix, raw) + " is ignored without " + URL.fullName(prefix)
                             + ", as in ingress-nginx");
                 }
+            }
+            if (globalAuth) {
+                c.add(c.defaults().globalAuth());
             }
             return;
         }
@@ -126,8 +136,12 @@ public final class ExternalAuthAnnotations {
         }
     }
 
-    /** Go's {@code url.Parse} checks as ingress-nginx's {@code StringToURL} makes them, plus http/https only. */
-    static String urlProblem(String url) {
+    /**
+     * Go's {@code url.Parse} checks as ingress-nginx's {@code StringToURL} makes them, plus http/https only.
+     *
+     * @return what is wrong, or {@code null}
+     */
+    public static String urlProblem(String url) {
         int schemeEnd = url.indexOf("://");
         if (schemeEnd <= 0) {
             return "url scheme is empty";
@@ -164,15 +178,24 @@ public final class ExternalAuthAnnotations {
         return null;
     }
 
+    /** Whether {@code method} is one ingress-nginx accepts for the auth subrequest (anchored since CVE-2026-1580). */
+    public static boolean validMethod(String method) {
+        return METHODS.matcher(method).matches();
+    }
+
+    /** Whether {@code name} is a header name ingress-nginx accepts in {@code auth-response-headers}. */
+    public static boolean validHeaderName(String name) {
+        return HEADER_NAME.matcher(name).matches();
+    }
+
     private static String method(PolicyCollector c) {
         String raw = METHOD.raw(c.annotations(), c.prefix());
         if (raw == null || raw.strip().isEmpty()) {
             return "";
         }
         String m = raw.strip();
-        if (!METHODS.matcher(m).matches()) { // anchored since CVE-2026-1580
-            c.deny(METHOD.describe(c.prefix(), raw) + " is an invalid HTTP method (expected: " + METHODS.pattern()
-                    .replace('|', ' ') + ", upper case)");
+        if (!validMethod(m)) {
+            c.deny(METHOD.describe(c.prefix(), raw) + " is an invalid HTTP method (expected: " + METHODS_EXPECTED + ")");
             return null;
         }
         return m;
@@ -208,7 +231,7 @@ public final class ExternalAuthAnnotations {
         if (value != null) {
             for (String part : value.split(",")) {
                 String name = part.strip();
-                if (!HEADER_NAME.matcher(name).matches()) {
+                if (!validHeaderName(name)) {
                     value = null;
                     break;
                 }
@@ -312,14 +335,5 @@ public final class ExternalAuthAnnotations {
         KEEPALIVE_REQUESTS.read(c.annotations(), c.prefix(), c.warnings());
         KEEPALIVE_TIMEOUT.read(c.annotations(), c.prefix(), c.warnings());
         KEEPALIVE_SHARE_VARS.read(c.annotations(), c.prefix(), c.warnings());
-    }
-
-    private static void warnGlobalAuth(PolicyCollector c) {
-        String raw = ENABLE_GLOBAL_AUTH.raw(c.annotations(), c.prefix());
-        if (raw != null) {
-            ENABLE_GLOBAL_AUTH.read(c.annotations(), c.prefix(), c.warnings());
-            c.warn(ENABLE_GLOBAL_AUTH.describe(c.prefix(), raw) + " has no effect yet: global external auth (the"
-                    + " ConfigMap's global-auth-url) arrives with the ConfigMap support");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.linnet.controller.annotation;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,21 @@ public final class PolicyAnnotations {
     private PolicyAnnotations() {
     }
 
-    /** The policies of a main Ingress. */
+    /** The policies of a main Ingress, with ingress-nginx's defaults (no controller ConfigMap). */
     public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
             ClusterLookup lookup, Consumer<String> warnings) {
-        PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings);
-        c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
-        c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
+        return parse(annotations, prefix, namespace, lookup, warnings, AnnotationDefaults.DEFAULT);
+    }
+
+    /**
+     * The policies of a main Ingress; where it has no annotation of its own, the controller
+     * ConfigMap's {@code defaults} apply (and its global auth, unless the Ingress opts out).
+     */
+    public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
+            ClusterLookup lookup, Consumer<String> warnings, AnnotationDefaults defaults) {
+        PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings, defaults);
+        c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings, defaults));
+        c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings, defaults.allowlist()));
         c.add(AccessAnnotations.satisfy(c.annotations(), prefix, warnings));
         BasicAuthAnnotations.parse(c);
         ExternalAuthAnnotations.parse(c);
@@ -34,7 +44,7 @@ public final class PolicyAnnotations {
             c.drop(dropped);
         }
         c.add(AffinityAnnotations.parse(c.annotations(), prefix, warnings));
-        c.add(BalanceAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(BalanceAnnotations.parse(c.annotations(), prefix, warnings, defaults.loadBalance()));
         return c.result();
     }
 

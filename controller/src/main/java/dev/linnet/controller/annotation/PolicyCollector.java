@@ -2,6 +2,7 @@ package dev.linnet.controller.annotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.policy.Deny;
 import dev.linnet.gateway.policy.Policy;
 import java.util.ArrayList;
@@ -31,17 +32,19 @@ public final class PolicyCollector {
     private final String namespace;
     private final ClusterLookup lookup;
     private final Consumer<String> warnings;
+    private final AnnotationDefaults defaults;
     private final List<Policy> policies = new ArrayList<>();
     private String denied; // the first DENY reason
     private String dropped; // the first DROP reason
 
     public PolicyCollector(Map<String, String> annotations, String prefix, String namespace, ClusterLookup lookup,
-            Consumer<String> warnings) {
+            Consumer<String> warnings, AnnotationDefaults defaults) {
         this.annotations = annotations == null ? Map.of() : annotations;
         this.prefix = requireNonNull(prefix, "prefix");
         this.namespace = requireNonNull(namespace, "namespace");
         this.lookup = requireNonNull(lookup, "lookup");
         this.warnings = requireNonNull(warnings, "warnings");
+        this.defaults = requireNonNull(defaults, "defaults");
     }
 
     public Map<String, String> annotations() {
@@ -59,6 +62,11 @@ public final class PolicyCollector {
 
     public ClusterLookup lookup() {
         return lookup;
+    }
+
+    /** What the controller ConfigMap gives where the Ingress has no annotation of its own. */
+    public AnnotationDefaults defaults() {
+        return defaults;
     }
 
     /** Where warnings go (invalid values that fall back to a default, ignored keys). */

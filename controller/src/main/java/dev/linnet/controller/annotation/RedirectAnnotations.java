@@ -1,5 +1,6 @@
 package dev.linnet.controller.annotation;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.policy.SslRedirect;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +27,14 @@ public final class RedirectAnnotations {
     private RedirectAnnotations() {
     }
 
-    /** The redirect policy, or {@code null} when neither redirect is on. */
-    public static SslRedirect parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
-        boolean sslRedirect = SSL_REDIRECT.read(annotations, prefix, warnings);
-        boolean force = FORCE_SSL_REDIRECT.read(annotations, prefix, warnings);
+    /**
+     * The redirect policy, or {@code null} when neither redirect is on; an Ingress without the
+     * annotations gets the ConfigMap's {@code ssl-redirect} and {@code force-ssl-redirect}.
+     */
+    public static SslRedirect parse(Map<String, String> annotations, String prefix, Consumer<String> warnings,
+            AnnotationDefaults defaults) {
+        boolean sslRedirect = SSL_REDIRECT.read(annotations, prefix, warnings, defaults.sslRedirect());
+        boolean force = FORCE_SSL_REDIRECT.read(annotations, prefix, warnings, defaults.forceSslRedirect());
         boolean preserve = PRESERVE_TRAILING_SLASH.read(annotations, prefix, warnings);
         if (!sslRedirect && !force) {
             return null;

@@ -61,7 +61,7 @@ final class IngressProcessor {
             }
             for (HostBuilder hb : defined) {
                 if (hb.host().kind() != HostRef.Kind.DEFAULT && hb.fallback() == null) {
-                    hb.fallback(fallback(ingress, hb, ctx.backend(ingress, ref)));
+                    hb.fallback(fallback(ctx, ingress, hb, ctx.backend(ingress, ref)));
                 }
             }
         }
@@ -85,7 +85,8 @@ final class IngressProcessor {
             return;
         }
         hb.add(new Route(ingress.namespace(), ingress.name(), host, match, ctx.backend(ingress, ref), null,
-                ingress.proxy().optionsFor(match.path()), ingress.policies().routes()));
+                ingress.proxy().optionsFor(match.path()), ctx.options().defaults().forPath(ingress.policies().routes(),
+                match.path())));
         if (ingress.proxy().regexFor(match.path())) {
             hb.regex(true);
         }
@@ -103,7 +104,8 @@ final class IngressProcessor {
         if (ref != null) {
             // ingress-nginx applies the catch-all Ingress's annotations, except rewrite and redirect.
             server.fallback(new Route(ingress.namespace(), ingress.name(), server.host().name(), PathMatch.prefix("/"),
-                    ctx.backend(ingress, ref), null, ingress.proxy().withoutRewrite(), ingress.policies().catchAll()));
+                    ctx.backend(ingress, ref), null, ingress.proxy().withoutRewrite(),
+                    ctx.options().defaults().forPath(ingress.policies().catchAll(), "/")));
         }
     }
 
@@ -111,8 +113,9 @@ final class IngressProcessor {
      * A host's root location: ingress-nginx applies the defining Ingress's annotations to it,
      * except affinity, which it reads from rule paths only (affinity-spec.md §2).
      */
-    static Route fallback(IngressEntry ingress, HostBuilder hb, Backend backend) {
+    static Route fallback(BuildContext ctx, IngressEntry ingress, HostBuilder hb, Backend backend) {
         return new Route(ingress.namespace(), ingress.name(), hb.host().name(), PathMatch.prefix("/"), backend, null,
-                ingress.proxy().optionsFor("/"), ingress.policies().routes().without(Step.AFFINITY));
+                ingress.proxy().optionsFor("/"),
+                ctx.options().defaults().forPath(ingress.policies().routes().without(Step.AFFINITY), "/"));
     }
 }

@@ -73,7 +73,7 @@ public final class RouteTableBuilder {
             if (rejectedForSnippets(e, options, m -> ctx.warn(e, m))) {
                 continue; // as if it did not exist: no host, path, canary, TLS nor source
             }
-            IngressEntry p = parseAnnotations(e, options.annotationsPrefix(), lookup, m -> ctx.warn(e, m));
+            IngressEntry p = parseAnnotations(e, options, lookup, m -> ctx.warn(e, m));
             if (!p.policies().served()) {
                 continue; // ingress-nginx's DROP (warned): the same as a snippet
             }
@@ -152,8 +152,9 @@ public final class RouteTableBuilder {
         return true;
     }
 
-    private static IngressEntry parseAnnotations(IngressEntry e, String prefix, ClusterLookup lookup,
+    private static IngressEntry parseAnnotations(IngressEntry e, BuildOptions options, ClusterLookup lookup,
             Consumer<String> warn) {
+        String prefix = options.annotationsPrefix();
         Map<String, String> annotations = e.ingress().getMetadata().getAnnotations();
         CanaryAnnotations canary = CanaryAnnotations.parse(annotations, prefix, warn);
         ProxyAnnotations proxy = ProxyAnnotations.NONE;
@@ -166,7 +167,7 @@ public final class RouteTableBuilder {
             }
         } else {
             proxy = ProxyAnnotations.parse(annotations, prefix, warn);
-            policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn);
+            policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults());
         }
         UnsupportedAnnotations.warn(annotations, prefix, warn);
         return e.withAnnotations(canary, proxy, policies);

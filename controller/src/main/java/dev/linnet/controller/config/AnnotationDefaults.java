@@ -1,12 +1,71 @@
 package dev.linnet.controller.config;
 
+import static java.util.Objects.requireNonNull;
+
+import dev.linnet.gateway.policy.AccessList;
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.Policy;
+import dev.linnet.gateway.policy.Step;
+import java.util.List;
+
 /**
  * Per-Ingress annotation defaults and global policies the controller ConfigMap sets
- * ({@code ssl-redirect}, {@code whitelist-source-range}, {@code global-auth-url} …): the
- * annotation parsers read them where an Ingress has no annotation of its own.
+ * ({@link DefaultKeys}): the annotation parsers read them where an Ingress has no annotation of
+ * its own, and the builder applies the path exemptions per route. Parsed once per ConfigMap, so
+ * every Ingress shares the same immutable values (and the same global-auth policy).
+ *
+ * @param sslRedirect {@code ssl-redirect}: the default of the annotation (true)
+ * @param forceSslRedirect {@code force-ssl-redirect}: the default of the annotation (false)
+ * @param noTlsRedirectLocations {@code no-tls-redirect-locations}: a route whose Ingress path
+ *     starts with one of these is never redirected to HTTPS
+ * @param allowlist {@code whitelist-source-range}: the allowlist of an Ingress without its own,
+ *     or {@code null}: everyone
+ * @param loadBalance {@code load-balance}: the balancer of an Ingress without the annotation,
+ *     {@code round_robin} or {@code ewma}
+ * @param globalAuth {@code global-auth-*}: the external auth of every route without its own
+ *     {@code auth-url} whose Ingress does not opt out ({@code enable-global-auth}); a
+ *     {@link dev.linnet.gateway.policy.Deny} when {@code global-auth-url} is unusable; {@code null}: none
+ * @param noAuthLocations {@code no-auth-locations}: a route whose Ingress path starts with one of
+ *     these skips basic, digest, external and global authentication
  */
-public record AnnotationDefaults() {
+public record AnnotationDefaults(boolean sslRedirect, boolean forceSslRedirect, List<String> noTlsRedirectLocations,
+        AccessList allowlist, String loadBalance, Policy globalAuth, List<String> noAuthLocations) {
+
+    /** ingress-nginx's default of both exemption lists: cert-manager's HTTP-01 solver paths. */
+    public static final List<String> ACME_CHALLENGE = List.of("/.well-known/acme-challenge");
 
     /** ingress-nginx's built-in defaults (no ConfigMap). */
-    public static final AnnotationDefaults DEFAULT = new AnnotationDefaults();
+    public static final AnnotationDefaults DEFAULT = new AnnotationDefaults(true, false, ACME_CHALLENGE, null,
+            "round_robin", null, ACME_CHALLENGE);
+
+    public AnnotationDefaults {
+        noTlsRedirectLocations = List.copyOf(noTlsRedirectLocations);
+        requireNonNull(loadBalance, "loadBalance");
+        noAuthLocations = List.copyOf(noAuthLocations);
+    }
+
+    /**
+     * The policies of a route whose Ingress path is {@code path} (the path string as written,
+     * ingress-nginx's {@code isLocationInLocationList}: a plain prefix test, so {@code /} is not
+     * exempt for a request to {@code /.well-known/acme-challenge/x}).
+     */
+    public Policies forPath(Policies policies, String path) {
+        Policies out = policies;
+        if (startsWithAny(path, noAuthLocations)) {
+            out = out.without(Step.BASIC_AUTH).without(Step.EXTERNAL_AUTH);
+        }
+        if (startsWithAny(path, noTlsRedirectLocations)) {
+            out = out.without(Step.SSL_REDIRECT);
+        }
+        return out;
+    }
+
+    private static boolean startsWithAny(String path, List<String> prefixes) {
+        for (String p : prefixes) {
+            if (path.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

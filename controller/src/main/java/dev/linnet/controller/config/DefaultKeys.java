@@ -1,11 +1,74 @@
 package dev.linnet.controller.config;
 
-/** The keys of annotation defaults and global policies: ssl-redirect, force-ssl-redirect, whitelist-source-range, global-auth-*, no-auth-locations, load-balance. */
+import dev.linnet.controller.annotation.AccessAnnotations;
+import dev.linnet.controller.annotation.WarningValue;
+import dev.linnet.gateway.policy.AccessList;
+import java.util.List;
+
+/**
+ * The keys that are annotation defaults or global policies (annotations-spec.md §10 "A+C" rows,
+ * auth-limits-spec.md §3.6): {@code ssl-redirect}, {@code force-ssl-redirect},
+ * {@code no-tls-redirect-locations}, {@code whitelist-source-range}, {@code load-balance},
+ * {@code no-auth-locations} and the {@code global-auth-*} keys ({@link GlobalAuthKeys}). Read once
+ * per ConfigMap into {@link AnnotationDefaults}, which every Ingress of the build then shares.
+ *
+ * <p>Security keys fail closed: a {@code whitelist-source-range} without a valid entry allows
+ * nobody, an unusable {@code global-auth-url} answers 503.
+ */
 final class DefaultKeys {
+
+    static final String SSL_REDIRECT = "ssl-redirect";
+    static final String FORCE_SSL_REDIRECT = "force-ssl-redirect";
+    static final String NO_TLS_REDIRECT_LOCATIONS = "no-tls-redirect-locations";
+    static final String WHITELIST_SOURCE_RANGE = "whitelist-source-range";
+    static final String LOAD_BALANCE = "load-balance";
+    static final String NO_AUTH_LOCATIONS = "no-auth-locations";
 
     private DefaultKeys() {
     }
 
     static void read(ConfigMapData d, SettingsBuilder out) {
+        AnnotationDefaults builtIn = AnnotationDefaults.DEFAULT;
+        out.defaults(new AnnotationDefaults(
+                d.bool(SSL_REDIRECT, builtIn.sslRedirect()),
+                d.bool(FORCE_SSL_REDIRECT, builtIn.forceSslRedirect()),
+                locations(d, NO_TLS_REDIRECT_LOCATIONS),
+                allowlist(d),
+                loadBalance(d),
+                GlobalAuthKeys.read(d),
+                locations(d, NO_AUTH_LOCATIONS)));
+    }
+
+    /** Path prefixes; absent: {@code /.well-known/acme-challenge}; present but empty: none. */
+    private static List<String> locations(ConfigMapData d, String key) {
+        return d.has(key) ? d.list(key) : AnnotationDefaults.ACME_CHALLENGE;
+    }
+
+    /** The default allowlist; invalid entries are dropped, and a list without a valid one allows nobody. */
+    private static AccessList allowlist(ConfigMapData d) {
+        String raw = d.string(WHITELIST_SOURCE_RANGE);
+        if (raw == null) {
+            return null;
+        }
+        return AccessAnnotations.allowlist(raw, "key " + WHITELIST_SOURCE_RANGE + " (the allowlist of every Ingress"
+                + " without its own): " + WarningValue.quote(raw), d::warn);
+    }
+
+    /** {@code round_robin} or {@code ewma}: the balancers that need no per-Ingress configuration. */
+    private static String loadBalance(ConfigMapData d) {
+        String v = d.string(LOAD_BALANCE);
+        if (v == null) {
+            return AnnotationDefaults.DEFAULT.loadBalance();
+        }
+        switch (v) {
+            case "round_robin", "ewma" -> {
+                return v;
+            }
+            case "chash", "chashsubset", "sticky_balanced", "sticky_persistent" -> d.warn("key " + LOAD_BALANCE
+                    + ": " + WarningValue.quote(v) + " needs per-Ingress configuration (affinity or upstream-hash-by)"
+                    + " and does nothing as a default; using \"round_robin\"");
+            default -> d.invalid(LOAD_BALANCE, v, "round_robin or ewma", "\"round_robin\"");
+        }
+        return "round_robin";
     }
 }

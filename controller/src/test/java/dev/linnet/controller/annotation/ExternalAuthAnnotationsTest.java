@@ -233,10 +233,13 @@ class ExternalAuthAnnotationsTest {
     }
 
     @Test
-    void enableGlobalAuthIsWarnedAboutUntilGlobalAuthExists() {
+    void enableGlobalAuthIsReadWithoutWarningAndAnInvalidValueIsTrue() {
         Parsed p = parse("enable-global-auth", "false");
-        assertThat(p.warnings()).singleElement().asString().contains("global external auth")
-                .contains("arrives with the ConfigMap support");
+        assertThat(p.warnings()).isEmpty();
+        assertThat(p.auth()).as("no global auth without the ConfigMap").isNull();
+        p = parse("enable-global-auth", "nope");
+        assertThat(p.warnings()).containsExactly("annotation nginx.ingress.kubernetes.io/enable-global-auth: \"nope\""
+                + " is invalid (expected: true or false); using true");
     }
 
     @Test

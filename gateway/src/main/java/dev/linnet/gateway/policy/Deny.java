@@ -9,17 +9,27 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * be built answers 503 on every route it created, instead of being served without them. The
  * reason is what the controller warned about; it never reaches the client.
  *
+ * <p>A global policy that cannot be built denies in the step it stands for: the ConfigMap's
+ * unusable {@code global-auth-url} is a Deny in {@link Step#EXTERNAL_AUTH}, so that the routes
+ * {@code no-auth-locations} exempts from authentication stay served, and an allowlist passes
+ * first under {@code satisfy: any}, as the auth it replaces would.
+ *
  * @param reason the first problem found, for {@code /debug/routes} and logs
+ * @param step where it answers: {@link Step#DENY} for an Ingress's own annotations
  */
-public record Deny(String reason) implements RequestPolicy {
+public record Deny(String reason, Step step) implements RequestPolicy {
 
     public Deny {
         requireNonNull(reason, "reason");
+        requireNonNull(step, "step");
+        if (step.stage() != Stage.REWRITE && step.stage() != Stage.ACCESS) {
+            throw new IllegalArgumentException("step: " + step + " (expected: a rewrite or access step)");
+        }
     }
 
-    @Override
-    public Step step() {
-        return Step.DENY;
+    /** ingress-nginx's location denial of an Ingress (rewrite phase). */
+    public Deny(String reason) {
+        this(reason, Step.DENY);
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.FullHttpResponse;
  *
  * <pre>
  *   came over TLS, or no HTTPS listener?          ─▶ no redirect
- *   path under /.well-known/acme-challenge/?      ─▶ no redirect
  *   force-ssl-redirect, or ssl-redirect (default
  *   true) and some spec.tls lists the host?       ─▶ http-redirect-code (308),
  *                                                    Location: https://HOST/original-uri
@@ -16,9 +15,11 @@ import io.netty.handler.codec.http.FullHttpResponse;
  *                                                    preserve-trailing-slash)
  * </pre>
  *
- * The ACME exemption: an HTTP-01 challenge (cert-manager's solver Ingress) is fetched by the CA
- * over plain HTTP on port 80, typically before any certificate exists or while it is renewed; a
- * redirect would make issuance and renewal fail. The Location has no port, as in ingress-nginx
+ * Routes whose Ingress path starts with an item of the ConfigMap's {@code no-tls-redirect-locations}
+ * (default {@code /.well-known/acme-challenge}: cert-manager's HTTP-01 solver paths, fetched by the
+ * CA over plain HTTP, often before any certificate exists) never get this policy: the controller
+ * leaves it out, as ingress-nginx's {@code force_no_ssl_redirect} compares the location's path.
+ * The Location has no port, as in ingress-nginx
  * without {@code use-port-in-redirects}: the HTTPS listener is published on 443 by the Service,
  * whatever port the container listens on.
  *
@@ -31,8 +32,6 @@ public record SslRedirect(boolean sslRedirect, boolean force, boolean preserveTr
     /** ingress-nginx's defaults: redirect hosts with TLS, drop a trailing slash. */
     public static final SslRedirect DEFAULT = new SslRedirect(true, false, false);
 
-    static final String ACME_CHALLENGE = "/.well-known/acme-challenge/";
-
     @Override
     public Step step() {
         return Step.SSL_REDIRECT;
@@ -42,12 +41,11 @@ public record SslRedirect(boolean sslRedirect, boolean force, boolean preserveTr
      * The host that routed the request decides whether it has TLS; the Location names the Host
      * header, as lua_ingress.lua's {@code redirect_host} takes it from {@code $best_http_host} (it
      * differs only for an absolute-form request), and keeps the target as the client wrote it
-     * ({@code $request_uri}, origin form). The ACME exemption looks at the normalised path (it is a
-     * location in nginx).
+     * ({@code $request_uri}, origin form).
      */
     @Override
     public Flow onRequest(RequestContext request) {
-        if (request.tls() || request.config().httpsPort() == -1 || request.path().startsWith(ACME_CHALLENGE)) {
+        if (request.tls() || request.config().httpsPort() == -1) {
             return Flow.CONTINUE;
         }
         String host = request.host();

@@ -536,6 +536,29 @@ class ExternalAuthTest {
         assertThat(gw.get("s3.test", "/").statusCode()).isEqualTo(401);
     }
 
+    /**
+     * The ConfigMap's unusable global-auth-url is a Deny in the external-auth step: it answers 503
+     * where the auth would have run, so under satisfy any an allowed client passes first, as the
+     * auth it stands for would let it; everyone else gets 503, never an open route.
+     */
+    @Test
+    void aDenyInTheAuthStepStandsForTheAuthItReplaces() {
+        Deny unusable = new Deny("global-auth-url unusable", Step.EXTERNAL_AUTH);
+        AccessList loopback = new AccessList(dev.linnet.gateway.route.SourceRanges.of(List.of("127.0.0.0/8")));
+        AccessList nobody = new AccessList(dev.linnet.gateway.route.SourceRanges.of(List.of("10.0.0.0/8")));
+        serve("g.test", loopback, unusable, Satisfy.ANY);
+        assertThat(gw.get("g.test", "/").statusCode()).isEqualTo(200);
+        serve("g.test", nobody, unusable, Satisfy.ANY);
+        HttpResponse<String> r = gw.get("g.test", "/");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("503 Service Temporarily Unavailable");
+        serve("g.test", loopback, unusable);
+        assertThat(gw.get("g.test", "/").statusCode()).as("satisfy all").isEqualTo(503);
+        assertThat(app.seen()).hasSize(1);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> new Deny("x", Step.AFFINITY)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void satisfyAnyLetsExternalAuthPassAClientOutsideTheAllowlist() {
         AccessList nobody = new AccessList(dev.linnet.gateway.route.SourceRanges.of(List.of("10.0.0.0/8")));

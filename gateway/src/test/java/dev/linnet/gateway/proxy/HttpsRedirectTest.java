@@ -140,17 +140,6 @@ class HttpsRedirectTest {
     }
 
     @Test
-    void acmeHttp01ChallengesAreNeverRedirected() {
-        TestBackend b = gw.backend("b");
-        publish(gw, b, DEFAULTS, options(true, true));
-
-        assertThat(gw.get("secure.example.com", "/.well-known/acme-challenge/token123").statusCode()).isEqualTo(200);
-        assertThat(gw.get("plain.example.com", "/.well-known/acme-challenge/token456").statusCode()).isEqualTo(200);
-        assertThat(b.seen()).hasSize(2);
-        assertThat(gw.get("secure.example.com", "/.well-known/other").statusCode()).isEqualTo(308);
-    }
-
-    @Test
     void theRedirectCodeComesFromTheFlag() {
         GatewayExtension moved = gw.closeLater(new GatewayExtensionCloser(
                 new GatewayExtension().configure(c -> c.withHttpsPort(0).toBuilder().httpRedirectCode(301).build()))).gateway;
