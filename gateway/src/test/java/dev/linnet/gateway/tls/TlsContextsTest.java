@@ -38,7 +38,7 @@ class TlsContextsTest {
             assertThat(List.of(engine.getEnabledProtocols())).filteredOn(p -> !p.equals("SSLv2Hello"))
                     .containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
             assertThat(List.of(engine.getEnabledCipherSuites())).isNotEmpty()
-                    .allSatisfy(c -> assertThat(TlsContexts.CIPHERS).contains(c));
+                    .allSatisfy(c -> assertThat(TlsPolicy.DEFAULT.ciphers()).contains(c));
             assertThat(context.applicationProtocolNegotiator().protocols()).isEqualTo(Alpn.PROTOCOLS);
         } finally {
             io.netty.util.ReferenceCountUtil.release(engine);
