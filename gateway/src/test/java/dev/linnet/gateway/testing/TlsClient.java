@@ -39,6 +39,19 @@ public final class TlsClient {
         public int status() {
             return Integer.parseInt(response.substring(9, 12));
         }
+
+        /** Every value of the header {@code name} (case-insensitive) in the response head, in order. */
+        public List<String> headers(String name) {
+            List<String> out = new java.util.ArrayList<>();
+            int end = response.indexOf("\r\n\r\n");
+            for (String line : response.substring(0, end < 0 ? response.length() : end).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                    out.add(line.substring(colon + 1).strip());
+                }
+            }
+            return out;
+        }
     }
 
     /** A handshake with {@code sni} (null: no SNI extension) to 127.0.0.1:port. */
