@@ -52,10 +52,11 @@ public record ResponseHeaders(String hsts, String server, boolean backendServer,
     }
 
     /**
-     * Sets this gateway's headers on a response head about to go to the client, in nginx's
-     * order: the {@code Server} of the proxy (the backend's only with {@code backendServer}), HSTS,
-     * then {@code add-headers} (http-level {@code more_set_headers}), then, with
-     * {@code server-tokens: false}, {@code Server} cleared whatever set it.
+     * Sets this gateway's headers on a response head about to go to the client, after the
+     * route's response policies, in nginx's order: the {@code Server} of the proxy (the backend's
+     * only with {@code backendServer}), HSTS, then {@code add-headers} (http-level
+     * {@code more_set_headers}), then, with {@code server-tokens: false}, {@code Server} cleared
+     * whatever set it (the template's {@code more_clear_headers Server} follows the add-headers).
      *
      * <p>HSTS: only when Linnet terminated TLS itself ({@code $scheme} is https; a forwarded
      * {@code X-Forwarded-Proto} does not count), and only on responses of a location: a proxied
