@@ -398,6 +398,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      */
     @Override
     public void gatewayHeaders(HttpResponse response, boolean location) {
+        // tls: this connection's own TLS ($scheme), never a trusted X-Forwarded-Proto (X13)
         context.config().responseHeaders().apply(response.headers(), tls, location);
     }
 
