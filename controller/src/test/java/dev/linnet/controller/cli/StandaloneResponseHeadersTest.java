@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The controller ConfigMap's response and TLS keys end to end: manifest files, {@code --configmap},
- * the real serve wiring, real handshakes. Editing the ConfigMap file changes HSTS, Server,
- * add-headers and the TLS protocols live, without a restart.
+ * the real serve wiring, real handshakes. Editing the ConfigMap file (or the one its
+ * {@code add-headers} names) changes HSTS, Server, add-headers and the TLS protocols live,
+ * without a restart.
  */
 class StandaloneResponseHeadersTest {
 
@@ -89,6 +90,10 @@ class StandaloneResponseHeadersTest {
         assertThat(first.headers("server")).singleElement().asString().startsWith("linnet/");
         assertThat(first.headers("x-frame-options")).containsExactly("DENY");
         assertThat(first.protocol()).isEqualTo("TLSv1.3");
+
+        // the ConfigMap add-headers names is watched too
+        Files.writeString(manifests.resolve("extra.yaml"), configMap("extra", "X-Frame-Options", "SAMEORIGIN"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get().headers("x-frame-options").equals(List.of("SAMEORIGIN")));
 
         Files.writeString(config, configMap("linnet", "hsts-max-age", "600", "hsts-preload", "true",
                 "ssl-protocols", "TLSv1.2"));
