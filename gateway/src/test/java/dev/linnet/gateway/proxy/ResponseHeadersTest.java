@@ -13,6 +13,7 @@ import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.policy.Step;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.RawHttp;
 import dev.linnet.gateway.testing.TestBackend;
 import dev.linnet.gateway.testing.TestCertificates;
@@ -126,6 +127,22 @@ class ResponseHeadersTest {
         TlsClient.Result unavailable = https("empty.example.com", "/");
         assertThat(unavailable.status()).isEqualTo(503);
         assertThat(hsts(unavailable)).containsExactly("max-age=31536000; includeSubDomains");
+    }
+
+    @Test
+    void http2OverTlsGetsHstsAndH2cDoesNot() {
+        publish(Map.of());
+        try (H2Client h2 = H2Client.connectTls(gw.gateway().httpsPort())) {
+            H2Client.Response r = h2.send(H2Client.headers("GET", SECURE, "/"));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.headers().getAll("strict-transport-security")).extracting(CharSequence::toString)
+                    .containsExactly("max-age=31536000; includeSubDomains");
+        }
+        try (H2Client h2c = H2Client.connect(gw.port())) {
+            H2Client.Response r = h2c.send(H2Client.headers("GET", SECURE, "/"));
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.headers().getAll("strict-transport-security")).isEmpty();
+        }
     }
 
     @Test
