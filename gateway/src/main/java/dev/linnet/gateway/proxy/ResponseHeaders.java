@@ -64,7 +64,9 @@ public record ResponseHeaders(String hsts, String server, boolean backendServer,
      * catch-all 404). A request refused before routing (400 for a malformed head) has no
      * location in nginx, so its header filter never runs. ingress-nginx's "certificate
      * configured for this host" test is dead code (§8.4), so hosts served with the default
-     * certificate get HSTS too. The backend's own HSTS is replaced.
+     * certificate get HSTS too. The backend's own HSTS is replaced. ingress-nginx's server-level
+     * answers (app-root's 302, the www twin's redirect; not in Linnet yet) carry none: they will
+     * need {@code location} false. Nor do intercepted error pages (#6027; Linnet intercepts none).
      *
      * @param https the client connection is TLS terminated by the gateway
      * @param location the response belongs to a routed request (proxied, or answered in its location)
