@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,9 @@ final class ResponseKeys {
     /** Visible ASCII, space and tab: what Linnet sends as a header value. */
     private static final Pattern VALUE = Pattern.compile("[\\t\\x20-\\x7e]*");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{?[A-Za-z_]");
+    /** Headers that frame the message or the connection: set on every response they would break it. */
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "connection",
+            "keep-alive", "proxy-connection", "upgrade", "te", "trailer");
 
     /** {@code Server} with {@code server-tokens: true}: the name and version, as nginx's {@code nginx/1.27.1}. */
     static final String SERVER = "linnet/" + release();
@@ -67,7 +72,8 @@ final class ResponseKeys {
      * {@code add-headers: <namespace>/<name>}: that ConfigMap's entries, sent on every response.
      * Missing: a warning, nothing added (as ingress-nginx). ingress-nginx validates nothing and
      * expands {@code $variables}; Linnet skips an entry that is not a header (a name that is not
-     * a token, a value with control or non-ASCII characters) with a warning, and sends values
+     * a token, a value with control or non-ASCII characters, a framing header such as
+     * {@code Content-Length}) with a warning, and sends values
      * literally (a warning names each value that looks like a variable).
      */
     private static List<ResponseHeaders.Header> addHeaders(ConfigMapData d, SettingsBuilder out) {
@@ -92,6 +98,11 @@ final class ResponseKeys {
                 d.warn("key add-headers: ConfigMap " + ref + " entry " + WarningValue.quote(name) + ": "
                         + WarningValue.quote(value) + " is not a header (expected: a token name, a value of visible"
                         + " ASCII); skipped");
+                continue;
+            }
+            if (FRAMING.contains(name.toLowerCase(Locale.ROOT))) {
+                d.warn("key add-headers: ConfigMap " + ref + " entry " + WarningValue.quote(name) + " frames the"
+                        + " message or the connection: set on every response it would break them; skipped");
                 continue;
             }
             if (VARIABLE.matcher(value).find()) {

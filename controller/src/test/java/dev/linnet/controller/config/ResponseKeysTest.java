@@ -105,11 +105,13 @@ class ResponseKeysTest {
     @Test
     void addHeadersComeFromTheNamedConfigMap() {
         ControllerSettings s = read(Map.of("add-headers", "ingress-nginx/custom"), configMap("ingress-nginx", "custom",
-                Map.of("X-Frame-Options", "DENY", "X-Host", "$hostname", "Bad Name", "x", "X-Bad-Value", "a\u00e9")));
+                Map.of("X-Frame-Options", "DENY", "X-Host", "$hostname", "Bad Name", "x", "X-Bad-Value", "a\u00e9",
+                "Content-Length", "0")));
         assertThat(headers(s).add()).extracting(h -> h.name() + ": " + h.value())
                 .containsExactly("X-Frame-Options: DENY", "X-Host: $hostname");
-        assertThat(messages(s)).hasSize(3)
+        assertThat(messages(s)).hasSize(4)
                 .anySatisfy(m -> assertThat(m).contains("\"Bad Name\"", "skipped"))
+                .anySatisfy(m -> assertThat(m).contains("\"Content-Length\"", "skipped"))
                 .anySatisfy(m -> assertThat(m).contains("\"X-Bad-Value\"", "skipped"))
                 .anySatisfy(m -> assertThat(m).contains("X-Host", "literally"));
     }
