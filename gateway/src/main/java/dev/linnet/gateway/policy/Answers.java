@@ -9,19 +9,16 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The gateway's own answers, for the proxy and for policies alike: small plain text naming the
  * status ({@code 403 Forbidden}), the built-in default backend's {@code default backend - 404},
  * and redirects without a body. Never an HTML page. The proxy adds {@code Connection: close} when
- * the connection ends with the answer.
+ * the connection ends with the answer, and the gateway's own headers ({@code Server}, HSTS,
+ * {@code add-headers}: {@link dev.linnet.gateway.proxy.ResponseHeaders}) as it sends it.
  */
 public final class Answers {
-
-    /** The {@code Server} header of every answer, proxied or local; never the backend's. */
-    public static final AsciiString SERVER = AsciiString.cached("linnet");
 
     private static final String TEXT_PLAIN = HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8";
 
@@ -40,7 +37,6 @@ public final class Answers {
         body.writeCharSequence(text, StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
-                .set(HttpHeaderNames.SERVER, SERVER)
                 .set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         return response;
@@ -51,7 +47,6 @@ public final class Answers {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
                 Unpooled.EMPTY_BUFFER);
         response.headers()
-                .set(HttpHeaderNames.SERVER, SERVER)
                 .set(HttpHeaderNames.LOCATION, location)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         return response;

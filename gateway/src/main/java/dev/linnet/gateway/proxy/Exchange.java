@@ -61,6 +61,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
         /** Whether the gateway drains: the response then says {@code Connection: close}. */
         boolean draining();
+
+        /** Sets the gateway's own headers (HSTS, {@code Server}, {@code add-headers}) on a response head. */
+        void gatewayHeaders(HttpResponse response, boolean location);
     }
 
     private final ChannelHandlerContext client;
@@ -467,6 +470,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
                 clientKeepAlive && !done.draining()); // drain: Connection: close
         editResponse(response);
+        done.gatewayHeaders(response, true); // last, as on local answers (FrontendHandler.write)
         return true;
     }
 
@@ -523,6 +527,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         cleanUp();
         FullHttpResponse answer = ErrorResponses.of(client.alloc(), status, false);
         editResponse(answer);
+        done.gatewayHeaders(answer, true);
         client.writeAndFlush(answer).addListener(f -> done.exchangeDone(false));
     }
 

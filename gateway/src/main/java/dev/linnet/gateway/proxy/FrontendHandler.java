@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -365,6 +366,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     private void write(FullHttpResponse response, boolean keepIfNotDraining) {
+        // A request refused before routing (no timeline yet: a malformed head) has no location
+        // in nginx: add-headers and Server, no HSTS.
+        gatewayHeaders(response, timeline != null);
         boolean keep = keepIfNotDraining && !draining();
         if (!keep) {
             closing = true;
@@ -384,6 +388,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
                 f.channel().close();
             }
         });
+    }
+
+    /**
+     * The gateway's own headers on every response head to the client, local or proxied: the
+     * one place HSTS, {@code Server} and {@code add-headers} are set (annotations-spec.md §8.4, §3.5).
+     *
+     * @param location the response belongs to a routed request (proxied, or answered once routed)
+     */
+    @Override
+    public void gatewayHeaders(HttpResponse response, boolean location) {
+        // tls: this connection's own TLS ($scheme), never a trusted X-Forwarded-Proto (X13)
+        context.config().responseHeaders().apply(response.headers(), tls, location);
     }
 
     /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */

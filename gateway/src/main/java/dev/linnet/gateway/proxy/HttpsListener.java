@@ -27,7 +27,8 @@ final class HttpsListener {
     static Channel bind(ServerBootstrap template, ProxyContext context) throws InterruptedException {
         GatewayConfig config = context.config();
         TlsCertificate fake = SelfSigned.fakeCertificate();
-        SniMapping mapping = new SniMapping(context.routes(), TlsContexts.create(), fake);
+        SniMapping mapping = new SniMapping(context.routes(), TlsContexts.create(), fake,
+                () -> context.config().tlsPolicy());
         Channel channel;
         try {
             channel = template.clone()

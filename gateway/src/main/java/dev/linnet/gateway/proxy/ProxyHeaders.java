@@ -29,12 +29,6 @@ final class ProxyHeaders {
     private static final HttpHeadersFactory UPSTREAM_HEADERS = DefaultHttpHeadersFactory.headersFactory()
             .withValidation(false);
 
-    /**
-     * nginx always names itself and drops the upstream's {@code Server}; ingress-nginx's
-     * {@code server-tokens} (default false) hides the version, so there is none.
-     */
-    static final AsciiString SERVER = dev.linnet.gateway.policy.Answers.SERVER;
-
     static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
     static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
@@ -170,8 +164,7 @@ final class ProxyHeaders {
     static boolean toClient(HttpResponse response, HttpMethod requestMethod, HttpVersion clientVersion,
             boolean clientKeepAlive) {
         HttpHeaders h = response.headers();
-        HopByHop.strip(h);
-        h.set(HttpHeaderNames.SERVER, SERVER); // never the upstream's
+        HopByHop.strip(h); // Server is ResponseHeaders' (server-tokens)
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
         boolean keepAlive = clientKeepAlive;
         if (!isFramed(response, requestMethod)) {

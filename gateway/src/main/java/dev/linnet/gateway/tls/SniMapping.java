@@ -7,10 +7,12 @@ import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.RouteTableHolder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
+import java.util.function.Supplier;
 
 /**
- * The SNI name of a ClientHello to the context to answer with, from the table current at that
- * moment (so a new table serves new connections; a connection keeps what its handshake chose):
+ * The SNI name of a ClientHello to the context to answer with, from the table and the
+ * {@link TlsPolicy} current at that moment (so a new table or policy serves new connections; a
+ * connection keeps what its handshake chose):
  *
  * <pre>
  *   name ─▶ table's certificates: exact ─▶ wildcard ─▶ --default-ssl-certificate
@@ -25,11 +27,20 @@ public final class SniMapping implements Mapping<String, SslContext> {
     private final RouteTableHolder routes;
     private final TlsContexts contexts;
     private final TlsCertificate fallback;
+    private final Supplier<TlsPolicy> policy;
 
+    /** With the default protocols and ciphers (tests). */
     public SniMapping(RouteTableHolder routes, TlsContexts contexts, TlsCertificate fallback) {
+        this(routes, contexts, fallback, () -> TlsPolicy.DEFAULT);
+    }
+
+    /** @param policy the protocols and ciphers in force, read at each ClientHello */
+    public SniMapping(RouteTableHolder routes, TlsContexts contexts, TlsCertificate fallback,
+            Supplier<TlsPolicy> policy) {
         this.routes = requireNonNull(routes, "routes");
         this.contexts = requireNonNull(contexts, "contexts");
         this.fallback = requireNonNull(fallback, "fallback");
+        this.policy = requireNonNull(policy, "policy");
     }
 
     /**
@@ -42,9 +53,10 @@ public final class SniMapping implements Mapping<String, SslContext> {
         RouteTable table = routes.current();
         TlsCertificate certificate = certificateFor(table, serverName);
         ClientCertAuth clientAuth = table.virtualHost(serverName).policies().find(ClientCertAuth.class);
+        TlsPolicy now = policy.get();
         return clientAuth != null && clientAuth.requestsCertificate()
-                ? contexts.get(certificate, clientAuth.ca())
-                : contexts.get(certificate);
+                ? contexts.get(certificate, clientAuth.ca(), now)
+                : contexts.get(certificate, now);
     }
 
     /** The certificate a ClientHello with this server name (or null: none) gets. */

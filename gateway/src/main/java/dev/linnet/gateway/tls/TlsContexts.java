@@ -13,7 +13,6 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,28 +24,17 @@ import org.slf4j.LoggerFactory;
  * Contexts unused for an hour are dropped (the OPENSSL provider's contexts free their native part
  * when collected).
  *
- * <p>Protocols and ciphers are Mozilla's "intermediate" profile: TLS 1.2 and 1.3, AEAD ciphers
- * with forward secrecy (without its DHE suites: ECDHE is in every client that has TLS 1.2).
+ * <p>Protocols and ciphers are the {@link TlsPolicy} in force ({@code ssl-protocols},
+ * {@code ssl-ciphers}; by default ingress-nginx's: TLS 1.2 and 1.3, AEAD ciphers with forward
+ * secrecy). The policy is part of the cache key, so a changed policy serves new connections
+ * with new contexts while open connections keep theirs; the old ones expire unused.
  */
 public final class TlsContexts {
 
     private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
 
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
-    static final List<String> CIPHERS = List.of(
-            "TLS_AES_128_GCM_SHA256",
-            "TLS_AES_256_GCM_SHA384",
-            "TLS_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
-            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
-
     private final SslProvider provider;
-    private final Cache<String, SslContext> cache = Caffeine.newBuilder()
+    private final Cache<Key, SslContext> cache = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofHours(1))
             .executor(Runnable::run) // upkeep on the calling thread: no other thread woken per handshake
@@ -76,10 +64,21 @@ public final class TlsContexts {
         return provider;
     }
 
-    /** The context presenting {@code certificate}; built once per fingerprint. */
+    /** The context presenting {@code certificate}, with the default policy (tests). */
     public SslContext get(TlsCertificate certificate) {
+        return get(certificate, TlsPolicy.DEFAULT);
+    }
+
+    /** The context presenting {@code certificate}; built once per fingerprint and policy. */
+    public SslContext get(TlsCertificate certificate, TlsPolicy policy) {
         requireNonNull(certificate, "certificate");
-        return cache.get(certificate.fingerprint(), k -> build(certificate, null));
+        requireNonNull(policy, "policy");
+        return cache.get(new Key(certificate.fingerprint(), null, policy), k -> build(certificate, null, policy));
+    }
+
+    /** As {@link #get(TlsCertificate, ClientCa, TlsPolicy)} with the default policy (tests). */
+    public SslContext get(TlsCertificate certificate, ClientCa clientCa) {
+        return get(certificate, clientCa, TlsPolicy.DEFAULT);
     }
 
     /**
@@ -87,13 +86,19 @@ public final class TlsContexts {
      * {@code clientCa} (auth-limits-spec.md §4). The handshake completes whatever the client sends:
      * the verdict is the request's ({@code ClientChains}), as nginx's is.
      */
-    public SslContext get(TlsCertificate certificate, ClientCa clientCa) {
+    public SslContext get(TlsCertificate certificate, ClientCa clientCa, TlsPolicy policy) {
         requireNonNull(certificate, "certificate");
         requireNonNull(clientCa, "clientCa");
-        return cache.get(certificate.fingerprint() + '/' + clientCa.fingerprint(), k -> build(certificate, clientCa));
+        requireNonNull(policy, "policy");
+        return cache.get(new Key(certificate.fingerprint(), clientCa.fingerprint(), policy),
+                k -> build(certificate, clientCa, policy));
     }
 
-    private SslContext build(TlsCertificate certificate, ClientCa clientCa) {
+    /** A context's identity: the certificate, the client CA (or null), the protocols and ciphers. */
+    private record Key(String certificate, String clientCa, TlsPolicy policy) {
+    }
+
+    private SslContext build(TlsCertificate certificate, ClientCa clientCa, TlsPolicy policy) {
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(certificate.key(),
                     certificate.chain().toArray(new X509Certificate[0]));
@@ -104,8 +109,8 @@ public final class TlsContexts {
             }
             return builder
                     .sslProvider(provider)
-                    .protocols(PROTOCOLS)
-                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .protocols(policy.protocols())
+                    .ciphers(policy.ciphers(), SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, Alpn.PROTOCOLS))

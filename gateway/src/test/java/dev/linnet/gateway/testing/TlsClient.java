@@ -39,6 +39,19 @@ public final class TlsClient {
         public int status() {
             return Integer.parseInt(response.substring(9, 12));
         }
+
+        /** Every value of the header {@code name} (case-insensitive) in the response head, in order. */
+        public List<String> headers(String name) {
+            List<String> out = new java.util.ArrayList<>();
+            int end = response.indexOf("\r\n\r\n");
+            for (String line : response.substring(0, end < 0 ? response.length() : end).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
+                    out.add(line.substring(colon + 1).strip());
+                }
+            }
+            return out;
+        }
     }
 
     /** A handshake with {@code sni} (null: no SNI extension) to 127.0.0.1:port. */
@@ -68,10 +81,28 @@ public final class TlsClient {
 
     /** A handshake with {@code context}'s key and session cache. */
     public static Connection connect(int port, String sni, SSLContext context) {
+        return connect(port, sni, context, null, null);
+    }
+
+    /**
+     * A handshake offering only {@code protocols} and {@code ciphers} (null: the client's defaults);
+     * throws when the server accepts none of them.
+     */
+    public static Connection connect(int port, String sni, String[] protocols, String[] ciphers) {
+        return connect(port, sni, context(null), protocols, ciphers);
+    }
+
+    private static Connection connect(int port, String sni, SSLContext context, String[] protocols, String[] ciphers) {
         try {
             SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
             socket.setSoTimeout(20_000);
             SSLParameters params = socket.getSSLParameters();
+            if (protocols != null) {
+                params.setProtocols(protocols);
+            }
+            if (ciphers != null) {
+                params.setCipherSuites(ciphers);
+            }
             params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
             params.setApplicationProtocols(new String[] {"http/1.1"});
             socket.setSSLParameters(params);
@@ -94,6 +125,15 @@ public final class TlsClient {
 
         Connection(SSLSocket socket) {
             this.socket = socket;
+        }
+
+        /** The negotiated protocol ({@code TLSv1.2}) and cipher suite (IANA name). */
+        public String protocol() {
+            return socket.getSession().getProtocol();
+        }
+
+        public String cipherSuite() {
+            return socket.getSession().getCipherSuite();
         }
 
         /** When the TLS session began: a resumed session keeps its first connection's. */

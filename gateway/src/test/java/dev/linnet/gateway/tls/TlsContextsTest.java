@@ -38,7 +38,7 @@ class TlsContextsTest {
             assertThat(List.of(engine.getEnabledProtocols())).filteredOn(p -> !p.equals("SSLv2Hello"))
                     .containsExactlyInAnyOrder("TLSv1.2", "TLSv1.3");
             assertThat(List.of(engine.getEnabledCipherSuites())).isNotEmpty()
-                    .allSatisfy(c -> assertThat(TlsContexts.CIPHERS).contains(c));
+                    .allSatisfy(c -> assertThat(TlsPolicy.DEFAULT.ciphers()).contains(c));
             assertThat(context.applicationProtocolNegotiator().protocols()).isEqualTo(Alpn.PROTOCOLS);
         } finally {
             io.netty.util.ReferenceCountUtil.release(engine);
@@ -69,5 +69,29 @@ class TlsContextsTest {
             io.netty.util.ReferenceCountUtil.release(plain);
         }
         assertThat(contexts.get(cert, ca)).isSameAs(asking).isNotSameAs(contexts.get(cert));
+    }
+    @ParameterizedTest
+    @EnumSource(value = SslProvider.class, names = {"JDK", "OPENSSL"})
+    void aPolicyDecidesProtocolsAndCiphersAndGetsItsOwnContext(SslProvider provider) {
+        if (provider == SslProvider.OPENSSL && !OpenSsl.isAvailable()) {
+            return;
+        }
+        TlsContexts contexts = TlsContexts.withProvider(provider);
+        TlsCertificate cert = TlsCertificate.fromPem("ns/rsa", RSA.certificatePem(), RSA.keyPem());
+        TlsPolicy tls12 = new TlsPolicy(List.of("TLSv1.2"), TlsPolicy.withTls13(List.of(
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384")));
+        SslContext context = contexts.get(cert, tls12);
+
+        SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+        try {
+            assertThat(List.of(engine.getEnabledProtocols())).filteredOn(p -> !p.equals("SSLv2Hello"))
+                    .containsExactly("TLSv1.2");
+            assertThat(List.of(engine.getEnabledCipherSuites())).contains("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+                    .doesNotContain("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+        } finally {
+            io.netty.util.ReferenceCountUtil.release(engine);
+        }
+        assertThat(contexts.get(cert, tls12)).isSameAs(context);
+        assertThat(contexts.get(cert, TlsPolicy.DEFAULT)).isNotSameAs(context).isSameAs(contexts.get(cert));
     }
 }
