@@ -9,6 +9,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -73,7 +74,7 @@ final class ProxyProtocol extends ChannelInboundHandlerAdapter {
 
     /** The PROXY header's origin of the connection {@code channel} belongs to, or {@code null}. */
     static Origin of(Channel channel) {
-        Channel connection = channel.parent() != null ? channel.parent() : channel;
+        Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
         return connection.hasAttr(ORIGIN) ? connection.attr(ORIGIN).get() : null;
     }
 

@@ -82,6 +82,25 @@ public final class TlsClient {
         }
     }
 
+    /**
+     * A handshake over {@code plain}, a socket already connected to 127.0.0.1:port that may have
+     * sent bytes of its own first (a PROXY protocol header).
+     */
+    public static Connection over(Socket plain, int port, String sni) {
+        try {
+            SSLSocket socket = (SSLSocket) context(null).getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
+            socket.setSoTimeout(20_000);
+            SSLParameters params = socket.getSSLParameters();
+            params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+            params.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(params);
+            socket.startHandshake();
+            return new Connection(socket);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Handshake, one GET with {@code Connection: close}, and the whole answer. */
     public static Result get(int port, String sni, String host, String path) {
         try (Connection c = connect(port, sni)) {
