@@ -102,7 +102,7 @@ final class ProxyHeaders {
         }
         h.add(X_REAL_IP, view.remoteAddr());
         if (trust.useForwardedHeaders() && trust.computeFullForwardedFor()) { // the client's list, then the peer
-            h.add(X_FORWARDED_FOR, forwardedFor == null ? hop : forwardedFor.append(", ").append(hop).toString());
+            h.add(X_FORWARDED_FOR, forwardedFor == null ? hop : forwardedFor + ", " + hop); // the list stays as sent
         } else {
             h.add(X_FORWARDED_FOR, view.remoteAddr());
         }

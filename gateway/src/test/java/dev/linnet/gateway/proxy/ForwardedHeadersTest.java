@@ -122,6 +122,7 @@ class ForwardedHeadersTest {
         gw.get("h", "/", "X-Forwarded-For", "1.1.1.1, 2.2.2.2");
         assertThat(up.last().headers().get("X-Forwarded-For")).containsExactly("1.1.1.1, 2.2.2.2, 127.0.0.1");
         assertThat(up.last().header("X-Real-IP")).isEqualTo("1.1.1.1");
+        assertThat(up.last().header("X-Original-Forwarded-For")).isEqualTo("1.1.1.1, 2.2.2.2");
         gw.get("h", "/");
         assertThat(up.last().headers().get("X-Forwarded-For")).containsExactly("127.0.0.1");
     }

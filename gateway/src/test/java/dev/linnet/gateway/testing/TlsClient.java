@@ -69,14 +69,7 @@ public final class TlsClient {
     /** A handshake with {@code context}'s key and session cache. */
     public static Connection connect(int port, String sni, SSLContext context) {
         try {
-            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
-            socket.setSoTimeout(20_000);
-            SSLParameters params = socket.getSSLParameters();
-            params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-            params.setApplicationProtocols(new String[] {"http/1.1"});
-            socket.setSSLParameters(params);
-            socket.startHandshake();
-            return new Connection(socket);
+            return handshake((SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port), sni);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -88,17 +81,21 @@ public final class TlsClient {
      */
     public static Connection over(Socket plain, int port, String sni) {
         try {
-            SSLSocket socket = (SSLSocket) context(null).getSocketFactory().createSocket(plain, "127.0.0.1", port, true);
-            socket.setSoTimeout(20_000);
-            SSLParameters params = socket.getSSLParameters();
-            params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-            params.setApplicationProtocols(new String[] {"http/1.1"});
-            socket.setSSLParameters(params);
-            socket.startHandshake();
-            return new Connection(socket);
+            return handshake((SSLSocket) context(null).getSocketFactory().createSocket(plain, "127.0.0.1", port, true),
+                    sni);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Connection handshake(SSLSocket socket, String sni) throws IOException {
+        socket.setSoTimeout(20_000);
+        SSLParameters params = socket.getSSLParameters();
+        params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        socket.setSSLParameters(params);
+        socket.startHandshake();
+        return new Connection(socket);
     }
 
     /** Handshake, one GET with {@code Connection: close}, and the whole answer. */
