@@ -3,7 +3,6 @@ package dev.linnet.gateway.proxy;
 import dev.linnet.gateway.policy.ClientView;
 import dev.linnet.gateway.route.SourceRanges;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -31,10 +30,6 @@ import java.util.List;
  * With the defaults nothing is parsed: the address is the peer's, kept per connection.
  */
 final class ClientAddresses {
-
-    static final AsciiString X_FORWARDED_PROTO = ProxyHeaders.X_FORWARDED_PROTO;
-    static final AsciiString X_FORWARDED_PORT = ProxyHeaders.X_FORWARDED_PORT;
-    static final AsciiString X_FORWARDED_HOST = ProxyHeaders.X_FORWARDED_HOST;
 
     private ClientAddresses() {
     }
@@ -68,15 +63,15 @@ final class ClientAddresses {
             }
         }
         if (trust.useForwardedHeaders()) {
-            String proto = headers.get(X_FORWARDED_PROTO);
+            String proto = headers.get(ProxyHeaders.X_FORWARDED_PROTO);
             if (proto != null && !proto.isEmpty()) {
                 scheme = proto; // verbatim: "myproto" passes (A1)
             }
-            String forwardedPort = headers.get(X_FORWARDED_PORT);
+            String forwardedPort = headers.get(ProxyHeaders.X_FORWARDED_PORT);
             if (forwardedPort != null && !forwardedPort.isEmpty()) {
                 port = forwardedPort;
             }
-            String forwardedHost = firstValue(headers.get(X_FORWARDED_HOST));
+            String forwardedHost = firstValue(headers.get(ProxyHeaders.X_FORWARDED_HOST));
             if (forwardedHost != null) {
                 host = forwardedHost;
             }

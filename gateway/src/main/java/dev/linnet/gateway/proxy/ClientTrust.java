@@ -62,11 +62,6 @@ public record ClientTrust(
         proxySetHeaders = List.copyOf(proxySetHeaders);
     }
 
-    /** Whether anything but the TCP peer may name the client (nginx's realip module is on). */
-    boolean realIp() {
-        return useForwardedHeaders || enableRealIp || useProxyProtocol;
-    }
-
     public Builder toBuilder() {
         return new Builder(this);
     }

@@ -52,6 +52,7 @@ final class ProxyProtocol extends ChannelInboundHandlerAdapter {
 
     /**
      * @param source the client as the balancer saw it ({@code $proxy_protocol_addr}, {@code _port})
+     * @param sourceText its address as text (what {@code compute-full-forwarded-for} appends)
      * @param destinationPort the port the client connected to ({@code $proxy_protocol_server_port})
      */
     record Origin(InetSocketAddress source, String sourceText, String destinationPort) {

@@ -8,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.linnet.gateway.route.SourceRanges;
 import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.H2Client;
+import dev.linnet.gateway.testing.RawH2Client;
 import dev.linnet.gateway.testing.RawHttp;
 import dev.linnet.gateway.testing.TestBackend;
 import dev.linnet.gateway.testing.TlsClient;
+import io.netty.handler.codec.http2.Http2FrameTypes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -154,6 +157,20 @@ class ProxyProtocolTest {
         assertThat(up.seen()).hasSize(2).allSatisfy(seen -> {
             assertThat(seen.headers().get("X-Forwarded-For")).containsExactly("192.168.0.1");
             assertThat(seen.headers().get("X-Forwarded-Port")).containsExactly("8443");
+        });
+    }
+
+    @Test
+    void http2StreamsTakeTheirConnectionsProxyHeader() {
+        TestBackend up = start(t -> t);
+        try (RawH2Client h2 = RawH2Client.connect(gw.port())) {
+            h2.raw("PROXY TCP4 192.168.0.1 192.168.0.11 56324 443\r\n".getBytes(StandardCharsets.US_ASCII)).preface()
+                    .headers(1, H2Client.headers("GET", "h", "/"), true).await(Http2FrameTypes.HEADERS);
+            h2.headers(3, H2Client.headers("GET", "h", "/"), true).await(Http2FrameTypes.HEADERS);
+        }
+        assertThat(up.seen()).hasSize(2).allSatisfy(seen -> {
+            assertThat(seen.headers().get("X-Forwarded-For")).containsExactly("192.168.0.1");
+            assertThat(seen.headers().get("X-Forwarded-Proto")).containsExactly("https");
         });
     }
 
