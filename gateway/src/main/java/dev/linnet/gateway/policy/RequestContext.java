@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 
 /**
@@ -54,7 +55,7 @@ public interface RequestContext {
      */
     default ClientView client() {
         InetSocketAddress a = remoteAddress();
-        return new ClientView(a, a == null ? "" : io.netty.util.NetUtil.toAddressString(a.getAddress()),
+        return new ClientView(a, a == null ? "" : NetUtil.toAddressString(a.getAddress()),
                 tls() ? "https" : "http", authority(), tls() ? "443" : "80");
     }
 
