@@ -10,9 +10,9 @@ import java.net.InetAddress;
  * {@code allowlist-source-range} (nginx's {@code allow …; deny all;} in the access phase, after
  * the canary decision): a client outside the ranges gets 403.
  *
- * <p>The client is the TCP peer: Linnet has no {@code use-forwarded-headers} yet, as ingress-nginx
- * with that setting off; behind a proxy or load balancer that does not preserve client addresses
- * the peer is that proxy.
+ * <p>The client is {@code $remote_addr} ({@link RequestContext#remoteAddress()}): the TCP peer,
+ * or the address the ConfigMap's trusted forwarded headers or PROXY header name
+ * (annotations-spec.md §4.5).
  *
  * @param allowed the networks allowed; empty allows nobody (an allowlist never fails open)
  */

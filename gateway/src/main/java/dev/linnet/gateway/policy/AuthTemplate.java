@@ -27,7 +27,7 @@ public record AuthTemplate(List<Object> parts) {
     public enum Name {
         HOST, HTTP_HOST, SCHEME, REQUEST_URI, ESCAPED_REQUEST_URI, REMOTE_ADDR, REQUEST_METHOD, PASS_ACCESS_SCHEME,
         SERVER_PORT, NAMESPACE, INGRESS_NAME, SERVICE_NAME, SERVICE_PORT, LOCATION_PATH, URI, ARGS, REMOTE_USER,
-        HTTP, COOKIE
+        BEST_HTTP_HOST, PASS_PORT, REQ_ID, HTTP, COOKIE
     }
 
     /** One variable; {@code arg} is the header or cookie name of {@code $http_<h>} and {@code $cookie_<c>}. */
@@ -95,7 +95,8 @@ public record AuthTemplate(List<Object> parts) {
         }
         throw new IllegalArgumentException("variable $" + name + " is not one Linnet evaluates (expected: $host,"
                 + " $http_host, $scheme, $request_uri, $escaped_request_uri, $remote_addr, $remote_user,"
-                + " $request_method, $pass_access_scheme, $server_port, $http_<header>, $cookie_<name>, $namespace,"
+                + " $request_method, $pass_access_scheme, $best_http_host, $pass_port, $req_id, $server_port,"
+                + " $http_<header>, $cookie_<name>, $namespace,"
                 + " $ingress_name, $service_name, $service_port, $location_path, $uri, $args)");
     }
 
@@ -109,8 +110,20 @@ public record AuthTemplate(List<Object> parts) {
         return true;
     }
 
-    /** The value for {@code request}; an absent header or cookie is empty, as in nginx. */
+    /** The value for {@code request} in the auth subrequest's location; an absent header or cookie is empty, as in nginx. */
     public String evaluate(RequestContext request) {
+        return evaluate(request, true);
+    }
+
+    /**
+     * The value in the request's own location ({@code proxy-set-headers}): {@code $uri} is the
+     * request's path and {@code $args} its query, not the auth location's.
+     */
+    public String evaluateInLocation(RequestContext request) {
+        return evaluate(request, false);
+    }
+
+    private String evaluate(RequestContext request, boolean authLocation) {
         if (parts.size() == 1 && parts.get(0) instanceof String s) {
             return s;
         }
@@ -119,20 +132,24 @@ public record AuthTemplate(List<Object> parts) {
             if (p instanceof String s) {
                 out.append(s);
             } else {
-                out.append(value((Var) p, request));
+                out.append(value((Var) p, request, authLocation));
             }
         }
         return out.toString();
     }
 
-    private static String value(Var v, RequestContext r) {
+    private static String value(Var v, RequestContext r, boolean authLocation) {
         return switch (v.name()) {
             case HOST -> r.host();
             case HTTP_HOST -> r.authority();
-            case SCHEME, PASS_ACCESS_SCHEME -> r.tls() ? "https" : "http";
+            case SCHEME -> r.tls() ? "https" : "http";
+            case PASS_ACCESS_SCHEME -> r.client().scheme();
+            case BEST_HTTP_HOST -> r.client().host();
+            case PASS_PORT -> r.client().port();
+            case REQ_ID -> r.requestId().toString();
             case REQUEST_URI -> r.request().uri();
             case ESCAPED_REQUEST_URI -> escape(r.request().uri());
-            case REMOTE_ADDR -> r.remoteAddress() == null ? "" : r.remoteAddress().getAddress().getHostAddress();
+            case REMOTE_ADDR -> r.client().remoteAddr();
             case REQUEST_METHOD -> r.request().method().name();
             case SERVER_PORT -> serverPort(r);
             case NAMESPACE -> r.route().namespace();
@@ -140,8 +157,8 @@ public record AuthTemplate(List<Object> parts) {
             case SERVICE_NAME -> r.route().backend().service();
             case SERVICE_PORT -> r.route().backend().port();
             case LOCATION_PATH -> r.route().match().path();
-            case URI -> internalPath(r);
-            case ARGS -> "";
+            case URI -> authLocation ? internalPath(r) : r.path();
+            case ARGS -> authLocation ? "" : args(r.request().uri());
             case REMOTE_USER -> remoteUser(r);
             case HTTP -> {
                 String h = r.request().headers().get(v.arg());
@@ -166,6 +183,11 @@ public record AuthTemplate(List<Object> parts) {
             }
         }
         return out.toString();
+    }
+
+    private static String args(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? "" : uri.substring(q + 1);
     }
 
     private static String serverPort(RequestContext r) {

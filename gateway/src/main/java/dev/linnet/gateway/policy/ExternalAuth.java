@@ -205,8 +205,7 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
                 h.add(e.getKey(), e.getValue());
             }
         }
-        String clientAddress = request.remoteAddress() == null ? ""
-                : request.remoteAddress().getAddress().getHostAddress();
+        String clientAddress = request.client().remoteAddr();
         String scheme = request.tls() ? "https" : "http";
         h.set(HttpHeaderNames.HOST, target.getHost()) // the auth URL's host, without port
                 .set(X_ORIGINAL_URL, scheme + "://" + request.authority() + client.uri())
@@ -216,6 +215,9 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
                 .set(X_FORWARDED_FOR, clientAddress)
                 .set(X_AUTH_REQUEST_REDIRECT, requestRedirect == null ? client.uri() : requestRedirect)
                 .set(X_REQUEST_ID, request.requestId());
+        if (request.requestId().length() == 0) {
+            h.remove(X_REQUEST_ID); // generate-request-id off and none sent: nginx sends no empty header
+        }
         if (method != null) {
             h.set(X_ORIGINAL_URI, client.uri()).set(X_SCHEME, scheme);
         }

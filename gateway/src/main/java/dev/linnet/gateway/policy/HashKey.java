@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.proxy.NettySplitRequest;
 import io.netty.handler.codec.http.HttpRequest;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,12 +110,7 @@ public final class HashKey {
                     }
                 }
                 case IS_ARGS -> crc = head.uri().indexOf('?') >= 0 ? Crc32.update(crc, "?") : crc;
-                case REMOTE_ADDR -> {
-                    InetSocketAddress a = request.remoteAddress();
-                    if (a != null) {
-                        crc = Crc32.update(crc, a.getAddress().getHostAddress());
-                    }
-                }
+                case REMOTE_ADDR -> crc = Crc32.update(crc, request.client().remoteAddr());
                 case HOST -> crc = Crc32.update(crc, request.host());
                 case SCHEME -> crc = Crc32.update(crc, request.tls() ? "https" : "http");
                 case METHOD -> crc = Crc32.update(crc, head.method().name());

@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 
 /**
@@ -40,10 +41,25 @@ public interface RequestContext {
     /** The routing table snapshot this request was routed with. */
     RouteTable table();
 
-    /** The client's address: the TCP peer. */
+    /**
+     * The client's address ({@code $remote_addr}): the TCP peer, unless the ConfigMap trusts
+     * forwarded headers or the PROXY header (annotations-spec.md §4.2); port 0 when a header named
+     * none. What access lists, hashing and the access log use.
+     */
     InetSocketAddress remoteAddress();
 
-    /** Whether the request came through the HTTPS listener. */
+    /**
+     * The client as computed once for this request: address, scheme, host and port
+     * ({@code $remote_addr}, {@code $pass_access_scheme}, {@code $best_http_host}, {@code $pass_port}).
+     * This default (for stand-in contexts) believes the connection only.
+     */
+    default ClientView client() {
+        InetSocketAddress a = remoteAddress();
+        return new ClientView(a, a == null ? "" : NetUtil.toAddressString(a.getAddress()),
+                tls() ? "https" : "http", authority(), tls() ? "443" : "80");
+    }
+
+    /** Whether the request came through the HTTPS listener ({@code $scheme}; {@link #client()} has the trusted one). */
     boolean tls();
 
     /** The client's channel (an HTTP/2 stream's, whose parent is the connection); for its allocator and TLS session. */

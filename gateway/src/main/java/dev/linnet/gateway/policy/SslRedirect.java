@@ -7,10 +7,11 @@ import io.netty.handler.codec.http.FullHttpResponse;
  * (lua_ingress.lua) decides it:
  *
  * <pre>
- *   came over TLS, or no HTTPS listener?          ─▶ no redirect
+ *   $pass_access_scheme not http, or no HTTPS listener? ─▶ no redirect
  *   force-ssl-redirect, or ssl-redirect (default
  *   true) and some spec.tls lists the host?       ─▶ http-redirect-code (308),
  *                                                    Location: https://HOST/original-uri
+ *                                                    (HOST: $best_http_host without port)
  *                                                    (one trailing / dropped unless
  *                                                    preserve-trailing-slash)
  * </pre>
@@ -38,25 +39,28 @@ public record SslRedirect(boolean sslRedirect, boolean force, boolean preserveTr
     }
 
     /**
-     * The host that routed the request decides whether it has TLS; the Location names the Host
-     * header, as lua_ingress.lua's {@code redirect_host} takes it from {@code $best_http_host} (it
-     * differs only for an absolute-form request), and keeps the target as the client wrote it
-     * ({@code $request_uri}, origin form).
+     * The host that routed the request decides whether it has TLS. The scheme is
+     * {@code $pass_access_scheme}: only {@code http} is redirected, so behind a balancer that
+     * terminates TLS and says so ({@code X-Forwarded-Proto: https} with use-forwarded-headers, or a
+     * PROXY destination port 443) there is no loop. The Location names {@code $best_http_host}
+     * without its port, as lua_ingress.lua's {@code redirect_host} (A12, A13), and keeps the target
+     * as the client wrote it ({@code $request_uri}, origin form).
      */
     @Override
     public Flow onRequest(RequestContext request) {
-        if (request.tls() || request.config().httpsPort() == -1) {
+        if (request.config().httpsPort() == -1) {
             return Flow.CONTINUE;
         }
-        String host = request.host();
-        if (host.isEmpty()) {
+        ClientView client = request.client();
+        String host = client.hostWithoutPort();
+        if (!"http".equals(client.scheme()) || host.isEmpty() || request.host().isEmpty()) {
             return Flow.CONTINUE; // nothing to redirect to (HTTP/1.0 without Host)
         }
-        if (!force && !(sslRedirect && request.table().certificates().hasTls(host))) {
+        if (!force && !(sslRedirect && request.table().certificates().hasTls(request.host()))) {
             return Flow.CONTINUE;
         }
         FullHttpResponse response = Answers.redirect(request.config().httpRedirectCode(),
-                "https://" + request.authority() + location(request.request().uri(), preserveTrailingSlash));
+                "https://" + host + location(request.request().uri(), preserveTrailingSlash));
         request.answer(response);
         return Flow.ANSWERED;
     }

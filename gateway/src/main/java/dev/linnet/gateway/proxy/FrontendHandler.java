@@ -2,6 +2,7 @@ package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
+import dev.linnet.gateway.policy.ClientView;
 import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.policy.EndpointPolicy;
 import dev.linnet.gateway.route.Backend;
@@ -30,6 +31,7 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
@@ -74,8 +76,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private boolean started; // the request loop began (handlerAdded on a live channel, or channelActive)
     private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
     private int requests; // request heads received on this connection (keepalive_requests)
-    private String clientAddress; // X-Real-IP / X-Forwarded-For, computed at the first request
-    private String listenerPort; // X-Forwarded-Port
+    private InetSocketAddress peer; // the TCP peer, looked up at the first request
+    private String peerText; // its text: X-Real-IP / X-Forwarded-For unless forwarded headers are trusted
+    private ProxyProtocol.Origin origin; // the connection's PROXY header, or null
     private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
     private boolean h2; // an HTTP/2 stream: its :path must be origin form
     private ClientConnections gate; // the gateway's connection gate, looked up once; null in handler tests
@@ -178,8 +181,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         if (hostPolicies.length == 0 && (refusedTooLarge(request, route) || route == null && notFound())) {
             return;
         }
-        flow = new RequestFlow(this, context, ctx.channel(), request, head, hostPolicies, route, table, tls);
+        flow = new RequestFlow(this, context, ctx.channel(), request, head, hostPolicies, route, table, tls,
+                client(request));
         flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
+    }
+
+    /** The client of this request (annotations-spec.md §4): the connection's facts are looked up once. */
+    private ClientView client(HttpRequest request) {
+        if (peerText == null) {
+            peer = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null; // a stream's: its connection's
+            peerText = peer == null ? "" : NetUtil.toAddressString(peer.getAddress());
+            origin = ProxyProtocol.of(ctx.channel());
+        }
+        String hostHeader = request.headers().get(HttpHeaderNames.HOST); // as sent, port included ($http_host)
+        return ClientAddresses.view(context.config().clientTrust(), request.headers(), peer, peerText, origin, tls,
+                hostHeader == null ? "" : hostHeader);
     }
 
     /**
@@ -218,14 +234,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             passed.respond(ErrorResponses.of(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, keepAlive));
             return;
         }
-        if (clientAddress == null) { // once per connection: both allocate
-            clientAddress = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
-            listenerPort = String.valueOf(((InetSocketAddress) ctx.channel().localAddress()).getPort());
-        }
         HttpRequest request = passed.request();
         String upgrade = Upgrades.requested(request, ctx.pipeline()); // before the hop-by-hop headers go
-        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, clientAddress, listenerPort, tls,
-                passed.requestIdIfMade());
+        HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, passed.client(),
+                origin != null ? origin.sourceText() : peerText, context.config().clientTrust(), passed.requestId(),
+                passed);
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }

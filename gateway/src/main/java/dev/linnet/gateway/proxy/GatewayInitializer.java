@@ -23,7 +23,9 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
  * handler this is what makes back-pressure exact.
  *
  * <p>Between the byte counter and the codec, {@link H2cPriorKnowledge} first looks for the HTTP/2
- * preface and installs either these HTTP/1.1 handlers or {@link Http2Pipeline#http2}.
+ * preface and installs either these HTTP/1.1 handlers or {@link Http2Pipeline#http2}. With
+ * {@code use-proxy-protocol} (read when the connection is accepted), {@link ProxyProtocol}'s two
+ * handlers come first and leave after the PROXY header.
  */
 final class GatewayInitializer extends ChannelInitializer<Channel> {
 
@@ -47,6 +49,7 @@ final class GatewayInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         ch.pipeline().addLast(BYTES, new ByteCounter());
         ch.pipeline().addLast(DETECT, new H2cPriorKnowledge(context)); // then http1(…) or Http2Pipeline.http2(…)
+        ProxyProtocol.addFirstIfRequired(ch.pipeline(), context.config().clientTrust()); // use-proxy-protocol
     }
 
     /**

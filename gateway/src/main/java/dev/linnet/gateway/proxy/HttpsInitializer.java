@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *                       certificate (SniMapping)      http/1.1, also when ALPN is absent)
  * </pre>
  *
- * Channels run with AUTO_READ off, so the first read is asked for here; from then on the SNI
+ * With {@code use-proxy-protocol}, {@link ProxyProtocol} reads the PROXY header before the SNI
+ * handler sees a byte. Channels run with AUTO_READ off, so the first read is asked for here; from then on the SNI
  * and TLS handlers read while they need bytes, and the frontend once it is in place. The frontend
  * sees an {@code SslHandler} in its pipeline: that is how it knows the request came over TLS
  * ({@code X-Forwarded-Proto: https}, no redirect to HTTPS).
@@ -53,6 +54,7 @@ final class HttpsInitializer extends ChannelInitializer<Channel> {
                 // costs its connection for that long, no more.
                 .addLast(SNI, new NamingSniHandler(certificates, context.config().clientHeaderTimeout().toMillis()))
                 .addLast(ALPN, new ProtocolSwitch(context));
+        ProxyProtocol.addFirstIfRequired(ch.pipeline(), context.config().clientTrust()); // before the ClientHello
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.policy.Answers;
+import dev.linnet.gateway.policy.ClientView;
 import dev.linnet.gateway.policy.EndpointPolicy;
 import dev.linnet.gateway.policy.Flow;
 import dev.linnet.gateway.policy.Policies;
@@ -63,6 +64,7 @@ final class RequestFlow implements RequestContext {
     private final Route route;
     private final RouteTable table;
     private final boolean tls;
+    private final ClientView client;
 
     private int stage = HOST;
     private int next; // the next policy of the stage
@@ -81,7 +83,7 @@ final class RequestFlow implements RequestContext {
     private String issuedCanaryId; // a new sticky-canary assignment id, set on the response
 
     RequestFlow(FrontendHandler frontend, ProxyContext context, Channel channel, HttpRequest request, RequestHead head,
-            RequestPolicy[] hostPolicies, Route route, RouteTable table, boolean tls) {
+            RequestPolicy[] hostPolicies, Route route, RouteTable table, boolean tls, ClientView client) {
         this.frontend = frontend;
         this.context = context;
         this.channel = channel;
@@ -91,6 +93,7 @@ final class RequestFlow implements RequestContext {
         this.route = route;
         this.table = table;
         this.tls = tls;
+        this.client = client;
     }
 
     /** Runs the stages from where they stopped, up to an answer, a suspension, or the proxy. */
@@ -299,17 +302,18 @@ final class RequestFlow implements RequestContext {
         run();
     }
 
+    /**
+     * {@code $req_id} (annotations-spec.md §4.4): the client's non-empty {@code X-Request-ID}, else
+     * one made once ({@code generate-request-id}, default true), else empty; a subrequest, the
+     * proxied request and the access log carry the same.
+     */
     @Override
     public CharSequence requestId() {
         if (requestId == null) {
-            String client = request.headers().get(ProxyHeaders.X_REQUEST_ID);
-            requestId = client != null ? client : RequestIds.next();
+            String sent = request.headers().get(ProxyHeaders.X_REQUEST_ID);
+            requestId = sent != null && !sent.isEmpty() ? sent
+                    : context.config().clientTrust().generateRequestId() ? RequestIds.next() : "";
         }
-        return requestId;
-    }
-
-    /** The id a policy asked for ({@link #requestId()}), or {@code null}: the proxy makes one. */
-    CharSequence requestIdIfMade() {
         return requestId;
     }
 
@@ -405,7 +409,12 @@ final class RequestFlow implements RequestContext {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress a ? a : null; // a stream's is its connection's
+        return client.address();
+    }
+
+    @Override
+    public ClientView client() {
+        return client;
     }
 
     @Override

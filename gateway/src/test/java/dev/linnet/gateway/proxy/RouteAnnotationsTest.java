@@ -191,6 +191,8 @@ class RouteAnnotationsTest {
 
     @Test
     void rewriteTargetSubstitutesCaptureGroupsAndKeepsTheQuery() throws IOException {
+        gw.configure(c -> c.toBuilder().clientTrust(ClientTrust.DEFAULT.toBuilder().originalUriHeader(true).build())
+                .build()); // X-Original-URI shows $request_uri (proxy-add-original-uri-header)
         TestBackend b = gw.backend("b");
         gw.publish(table(
                 regexRoute("/api/(v\\d)/(.*)", backend("b", b), options(null, null, -1, -1,
@@ -210,6 +212,8 @@ class RouteAnnotationsTest {
     /** nginx rewrites {@code $uri}: the normalised path; decoded captures are escaped again. */
     @Test
     void rewriteTargetWorksOnTheNormalisedPath() throws IOException {
+        gw.configure(c -> c.toBuilder().clientTrust(ClientTrust.DEFAULT.toBuilder().originalUriHeader(true).build())
+                .build()); // X-Original-URI shows $request_uri (proxy-add-original-uri-header)
         TestBackend b = gw.backend("b");
         gw.publish(table(regexRoute("/api/(.*)", backend("b", b), options(null, null, -1, -1,
                 RewriteTarget.of("/v2/$1")))));

@@ -84,6 +84,8 @@ class RoutingAndErrorsTest {
      */
     @Test
     void anAbsoluteFormIsRoutedByItsHostAndForwardedInOriginForm() throws IOException {
+        gw.configure(c -> c.toBuilder().clientTrust(ClientTrust.DEFAULT.toBuilder().originalUriHeader(true).build())
+                .build()); // X-Original-URI shows $request_uri (proxy-add-original-uri-header)
         TestBackend admin = gw.backend("admin");
         TestBackend open = gw.backend("open");
         TestBackend other = gw.backend("other");
@@ -110,6 +112,8 @@ class RoutingAndErrorsTest {
     /** Raw UTF-8 in the request line used to reach the pod re-encoded as UTF-8 of each byte. */
     @Test
     void nonAsciiBytesInTheTargetReachThePodPercentEncoded() throws IOException {
+        gw.configure(c -> c.toBuilder().clientTrust(ClientTrust.DEFAULT.toBuilder().originalUriHeader(true).build())
+                .build()); // X-Original-URI shows $request_uri (proxy-add-original-uri-header)
         TestBackend b = gw.backend("b");
         gw.publish(table(route("h", "/", backend("b", b))));
         try (RawHttp raw = new RawHttp(gw.port())) {

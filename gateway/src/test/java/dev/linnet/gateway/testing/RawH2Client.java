@@ -94,6 +94,11 @@ public final class RawH2Client implements AutoCloseable {
         }
     }
 
+    /** Bytes as they are, before the preface too (a PROXY protocol header). */
+    public RawH2Client raw(byte[] bytes) {
+        return write(bytes);
+    }
+
     /** The connection preface and an empty SETTINGS frame. */
     public RawH2Client preface() {
         write(ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf()));

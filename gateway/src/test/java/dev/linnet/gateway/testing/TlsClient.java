@@ -94,23 +94,41 @@ public final class TlsClient {
 
     private static Connection connect(int port, String sni, SSLContext context, String[] protocols, String[] ciphers) {
         try {
-            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port);
-            socket.setSoTimeout(20_000);
-            SSLParameters params = socket.getSSLParameters();
-            if (protocols != null) {
-                params.setProtocols(protocols);
-            }
-            if (ciphers != null) {
-                params.setCipherSuites(ciphers);
-            }
-            params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-            params.setApplicationProtocols(new String[] {"http/1.1"});
-            socket.setSSLParameters(params);
-            socket.startHandshake();
-            return new Connection(socket);
+            return handshake((SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port), sni, protocols,
+                    ciphers);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A handshake over {@code plain}, a socket already connected to 127.0.0.1:port that may have
+     * sent bytes of its own first (a PROXY protocol header).
+     */
+    public static Connection over(Socket plain, int port, String sni) {
+        try {
+            return handshake((SSLSocket) context(null).getSocketFactory().createSocket(plain, "127.0.0.1", port, true),
+                    sni, null, null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Connection handshake(SSLSocket socket, String sni, String[] protocols, String[] ciphers)
+            throws IOException {
+        socket.setSoTimeout(20_000);
+        SSLParameters params = socket.getSSLParameters();
+        if (protocols != null) {
+            params.setProtocols(protocols);
+        }
+        if (ciphers != null) {
+            params.setCipherSuites(ciphers);
+        }
+        params.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        socket.setSSLParameters(params);
+        socket.startHandshake();
+        return new Connection(socket);
     }
 
     /** Handshake, one GET with {@code Connection: close}, and the whole answer. */

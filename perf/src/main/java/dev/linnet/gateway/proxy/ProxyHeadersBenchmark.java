@@ -64,7 +64,7 @@ public class ProxyHeadersBenchmark {
 
     @Benchmark
     public HttpRequest toUpstream() {
-        HttpRequest up = ProxyHeaders.toUpstream(clientRequest(), "127.0.0.1", 8080);
+        HttpRequest up = ProxyHeaders.toUpstream(clientRequest(), "127.0.0.1", false);
         HttpHeaders h = up.headers();
         if (h.contains("Connection") || !"127.0.0.1".equals(h.get(ProxyHeaders.X_FORWARDED_FOR))
                 || h.get(ProxyHeaders.X_REQUEST_ID).length() != 32) {
