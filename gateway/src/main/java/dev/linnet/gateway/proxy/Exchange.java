@@ -144,12 +144,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     @Override
     public void attempting(Endpoint endpoint) {
-        timeline.attempt();
+        timeline.attempt(endpoint);
     }
 
     @Override
     public void attemptFailed(Endpoint endpoint, Throwable cause) {
-        timeline.connectFailed();
+        timeline.connectFailed(RetryPolicy.isTimeout(cause));
     }
 
     @Override
@@ -209,6 +209,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 responseStarted, cause == null ? "closed" : cause.toString());
         Lease dead = dropAttempt();
         dead.channel().close();
+        timeline.upstreamStatus(HttpResponseStatus.BAD_GATEWAY.code()); // the try's, if it had no head
         if (responseStarted) {
             abort(); // the client already has part of a response: only a cut tells it
         } else if (!retryAfterClose(dead, cause)) {
@@ -347,6 +348,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             // Garbage from the upstream is its answer, not a connection error: no retry
             // (nginx's default proxy_next_upstream "error timeout" excludes invalid_header).
             ReferenceCountUtil.release(msg);
+            timeline.upstreamStatus(HttpResponseStatus.BAD_GATEWAY.code());
             if (responseStarted) {
                 abort();
             } else if (!retryElsewhere(NextUpstream.INVALID_HEADER)) {
@@ -354,6 +356,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 fail(HttpResponseStatus.BAD_GATEWAY);
             }
             return;
+        }
+        if (msg instanceof HttpResponse response && (response.status().code() >= 200 || response.status().code() == 101)) {
+            timeline.upstreamStatus(response.status().code()); // a retried one too: $upstream_status lists it
+        }
+        if (msg instanceof HttpContent piece) {
+            timeline.upstreamBody(piece.content().readableBytes());
         }
         if (msg instanceof HttpResponse response && !responseStarted
                 && nextUpstream.retriesStatus(response.status().code())
@@ -612,6 +620,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     public void readTimedOut() {
         if (finished) {
             return;
+        }
+        if (!responseStarted) {
+            timeline.upstreamStatus(HttpResponseStatus.GATEWAY_TIMEOUT.code());
         }
         if (responseStarted) {
             abort();

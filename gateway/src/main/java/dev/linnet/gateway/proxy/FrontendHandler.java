@@ -69,6 +69,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ScheduledFuture<?> idleTimer;
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
+    private HttpRequest request; // the request being answered, for the access log; null between requests
+    private String requestUri; // its target as sent (before an absolute form is cut to origin form)
+    private RequestHead head;
+    private Route matched; // the route that matched it, or null (the flow knows it too, when there is one)
+    private ServerCodec codec; // HTTP/1.x: counts response body bytes; null on an HTTP/2 stream
     private boolean connectionCounted;
     private boolean started; // the request loop began (handlerAdded on a live channel, or channelActive)
     private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
@@ -89,6 +94,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         this.ctx = ctx;
         this.bytes = ctx.pipeline().get(ByteCounter.class);
         this.headTimeout = ctx.pipeline().get(HeadTimeout.class);
+        this.codec = ctx.pipeline().get(ServerCodec.class);
         // An HTTP/2 stream's TLS lives on its parent, the connection.
         this.h2 = ctx.channel() instanceof Http2StreamChannel;
         Channel connection = h2 ? ctx.channel().parent() : ctx.channel();
@@ -144,6 +150,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     private void onRequest(HttpRequest request) {
         requests++;
+        String uri = request.uri(); // RequestHead may rewrite an absolute form; the log shows what was sent
         if (request.decoderResult().isFailure()) {
             answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
             return;
@@ -163,6 +170,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         String path = head.path();
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
+        this.request = request;
+        this.requestUri = uri;
+        this.head = head;
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
         VirtualHost server = table.serverNormalised(host);
@@ -173,6 +183,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             regexFailed(e, host, path);
             return;
         }
+        matched = route;
         RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none: then on to the location
         if (hostPolicies.length == 0 && (refusedTooLarge(request, route) || route == null && notFound())) {
             return;
@@ -224,7 +235,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         HttpRequest request = passed.request();
         String upgrade = Upgrades.requested(request, ctx.pipeline()); // before the hop-by-hop headers go
         HttpRequest upstreamHead = ProxyHeaders.toUpstream(request, clientAddress, listenerPort, tls,
-                passed.requestIdIfMade());
+                passed.requestId()); // made here, so that the access log's $req_id is the one sent
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
         }
@@ -452,7 +463,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         t.mark(Phase.DONE);
         if (bytes != null) {
             t.bytes(bytes.read(), bytes.written());
+            t.bodyBytes(codec != null ? codec.takeBodyBytes() : bytes.written()); // a stream's DATA is its body
             bytes.reset();
+        } else if (codec != null) {
+            t.bodyBytes(codec.takeBodyBytes());
         }
         context.metrics().requestEnded();
         try {
@@ -460,6 +474,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         } catch (RuntimeException | LinkageError e) { // metrics must never stall the connection
             log.warn("recording request metrics failed", e);
         }
+        HttpRequest logged = request;
+        request = null;
+        try {
+            if (logged != null) {
+                RequestLog.offer(context, t, logged, requestUri, head, flow != null ? flow.route() : matched, flow,
+                        ctx.channel(), tls, h2);
+            }
+        } catch (RuntimeException e) { // nor must the access log
+            log.warn("access log: capturing a request failed", e);
+        }
+        requestUri = null;
+        head = null;
+        matched = null;
     }
 
     private void countConnection() {
@@ -474,8 +501,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelIdleTimer();
         if (flow != null) {
-            flow.abandon(); // a policy waiting on a subrequest finds nothing to resume
-            flow = null;
+            flow.abandon(); // a policy waiting on a subrequest finds nothing to resume (the log still reads it)
         }
         if (exchange != null) {
             exchange.abort();
@@ -489,6 +515,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answerAfterBody = null;
         }
         recordRequest(); // the client left while its body was drained
+        flow = null;
         if (connectionCounted) {
             connectionCounted = false;
             context.metrics().connectionClosed();

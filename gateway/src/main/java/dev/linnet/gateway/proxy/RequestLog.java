@@ -1,0 +1,87 @@
+package dev.linnet.gateway.proxy;
+
+import dev.linnet.gateway.accesslog.AccessLog;
+import dev.linnet.gateway.accesslog.AccessLogEntry;
+import dev.linnet.gateway.accesslog.AccessLogSettings;
+import dev.linnet.gateway.metrics.RequestTimeline;
+import dev.linnet.gateway.route.Route;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The access log's hook at the end of a request (where the metrics record it too, so no answer
+ * is missed): whether the request is logged, and the {@link AccessLogEntry} handed to the writer.
+ * Only references and the few header values the format names are taken here; formatting happens
+ * on the writer thread.
+ *
+ * <pre>
+ *   log off, or disable-access-log ─────────────────────────────▶ nothing
+ *   a route matched: its enable-access-log (the main Ingress's) ──▶ log or not
+ *   no route: the default backend's 404 ─▶ enable-access-log-for-default-backend
+ *             an answer before any location (400 on the host, 403 client certificate …) ─▶ log
+ * </pre>
+ */
+final class RequestLog {
+
+    private RequestLog() {
+    }
+
+    /**
+     * @param uri the request target as the client sent it
+     * @param route the route that matched, or {@code null}
+     * @param flow the request's flow, or {@code null} when it was answered before one began
+     */
+    static void offer(ProxyContext context, RequestTimeline t, HttpRequest request, String uri, RequestHead head,
+            Route route, RequestFlow flow, Channel channel, boolean tls, boolean h2) {
+        AccessLog log = context.accessLog();
+        if (!log.isOn()) {
+            return;
+        }
+        AccessLogSettings settings = context.config().accessLog();
+        if (!settings.enabled()) {
+            return;
+        }
+        if (route != null ? !route.options().accessLog() : t.clientStatus() == 404 && !settings.defaultBackend()) {
+            return;
+        }
+        InetSocketAddress peer = flow != null ? flow.remoteAddress() : address(channel.remoteAddress());
+        String[] names = settings.format().headers();
+        String[] values = new String[names.length];
+        for (int i = 0; i < names.length; i++) {
+            values[i] = request.headers().get(names[i]);
+        }
+        String sslProtocol = null;
+        String sslCipher = null;
+        if (tls && settings.format().readsTls()) {
+            Channel connection = h2 ? channel.parent() : channel;
+            SslHandler ssl = connection == null ? null : connection.pipeline().get(SslHandler.class);
+            SSLSession session = ssl == null ? null : ssl.engine().getSession();
+            if (session != null) {
+                sslProtocol = session.getProtocol();
+                sslCipher = session.getCipherSuite();
+            }
+        }
+        InetSocketAddress local = address(channel.localAddress());
+        AccessLogEntry.Client client = new AccessLogEntry.Client(
+                peer == null ? "" : peer.getAddress().getHostAddress(), peer == null ? 0 : peer.getPort(),
+                local == null ? 0 : local.getPort(), tls, sslProtocol, sslCipher);
+        AccessLogEntry.Request line = new AccessLogEntry.Request(request.method().name(), uri,
+                h2 ? "HTTP/2.0" : request.protocolVersion().text(), head.host(), head.path());
+        CharSequence id = flow != null ? flow.requestId() : clientOrNewId(request);
+        log.offer(new AccessLogEntry(settings, t, route, System.currentTimeMillis(), client, line, id, values));
+    }
+
+    private static InetSocketAddress address(SocketAddress a) {
+        return a instanceof InetSocketAddress i ? i : null;
+    }
+
+    /** {@code $req_id} of a request no flow saw: the client's X-Request-ID, else a fresh one (nginx's $request_id). */
+    private static CharSequence clientOrNewId(HttpRequest request) {
+        String client = request.headers().get(ProxyHeaders.X_REQUEST_ID);
+        return client != null && !client.isEmpty() ? client : RequestIds.next();
+    }
+}
