@@ -27,6 +27,11 @@ public record AccessLogSettings(boolean enabled, LogFormat format, Escaping esca
         requireNonNull(skip, "skip");
     }
 
+    /** These settings with {@code enable-access-log-for-default-backend} set to {@code on}. */
+    public AccessLogSettings withDefaultBackend(boolean on) {
+        return new AccessLogSettings(enabled, format, escaping, skip, on);
+    }
+
     /** These settings, switched on or off. */
     public AccessLogSettings withEnabled(boolean on) {
         return new AccessLogSettings(on, format, escaping, skip, defaultBackend);
