@@ -67,6 +67,7 @@ enum Variable {
             case COOKIE -> "cookie";
             case REMOTE_USER -> "authorization";
             case PROXY_ADD_X_FORWARDED_FOR -> "x-forwarded-for";
+            case REQUEST_ID -> "x-request-id";
             default -> null;
         };
     }
@@ -99,7 +100,11 @@ enum Variable {
             case PROXY_ALTERNATIVE_UPSTREAM_NAME -> esc.append(out, alternativeName(e));
             case UPSTREAM_ADDR, UPSTREAM_STATUS, UPSTREAM_RESPONSE_TIME, UPSTREAM_RESPONSE_LENGTH,
                     UPSTREAM_CONNECT_TIME, UPSTREAM_HEADER_TIME -> upstream(t, esc, out);
-            case REQ_ID, REQUEST_ID -> esc.append(out, e.requestId());
+            case REQ_ID -> esc.append(out, e.requestId());
+            case REQUEST_ID -> { // nginx's own id: $req_id unless the client sent one
+                String client = e.headers()[slot];
+                esc.append(out, client == null || client.isEmpty() ? e.requestId() : randomId());
+            }
             case NAMESPACE -> esc.append(out, e.route() == null ? "" : e.route().namespace());
             case INGRESS_NAME -> esc.append(out, e.route() == null ? "" : e.route().ingress());
             case SERVICE_NAME -> esc.append(out, e.route() == null ? "" : e.route().backend().service());
@@ -198,6 +203,12 @@ enum Variable {
             out.append('0');
         }
         out.append(frac);
+    }
+
+    /** 32 hex digits, as nginx's {@code $request_id}. */
+    private static String randomId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        return String.format("%016x%016x", r.nextLong(), r.nextLong());
     }
 
     /** {@code $args}: what follows the first {@code ?}; missing when the target has none. */

@@ -52,6 +52,13 @@ class LogFormatTest {
     }
 
     @Test
+    void requestIdIsNginxsOwnWhenTheClientSentOne() {
+        LogFormat f = LogFormat.compile("$req_id $request_id");
+        assertThat(f.format(entry(f), Escaping.DEFAULT)).as("no client id: the same").isEqualTo("id-1 id-1");
+        assertThat(f.format(entry(f, "id-1"), Escaping.DEFAULT)).matches("id-1 [0-9a-f]{32}");
+    }
+
+    @Test
     void escapingModes() {
         String v = "a\"b\\c\u0001\n\u00e9";
         StringBuilder out = new StringBuilder();
@@ -84,6 +91,14 @@ class LogFormatTest {
         StringBuilder out = new StringBuilder();
         Variable.seconds(out, 3_400_000L);
         assertThat(out).hasToString("0.003");
+    }
+
+    @Test
+    void theReadmeListsEveryVariable() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        String section = readme.substring(readme.indexOf("## Access log"), readme.indexOf("## Routing"));
+        assertThat(Variable.names().filter(n -> !section.contains("`$" + n + "`")).toList()).isEmpty();
+        assertThat(section).contains("`$http_<header>`", "`$cookie_<name>`");
     }
 
     @Test
