@@ -144,12 +144,16 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     @Override
     public void attempting(Endpoint endpoint) {
-        timeline.attempt(endpoint);
+        if (!finished) { // once finished, the timeline is the metrics' and the access log's
+            timeline.attempt(endpoint);
+        }
     }
 
     @Override
     public void attemptFailed(Endpoint endpoint, Throwable cause) {
-        timeline.connectFailed(RetryPolicy.isTimeout(cause));
+        if (!finished) {
+            timeline.connectFailed(RetryPolicy.isTimeout(cause));
+        }
     }
 
     @Override
