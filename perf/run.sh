@@ -11,8 +11,6 @@
 # (count the proxy's system calls per request with perf stat; a little overhead on every call),
 # NGINX_HEADERS=ingress-nginx (nginx sets the request headers ingress-nginx and Linnet set, not
 # only the reference's Host and X-Forwarded-For; a variant, never the headline),
-# ACCESS_LOG=1 (both proxies write an access line per request to a file in the run dir: nginx in
-# ingress-nginx's default format, Linnet its default; without it both log nothing, as the reference),
 # LINNET_JAR (the build under test; default controller/target/linnet.jar), PROFILE=1 (after the
 # measurements, one more PROFILE_SECONDS (15) run of the first scenario with async-profiler attached
 # to Linnet: RUN_DIR/linnet-cpu.collapsed, summarised by perf/profile-top.sh; kernel frames included).
@@ -159,23 +157,6 @@ fi
 for f in services ingresses canary; do
     render "$PERF_DIR/linnet/$f.yaml.tmpl" "$RUN_DIR/manifests/$f.yaml"
 done
-# The controller ConfigMap (--configmap default/linnet-perf): the access log off, as nginx's
-# reference has it, unless ACCESS_LOG=1 measures its cost on both sides.
-if [[ "${ACCESS_LOG:-0}" == 1 ]]; then
-    # ingress-nginx's default log-format-upstream, with plain nginx's nearest variables
-    sed -i "s#^    access_log off; .*#    log_format upstreaminfo '\$remote_addr - \$remote_user [\$time_local] \"\$request\" \$status \$body_bytes_sent \"\$http_referer\" \"\$http_user_agent\" \$request_length \$request_time [\$proxy_host] [] \$upstream_addr \$upstream_response_length \$upstream_response_time \$upstream_status \$request_id';\
-    access_log $RUN_DIR/proxy.access.log upstreaminfo;#" "$RUN_DIR/proxy.conf"
-    grep -q 'access_log .*upstreaminfo' "$RUN_DIR/proxy.conf" || die "ACCESS_LOG=1: proxy.conf not rewritten"
-fi
-cat > "$RUN_DIR/manifests/configmap.yaml" <<EOF
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: linnet-perf
-  namespace: default
-data:
-  disable-access-log: "$([[ "${ACCESS_LOG:-0}" == 1 ]] && echo false || echo true)"
-EOF
 cp "$PERF_DIR/wrk-canary.lua" "$RUN_DIR/"
 
 # ---- start: backends, nginx proxy, Linnet ----
@@ -202,7 +183,7 @@ start_linnet() { # name jar http-port admin-port https-port flags...; sets START
     # --shutdown-delay 0: no load balancer to wait for here, and the 5 s stop below would otherwise
     # SIGKILL Linnet while /readyz still answers 503, before a JFR=1 recording is written.
     taskset -c "$PROXY_CPU" java "$@" -jar "$jar" serve --manifests "$RUN_DIR/manifests" \
-        --configmap default/linnet-perf --http-port "$http" --admin-port "$admin" --https-port "$https" --bind-address 127.0.0.1 \
+        --http-port "$http" --admin-port "$admin" --https-port "$https" --bind-address 127.0.0.1 \
         --shutdown-delay 0 > "$RUN_DIR/$name.log" 2>&1 &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")
