@@ -188,7 +188,7 @@ public final class AccessLog implements AutoCloseable {
     /** @return false when the entry is skipped ({@code skip-access-log-urls}) */
     private static boolean format(AccessLogEntry e, StringBuilder out, LogTimes times) {
         AccessLogSettings s = e.settings();
-        if (!s.skip().isEmpty() && s.skip().skips(e.request().uri())) {
+        if (!s.skip().isEmpty() && e.request().uri() != null && s.skip().skips(e.request().uri())) {
             return false;
         }
         s.format().format(e, s.escaping(), out, times);

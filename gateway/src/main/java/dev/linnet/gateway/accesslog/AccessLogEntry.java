@@ -45,10 +45,12 @@ public record AccessLogEntry(AccessLogSettings settings, RequestTimeline timelin
 
     /**
      * @param method {@code $request_method}
-     * @param uri the request target as sent ({@code $request_uri})
+     * @param uri the request target as sent ({@code $request_uri}); {@code null} when the request line
+     *     could not be read (the head was refused before routing)
      * @param protocol {@code HTTP/1.1}, {@code HTTP/1.0} or {@code HTTP/2.0} ({@code $server_protocol})
-     * @param host the host that routed it, normalised ({@code $host})
-     * @param path the normalised path routing used ({@code $uri})
+     * @param host the host that routed it, normalised ({@code $host}); {@code null} for a head refused
+     *     before routing
+     * @param path the normalised path routing used ({@code $uri}); {@code null} likewise
      */
     public record Request(String method, String uri, String protocol, String host, String path) {
     }

@@ -82,7 +82,8 @@ enum Variable {
             case TIME_LOCAL -> out.append(times.local(e.endMillis()));
             case TIME_ISO8601 -> out.append(times.iso8601(e.endMillis()));
             case MSEC -> millis(out, e.endMillis());
-            case REQUEST -> esc.append(out, e.request().method() + ' ' + e.request().uri() + ' ' + e.request().protocol());
+            case REQUEST -> esc.append(out, e.request().uri() == null ? null
+                    : e.request().method() + ' ' + e.request().uri() + ' ' + e.request().protocol());
             case REQUEST_METHOD -> esc.append(out, e.request().method());
             case REQUEST_URI -> esc.append(out, e.request().uri());
             case URI -> esc.append(out, e.request().path());
@@ -213,7 +214,7 @@ enum Variable {
 
     /** {@code $args}: what follows the first {@code ?}; missing when the target has none. */
     private static String query(String uri) {
-        int q = uri.indexOf('?');
+        int q = uri == null ? -1 : uri.indexOf('?');
         return q < 0 ? null : uri.substring(q + 1);
     }
 

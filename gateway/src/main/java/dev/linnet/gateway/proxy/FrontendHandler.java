@@ -16,6 +16,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -74,6 +75,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private RequestHead head;
     private Route matched; // the route that matched it, or null (the flow knows it too, when there is one)
     private ServerCodec codec; // HTTP/1.x: counts response body bytes; null on an HTTP/2 stream
+    private boolean unlocated; // the request was refused before routing: logged, not in the metrics
     private boolean connectionCounted;
     private boolean started; // the request loop began (handlerAdded on a live channel, or channelActive)
     private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
@@ -152,7 +154,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         requests++;
         String uri = request.uri(); // RequestHead may rewrite an absolute form; the log shows what was sent
         if (request.decoderResult().isFailure()) {
-            answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
+            HttpResponseStatus refusal = ErrorResponses.forDecoderFailure(request.decoderResult());
+            refusedBeforeRouting(request, refusal, uri);
+            answer(refusal, false);
             return;
         }
         // The gateway answers the expectation itself (never the upstream), and only once the body
@@ -163,6 +167,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         RequestHead head = RequestHead.read(request, h2, context.config());
         if (head.refusal() != null) {
+            refusedBeforeRouting(request, head.refusal(), uri);
             answer(head.refusal(), false);
             return;
         }
@@ -190,6 +195,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         flow = new RequestFlow(this, context, ctx.channel(), request, head, hostPolicies, route, table, tls);
         flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
+    }
+
+    /**
+     * A head refused before any location (nginx's 400, 414, 431): not counted in the request
+     * metrics, as in ingress-nginx, where it never reaches a location, but logged, as nginx's
+     * server-level access log does. Netty's stand-in for a request line it could not read
+     * ({@code GET /bad-request}) logs no {@code $request}.
+     */
+    private void refusedBeforeRouting(HttpRequest request, HttpResponseStatus status, String uri) {
+        timeline = RequestTimeline.start(request.method());
+        timeline.status(status.code());
+        unlocated = true;
+        this.request = request;
+        this.requestUri = request instanceof FullHttpRequest && request.decoderResult().isFailure()
+                && "/bad-request".equals(uri) ? null : uri;
+        this.head = null;
     }
 
     /**
@@ -468,11 +489,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         } else if (codec != null) {
             t.bodyBytes(codec.takeBodyBytes());
         }
-        context.metrics().requestEnded();
-        try {
-            context.metrics().record(t);
-        } catch (RuntimeException | LinkageError e) { // metrics must never stall the connection
-            log.warn("recording request metrics failed", e);
+        if (unlocated) {
+            unlocated = false;
+        } else {
+            context.metrics().requestEnded();
+            try {
+                context.metrics().record(t);
+            } catch (RuntimeException | LinkageError e) { // metrics must never stall the connection
+                log.warn("recording request metrics failed", e);
+            }
         }
         HttpRequest logged = request;
         request = null;

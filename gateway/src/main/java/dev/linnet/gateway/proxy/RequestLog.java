@@ -31,7 +31,8 @@ final class RequestLog {
     }
 
     /**
-     * @param uri the request target as the client sent it
+     * @param uri the request target as the client sent it; {@code null} when the request line was unreadable
+     * @param head what routing read from the request, or {@code null} when it was refused before
      * @param route the route that matched, or {@code null}
      * @param flow the request's flow, or {@code null} when it was answered before one began
      */
@@ -70,7 +71,8 @@ final class RequestLog {
                 peer == null ? "" : peer.getAddress().getHostAddress(), peer == null ? 0 : peer.getPort(),
                 local == null ? 0 : local.getPort(), tls, sslProtocol, sslCipher);
         AccessLogEntry.Request line = new AccessLogEntry.Request(request.method().name(), uri,
-                h2 ? "HTTP/2.0" : request.protocolVersion().text(), head.host(), head.path());
+                h2 ? "HTTP/2.0" : request.protocolVersion().text(), head == null ? null : head.host(),
+                head == null ? null : head.path());
         CharSequence id = flow != null ? flow.requestId() : clientOrNewId(request);
         log.offer(new AccessLogEntry(settings, t, route, System.currentTimeMillis(), client, line, id, values));
     }

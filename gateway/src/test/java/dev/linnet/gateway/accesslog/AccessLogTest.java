@@ -14,6 +14,7 @@ import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.LogLines;
+import dev.linnet.gateway.testing.RawHttp;
 import dev.linnet.gateway.testing.TestBackend;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -170,6 +171,28 @@ class AccessLogTest {
         assertThat(List.of(l.upstreamAddr(), l.upstreamResponseLength(), l.upstreamResponseTime(), l.upstreamStatus()))
                 .containsOnly("-");
         assertThat(l.bodyBytesSent()).isPositive();
+    }
+
+    @Test
+    void headsRefusedBeforeRoutingAreLoggedButNotCounted() throws Exception {
+        gw.publish(table(route(HOST, "/", stableBackend)));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("GET /x HTTP/1.1\r\nHost: bad host\r\n\r\n").read().status()).isEqualTo(400);
+        }
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("get / HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n").read().status()).isEqualTo(400);
+        }
+        List<String> both = lines.await(2);
+        DefaultLine badHost = DefaultLine.parse(both.get(0));
+        assertThat(badHost.request()).isEqualTo("GET /x HTTP/1.1");
+        assertThat(badHost.status()).isEqualTo(400);
+        assertThat(badHost.upstreamName()).as("no location: server level").isEqualTo("-");
+        assertThat(badHost.upstreamAddr()).isEqualTo("-");
+        DefaultLine unreadable = DefaultLine.parse(both.get(1));
+        assertThat(unreadable.request()).as("no request line to show").isEqualTo("-");
+        assertThat(unreadable.status()).isEqualTo(400);
+        assertThat(new String(gw.metrics().scrape(null).bytes(), StandardCharsets.UTF_8))
+                .as("as ingress-nginx: never in a location, never counted").doesNotContain("status=\"400\"");
     }
 
     @Test
