@@ -70,10 +70,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ScheduledFuture<?> idleTimer;
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
-    private HttpRequest request; // the request being answered, for the access log; null between requests
-    private String requestUri; // its target as sent (before an absolute form is cut to origin form)
-    private RequestHead head;
-    private Route matched; // the route that matched it, or null (the flow knows it too, when there is one)
+    private RequestLog accessLog; // what the access log needs of the request being answered
     private ServerCodec codec; // HTTP/1.x: counts response body bytes; null on an HTTP/2 stream
     private boolean unlocated; // the request was refused before routing: logged, not in the metrics
     private boolean connectionCounted;
@@ -101,6 +98,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         this.h2 = ctx.channel() instanceof Http2StreamChannel;
         Channel connection = h2 ? ctx.channel().parent() : ctx.channel();
         this.tls = connection.pipeline().get(SslHandler.class) != null;
+        this.accessLog = new RequestLog(context, ctx.channel(), tls, h2);
         this.gate = ClientConnections.of(ctx.channel());
         if (ctx.channel().isActive()) { // added to a live channel (after h2c detection, ALPN)
             start();
@@ -175,9 +173,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         String path = head.path();
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
-        this.request = request;
-        this.requestUri = uri;
-        this.head = head;
+        accessLog.started(request, uri, head);
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
         VirtualHost server = table.serverNormalised(host);
@@ -188,7 +184,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             regexFailed(e, host, path);
             return;
         }
-        matched = route;
+        accessLog.matched(route);
         RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none: then on to the location
         if (hostPolicies.length == 0 && (refusedTooLarge(request, route) || route == null && notFound())) {
             return;
@@ -207,10 +203,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         timeline = RequestTimeline.start(request.method());
         timeline.status(status.code());
         unlocated = true;
-        this.request = request;
-        this.requestUri = request instanceof FullHttpRequest && request.decoderResult().isFailure()
-                && "/bad-request".equals(uri) ? null : uri;
-        this.head = null;
+        accessLog.started(request, request instanceof FullHttpRequest && request.decoderResult().isFailure()
+                && "/bad-request".equals(uri) ? null : uri, null);
     }
 
     /**
@@ -499,19 +493,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
                 log.warn("recording request metrics failed", e);
             }
         }
-        HttpRequest logged = request;
-        request = null;
         try {
-            if (logged != null) {
-                RequestLog.offer(context, t, logged, requestUri, head, flow != null ? flow.route() : matched, flow,
-                        ctx.channel(), tls, h2);
-            }
+            accessLog.finished(t, flow);
         } catch (RuntimeException e) { // nor must the access log
             log.warn("access log: capturing a request failed", e);
         }
-        requestUri = null;
-        head = null;
-        matched = null;
     }
 
     private void countConnection() {

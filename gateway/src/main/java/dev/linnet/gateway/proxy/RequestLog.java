@@ -27,17 +27,51 @@ import javax.net.ssl.SSLSession;
  */
 final class RequestLog {
 
-    private RequestLog() {
+    private final ProxyContext context;
+    private final Channel channel;
+    private final boolean tls;
+    private final boolean h2;
+    private HttpRequest request; // the request being answered; null between requests
+    private String uri; // its target as sent (before an absolute form is cut to origin form); null: unreadable
+    private RequestHead head; // null for a head refused before routing
+    private Route matched; // the route that matched, or null (the flow knows it too, when there is one)
+
+    /** One per client connection (an HTTP/2 stream's is its own). */
+    RequestLog(ProxyContext context, Channel channel, boolean tls, boolean h2) {
+        this.context = context;
+        this.channel = channel;
+        this.tls = tls;
+        this.h2 = h2;
+    }
+
+    /** A request began; {@code uri} is its target as sent, {@code head} what routing reads (null: refused). */
+    void started(HttpRequest request, String uri, RequestHead head) {
+        this.request = request;
+        this.uri = uri;
+        this.head = head;
+        this.matched = null;
+    }
+
+    void matched(Route route) {
+        this.matched = route;
     }
 
     /**
-     * @param uri the request target as the client sent it; {@code null} when the request line was unreadable
-     * @param head what routing read from the request, or {@code null} when it was refused before
-     * @param route the route that matched, or {@code null}
-     * @param flow the request's flow, or {@code null} when it was answered before one began
+     * The request is over: hands it to the writer when the settings and the route say so. Once
+     * per request; {@code flow} is the request's, or {@code null} when it was answered before one began.
      */
-    static void offer(ProxyContext context, RequestTimeline t, HttpRequest request, String uri, RequestHead head,
-            Route route, RequestFlow flow, Channel channel, boolean tls, boolean h2) {
+    void finished(RequestTimeline t, RequestFlow flow) {
+        HttpRequest r = request;
+        request = null;
+        if (r != null) {
+            offer(t, r, flow != null ? flow.route() : matched, flow);
+        }
+        uri = null;
+        head = null;
+        matched = null;
+    }
+
+    private void offer(RequestTimeline t, HttpRequest request, Route route, RequestFlow flow) {
         AccessLog log = context.accessLog();
         if (!log.isOn()) {
             return;
