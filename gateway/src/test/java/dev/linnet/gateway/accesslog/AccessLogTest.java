@@ -196,6 +196,25 @@ class AccessLogTest {
     }
 
     @Test
+    void aClientThatLeavesBeforeTheAnswerIsLoggedOnceWith499() throws Exception {
+        gw.publish(table(route(HOST, "/", stableBackend)));
+        stable.respondAfter(java.time.Duration.ofSeconds(2));
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            raw.send("GET /slow HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n");
+            org.awaitility.Awaitility.await().until(() -> !stable.seen().isEmpty()); // upstream has it
+        } // the client leaves
+        DefaultLine l = DefaultLine.parse(lines.single());
+        assertThat(l.request()).isEqualTo("GET /slow HTTP/1.1");
+        assertThat(l.status()).as("nginx's client closed request").isEqualTo(499);
+        assertThat(l.upstreamAddr()).isEqualTo(stable.endpoint().toString());
+        assertThat(l.upstreamStatus()).as("no answer came").isEqualTo("-");
+        assertThat(l.reqId()).isEqualTo(stable.last().header("X-Request-ID"));
+        stable.respondAfter(java.time.Duration.ZERO);
+        assertThat(gw.get(HOST, "/after").statusCode()).isEqualTo(200);
+        assertThat(lines.await(2)).hasSize(2).last().asString().contains("/after");
+    }
+
+    @Test
     void skipAccessLogUrlsMatchesTheWholeRequestUriOrARegex() {
         gw.publish(table(route(HOST, "/", stableBackend)));
         List<String> invalid = new ArrayList<>();
