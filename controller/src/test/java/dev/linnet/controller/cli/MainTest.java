@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.linnet.controller.build.BuildOptions;
+import dev.linnet.controller.config.ConfigMapOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -58,7 +60,22 @@ class MainTest {
         assertThat(config.gateway().readTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.gateway().maxRequestBodySize()).isEqualTo(1024 * 1024); // ingress-nginx's 1m
         assertThat(config.buildOptions()).isEqualTo(new BuildOptions(
-                "nginx.ingress.kubernetes.io", null, "linnet.dev/ingress-controller", false));
+                "nginx.ingress.kubernetes.io", null, "linnet.dev/ingress-controller", false)
+                .withConfigMap(new ConfigMapOptions(null, config.gateway(), Set.of("--manifests"))));
+    }
+
+    @Test
+    void theConfigMapFlagNamesItAndRecordsWhichFlagsWereExplicit() {
+        StandaloneConfig config = parseServe("serve", "--manifests", "m", "--configmap", "edge/linnet",
+                "--keep-alive", "30").toConfig();
+        ConfigMapOptions options = config.buildOptions().configMap();
+        assertThat(options.ref()).isEqualTo("edge/linnet");
+        assertThat(options.base()).isEqualTo(config.gateway());
+        assertThat(options.explicitFlags()).contains("--keep-alive", "--configmap")
+                .doesNotContain("--read-timeout", "--max-body-size");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--configmap", "linnet").toConfig())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--configmap: linnet (expected: NAMESPACE/NAME)");
     }
 
     @Test
@@ -83,7 +100,8 @@ class MainTest {
         assertThat(config.gateway().connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.gateway().readTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.gateway().maxRequestBodySize()).isEqualTo(8L * 1024 * 1024);
-        assertThat(config.buildOptions()).isEqualTo(new BuildOptions("example.com", "linnet", "example.com/gw", true));
+        assertThat(config.buildOptions().withConfigMap(ConfigMapOptions.NONE))
+                .isEqualTo(new BuildOptions("example.com", "linnet", "example.com/gw", true));
     }
 
     @Test
