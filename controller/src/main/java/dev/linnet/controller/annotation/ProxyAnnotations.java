@@ -77,9 +77,16 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static final AnnotationKey<String> BACKEND_PROTOCOL = AnnotationKey.prefixed(
             "backend-protocol", ValueType.VERBATIM, "HTTP",
             "HTTP, HTTPS (TLS to the pod), GRPC (h2c) or GRPCS (h2 over TLS)");
+    public static final AnnotationKey<Boolean> ENABLE_ACCESS_LOG = AnnotationKey.prefixed(
+            "enable-access-log", ValueType.BOOL, true,
+            "false: no access-log lines for the Ingress's requests (canary-served ones included)");
+    public static final AnnotationKey<Boolean> ENABLE_REWRITE_LOG = AnnotationKey.prefixed(
+            "enable-rewrite-log", ValueType.BOOL, false,
+            "accepted, no effect: in ingress-nginx it only writes rewrite decisions to nginx's error log");
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
-            NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL);
+            NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL,
+            ENABLE_ACCESS_LOG, ENABLE_REWRITE_LOG);
 
     /** No annotations. */
     public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false);
@@ -103,8 +110,11 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         String target = REWRITE_TARGET.read(annotations, prefix, warnings);
         boolean useRegex = USE_REGEX.read(annotations, prefix, warnings);
         BackendProtocol protocol = backendProtocol(annotations, prefix, warnings);
+        boolean accessLog = ENABLE_ACCESS_LOG.read(annotations, prefix, warnings); // invalid: true, as ingress-nginx
+        ENABLE_REWRITE_LOG.read(annotations, prefix, warnings); // validated, then nothing to do
         RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
-        RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next);
+        RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next,
+                accessLog);
         return new ProxyAnnotations(options, useRegex);
     }
 

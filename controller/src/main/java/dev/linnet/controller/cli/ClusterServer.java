@@ -12,6 +12,7 @@ import dev.linnet.controller.metrics.ControllerMetrics;
 import dev.linnet.controller.source.ClusterSource;
 import dev.linnet.controller.status.StatusController;
 import dev.linnet.gateway.admin.AdminServer;
+import dev.linnet.gateway.accesslog.AccessLog;
 import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.proxy.GatewayServer;
 import dev.linnet.gateway.route.RouteTableHolder;
@@ -102,7 +103,7 @@ public final class ClusterServer implements Drainable {
             started.push(loop);
             started.push(source);
             source.start(loop::signal);
-            GatewayServer gateway = GatewayServer.start(configs, routes, metrics);
+            GatewayServer gateway = GatewayServer.start(configs, routes, metrics, AccessLog.stdout());
             started.push(gateway);
             AdminServer admin = AdminServer.start(config.gateway().bindAddress(), config.adminPort(), routes, metrics);
             started.push(admin);

@@ -179,6 +179,27 @@ class ProxyAnnotationsTest {
                 + "/use-regex: \"maybe\" is invalid (expected: true or false); using false");
     }
 
+    /** L1, L2: enable-access-log (default true; invalid: true, with a warning); enable-rewrite-log is accepted. */
+    @Test
+    void enableAccessLogSwitchesTheRoutesLogAndRewriteLogIsAccepted() {
+        assertThat(parse().options().accessLog()).isTrue();
+        assertThat(parse("enable-access-log", "false").options().accessLog()).isFalse();
+        assertThat(parse("enable-access-log", "false").value().optionsFor("/").accessLog())
+                .as("kept on every path, the catch-all too").isFalse();
+        assertThat(parse("enable-access-log", "false").value().withoutRewrite().accessLog()).isFalse();
+        Parsed invalid = parse("enable-access-log", "nope");
+        assertThat(invalid.options().accessLog()).isTrue();
+        assertThat(invalid.warnings()).containsExactly("annotation " + P
+                + "/enable-access-log: \"nope\" is invalid (expected: true or false); using true");
+        Parsed rewriteLog = parse("enable-rewrite-log", "true");
+        assertThat(rewriteLog.warnings()).isEmpty();
+        assertThat(rewriteLog.options()).isEqualTo(parse().options());
+        List<String> onCanary = new ArrayList<>();
+        ProxyAnnotations.warnIgnoredOnCanary(Map.of(P + "/enable-access-log", "false"), P, onCanary::add);
+        assertThat(onCanary).as("the main Ingress decides for canary-served requests").singleElement().asString()
+                .contains("enable-access-log").contains("ignored on a canary Ingress");
+    }
+
     @Test
     void allowlistWinsOverWhitelistWhenBothAreSet() throws Exception {
         Parsed p = parse("allowlist-source-range", "10.0.0.0/8", "whitelist-source-range", "192.168.0.0/16");

@@ -73,6 +73,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private volatile LongSupplier upstreamIdle = () -> 0;
     private volatile LongSupplier ejectionsTotal = () -> 0;
     private volatile Supplier<Map<Endpoint, Duration>> ejectedNow = Map::of;
+    private volatile LongSupplier accessLogDropped = () -> 0;
 
     private GatewayMetrics(PrometheusMeterRegistry registry, MetricsOptions options, WriterSlots writers) {
         this.registry = registry;
@@ -111,6 +112,9 @@ public final class GatewayMetrics implements AutoCloseable {
         FunctionCounter.builder(MetricNames.UPSTREAM_EJECTIONS, this, m -> m.ejectionsTotal.getAsLong())
                 .description("Times an event loop's passive health check began skipping an endpoint"
                         + " (--upstream-max-fails failures within --upstream-fail-timeout)")
+                .register(registry);
+        FunctionCounter.builder(MetricNames.ACCESS_LOG_DROPPED, this, m -> m.accessLogDropped.getAsLong())
+                .description("Access-log lines dropped: the writer's queue was full (traffic never waits for the log)")
                 .register(registry);
     }
 
@@ -210,6 +214,11 @@ public final class GatewayMetrics implements AutoCloseable {
     public void upstreamEjections(LongSupplier total, Supplier<Map<Endpoint, Duration>> now) {
         this.ejectionsTotal = requireNonNull(total, "total");
         this.ejectedNow = requireNonNull(now, "now");
+    }
+
+    /** Where {@code linnet_access_log_dropped_total} reads its count (the gateway's access log). */
+    public void accessLogDropped(LongSupplier dropped) {
+        this.accessLogDropped = requireNonNull(dropped, "dropped");
     }
 
     /** The endpoints the passive health check skips now (see {@link #upstreamEjections}). */

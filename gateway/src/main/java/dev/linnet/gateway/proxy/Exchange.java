@@ -147,12 +147,16 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     @Override
     public void attempting(Endpoint endpoint) {
-        timeline.attempt();
+        if (!finished) { // once finished, the timeline is the metrics' and the access log's
+            timeline.attempt(endpoint);
+        }
     }
 
     @Override
     public void attemptFailed(Endpoint endpoint, Throwable cause) {
-        timeline.connectFailed();
+        if (!finished) {
+            timeline.connectFailed(RetryPolicy.isTimeout(cause));
+        }
     }
 
     @Override
@@ -212,6 +216,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 responseStarted, cause == null ? "closed" : cause.toString());
         Lease dead = dropAttempt();
         dead.channel().close();
+        timeline.upstreamStatus(HttpResponseStatus.BAD_GATEWAY.code()); // the try's, if it had no head
         if (responseStarted) {
             abort(); // the client already has part of a response: only a cut tells it
         } else if (!retryAfterClose(dead, cause)) {
@@ -350,6 +355,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             // Garbage from the upstream is its answer, not a connection error: no retry
             // (nginx's default proxy_next_upstream "error timeout" excludes invalid_header).
             ReferenceCountUtil.release(msg);
+            timeline.upstreamStatus(HttpResponseStatus.BAD_GATEWAY.code());
             if (responseStarted) {
                 abort();
             } else if (!retryElsewhere(NextUpstream.INVALID_HEADER)) {
@@ -357,6 +363,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 fail(HttpResponseStatus.BAD_GATEWAY);
             }
             return;
+        }
+        if (msg instanceof HttpResponse response && (response.status().code() >= 200 || response.status().code() == 101)) {
+            timeline.upstreamStatus(response.status().code()); // a retried one too: $upstream_status lists it
+        }
+        if (msg instanceof HttpContent piece) {
+            timeline.upstreamBody(piece.content().readableBytes());
         }
         if (msg instanceof HttpResponse response && !responseStarted
                 && nextUpstream.retriesStatus(response.status().code())
@@ -617,6 +629,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     public void readTimedOut() {
         if (finished) {
             return;
+        }
+        if (!responseStarted) {
+            timeline.upstreamStatus(HttpResponseStatus.GATEWAY_TIMEOUT.code());
         }
         if (responseStarted) {
             abort();

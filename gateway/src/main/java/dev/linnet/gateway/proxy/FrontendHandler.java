@@ -17,6 +17,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -72,6 +73,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ScheduledFuture<?> idleTimer;
     private ByteCounter bytes; // null when the pipeline has none (handler tests)
     private RequestTimeline timeline; // the request being answered, for metrics; null between requests
+    private RequestLog accessLog; // what the access log needs of the request being answered
+    private ServerCodec codec; // HTTP/1.x: counts response body bytes; null on an HTTP/2 stream
+    private boolean unlocated; // the request was refused before routing: logged, not in the metrics
     private boolean connectionCounted;
     private boolean started; // the request loop began (handlerAdded on a live channel, or channelActive)
     private HeadTimeout headTimeout; // null when the pipeline has none (an HTTP/2 stream)
@@ -93,10 +97,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         this.ctx = ctx;
         this.bytes = ctx.pipeline().get(ByteCounter.class);
         this.headTimeout = ctx.pipeline().get(HeadTimeout.class);
+        this.codec = ctx.pipeline().get(ServerCodec.class);
         // An HTTP/2 stream's TLS lives on its parent, the connection.
         this.h2 = ctx.channel() instanceof Http2StreamChannel;
         Channel connection = h2 ? ctx.channel().parent() : ctx.channel();
         this.tls = connection.pipeline().get(SslHandler.class) != null;
+        this.accessLog = new RequestLog(context, ctx.channel(), tls, h2, r -> client(r).address());
         this.gate = ClientConnections.of(ctx.channel());
         if (ctx.channel().isActive()) { // added to a live channel (after h2c detection, ALPN)
             start();
@@ -148,8 +154,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
 
     private void onRequest(HttpRequest request) {
         requests++;
+        String uri = request.uri(); // RequestHead may rewrite an absolute form; the log shows what was sent
         if (request.decoderResult().isFailure()) {
-            answer(ErrorResponses.forDecoderFailure(request.decoderResult()), false);
+            HttpResponseStatus refusal = ErrorResponses.forDecoderFailure(request.decoderResult());
+            refusedBeforeRouting(request, refusal, uri);
+            answer(refusal, false);
             return;
         }
         // The gateway answers the expectation itself (never the upstream), and only once the body
@@ -160,6 +169,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         RequestHead head = RequestHead.read(request, h2, context.config());
         if (head.refusal() != null) {
+            refusedBeforeRouting(request, head.refusal(), uri);
             answer(head.refusal(), false);
             return;
         }
@@ -167,6 +177,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         String path = head.path();
         keepAlive = HttpUtil.isKeepAlive(request) && mayServeAnother();
         timeline = RequestTimeline.start(request.method());
+        accessLog.started(request, uri, head);
         context.metrics().requestStarted();
         RouteTable table = context.routes().current();
         VirtualHost server = table.serverNormalised(host);
@@ -177,6 +188,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             regexFailed(e, host, path);
             return;
         }
+        accessLog.matched(route);
         RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none: then on to the location
         if (hostPolicies.length == 0 && (refusedTooLarge(request, route) || route == null && notFound())) {
             return;
@@ -196,6 +208,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         String hostHeader = request.headers().get(HttpHeaderNames.HOST); // as sent, port included ($http_host)
         return ClientAddresses.view(context.config().clientTrust(), request.headers(), peer, peerText, origin, tls,
                 hostHeader == null ? "" : hostHeader);
+    }
+
+    /**
+     * A head refused before any location (nginx's 400, 414, 431): not counted in the request
+     * metrics, as in ingress-nginx, where it never reaches a location, but logged, as nginx's
+     * server-level access log does. Netty's stand-in for a request line it could not read
+     * ({@code GET /bad-request}) logs no {@code $request}.
+     */
+    private void refusedBeforeRouting(HttpRequest request, HttpResponseStatus status, String uri) {
+        timeline = RequestTimeline.start(request.method());
+        timeline.status(status.code());
+        unlocated = true;
+        accessLog.started(request, request instanceof FullHttpRequest && request.decoderResult().isFailure()
+                && "/bad-request".equals(uri) ? null : uri, null);
     }
 
     /**
@@ -481,13 +507,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         t.mark(Phase.DONE);
         if (bytes != null) {
             t.bytes(bytes.read(), bytes.written());
+            t.bodyBytes(codec != null ? codec.takeBodyBytes() : bytes.written()); // a stream's DATA is its body
             bytes.reset();
+        } else if (codec != null) {
+            t.bodyBytes(codec.takeBodyBytes());
         }
-        context.metrics().requestEnded();
+        if (unlocated) {
+            unlocated = false;
+        } else {
+            context.metrics().requestEnded();
+            try {
+                context.metrics().record(t);
+            } catch (RuntimeException | LinkageError e) { // metrics must never stall the connection
+                log.warn("recording request metrics failed", e);
+            }
+        }
         try {
-            context.metrics().record(t);
-        } catch (RuntimeException | LinkageError e) { // metrics must never stall the connection
-            log.warn("recording request metrics failed", e);
+            accessLog.finished(t, flow);
+        } catch (RuntimeException e) { // nor must the access log
+            log.warn("access log: capturing a request failed", e);
         }
     }
 
@@ -503,8 +541,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelIdleTimer();
         if (flow != null) {
-            flow.abandon(); // a policy waiting on a subrequest finds nothing to resume
-            flow = null;
+            flow.abandon(); // a policy waiting on a subrequest finds nothing to resume (the log still reads it)
         }
         if (exchange != null) {
             exchange.abort();
@@ -518,6 +555,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             answerAfterBody = null;
         }
         recordRequest(); // the client left while its body was drained
+        flow = null;
         if (connectionCounted) {
             connectionCounted = false;
             context.metrics().connectionClosed();

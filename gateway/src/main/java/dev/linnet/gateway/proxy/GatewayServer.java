@@ -2,6 +2,7 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.accesslog.AccessLog;
 import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.metrics.MetricsOptions;
 import dev.linnet.gateway.route.RouteTableHolder;
@@ -30,6 +31,7 @@ public final class GatewayServer implements AutoCloseable {
     private final Channel listener;
     private final Channel httpsListener; // null without --https-port
     private GatewayMetrics ownMetrics; // created by the two-argument start, closed with the server
+    private AccessLog accessLog = AccessLog.OFF; // closed with the server
     private ClientConnections connections; // every client connection, over all listeners
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, Channel httpsListener) {
@@ -72,6 +74,17 @@ public final class GatewayServer implements AutoCloseable {
      */
     public static GatewayServer start(ConfigHolder configs, RouteTableHolder routes, GatewayMetrics metrics)
             throws InterruptedException {
+        return start(configs, routes, metrics, AccessLog.OFF);
+    }
+
+    /**
+     * Like {@link #start(ConfigHolder, RouteTableHolder, GatewayMetrics)}, writing one line per
+     * request to {@code accessLog} (as {@code configs}' access-log settings say); the server closes
+     * it when it closes. Without one ({@link AccessLog#OFF}) nothing is logged.
+     */
+    public static GatewayServer start(ConfigHolder configs, RouteTableHolder routes, GatewayMetrics metrics,
+            AccessLog accessLog) throws InterruptedException {
+        requireNonNull(accessLog, "accessLog");
         requireNonNull(configs, "configs");
         GatewayConfig config = configs.current();
         requireNonNull(routes, "routes");
@@ -84,7 +97,8 @@ public final class GatewayServer implements AutoCloseable {
         metrics.upstreamPool(pool::openConnections, pool::idleConnections);
         metrics.upstreamEjections(pool.ejections()::total, pool.ejections()::current);
         ClientConnections connections = ClientConnections.create(config.maxConnections(), metrics.registry());
-        ProxyContext context = new ProxyContext(configs, routes, pool, metrics);
+        metrics.accessLogDropped(accessLog::dropped);
+        ProxyContext context = new ProxyContext(configs, routes, pool, metrics, accessLog);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -100,9 +114,11 @@ public final class GatewayServer implements AutoCloseable {
             channel = bootstrap.bind(config.bindAddress(), config.httpPort()).sync().channel();
         } catch (InterruptedException e) {
             shutdown(boss, workers);
+            accessLog.close();
             throw e;
         } catch (Exception e) { // BindException and friends, thrown sneakily by sync()
             shutdown(boss, workers);
+            accessLog.close();
             throw new IllegalStateException("HTTP listener: cannot bind " + config.bindAddress() + ':'
                     + config.httpPort() + " (" + e.getMessage() + ')', e);
         }
@@ -113,11 +129,13 @@ public final class GatewayServer implements AutoCloseable {
             } catch (InterruptedException | RuntimeException e) {
                 channel.close().syncUninterruptibly();
                 shutdown(boss, workers);
+                accessLog.close();
                 throw e;
             }
         }
         GatewayServer server = new GatewayServer(boss, workers, channel, https);
         server.connections = connections;
+        server.accessLog = accessLog;
         log.info("HTTP listener on {}:{} ({} transport)", config.bindAddress(), server.httpPort(), transport.name());
         return server;
     }
@@ -168,6 +186,7 @@ public final class GatewayServer implements AutoCloseable {
             httpsListener.close().syncUninterruptibly();
         }
         shutdown(boss, workers);
+        accessLog.close(); // after the event loops: every line of the last requests is queued
         if (ownMetrics != null) {
             ownMetrics.close();
         }

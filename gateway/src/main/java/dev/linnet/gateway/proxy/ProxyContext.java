@@ -2,21 +2,29 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.accesslog.AccessLog;
 import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.route.RouteTableHolder;
 import dev.linnet.gateway.upstream.UpstreamPool;
 
 /** What every client connection of one listener shares; grouped so handlers take one argument. */
-record ProxyContext(ConfigHolder configs, RouteTableHolder routes, UpstreamPool pool, GatewayMetrics metrics) {
+record ProxyContext(ConfigHolder configs, RouteTableHolder routes, UpstreamPool pool, GatewayMetrics metrics,
+        AccessLog accessLog) {
 
     ProxyContext {
+        requireNonNull(accessLog, "accessLog");
         requireNonNull(configs, "configs");
         requireNonNull(routes, "routes");
         requireNonNull(pool, "pool");
         requireNonNull(metrics, "metrics");
     }
 
-    /** Fixed settings (tests). */
+    /** Without an access log (tests). */
+    ProxyContext(ConfigHolder configs, RouteTableHolder routes, UpstreamPool pool, GatewayMetrics metrics) {
+        this(configs, routes, pool, metrics, AccessLog.OFF);
+    }
+
+    /** Fixed settings, no access log (tests). */
     ProxyContext(GatewayConfig config, RouteTableHolder routes, UpstreamPool pool, GatewayMetrics metrics) {
         this(new ConfigHolder(config), routes, pool, metrics);
     }

@@ -1,6 +1,9 @@
 package dev.linnet.gateway.proxy;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -19,15 +22,34 @@ import java.util.Queue;
  */
 final class ServerCodec extends CombinedChannelDuplexHandler<NginxRequestDecoder, HttpResponseEncoder> {
 
+    private final Encoder encoder;
+
     ServerCodec(HttpDecoderConfig config) {
         Queue<HttpMethod> methods = new ArrayDeque<>(2);
-        init(new NginxRequestDecoder(config, methods), new Encoder(methods));
+        encoder = new Encoder(methods);
+        init(new NginxRequestDecoder(config, methods), encoder);
+    }
+
+    /** Response body bytes encoded since the last call (nginx's {@code $body_bytes_sent}, framing aside). */
+    long takeBodyBytes() {
+        long n = encoder.bodyBytes;
+        encoder.bodyBytes = 0;
+        return n;
     }
 
     private static final class Encoder extends HttpResponseEncoder {
 
         private final Queue<HttpMethod> methods;
         private HttpMethod method;
+        private long bodyBytes;
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof HttpContent content) {
+                bodyBytes += content.content().readableBytes();
+            }
+            super.write(ctx, msg, promise);
+        }
 
         Encoder(Queue<HttpMethod> methods) {
             this.methods = methods;

@@ -23,6 +23,7 @@ import java.time.Duration;
  *     send the request URI unchanged
  * @param nextUpstream when a failed attempt is retried ({@code proxy-next-upstream} and
  *     {@code -timeout}), or {@code null} for the listener's
+ * @param accessLog whether the route's requests are logged ({@code enable-access-log}, default true)
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -32,33 +33,48 @@ public record RouteOptions(
         long maxBodySize,
         int nextUpstreamTries,
         RewriteTarget rewriteTarget,
-        NextUpstream nextUpstream) {
+        NextUpstream nextUpstream,
+        boolean accessLog) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null);
+            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
+    }
+
+    /** Options whose requests are logged. */
+    public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
+            Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
+            NextUpstream nextUpstream) {
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
+                nextUpstream, true);
     }
 
     /** Options with the listener's {@code proxy-next-upstream}. */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget) {
         this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
-                null);
+                null, true);
     }
 
     /** Options without rewrite, with the listener's {@code proxy-next-upstream}. */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries) {
-        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, null, null);
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, null, null, true);
     }
 
     /** These options without {@code rewrite-target}. */
     public RouteOptions withoutRewrite() {
         return rewriteTarget == null ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream);
+                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog);
+    }
+
+    /** These options with {@code enable-access-log} set to {@code on}. */
+    public RouteOptions withAccessLog(boolean on) {
+        return on == accessLog ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout, sendTimeout,
+                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on);
     }
 
     public Duration connectTimeoutOr(Duration listener) {

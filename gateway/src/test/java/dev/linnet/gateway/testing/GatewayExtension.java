@@ -1,7 +1,9 @@
 package dev.linnet.gateway.testing;
 
+import dev.linnet.gateway.accesslog.AccessLog;
 import dev.linnet.gateway.metrics.GatewayMetrics;
 import dev.linnet.gateway.metrics.MetricsOptions;
+import dev.linnet.gateway.proxy.ConfigHolder;
 import dev.linnet.gateway.proxy.GatewayConfig;
 import dev.linnet.gateway.proxy.GatewayServer;
 import dev.linnet.gateway.route.RouteTable;
@@ -34,6 +36,8 @@ public final class GatewayExtension implements AfterEachCallback {
     private GatewayMetrics metrics;
     private MetricsOptions metricsOptions = MetricsOptions.defaults();
     private HttpClient client;
+    private AccessLog accessLog = AccessLog.OFF;
+    private ConfigHolder configs;
 
     public GatewayExtension configure(UnaryOperator<GatewayConfig> change) {
         if (gateway != null) {
@@ -49,6 +53,21 @@ public final class GatewayExtension implements AfterEachCallback {
         }
         metricsOptions = options;
         return this;
+    }
+
+    /** The access log the gateway writes to (closed with it); none by default. */
+    public GatewayExtension accessLog(AccessLog log) {
+        if (gateway != null) {
+            throw new IllegalStateException("gateway already started");
+        }
+        accessLog = log;
+        return this;
+    }
+
+    /** The settings in force: a test may swap them while the gateway serves (as the ConfigMap does). */
+    public ConfigHolder configs() {
+        gateway();
+        return configs;
     }
 
     /** The metrics the gateway records into (its own registry per test). */
@@ -71,7 +90,8 @@ public final class GatewayExtension implements AfterEachCallback {
     public GatewayServer gateway() {
         if (gateway == null) {
             try {
-                gateway = GatewayServer.start(config, routes, metrics());
+                configs = new ConfigHolder(config);
+                gateway = GatewayServer.start(configs, routes, metrics(), accessLog);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -143,6 +163,8 @@ public final class GatewayExtension implements AfterEachCallback {
         closeables.clear();
         gateway = null;
         metrics = null;
+        accessLog = AccessLog.OFF;
+        configs = null;
         client = null; // Java 17's HttpClient has no close(); its connections died with the gateway
     }
 }

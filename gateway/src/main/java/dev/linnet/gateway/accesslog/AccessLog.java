@@ -1,0 +1,222 @@
+package dev.linnet.gateway.accesslog;
+
+import static java.util.Objects.requireNonNull;
+
+import io.netty.util.internal.PlatformDependent;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The access log's writer: event loops hand finished requests over without ever waiting, one
+ * daemon thread formats and writes them.
+ *
+ * <pre>
+ *   event loop ─▶ offer(entry) ─▶ bounded MPSC queue ─▶ writer thread: format ─▶ batch ─▶ sink (stdout)
+ *                    │ full                                  ▲ parks when the queue is empty;
+ *                    ▼                                       │ an offer wakes it only then
+ *                 dropped++ (linnet_access_log_dropped_total) ┘
+ * </pre>
+ *
+ * Lines are batched while the queue has more and written whole (one {@code write} per batch), so
+ * they never interleave with other output of the process. A sink that fails drops its batch
+ * (counted as dropped) and the writer goes on.
+ */
+public final class AccessLog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AccessLog.class);
+
+    /** Lines kept waiting at most (rounded up to a power of two): about 4 MB at 250 bytes each. */
+    public static final int DEFAULT_CAPACITY = 16_384;
+    private static final int BATCH_BYTES = 32 * 1024;
+
+    /** Where whole lines go. Called from the writer thread only. */
+    @FunctionalInterface
+    public interface Sink {
+        /** Writes {@code length} bytes of {@code lines} (whole lines, each ending in a line feed). */
+        void write(byte[] lines, int length) throws IOException;
+    }
+
+    /** Discards everything: no thread, nothing counted (a gateway without an access log). */
+    public static final AccessLog OFF = new AccessLog();
+
+    private final Queue<AccessLogEntry> queue;
+    private final int capacity;
+    private final Sink sink;
+    private final Thread writer;
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder written = new LongAdder();
+    private volatile boolean parked;
+    private volatile boolean closed;
+
+    private AccessLog() {
+        this.queue = null;
+        this.capacity = 0;
+        this.sink = null;
+        this.writer = null;
+    }
+
+    private AccessLog(Sink sink, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity: " + capacity + " (expected: > 0)");
+        }
+        this.sink = requireNonNull(sink, "sink");
+        int rounded = 2; // the queue holds a power of two, at least 2
+        while (rounded < capacity) {
+            rounded <<= 1;
+        }
+        this.capacity = rounded;
+        this.queue = PlatformDependent.newFixedMpscQueue(rounded);
+        this.writer = new Thread(this::run, "linnet-access-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** A log writing to {@code sink}, with room for {@code capacity} lines waiting. */
+    public static AccessLog create(Sink sink, int capacity) {
+        return new AccessLog(sink, capacity);
+    }
+
+    /** A log on standard output (ingress-nginx's container links its access log there). */
+    public static AccessLog stdout() {
+        PrintStream out = System.out;
+        return create((bytes, length) -> {
+            out.write(bytes, 0, length);
+            out.flush();
+        }, DEFAULT_CAPACITY);
+    }
+
+    /** Whether lines are written at all ({@link #OFF} is not). */
+    public boolean isOn() {
+        return writer != null;
+    }
+
+    /** Lines that may wait at once; more are dropped. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Hands a finished request to the writer; never blocks. Returns false when the queue is full
+     * (or the log closed): the line is dropped and counted.
+     */
+    public boolean offer(AccessLogEntry entry) {
+        if (writer == null) {
+            return false;
+        }
+        if (closed || !queue.offer(entry)) {
+            dropped.increment();
+            return false;
+        }
+        if (parked) {
+            LockSupport.unpark(writer);
+        }
+        return true;
+    }
+
+    /** Lines dropped because the queue was full or the sink failed ({@code linnet_access_log_dropped_total}). */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Lines handed to the sink. */
+    public long written() {
+        return written.sum();
+    }
+
+    private void run() {
+        StringBuilder line = new StringBuilder(512);
+        LogTimes times = new LogTimes();
+        byte[] batch = new byte[BATCH_BYTES + 8 * 1024];
+        int length = 0;
+        int lines = 0;
+        while (true) {
+            AccessLogEntry e = queue.poll();
+            if (e == null) {
+                if (length > 0) {
+                    flush(batch, length, lines);
+                    length = 0;
+                    lines = 0;
+                }
+                if (closed && queue.isEmpty()) {
+                    return;
+                }
+                parked = true;
+                if (queue.isEmpty() && !closed) { // checked after parked is set: an offer in between wakes us
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                }
+                parked = false;
+                continue;
+            }
+            line.setLength(0);
+            try {
+                if (!format(e, line, times)) {
+                    continue;
+                }
+            } catch (RuntimeException ex) { // a bug must cost a line, not the log
+                log.warn("access log: formatting a line failed", ex);
+                dropped.increment();
+                continue;
+            }
+            line.append('\n');
+            if (length + line.length() > batch.length) {
+                flush(batch, length, lines);
+                length = 0;
+                lines = 0;
+                if (line.length() > batch.length) {
+                    batch = new byte[line.length()];
+                }
+            }
+            for (int i = 0; i < line.length(); i++) {
+                batch[length++] = (byte) line.charAt(i); // Latin-1: the request's own bytes (see Escaping)
+            }
+            lines++;
+            if (length >= BATCH_BYTES) {
+                flush(batch, length, lines);
+                length = 0;
+                lines = 0;
+            }
+        }
+    }
+
+    /** @return false when the entry is skipped ({@code skip-access-log-urls}) */
+    private static boolean format(AccessLogEntry e, StringBuilder out, LogTimes times) {
+        AccessLogSettings s = e.settings();
+        if (!s.skip().isEmpty() && e.request().uri() != null && s.skip().skips(e.request().uri())) {
+            return false;
+        }
+        s.format().format(e, s.escaping(), out, times);
+        return true;
+    }
+
+    private void flush(byte[] batch, int length, int lines) {
+        try {
+            sink.write(batch, length);
+            written.add(lines);
+        } catch (IOException | RuntimeException ex) {
+            dropped.add(lines);
+            log.warn("access log: writing {} lines failed: {}", lines, ex.toString());
+        }
+    }
+
+    /** Writes what is queued, then stops the writer (waits up to a second for it). */
+    @Override
+    public void close() {
+        if (writer == null || closed) {
+            return;
+        }
+        closed = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.linnet.gateway.accesslog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A {@code log-format-upstream}, compiled once per ConfigMap change into literal text and
+ * variables ({@code $name} or {@code ${name}}, nginx's syntax; names are case-insensitive). Never
+ * parsed per request. A name Linnet does not know is kept in {@link #unknown()} (the controller
+ * warns once) and logs as a missing variable ({@code -}).
+ *
+ * <pre>
+ *   "$remote_addr - [$time_local] ${status}x"
+ *      ─▶ [REMOTE_ADDR] [" - ["] [TIME_LOCAL] ["] "] [STATUS] ["x"]
+ * </pre>
+ *
+ * The request headers the variables read ({@code $http_*}, {@code $cookie_*}, {@code $remote_user}
+ * …) get one slot each in {@link #headers()}: the event loop copies just those values at the end
+ * of a request, the writer formats from the copy.
+ */
+public final class LogFormat {
+
+    /** ingress-nginx's default {@code log-format-upstream} (config.go {@code logFormatUpstream}). */
+    public static final String NGINX_DEFAULT = "$remote_addr - $remote_user [$time_local] \"$request\" $status"
+            + " $body_bytes_sent \"$http_referer\" \"$http_user_agent\" $request_length $request_time"
+            + " [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length"
+            + " $upstream_response_time $upstream_status $req_id";
+
+    public static final LogFormat DEFAULT = compile(NGINX_DEFAULT);
+
+    /** One piece of the line: literal text ({@code variable == null}) or a variable. */
+    private record Part(String text, Variable variable, String arg, int slot) {
+    }
+
+    private final String source;
+    private final Part[] parts;
+    private final String[] headers;
+    private final List<String> unknown;
+    private final boolean tls;
+
+    private LogFormat(String source, Part[] parts, String[] headers, List<String> unknown, boolean tls) {
+        this.source = source;
+        this.parts = parts;
+        this.headers = headers;
+        this.unknown = unknown;
+        this.tls = tls;
+    }
+
+    public static LogFormat compile(String source) {
+        requireNonNull(source, "source");
+        List<Part> parts = new ArrayList<>();
+        List<String> slots = new ArrayList<>();
+        Set<String> unknown = new LinkedHashSet<>();
+        StringBuilder text = new StringBuilder();
+        boolean tls = false;
+        int i = 0;
+        while (i < source.length()) {
+            char c = source.charAt(i);
+            int nameStart;
+            int nameEnd;
+            int next;
+            if (c == '$' && i + 1 < source.length() && source.charAt(i + 1) == '{' && source.indexOf('}', i + 2) > i + 2) {
+                nameStart = i + 2;
+                nameEnd = source.indexOf('}', nameStart);
+                next = nameEnd + 1;
+            } else if (c == '$' && i + 1 < source.length() && isNameChar(source.charAt(i + 1))) {
+                nameStart = i + 1;
+                nameEnd = nameStart;
+                while (nameEnd < source.length() && isNameChar(source.charAt(nameEnd))) {
+                    nameEnd++;
+                }
+                next = nameEnd;
+            } else {
+                text.append(c); // text, or a $ that starts no name
+                i++;
+                continue;
+            }
+            if (!text.isEmpty()) {
+                parts.add(new Part(text.toString(), null, null, -1));
+                text.setLength(0);
+            }
+            String name = source.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT);
+            Variable v = Variable.named(name);
+            if (v == null) {
+                unknown.add(name);
+                parts.add(new Part(null, Variable.MISSING, null, -1));
+            } else {
+                String arg = v == Variable.HTTP ? name.substring(5) : v == Variable.COOKIE ? name.substring(7) : null;
+                String header = v.header(arg);
+                int slot = -1;
+                if (header != null) {
+                    slot = slots.indexOf(header);
+                    if (slot < 0) {
+                        slot = slots.size();
+                        slots.add(header);
+                    }
+                }
+                tls |= v == Variable.SSL_PROTOCOL || v == Variable.SSL_CIPHER;
+                parts.add(new Part(null, v, arg, slot));
+            }
+            i = next;
+        }
+        if (!text.isEmpty()) {
+            parts.add(new Part(text.toString(), null, null, -1));
+        }
+        return new LogFormat(source, parts.toArray(Part[]::new), slots.toArray(String[]::new), List.copyOf(unknown), tls);
+    }
+
+    private static boolean isNameChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /** Variable names the format uses that Linnet does not know, in order of appearance. */
+    public List<String> unknown() {
+        return unknown;
+    }
+
+    /** The request headers (lower case) the format reads, one per slot. Do not modify. */
+    public String[] headers() {
+        return headers;
+    }
+
+    /** Whether the format names the TLS session ({@code $ssl_protocol}, {@code $ssl_cipher}). */
+    public boolean readsTls() {
+        return tls;
+    }
+
+    /** Appends {@code entry}'s line, without the line end. */
+    void format(AccessLogEntry entry, Escaping escaping, StringBuilder out, LogTimes times) {
+        for (Part p : parts) {
+            if (p.variable == null) {
+                out.append(p.text);
+            } else {
+                p.variable.append(entry, p.arg, p.slot, escaping, out, times);
+            }
+        }
+    }
+
+    /** {@code entry}'s line (tests, tools). */
+    public String format(AccessLogEntry entry, Escaping escaping) {
+        StringBuilder out = new StringBuilder(256);
+        format(entry, escaping, out, new LogTimes());
+        return out.toString();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LogFormat f && f.source.equals(source);
+    }
+
+    @Override
+    public int hashCode() {
+        return source.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return source;
+    }
+}
