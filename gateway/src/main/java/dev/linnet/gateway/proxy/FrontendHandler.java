@@ -405,9 +405,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     }
 
     private void write(FullHttpResponse response, boolean keepIfNotDraining) {
-        // A request refused before routing (no timeline yet: a malformed head) has no location
-        // in nginx: add-headers and Server, no HSTS.
-        gatewayHeaders(response, timeline != null);
+        // A request refused before routing (a malformed head) has no location in nginx:
+        // add-headers and Server, no HSTS.
+        gatewayHeaders(response, timeline != null && !unlocated);
         boolean keep = keepIfNotDraining && !draining();
         if (!keep) {
             closing = true;
