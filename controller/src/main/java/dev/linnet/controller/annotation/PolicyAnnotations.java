@@ -13,7 +13,8 @@ import java.util.function.Consumer;
 public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
-    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
+    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, CorsAnnotations.KEYS,
+            RedirectUrlAnnotations.KEYS, ServerAnnotations.KEYS, AccessAnnotations.KEYS,
             BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS);
 
     private PolicyAnnotations() {
@@ -24,7 +25,9 @@ public final class PolicyAnnotations {
             ClusterLookup lookup, Consumer<String> warnings) {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
-        c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(CorsAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(RedirectUrlAnnotations.parse(c.annotations(), prefix, false, warnings).redirect());
+        c.add(AccessAnnotations.withDenylist(c, AccessAnnotations.parse(c.annotations(), prefix, warnings), null));
         c.add(AccessAnnotations.satisfy(c.annotations(), prefix, warnings));
         BasicAuthAnnotations.parse(c);
         ExternalAuthAnnotations.parse(c);
