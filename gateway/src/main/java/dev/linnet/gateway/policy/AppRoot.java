@@ -2,6 +2,8 @@ package dev.linnet.gateway.policy;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
+
 /**
  * {@code app-root}: ingress-nginx writes {@code if ($uri = /) { return 302 $scheme://$http_host<root>; }}
  * into the server, so it answers the path {@code /} of the whole host, whatever Ingress or path
@@ -27,7 +29,9 @@ public record AppRoot(String root) implements RequestPolicy {
         if (!request.path().equals("/")) {
             return Flow.CONTINUE;
         }
-        request.answer(Answers.redirect(302, (request.tls() ? "https://" : "http://") + request.authority() + root));
+        String httpHost = request.request().headers().get(HttpHeaderNames.HOST); // $http_host: as sent, port and all
+        request.answer(Answers.redirect(302, (request.tls() ? "https://" : "http://")
+                + (httpHost != null ? httpHost : request.host()) + root));
         return Flow.ANSWERED;
     }
 }
