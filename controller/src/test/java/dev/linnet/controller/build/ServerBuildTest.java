@@ -135,4 +135,21 @@ class ServerBuildTest {
                 .defaultBackend("web", 80).annotation(PREFIX + "/permanent-redirect", "https://x"));
         assertThat(r.table().route("any.example", "/").policies().find(Redirect.class)).isNull();
     }
+
+    @Test
+    void theSameObjectsInAnyOrderGiveTheSameHostsAndWarnings() {
+        Object[] objects = {svc("shop/web", "10.0.0.1"),
+                web("a", "2026-01-01T00:00:00Z", "b.example", "/").annotation(PREFIX + "/server-alias",
+                        "shared.example, *.w.example").annotation(PREFIX + "/from-to-www-redirect", "true"),
+                web("z", "2026-01-02T00:00:00Z", "a.example", "/").annotation(PREFIX + "/server-alias", "shared.example")
+                        .annotation(PREFIX + "/app-root", "/z"),
+                web("y", "2026-01-03T00:00:00Z", "a.example", "/y").annotation(PREFIX + "/app-root", "/y")};
+        BuildResult forward = build(objects);
+        java.util.List<Object> reversed = new java.util.ArrayList<>(java.util.Arrays.asList(objects));
+        java.util.Collections.reverse(reversed);
+        BuildResult backward = build(reversed.toArray());
+        assertThat(backward.table()).isEqualTo(forward.table());
+        assertThat(backward.warnings()).isEqualTo(forward.warnings());
+        assertThat(forward.table().virtualHost("shared.example").name()).isEqualTo("a.example");
+    }
 }
