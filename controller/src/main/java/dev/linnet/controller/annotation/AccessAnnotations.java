@@ -104,11 +104,13 @@ public final class AccessAnnotations {
      * @param allow the allowlist, or {@code null}
      * @param fallback the ConfigMap's {@code denylist-source-range} for an Ingress without the
      *     annotation, or {@code null}
+     * @param deny where the DENY goes ({@link PolicyCollector#deny})
      * @return the access policy, or {@code allow} when nothing is denied
      */
-    public static AccessList withDenylist(PolicyCollector c, AccessList allow, String fallback) {
-        String raw = DENYLIST.raw(c.annotations(), c.prefix());
-        String described = DENYLIST.describe(c.prefix(), raw == null ? "" : raw);
+    public static AccessList withDenylist(Map<String, String> annotations, String prefix, AccessList allow,
+            String fallback, Consumer<String> deny) {
+        String raw = DENYLIST.raw(annotations, prefix);
+        String described = DENYLIST.describe(prefix, raw == null ? "" : raw);
         if (raw == null || raw.isBlank()) {
             raw = fallback;
             described = "ConfigMap key denylist-source-range: " + AnnotationKey.quote(raw == null ? "" : raw);
@@ -123,7 +125,7 @@ public final class AccessAnnotations {
                 continue;
             }
             if (!SourceRanges.isValid(entry)) {
-                c.deny(described + ": entry " + AnnotationKey.quote(entry) + " is invalid (expected: "
+                deny.accept(described + ": entry " + AnnotationKey.quote(entry) + " is invalid (expected: "
                         + SourceRanges.EXPECTED + ")");
                 return allow;
             }

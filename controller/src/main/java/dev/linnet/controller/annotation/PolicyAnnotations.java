@@ -27,7 +27,8 @@ public final class PolicyAnnotations {
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(CorsAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(RedirectUrlAnnotations.parse(c.annotations(), prefix, false, warnings).redirect());
-        c.add(AccessAnnotations.withDenylist(c, AccessAnnotations.parse(c.annotations(), prefix, warnings), null));
+        c.add(AccessAnnotations.withDenylist(c.annotations(), prefix, AccessAnnotations.parse(c.annotations(), prefix,
+                warnings), null, c::deny));
         c.add(AccessAnnotations.satisfy(c.annotations(), prefix, warnings));
         BasicAuthAnnotations.parse(c);
         ExternalAuthAnnotations.parse(c);
