@@ -64,9 +64,7 @@ public final class Answers {
      */
     public static FullHttpResponse noContent() {
         FullHttpResponse response = new NoContent();
-        response.headers()
-                .set(HttpHeaderNames.SERVER, SERVER)
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0); // Server: as on every answer, by the proxy
         return response;
     }
 
