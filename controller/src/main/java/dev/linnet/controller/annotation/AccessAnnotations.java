@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** {@code allowlist-source-range} (and its older name): the {@link AccessList} policy. */
+/**
+ * {@code denylist-source-range} and {@code allowlist-source-range} (and its older name): the
+ * {@link AccessList} policy, deny list first (annotations-spec.md §5.4).
+ */
 public final class AccessAnnotations {
 
     public static final AnnotationKey<String> ALLOWLIST = AnnotationKey.prefixed(
@@ -18,10 +21,15 @@ public final class AccessAnnotations {
             "whitelist-source-range", ValueType.VERBATIM, "", "everyone",
             "the older name of allowlist-source-range, read only when that one is absent or empty");
 
+    public static final AnnotationKey<String> DENYLIST = AnnotationKey.prefixed(
+            "denylist-source-range", ValueType.VERBATIM, "", "nobody",
+            "comma-separated client CIDRs or addresses (IPv4, IPv6) that get 403, checked before the allowlist;"
+                    + " one invalid entry: every path of the Ingress answers 503");
+
     public static final AnnotationKey<String> SATISFY = AnnotationKey.prefixed("satisfy", ValueType.VERBATIM, "all",
             "any: one passing access check (allowlist, basic or external auth) suffices; all: every one must pass");
 
-    public static final List<AnnotationKey<?>> KEYS = List.of(ALLOWLIST, WHITELIST, SATISFY);
+    public static final List<AnnotationKey<?>> KEYS = List.of(ALLOWLIST, WHITELIST, DENYLIST, SATISFY);
 
     private AccessAnnotations() {
     }
@@ -95,5 +103,47 @@ public final class AccessAnnotations {
             warnings.accept(described + " has no valid entry; every client gets 403 (an allowlist never fails open)");
         }
         return new AccessList(SourceRanges.of(valid));
+    }
+
+    /**
+     * {@code denylist-source-range} in front of {@code allow}: nginx's {@code deny} lines come
+     * before the allowlist's, so the first match wins. Any entry that is not an address or CIDR is
+     * ingress-nginx's DENY (503 for every path of the Ingress): a deny list never fails open.
+     *
+     * @param allow the allowlist, or {@code null}
+     * @param fallback the ConfigMap's {@code denylist-source-range} for an Ingress without the
+     *     annotation, or {@code null}
+     * @param deny where the DENY goes ({@link PolicyCollector#deny})
+     * @return the access policy, or {@code allow} when nothing is denied
+     */
+    public static AccessList withDenylist(Map<String, String> annotations, String prefix, AccessList allow,
+            String fallback, Consumer<String> deny) {
+        String raw = DENYLIST.raw(annotations, prefix);
+        String described = DENYLIST.describe(prefix, raw == null ? "" : raw);
+        if (raw == null || raw.isBlank()) {
+            raw = fallback;
+            described = "ConfigMap key denylist-source-range: " + AnnotationKey.quote(raw == null ? "" : raw);
+        }
+        if (raw == null || raw.isBlank()) {
+            return allow;
+        }
+        List<String> denied = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String entry = part.strip();
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (!SourceRanges.isValid(entry)) {
+                deny.accept(described + ": entry " + AnnotationKey.quote(entry) + " is invalid (expected: "
+                        + SourceRanges.EXPECTED + ")");
+                return allow;
+            }
+            denied.add(entry);
+        }
+        if (denied.isEmpty()) {
+            return allow;
+        }
+        SourceRanges ranges = SourceRanges.of(denied);
+        return allow == null ? AccessList.denying(ranges) : allow.withDenied(ranges);
     }
 }

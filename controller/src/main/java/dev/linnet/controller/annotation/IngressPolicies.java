@@ -28,7 +28,7 @@ public record IngressPolicies(Policies routes, Policies catchAll, String notServ
     static IngressPolicies of(List<Policy> policies) {
         Policies all = Policies.of(policies);
         return all.isEmpty() ? NONE : new IngressPolicies(all,
-                all.without(Step.SSL_REDIRECT).without(Step.AFFINITY), null);
+                all.without(Step.SSL_REDIRECT).without(Step.REDIRECT).without(Step.AFFINITY), null);
     }
 
     public static IngressPolicies notServed(String reason) {

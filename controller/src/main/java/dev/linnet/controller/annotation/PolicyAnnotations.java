@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
-    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
+    public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, CorsAnnotations.KEYS,
+            RedirectUrlAnnotations.KEYS, ServerAnnotations.KEYS, AccessAnnotations.KEYS,
             BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS);
 
     private PolicyAnnotations() {
@@ -34,7 +35,10 @@ public final class PolicyAnnotations {
             ClusterLookup lookup, Consumer<String> warnings, AnnotationDefaults defaults) {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings, defaults);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings, defaults));
-        c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings, defaults.allowlist()));
+        c.add(CorsAnnotations.parse(c.annotations(), prefix, warnings));
+        c.add(RedirectUrlAnnotations.parse(c.annotations(), prefix, false, warnings).redirect());
+        c.add(AccessAnnotations.withDenylist(c.annotations(), prefix, AccessAnnotations.parse(c.annotations(), prefix,
+                warnings, defaults.allowlist()), null, c::deny));
         c.add(AccessAnnotations.satisfy(c.annotations(), prefix, warnings));
         BasicAuthAnnotations.parse(c);
         ExternalAuthAnnotations.parse(c);

@@ -24,23 +24,20 @@ public final class UnsupportedAnnotations {
 
     /** ingress-nginx annotations Linnet does not implement (docs/annotations.md lists them). */
     public static final List<String> NOT_IMPLEMENTED = List.of(
-            "app-root",
-            "client-body-buffer-size", "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers",
-            "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers",
-            "custom-http-errors", "default-backend", "denylist-source-range", "disable-proxy-intercept-errors",
-            "enable-cors", "enable-modsecurity", "enable-opentelemetry",
-            "enable-owasp-core-rules", "from-to-www-redirect", "http2-push-preload",
+            "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors",
+            "default-backend", "disable-proxy-intercept-errors", "enable-modsecurity", "enable-opentelemetry",
+            "enable-owasp-core-rules", "http2-push-preload",
             "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
             "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host", "mirror-request-body",
             "mirror-target", "modsecurity-transaction-id", "opentelemetry-trust-incoming-span",
-            "permanent-redirect", "permanent-redirect-code", "proxy-buffer-size",
+            "proxy-buffer-size",
             "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-cookie-domain",
             "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size",
             "proxy-redirect-from", "proxy-redirect-to", "proxy-request-buffering",
             "proxy-ssl-ciphers", "proxy-ssl-name", "proxy-ssl-protocols", "proxy-ssl-secret",
-            "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth", "server-alias",
+            "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
             "service-upstream", "ssl-ciphers",
-            "ssl-passthrough", "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code",
+            "ssl-passthrough", "ssl-prefer-server-ciphers",
             "upstream-vhost",
             "x-forwarded-prefix");
 

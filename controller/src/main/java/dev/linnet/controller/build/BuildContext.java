@@ -20,6 +20,9 @@ final class BuildContext {
     private final Map<String, HostBuilder> exactHosts = new HashMap<>();
     private final Map<String, HostBuilder> wildcardHosts = new HashMap<>();
     private final HostBuilder defaultServer = new HostBuilder(HostRef.DEFAULT_SERVER);
+    // server-alias names: more keys for an existing host (ServerProcessor)
+    private final Map<String, HostBuilder> exactAliases = new HashMap<>();
+    private final Map<String, HostBuilder> wildcardAliases = new HashMap<>();
     // A set: the same problem found twice for one Ingress (two paths, one missing Service) is one warning.
     private final Set<ConfigWarning> warnings = new LinkedHashSet<>();
     private final Map<String, String> sources = new HashMap<>();
@@ -106,6 +109,16 @@ final class BuildContext {
         return defaultServer;
     }
 
+    /** The host that already answers to {@code alias} as an alias, or {@code null}. */
+    HostBuilder aliasOwner(HostRef alias) {
+        return (alias.kind() == HostRef.Kind.WILDCARD ? wildcardAliases : exactAliases).get(alias.key());
+    }
+
+    /** {@code alias} routes like {@code host} (which must not be the default server). */
+    void alias(HostRef alias, HostBuilder host) {
+        (alias.kind() == HostRef.Kind.WILDCARD ? wildcardAliases : exactAliases).put(alias.key(), host);
+    }
+
     /** The backend of a Service port; a resolution problem becomes a warning on {@code ingress}. */
     Backend backend(IngressEntry ingress, IngressPaths.ServiceRef ref) {
         BackendResolver.Resolved r = backends.resolve(ingress.namespace(), ref.service(), ref.port());
@@ -116,10 +129,14 @@ final class BuildContext {
     }
 
     BuildResult result() {
+        Map<HostBuilder, VirtualHost> built = new HashMap<>();
         Map<String, VirtualHost> exact = new HashMap<>();
-        exactHosts.forEach((k, v) -> exact.put(k, v.build()));
+        exactHosts.forEach((k, v) -> exact.put(k, built.computeIfAbsent(v, HostBuilder::build)));
         Map<String, VirtualHost> wildcard = new HashMap<>();
-        wildcardHosts.forEach((k, v) -> wildcard.put(k, v.build()));
+        wildcardHosts.forEach((k, v) -> wildcard.put(k, built.computeIfAbsent(v, HostBuilder::build)));
+        // an alias shares its host's VirtualHost: the same routes, policies and fallback
+        exactAliases.forEach((k, v) -> exact.put(k, built.computeIfAbsent(v, HostBuilder::build)));
+        wildcardAliases.forEach((k, v) -> wildcard.put(k, built.computeIfAbsent(v, HostBuilder::build)));
         // Version 0: the control loop stamps versions when it publishes.
         RouteTable table = new RouteTable(0, exact, wildcard, defaultServer.build(), sources, certificates.build());
         return new BuildResult(table, java.util.List.copyOf(warnings));

@@ -34,6 +34,19 @@ final class CertificateBuilder {
         }
     }
 
+    /**
+     * An extra name served by {@code host} (a server-alias, a www twin) gets {@code host}'s
+     * certificate when that certificate is valid for the name; else the default one, and then
+     * ssl-redirect does not fire for it (annotations-spec.md §2.2). A name with a certificate of
+     * its own keeps it.
+     */
+    void alsoFor(String name, String host) {
+        TlsCertificate c = host.startsWith("*.") ? wildcard.get(host.substring(2)) : exact.get(host);
+        if (c != null && !hasCertificate(name) && c.covers(name)) {
+            certificate(name, c);
+        }
+    }
+
     void defaultCertificate(TlsCertificate certificate) {
         this.defaultCertificate = certificate;
     }

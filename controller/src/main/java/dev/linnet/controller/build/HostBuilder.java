@@ -1,8 +1,10 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.gateway.policy.AppRoot;
 import dev.linnet.gateway.policy.HostForbidden;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.Policy;
+import dev.linnet.gateway.policy.WwwRedirect;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.VirtualHost;
@@ -25,6 +27,10 @@ final class HostBuilder {
     private boolean regex;
     private Policy clientCertificates; // the first Ingress's ClientCertAuth (ClientCertProcessor)
     private HostForbidden forbidden; // any Ingress's unusable auth-tls: the host answers 403
+    private AppRoot appRoot; // the first Ingress's app-root (ServerProcessor)
+    private List<String> aliases = List.of(); // the first Ingress's server-alias names
+    private IngressEntry aliasesOwner;
+    private WwwRedirect twin; // a from-to-www-redirect twin: every request goes to the other name
 
     HostBuilder(HostRef host) {
         this.host = host;
@@ -99,8 +105,55 @@ final class HostBuilder {
         return true;
     }
 
+    /** {@code app-root} for the whole host; the first Ingress's wins (false: already set). */
+    boolean appRoot(AppRoot root) {
+        if (appRoot != null) {
+            return appRoot.equals(root);
+        }
+        appRoot = root;
+        return true;
+    }
+
+    /** {@code server-alias} names for this host; the first Ingress's win (false: already set). */
+    boolean aliases(List<String> names, IngressEntry owner) {
+        if (aliasesOwner != null) {
+            return false;
+        }
+        aliases = List.copyOf(names);
+        aliasesOwner = owner;
+        return true;
+    }
+
+    List<String> aliases() {
+        return aliases;
+    }
+
+    /** The Ingress whose {@code server-alias} this host took, or {@code null}. */
+    IngressEntry aliasesOwner() {
+        return aliasesOwner;
+    }
+
+    /** Makes this host the www twin of {@code target} ({@code from-to-www-redirect}). */
+    void twinOf(String target) {
+        twin = new WwwRedirect(target);
+    }
+
+    boolean isTwin() {
+        return twin != null;
+    }
+
     VirtualHost build() {
-        Policy hostPolicy = forbidden != null ? forbidden : clientCertificates;
-        return new VirtualHost(host.name(), routes, fallback, hostPolicy == null ? Policies.NONE : Policies.of(hostPolicy));
+        List<Policy> hostPolicies = new ArrayList<>(3);
+        if (twin != null) {
+            hostPolicies.add(twin);
+        }
+        Policy access = forbidden != null ? forbidden : clientCertificates;
+        if (access != null) {
+            hostPolicies.add(access);
+        }
+        if (appRoot != null) {
+            hostPolicies.add(appRoot);
+        }
+        return new VirtualHost(host.name(), routes, fallback, Policies.of(hostPolicies));
     }
 }

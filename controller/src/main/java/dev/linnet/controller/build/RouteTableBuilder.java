@@ -37,6 +37,7 @@ import java.util.function.Consumer;
  *             ─▶ ClientCertProcessor: auth-tls-* of main Ingresses onto their hosts (first wins; errors 403)
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
  *             ─▶ TlsProcessor:     spec.tls of non-canary Ingresses, --default-ssl-certificate
+ *             ─▶ ServerProcessor:  app-root, server-alias, from-to-www twins onto the hosts
  *             ─▶ RouteTable (version 0; the control loop stamps it) + warnings
  * </pre>
  *
@@ -99,6 +100,7 @@ public final class RouteTableBuilder {
             }
         }
         TlsProcessor.defaultCertificate(ctx, options.defaultCertificate());
+        ServerProcessor.process(ctx, parsed);
         BuildResult built = ctx.result();
         prepareEndpointPolicies(built.table());
         List<ConfigWarning> warnings = new ArrayList<>(settings.warnings());

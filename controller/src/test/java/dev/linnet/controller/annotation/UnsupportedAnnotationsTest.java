@@ -25,9 +25,9 @@ class UnsupportedAnnotationsTest {
 
     @Test
     void notImplementedAndUnknownKeysAreReportedInKeyOrder() {
-        assertThat(warn(Map.of(P + "/enable-cors", "true", P + "/proxy-read-timout", "5")))
+        assertThat(warn(Map.of(P + "/mirror-target", "https://m", P + "/proxy-read-timout", "5")))
                 .containsExactly(
-                        "annotation " + P + "/enable-cors is not implemented by Linnet; ignored (see docs/annotations.md)",
+                        "annotation " + P + "/mirror-target is not implemented by Linnet; ignored (see docs/annotations.md)",
                         "annotation " + P + "/proxy-read-timout is not an annotation Linnet knows (a typo?); ignored");
     }
 
@@ -43,6 +43,9 @@ class UnsupportedAnnotationsTest {
             assertThat(UnsupportedAnnotations.NOT_IMPLEMENTED).doesNotContain(k.name());
         }
         for (AnnotationKey<?> k : CanaryAnnotations.KEYS) {
+            assertThat(UnsupportedAnnotations.NOT_IMPLEMENTED).doesNotContain(k.name());
+        }
+        for (AnnotationKey<?> k : PolicyAnnotations.KEYS) {
             assertThat(UnsupportedAnnotations.NOT_IMPLEMENTED).doesNotContain(k.name());
         }
     }

@@ -120,10 +120,10 @@ class ProxyOptionsBuildTest {
 
     @Test
     void unimplementedAnnotationsAreWarnedOnTheirIngress() {
-        BuildResult r = build(with(ingress("ns/m").annotation(PREFIX + "/enable-cors", "true")
+        BuildResult r = build(with(ingress("ns/m").annotation(PREFIX + "/mirror-target", "https://m")
                 .host("a.com").path("/").backend("a", 80)));
         assertThat(r.warnings()).extracting(ConfigWarning::name).containsExactly("m");
-        assertThat(r.warnings().get(0).message()).contains("enable-cors is not implemented by Linnet");
+        assertThat(r.warnings().get(0).message()).contains("mirror-target is not implemented by Linnet");
     }
 
     @Test

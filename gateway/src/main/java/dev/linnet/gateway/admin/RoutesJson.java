@@ -1,9 +1,11 @@
 package dev.linnet.gateway.admin;
 
+import dev.linnet.gateway.policy.AppRoot;
 import dev.linnet.gateway.policy.ClientCertAuth;
 import dev.linnet.gateway.policy.HostForbidden;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.Policy;
+import dev.linnet.gateway.policy.WwwRedirect;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Endpoint;
@@ -52,17 +54,19 @@ final class RoutesJson {
         root.put("version", table.version());
         root.put("publishedAt", publishedAt == null ? null : publishedAt.toString());
         root.put("ingresses", new TreeMap<>(sources));
-        root.put("exact", hosts(table.exactHosts(), sources, skipped));
-        root.put("wildcard", hosts(table.wildcardHosts(), sources, skipped));
+        root.put("exact", hosts(table.exactHosts(), "", sources, skipped));
+        root.put("wildcard", hosts(table.wildcardHosts(), "*.", sources, skipped));
         root.put("default", host(table.defaultServer(), sources, skipped));
         root.put("tls", tls(table.certificates()));
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
     }
 
-    private static Map<String, Object> hosts(Map<String, VirtualHost> hosts, Map<String, String> sources,
-            Map<Endpoint, Duration> skipped) {
+    /** Hosts by key; a server-alias (a key that is not its host's name) shows only the host it stands for. */
+    private static Map<String, Object> hosts(Map<String, VirtualHost> hosts, String keyPrefix,
+            Map<String, String> sources, Map<Endpoint, Duration> skipped) {
         Map<String, Object> out = new TreeMap<>();
-        hosts.forEach((name, vh) -> out.put(name, host(vh, sources, skipped)));
+        hosts.forEach((key, vh) -> out.put(key, (keyPrefix + key).equals(vh.name()) ? host(vh, sources, skipped)
+                : Map.of("aliasOf", vh.name())));
         return out;
     }
 
@@ -82,6 +86,14 @@ final class RoutesJson {
 
     /** A host's own policies, only when it has any (client certificates, or the 403 of unusable ones). */
     private static void hostPolicies(VirtualHost vh, Map<String, Object> out) {
+        WwwRedirect twin = vh.policies().find(WwwRedirect.class);
+        if (twin != null) {
+            out.put("redirectTo", twin.target());
+        }
+        AppRoot appRoot = vh.policies().find(AppRoot.class);
+        if (appRoot != null) {
+            out.put("appRoot", appRoot.root());
+        }
         HostForbidden forbidden = vh.policies().find(HostForbidden.class);
         if (forbidden != null) {
             out.put("forbidden", forbidden.reason());

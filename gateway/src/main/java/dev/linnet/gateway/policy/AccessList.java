@@ -5,21 +5,43 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.gateway.route.SourceRanges;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
+import java.util.List;
 
 /**
- * {@code allowlist-source-range} (nginx's {@code allow …; deny all;} in the access phase, after
- * the canary decision): a client outside the ranges gets 403.
+ * {@code denylist-source-range} then {@code allowlist-source-range}: nginx's {@code deny …;} lines
+ * before {@code allow …; deny all;} in the access phase, after the canary decision
+ * (annotations-spec.md §5.4). The first match wins, so a denied range beats a wider allowed one;
+ * a client denied, or outside an allowlist, gets 403.
  *
  * <p>The client is {@code $remote_addr} ({@link RequestContext#remoteAddress()}): the TCP peer,
  * or the address the ConfigMap's trusted forwarded headers or PROXY header name
  * (annotations-spec.md §4.5).
  *
- * @param allowed the networks allowed; empty allows nobody (an allowlist never fails open)
+ * @param denied the networks denied; empty denies nobody
+ * @param allowed the networks allowed, or {@code null}: everyone not denied; empty allows nobody
+ *     (an allowlist never fails open)
  */
-public record AccessList(SourceRanges allowed) implements RequestPolicy {
+public record AccessList(SourceRanges denied, SourceRanges allowed) implements RequestPolicy {
+
+    private static final SourceRanges NOBODY = SourceRanges.of(List.of());
 
     public AccessList {
-        requireNonNull(allowed, "allowed");
+        requireNonNull(denied, "denied");
+    }
+
+    /** An allowlist alone ({@code allowlist-source-range}). */
+    public AccessList(SourceRanges allowed) {
+        this(NOBODY, requireNonNull(allowed, "allowed"));
+    }
+
+    /** A deny list alone ({@code denylist-source-range}). */
+    public static AccessList denying(SourceRanges denied) {
+        return new AccessList(denied, null);
+    }
+
+    /** This allowlist with {@code ranges} denied first. */
+    public AccessList withDenied(SourceRanges ranges) {
+        return new AccessList(ranges, allowed);
     }
 
     @Override
@@ -30,7 +52,7 @@ public record AccessList(SourceRanges allowed) implements RequestPolicy {
     @Override
     public Flow onRequest(RequestContext request) {
         InetAddress client = request.remoteAddress() == null ? null : request.remoteAddress().getAddress();
-        if (client != null && allowed.allows(client)) {
+        if (client != null && !denied.allows(client) && (allowed == null || allowed.allows(client))) {
             return Flow.CONTINUE;
         }
         // an access check's failure: under satisfy any, basic or external auth may still let it pass

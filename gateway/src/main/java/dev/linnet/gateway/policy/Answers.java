@@ -51,4 +51,22 @@ public final class Answers {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
         return response;
     }
+
+    /**
+     * A 204 without body as nginx answers a CORS preflight: {@code Content-Length: 0} and no
+     * Content-Type (annotations-spec.md §1.2, verified). A {@link NoContent}, so the HTTP/1.1
+     * encoder keeps the length it drops from other 204s.
+     */
+    public static FullHttpResponse noContent() {
+        FullHttpResponse response = new NoContent();
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0); // Server: as on every answer, by the proxy
+        return response;
+    }
+
+    /** The gateway's own 204 ({@link #noContent()}): its {@code Content-Length: 0} is sent as nginx sends it. */
+    public static final class NoContent extends DefaultFullHttpResponse {
+        private NoContent() {
+            super(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
+        }
+    }
 }

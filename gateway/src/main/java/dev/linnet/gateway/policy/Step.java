@@ -7,10 +7,18 @@ package dev.linnet.gateway.policy;
  * response) has one step; the stage it runs in is decided by the interfaces it implements.
  */
 public enum Step {
+    /** Server: a {@code from-to-www-redirect} twin host answers every request with a redirect to its twin. */
+    WWW_REDIRECT(Stage.SERVER),
     /** Server: a host-wide verdict (client certificates: {@code auth-tls-*} errors, match-cn). */
     HOST_ACCESS(Stage.SERVER),
+    /** Server: {@code app-root}, a 302 for the path {@code /} of the whole host. */
+    APP_ROOT(Stage.SERVER),
     /** Rewrite: an Ingress whose security annotations cannot be built answers 503 (ingress-nginx's DENY). */
     DENY(Stage.REWRITE),
+    /** Rewrite: {@code enable-cors}: the preflight's 204 here, the headers on every response. */
+    CORS(Stage.REWRITE),
+    /** Rewrite: {@code temporal-redirect}, else {@code permanent-redirect}: the location's {@code return}. */
+    REDIRECT(Stage.REWRITE),
     /** Rewrite: plain HTTP to HTTPS ({@code ssl-redirect}, {@code force-ssl-redirect}). */
     SSL_REDIRECT(Stage.REWRITE),
     /** Access: {@code denylist-source-range}, then {@code allowlist-source-range}. */

@@ -1,5 +1,6 @@
 package dev.linnet.gateway.proxy;
 
+import dev.linnet.gateway.policy.Answers;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
@@ -59,6 +60,10 @@ final class ServerCodec extends CombinedChannelDuplexHandler<NginxRequestDecoder
         protected void sanitizeHeadersBeforeEncode(HttpResponse msg, boolean isAlwaysEmpty) {
             if (!isAlwaysEmpty && HttpMethod.CONNECT.equals(method) && msg.status().codeClass() == HttpStatusClass.SUCCESS) {
                 msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING); // RFC 9110 §9.3.6: a tunnel, no body framing
+                return;
+            }
+            if (msg instanceof Answers.NoContent) { // a CORS preflight: nginx sends Content-Length: 0
+                msg.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
                 return;
             }
             super.sanitizeHeadersBeforeEncode(msg, isAlwaysEmpty);
