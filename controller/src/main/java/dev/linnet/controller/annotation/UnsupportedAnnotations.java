@@ -27,7 +27,7 @@ public final class UnsupportedAnnotations {
             "app-root",
             "client-body-buffer-size", "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers",
             "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers",
-            "custom-http-errors", "default-backend", "denylist-source-range", "disable-proxy-intercept-errors",
+            "denylist-source-range",
             "enable-access-log", "enable-cors", "enable-modsecurity", "enable-opentelemetry",
             "enable-owasp-core-rules", "enable-rewrite-log", "from-to-www-redirect", "http2-push-preload",
             "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",

@@ -115,6 +115,11 @@ final class BuildContext {
         return r.backend();
     }
 
+    /** The backend of a Service's first port, or {@code null} when there is no such Service or port (no warning). */
+    BackendResolver.Resolved firstPort(String namespace, String service) {
+        return backends.resolveFirstPort(namespace, service);
+    }
+
     BuildResult result() {
         Map<String, VirtualHost> exact = new HashMap<>();
         exactHosts.forEach((k, v) -> exact.put(k, v.build()));

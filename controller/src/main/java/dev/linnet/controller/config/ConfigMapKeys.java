@@ -26,7 +26,8 @@ final class ConfigMapKeys {
             ClientTrustKeys::read,
             ResponseKeys::read,
             AccessLogKeys::read,
-            DefaultKeys::read);
+            DefaultKeys::read,
+            ErrorPageKeys::read);
 
     /**
      * ingress-nginx keys with a meaning Linnet does not implement (yet): a warning lists those
@@ -44,12 +45,10 @@ final class ConfigMapKeys {
             "client-body-buffer-size",
             "client-header-buffer-size",
             "compute-full-forwarded-for",
-            "custom-http-errors",
             "default-type",
             "denylist-source-range",
             "disable-access-log",
             "disable-http-access-log",
-            "disable-proxy-intercept-errors",
             "enable-access-log-for-default-backend",
             "enable-auth-access-log",
             "enable-global-auth",
