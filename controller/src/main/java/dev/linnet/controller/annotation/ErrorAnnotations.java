@@ -36,7 +36,7 @@ public record ErrorAnnotations(List<Integer> codes, boolean disableIntercept, St
 
                 @Override
                 public String expected() {
-                    return "a comma-separated list of 4xx and 5xx statuses, e.g. 404,503";
+                    return "a comma-separated list of 4xx and 5xx statuses without spaces, e.g. 404,503";
                 }
             }, null, "the ConfigMap's custom-http-errors",
             "statuses answered by the error backend (replaces the ConfigMap's list)");
@@ -56,9 +56,6 @@ public record ErrorAnnotations(List<Integer> codes, boolean disableIntercept, St
 
     public static ErrorAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
         List<Integer> codes = dropping(CUSTOM_HTTP_ERRORS, annotations, prefix, warnings);
-        if (codes != null && codes.isEmpty()) {
-            codes = null; // present but empty counts as absent
-        }
         boolean disable = DISABLE_INTERCEPT.read(annotations, prefix, warnings);
         if (disable && codes == null) {
             warnings.accept(DISABLE_INTERCEPT.describe(prefix, DISABLE_INTERCEPT.raw(annotations, prefix))
@@ -66,18 +63,18 @@ public record ErrorAnnotations(List<Integer> codes, boolean disableIntercept, St
                     + " on the same Ingress (as in ingress-nginx)");
         }
         String backend = dropping(DEFAULT_BACKEND, annotations, prefix, warnings);
-        if (codes == null && !disable && (backend == null || backend.isEmpty())) {
+        if (codes == null && !disable && backend == null) {
             return NONE;
         }
-        return new ErrorAnnotations(codes, disable, backend == null || backend.isEmpty() ? null : backend);
+        return new ErrorAnnotations(codes, disable, backend);
     }
 
     /** A key whose invalid value makes ingress-nginx drop the Ingress: here its default, and a warning saying so. */
     private static <T> T dropping(AnnotationKey<T> key, Map<String, String> annotations, String prefix,
             Consumer<String> warnings) {
         String raw = key.raw(annotations, prefix);
-        if (raw == null) {
-            return null;
+        if (raw == null || raw.isBlank()) {
+            return null; // present but empty counts as absent
         }
         T value = key.parse(raw);
         if (value == null) {
@@ -87,18 +84,20 @@ public record ErrorAnnotations(List<Integer> codes, boolean disableIntercept, St
         return value;
     }
 
+    /**
+     * ingress-nginx checks the value without spaces against its pattern (else it drops the
+     * Ingress), then splits the trimmed value at commas and reads each item with Go's Atoi: an item
+     * with a space ({@code 404, 500}), an empty one ({@code 404,}) or {@code 00} fail there, and
+     * the annotation is ignored. Both end here as "no codes", with the warning.
+     */
     private static List<Integer> codes(String raw) {
-        String checked = raw.replace(" ", "");
-        if (!CODES.matcher(checked).matches()) {
+        if (!CODES.matcher(raw.replace(" ", "")).matches()) {
             return null;
         }
         List<Integer> out = new ArrayList<>();
-        for (String item : checked.split(",")) {
-            if (item.isEmpty()) {
-                continue;
-            }
-            if (!item.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return null; // ",00" passes ingress-nginx's pattern and then fails its Atoi
+        for (String item : raw.strip().split(",", -1)) {
+            if (!item.matches("[45][0-9][0-9]")) {
+                return null;
             }
             int code = Integer.parseInt(item);
             if (!out.contains(code)) {
