@@ -4,39 +4,31 @@ import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.canary;
 import static dev.linnet.gateway.testing.Fixtures.route;
 import static dev.linnet.gateway.testing.Fixtures.table;
+import static dev.linnet.gateway.testing.ErrorBackends.seen;
 import static dev.linnet.gateway.testing.Fixtures.withPolicies;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.linnet.gateway.policy.CustomErrors;
 import dev.linnet.gateway.policy.Deny;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.route.Backend;
-import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
+import dev.linnet.gateway.testing.ErrorBackends;
 import dev.linnet.gateway.testing.Fixtures;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.LogRecorder;
 import dev.linnet.gateway.testing.TestBackend;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -50,84 +42,12 @@ class ErrorPagesTest {
     @RegisterExtension
     final GatewayExtension gw = new GatewayExtension();
 
-    /** {@code /status/NNN} answers NNN ("upstream NNN"); {@code /big/NNN/BYTES} answers NNN with BYTES of body. */
     private Backend statuses(String service) throws IOException {
-        return serve(service, exchange -> {
-            String[] parts = exchange.getRequestURI().getPath().split("/");
-            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
-            int status = parts.length > 2 ? Integer.parseInt(parts[2]) : 200;
-            exchange.getResponseHeaders().set("X-Upstream", service);
-            if (parts[1].equals("big")) {
-                long size = Long.parseLong(parts[3]);
-                exchange.sendResponseHeaders(status, size);
-                byte[] chunk = new byte[64 * 1024];
-                try (OutputStream out = exchange.getResponseBody()) {
-                    for (long sent = 0; sent < size; sent += chunk.length) {
-                        out.write(chunk, 0, (int) Math.min(chunk.length, size - sent));
-                    }
-                } catch (IOException e) {
-                    // the gateway closed the connection unread: what an intercepted body gets
-                }
-                return;
-            }
-            reply(exchange, status, "upstream " + status);
-        });
+        return Backend.of("default", service, "80", List.of(gw.closeLater(ErrorBackends.statuses(service)).endpoint()));
     }
 
-    /** The error backend: answers {@code status} with {@code X-Echo} and a body describing the request. */
     private Backend echo(String service, int status) throws IOException {
-        return serve(service, exchange -> {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            StringBuilder out = new StringBuilder();
-            out.append("request: ").append(exchange.getRequestMethod()).append(' ')
-                    .append(exchange.getRequestURI().getRawPath());
-            if (exchange.getRequestURI().getRawQuery() != null) {
-                out.append('?').append(exchange.getRequestURI().getRawQuery());
-            }
-            out.append('\n').append("body: ").append(new String(body, StandardCharsets.UTF_8)).append('\n');
-            Map<String, String> headers = new TreeMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-            headers.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
-            exchange.getResponseHeaders().set("X-Echo", service);
-            reply(exchange, status, out.toString());
-        });
-    }
-
-    private interface Handler {
-        void handle(HttpExchange exchange) throws IOException;
-    }
-
-    private Backend serve(String service, Handler handler) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            try (exchange) {
-                handler.handle(exchange);
-            }
-        });
-        server.setExecutor(Executors.newCachedThreadPool());
-        server.start();
-        gw.closeLater(() -> server.stop(0));
-        return Backend.of("default", service, "80", List.of(new Endpoint("127.0.0.1", server.getAddress().getPort())));
-    }
-
-    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    /** What the echo backend saw: {@code request}, {@code body} and the headers, by lower-case name. */
-    private static Map<String, String> seen(String echoBody) {
-        Map<String, String> out = new HashMap<>();
-        for (String line : echoBody.split("\n")) {
-            int colon = line.indexOf(": ");
-            if (colon > 0) {
-                out.put(line.substring(0, colon), line.substring(colon + 2));
-            } else if (line.endsWith(":")) {
-                out.put(line.substring(0, line.length() - 1), "");
-            }
-        }
-        return out;
+        return Backend.of("default", service, "80", List.of(gw.closeLater(ErrorBackends.echo(service, status)).endpoint()));
     }
 
     private static Backend none(String service) {
