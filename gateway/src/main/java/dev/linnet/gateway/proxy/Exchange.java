@@ -378,6 +378,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             return;
         }
         if (msg instanceof HttpResponse response && !responseStarted && done.intercepts(response.status().code(), true)) {
+            attempts.endpointAnswered(lease.endpoint()); // the pod answered: health and timing as for any answer
             ReferenceCountUtil.release(msg); // custom-http-errors: the error backend answers instead
             divert(response.status().code());
             return;
