@@ -76,6 +76,17 @@ class ErrorPagesBuildTest {
     }
 
     @Test
+    void twoIngressesOfOneHostKeepTheirOwnListsD3() {
+        Object other = ingress("ns/else").host("a.com").path("/else").backend("app", 80)
+                .annotation(PREFIX + "/custom-http-errors", "404,503");
+        BuildResult result = RouteTableBuilder.build(state(app("custom-http-errors", "404,500"), other,
+                svc("ns/app", "10.0.0.1")), OPTIONS);
+
+        assertThat(errors(result.table(), "a.com", "/x").codes()).containsExactly(404, 500);
+        assertThat(errors(result.table(), "a.com", "/else").codes()).containsExactly(404, 503);
+    }
+
+    @Test
     void theConfigMapsListAppliesWhereNoAnnotationReplacesIt() {
         BuildResult result = RouteTableBuilder.build(state(
                 app("custom-http-errors", "503"),
