@@ -75,6 +75,9 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 {{- with .Values.controller.defaultSslCertificate }}
 - {{ printf "--default-ssl-certificate=%s" . | quote }}
 {{- end }}
+{{- with .Values.controller.defaultBackendService }}
+- {{ printf "--default-backend-service=%s" . | quote }}
+{{- end }}
 - {{ printf "--admin-port=%d" (int64 .Values.controller.ports.admin) | quote }}
 - {{ printf "--ingress-class=%s" .Values.ingressClass.name | quote }}
 - {{ printf "--controller-class=%s" .Values.ingressClass.controller | quote }}

@@ -16,7 +16,8 @@ public final class PolicyAnnotations {
     /** Every key of every policy family. */
     public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, CorsAnnotations.KEYS,
             RedirectUrlAnnotations.KEYS, ServerAnnotations.KEYS, AccessAnnotations.KEYS,
-            BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS);
+            BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS,
+            ErrorAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }

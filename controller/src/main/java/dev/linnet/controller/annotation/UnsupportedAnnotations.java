@@ -24,9 +24,8 @@ public final class UnsupportedAnnotations {
 
     /** ingress-nginx annotations Linnet does not implement (docs/annotations.md lists them). */
     public static final List<String> NOT_IMPLEMENTED = List.of(
-            "client-body-buffer-size", "connection-proxy-header", "custom-headers", "custom-http-errors",
-            "default-backend", "disable-proxy-intercept-errors", "enable-modsecurity", "enable-opentelemetry",
-            "enable-owasp-core-rules", "http2-push-preload",
+            "client-body-buffer-size", "connection-proxy-header", "custom-headers", "enable-modsecurity",
+            "enable-opentelemetry", "enable-owasp-core-rules", "http2-push-preload",
             "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
             "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host", "mirror-request-body",
             "mirror-target", "modsecurity-transaction-id", "opentelemetry-trust-incoming-span",

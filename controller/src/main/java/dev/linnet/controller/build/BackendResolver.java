@@ -78,6 +78,19 @@ final class BackendResolver {
         return cache.computeIfAbsent(List.of(namespace, service, port), k -> doResolve(namespace, service, port));
     }
 
+    /**
+     * The backend of a Service's first port, as ingress-nginx's {@code default-backend} and
+     * {@code --default-backend-service} take it; {@code null} when the Service or its ports are missing.
+     */
+    Resolved resolveFirstPort(String namespace, String service) {
+        Service s = services.get(namespace + '/' + service);
+        if (s == null || s.getSpec() == null || s.getSpec().getPorts() == null || s.getSpec().getPorts().isEmpty()
+                || s.getSpec().getPorts().get(0).getPort() == null) {
+            return null;
+        }
+        return resolve(namespace, service, String.valueOf(s.getSpec().getPorts().get(0).getPort()));
+    }
+
     private Resolved doResolve(String namespace, String serviceName, String port) {
         String where = "Service " + namespace + '/' + serviceName;
         Service service = services.get(namespace + '/' + serviceName);

@@ -128,6 +128,11 @@ final class BuildContext {
         return r.backend();
     }
 
+    /** The backend of a Service's first port, or {@code null} when there is no such Service or port (no warning). */
+    BackendResolver.Resolved firstPort(String namespace, String service) {
+        return backends.resolveFirstPort(namespace, service);
+    }
+
     BuildResult result() {
         Map<HostBuilder, VirtualHost> built = new HashMap<>();
         Map<String, VirtualHost> exact = new HashMap<>();

@@ -23,6 +23,8 @@ import java.time.Clock;
  * @param configMap the controller ConfigMap ({@code --configmap}) and the flags it sits under
  * @param defaults the annotation defaults the controller ConfigMap gives; set by the builder
  *     itself from {@code configMap} for each build ({@link RouteTableBuilder#build})
+ * @param defaultBackendService {@code --default-backend-service} as {@code namespace/name}, or
+ *     {@code null}: the built-in default backend (404) answers unmatched requests and listed errors
  */
 public record BuildOptions(
         String annotationsPrefix,
@@ -33,7 +35,8 @@ public record BuildOptions(
         Clock clock,
         boolean serveIngressesWithSnippets,
         ConfigMapOptions configMap,
-        AnnotationDefaults defaults) {
+        AnnotationDefaults defaults,
+        String defaultBackendService) {
 
     public static final String DEFAULT_ANNOTATIONS_PREFIX = "nginx.ingress.kubernetes.io";
     public static final String DEFAULT_INGRESS_CLASS = "linnet";
@@ -48,6 +51,18 @@ public record BuildOptions(
         if (defaultCertificate != null && defaultCertificate.split("/", -1).length != 2) {
             throw new IllegalArgumentException("defaultCertificate: " + defaultCertificate + " (expected: NAMESPACE/NAME)");
         }
+        if (defaultBackendService != null && defaultBackendService.split("/", -1).length != 2) {
+            throw new IllegalArgumentException("defaultBackendService: " + defaultBackendService
+                    + " (expected: NAMESPACE/NAME)");
+        }
+    }
+
+    /** Without {@code --default-backend-service}. */
+    public BuildOptions(String annotationsPrefix, String ingressClass, String controllerClass,
+            boolean watchIngressWithoutClass, String defaultCertificate, Clock clock, boolean serveIngressesWithSnippets,
+            ConfigMapOptions configMap, AnnotationDefaults defaults) {
+        this(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass, defaultCertificate, clock,
+                serveIngressesWithSnippets, configMap, defaults, null);
     }
 
     /** Without a default certificate, on the system clock. */
@@ -59,27 +74,32 @@ public record BuildOptions(
 
     public BuildOptions withDefaultCertificate(String namespaceSlashName) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                namespaceSlashName, clock, serveIngressesWithSnippets, configMap, defaults);
+                namespaceSlashName, clock, serveIngressesWithSnippets, configMap, defaults, defaultBackendService);
     }
 
     public BuildOptions withClock(Clock newClock) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, newClock, serveIngressesWithSnippets, configMap, defaults);
+                defaultCertificate, newClock, serveIngressesWithSnippets, configMap, defaults, defaultBackendService);
     }
 
     public BuildOptions withServeIngressesWithSnippets(boolean serve) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serve, configMap, defaults);
+                defaultCertificate, clock, serve, configMap, defaults, defaultBackendService);
     }
 
     public BuildOptions withConfigMap(ConfigMapOptions options) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serveIngressesWithSnippets, options, defaults);
+                defaultCertificate, clock, serveIngressesWithSnippets, options, defaults, defaultBackendService);
     }
 
     public BuildOptions withDefaults(AnnotationDefaults newDefaults) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serveIngressesWithSnippets, configMap, newDefaults);
+                defaultCertificate, clock, serveIngressesWithSnippets, configMap, newDefaults, defaultBackendService);
+    }
+
+    public BuildOptions withDefaultBackendService(String namespaceSlashName) {
+        return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
+                defaultCertificate, clock, serveIngressesWithSnippets, configMap, defaults, namespaceSlashName);
     }
 
     /** Standalone defaults: every Ingress is served, ingress-nginx's annotation prefix. */

@@ -2,6 +2,9 @@ package dev.linnet.controller.build;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.policy.CustomErrors;
+import dev.linnet.gateway.policy.Policies;
+import dev.linnet.gateway.policy.Step;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Route;
@@ -106,12 +109,20 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
 
     private static Route rebind(Route r, Function<Backend, Backend> resolve) {
         CanaryRule c = r.canary();
+        Policies policies = rebind(r.policies(), resolve);
         if (r.multiCanary() != null) {
             return new Route(r.namespace(), r.ingress(), r.host(), r.match(), resolve.apply(r.backend()), c,
-                    r.options(), r.policies()).withCanaries(r.multiCanary().map(k -> k.withBackend(resolve.apply(k.backend()))));
+                    r.options(), policies).withCanaries(r.multiCanary().map(k -> k.withBackend(resolve.apply(k.backend()))));
         }
         CanaryRule canary = c == null ? null : c.withBackend(resolve.apply(c.backend()));
         return new Route(r.namespace(), r.ingress(), r.host(), r.match(), resolve.apply(r.backend()), canary,
-                r.options(), r.policies());
+                r.options(), policies);
+    }
+
+    /** The error backends a route's policies name (default-backend, --default-backend-service). */
+    private static Policies rebind(Policies policies, Function<Backend, Backend> resolve) {
+        CustomErrors errors = policies.find(CustomErrors.class);
+        return errors == null ? policies
+                : policies.without(Step.CUSTOM_ERRORS).with(List.of(errors.rebind(resolve)));
     }
 }

@@ -45,6 +45,11 @@ final class IngressProcessor {
         Set<HostBuilder> defined = new LinkedHashSet<>();
         for (IngressRule rule : rules) {
             HostRef host = HostRef.of(rule.getHost(), warn);
+            if (host != null && spec.getDefaultBackend() != null && (rule.getHttp() == null
+                    || rule.getHttp().getPaths() == null)) {
+                defined.add(ctx.host(host)); // only its root: the Ingress's spec.defaultBackend (D13)
+                continue;
+            }
             if (host == null || rule.getHttp() == null || rule.getHttp().getPaths() == null) {
                 continue; // a host without http block: nothing to route (ingress-nginx would nil-deref)
             }

@@ -36,6 +36,8 @@ import java.util.function.Consumer;
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
  *             ─▶ ClientCertProcessor: auth-tls-* of main Ingresses onto their hosts (first wins; errors 403)
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
+ *             ─▶ ErrorPagesProcessor: custom-http-errors, default-backend; --default-backend-service
+ *                                 as the fallback of hosts without one
  *             ─▶ TlsProcessor:     spec.tls of non-canary Ingresses, --default-ssl-certificate
  *             ─▶ ServerProcessor:  app-root, server-alias, from-to-www twins onto the hosts
  *             ─▶ RouteTable (version 0; the control loop stamps it) + warnings
@@ -94,6 +96,7 @@ public final class RouteTableBuilder {
         }
         ClientCertProcessor.process(ctx, parsed, lookup);
         RegexProcessor.process(ctx);
+        ErrorPagesProcessor.process(ctx, parsed, settings.errorPages());
         for (IngressEntry e : parsed) {
             if (!e.isCanary()) {
                 TlsProcessor.process(ctx, e);

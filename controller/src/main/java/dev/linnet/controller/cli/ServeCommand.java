@@ -83,6 +83,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " runs). Default: such an Ingress is not served, as ingress-nginx's default annotations-risk-level.")
     boolean serveIngressesWithSnippets;
 
+    @Option(names = "--default-backend-service", paramLabel = "NAMESPACE/NAME",
+            description = "Service (first port) answering requests no Ingress matches and, unless an Ingress names its"
+                    + " own default-backend, the errors listed in custom-http-errors, as ingress-nginx's flag."
+                    + " Default: the built-in default backend (404 to everything).")
+    String defaultBackendService;
+
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "5",
             description = "Upstream connect timeout in seconds (default: ${DEFAULT-VALUE}).")
     long connectTimeoutSeconds;
@@ -142,7 +148,7 @@ final class ServeCommand implements Callable<Integer> {
                 ingressClass == null ? BuildOptions.DEFAULT_INGRESS_CLASS : ingressClass, controllerClass,
                 watchIngressWithoutClass);
         options = tls.apply(options).withServeIngressesWithSnippets(serveIngressesWithSnippets)
-                .withConfigMap(configMapOptions(gateway));
+                .withConfigMap(configMapOptions(gateway)).withDefaultBackendService(defaultBackendService());
         StatusOptions status = StatusOptions.of(electionId, publishService, publishStatusAddresses,
                 updateStatusOnShutdown);
         return new ClusterConfig(kubeconfig, watchNamespaces, gateway, listener.adminPort, options, status,
@@ -190,8 +196,21 @@ final class ServeCommand implements Callable<Integer> {
         GatewayConfig gateway = gatewayConfig();
         BuildOptions options = tls.apply(new BuildOptions(annotationsPrefix, ingressClass, controllerClass,
                 watchIngressWithoutClass)).withServeIngressesWithSnippets(serveIngressesWithSnippets)
-                .withConfigMap(configMapOptions(gateway));
+                .withConfigMap(configMapOptions(gateway)).withDefaultBackendService(defaultBackendService());
         return new StandaloneConfig(manifests, gateway, listener.adminPort, options, metricsOptions());
+    }
+
+    /** {@code --default-backend-service}, checked; {@code null} when not given. */
+    private String defaultBackendService() {
+        if (defaultBackendService == null) {
+            return null;
+        }
+        String[] parts = defaultBackendService.split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            throw new IllegalArgumentException("--default-backend-service: " + defaultBackendService
+                    + " (expected: NAMESPACE/NAME)");
+        }
+        return defaultBackendService;
     }
 
     /** {@code --configmap}, over the settings the flags give, and which flags were given explicitly. */

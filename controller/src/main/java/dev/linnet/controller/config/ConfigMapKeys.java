@@ -26,7 +26,8 @@ final class ConfigMapKeys {
             ClientTrustKeys::read,
             ResponseKeys::read,
             AccessLogKeys::read,
-            DefaultKeys::read);
+            DefaultKeys::read,
+            ErrorPageKeys::read);
 
     /**
      * ingress-nginx keys with a meaning Linnet does not implement (yet): a warning lists those
@@ -40,10 +41,8 @@ final class ConfigMapKeys {
             "block-user-agents",
             "client-body-buffer-size",
             "client-header-buffer-size",
-            "custom-http-errors",
             "default-type",
             "denylist-source-range",
-            "disable-proxy-intercept-errors",
             "enable-auth-access-log",
             "enable-syslog",
             "global-allowed-response-headers",

@@ -74,6 +74,6 @@ public final class ConfigMapReader {
         }
         List<ConfigWarning> warnings = new ArrayList<>(first);
         warnings.addAll(data.warnings());
-        return new ControllerSettings(out.gateway().build(), out.defaults(), warnings);
+        return new ControllerSettings(out.gateway().build(), out.defaults(), warnings, out.errorPages());
     }
 }

@@ -13,12 +13,20 @@ import java.util.List;
  *     keys applied
  * @param defaults what the annotation parsers use where an Ingress says nothing
  * @param warnings invalid values, flag conflicts, keys Linnet does not implement, unknown keys
+ * @param errorPages the global {@code custom-http-errors} and {@code disable-proxy-intercept-errors}
  */
-public record ControllerSettings(GatewayConfig gateway, AnnotationDefaults defaults, List<ConfigWarning> warnings) {
+public record ControllerSettings(GatewayConfig gateway, AnnotationDefaults defaults, List<ConfigWarning> warnings,
+        ErrorPageDefaults errorPages) {
 
     public ControllerSettings {
         requireNonNull(gateway, "gateway");
         requireNonNull(defaults, "defaults");
         warnings = List.copyOf(warnings);
+        requireNonNull(errorPages, "errorPages");
+    }
+
+    /** Settings without global error pages. */
+    public ControllerSettings(GatewayConfig gateway, AnnotationDefaults defaults, List<ConfigWarning> warnings) {
+        this(gateway, defaults, warnings, ErrorPageDefaults.NONE);
     }
 }

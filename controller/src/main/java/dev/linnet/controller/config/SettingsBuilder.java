@@ -15,6 +15,7 @@ public final class SettingsBuilder {
     private final GatewayConfig.Builder gateway;
     private final ClusterLookup lookup;
     private AnnotationDefaults defaults = AnnotationDefaults.DEFAULT;
+    private ErrorPageDefaults errorPages = ErrorPageDefaults.NONE;
 
     SettingsBuilder(GatewayConfig base, ClusterLookup lookup) {
         this.gateway = requireNonNull(base, "base").toBuilder();
@@ -35,5 +36,14 @@ public final class SettingsBuilder {
 
     public void defaults(AnnotationDefaults next) {
         defaults = requireNonNull(next, "next");
+    }
+
+    /** The global error pages ({@link ErrorPageKeys}). */
+    public ErrorPageDefaults errorPages() {
+        return errorPages;
+    }
+
+    public void errorPages(ErrorPageDefaults next) {
+        errorPages = requireNonNull(next, "next");
     }
 }

@@ -6,6 +6,7 @@ import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.build.IngressClassFilter;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import dev.linnet.controller.annotation.ErrorAnnotations;
 import dev.linnet.controller.annotation.ExternalAuthAnnotations;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -34,7 +35,8 @@ import java.util.function.Supplier;
  *   Ingress        added/deleted: ours?   updated: metadata/spec changed (not status,
  *                                         resourceVersion, managedFields) and old or new ours?
  *   IngressClass   always (rare; may change which Ingresses are ours)
- *   Service        spec changed and referenced by an Ingress of ours
+ *   Service        spec changed and referenced by an Ingress of ours (a backend, default-backend),
+ *                  or --default-backend-service
  *   EndpointSlice  endpoints/ports changed and its kubernetes.io/service-name is referenced
  *   Secret         data or type changed and named in spec.tls or an auth-secret / auth-tls-secret
  *                  annotation of an Ingress of ours, or --default-ssl-certificate
@@ -185,6 +187,10 @@ final class Relevance {
         Set<String> sec = new HashSet<>();
         Set<String> cms = new HashSet<>();
         String proxySetHeaders = ExternalAuthAnnotations.PROXY_SET_HEADERS.fullName(options.annotationsPrefix());
+        String defaultBackend = ErrorAnnotations.DEFAULT_BACKEND.fullName(options.annotationsPrefix());
+        if (options.defaultBackendService() != null) {
+            svc.add(options.defaultBackendService());
+        }
         for (Ingress i : ingresses.get()) {
             if (!filter.isOurs(i) || i.getSpec() == null) {
                 continue;
@@ -205,6 +211,11 @@ final class Relevance {
                 });
             }
             addAnnotatedSecrets(ns, i.getMetadata().getAnnotations(), sec);
+            String errorBackend = i.getMetadata().getAnnotations() == null ? null
+                    : i.getMetadata().getAnnotations().get(defaultBackend);
+            if (errorBackend != null && !errorBackend.isBlank()) {
+                svc.add(ns + '/' + errorBackend.strip());
+            }
             if (spec.getTls() != null) {
                 for (IngressTLS tls : spec.getTls()) {
                     if (tls.getSecretName() != null) {

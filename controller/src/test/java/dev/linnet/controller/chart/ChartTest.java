@@ -157,6 +157,7 @@ class ChartTest {
         assertThat(flag(serve, "--https-port")).isEqualTo("8443");
         assertThat(serve.hasMatchedOption("--http-redirect-code")).as("left to the ConfigMap").isFalse();
         assertThat(serve.hasMatchedOption("--default-ssl-certificate")).as("self-signed default").isFalse();
+        assertThat(serve.hasMatchedOption("--default-backend-service")).as("built-in default backend").isFalse();
         assertThat(flag(serve, "--ingress-class")).isEqualTo("linnet");
         assertThat(flag(serve, "--controller-class")).isEqualTo("linnet.dev/ingress-controller");
         assertThat(flag(serve, "--election-id")).isEqualTo("linnet-leader");
@@ -192,6 +193,7 @@ class ChartTest {
         assertThat(flag(serve, "--https-port")).isEqualTo("9443");
         assertThat(flag(serve, "--http-redirect-code")).isEqualTo("301");
         assertThat(flag(serve, "--default-ssl-certificate")).isEqualTo("edge/wildcard-tls");
+        assertThat(flag(serve, "--default-backend-service")).isEqualTo("team-a/error-pages");
         assertThat(flag(serve, "--admin-port")).isEqualTo("11254");
         assertThat(flag(serve, "--ingress-class")).isEqualTo("linnet-test");
         assertThat(flag(serve, "--election-id")).isEqualTo("linnet-leader-test");

@@ -133,6 +133,17 @@ class MainTest {
     }
 
     @Test
+    void theDefaultBackendServiceReachesBothModes() {
+        assertThat(parseServe("serve", "--manifests", "m").toConfig().buildOptions().defaultBackendService()).isNull();
+        assertThat(parseServe("serve", "--manifests", "m", "--default-backend-service", "infra/pages").toConfig()
+                .buildOptions().defaultBackendService()).isEqualTo("infra/pages");
+        assertThat(parseServe("serve", "--default-backend-service", "infra/pages").toClusterConfig().buildOptions()
+                .defaultBackendService()).isEqualTo("infra/pages");
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--default-backend-service", "pages").toConfig())
+                .hasMessage("--default-backend-service: pages (expected: NAMESPACE/NAME)");
+    }
+
+    @Test
     void outOfRangeValuesNameTheirFlag() {
         assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--read-timeout", "0").toConfig())
                 .hasMessage("--read-timeout: 0 (expected: > 0)");

@@ -52,6 +52,23 @@ class RelevanceTest {
     }
 
     @Test
+    void errorBackendsSignalTheirEndpointChurn() {
+        Ingress pages = ingress("a", "linnet", "s");
+        pages.getMetadata().setAnnotations(Map.of("nginx.ingress.kubernetes.io/default-backend", "pages"));
+        ingresses.add(pages);
+        relevance.ingress(null, pages);
+        Relevance withGlobal = new Relevance(new BuildOptions(BuildOptions.DEFAULT_ANNOTATIONS_PREFIX, "linnet",
+                BuildOptions.DEFAULT_CONTROLLER_CLASS, false).withDefaultBackendService("ns/fallback"),
+                () -> ingresses, () -> classes);
+
+        assertThat(relevance.endpointSlice(null, slice("pages", "10.0.0.1"))).as("default-backend").isTrue();
+        assertThat(relevance.endpointSlice(null, slice("fallback", "10.0.0.1"))).isFalse();
+        assertThat(withGlobal.endpointSlice(null, slice("fallback", "10.0.0.1"))).as("--default-backend-service")
+                .isTrue();
+        assertThat(withGlobal.service(null, service("fallback", 80))).isTrue();
+    }
+
+    @Test
     void tlsSecretsSignalWhenAnIngressOfOursNamesThemOrTheyAreTheDefaultCertificate() {
         Ingress withTls = ingress("a", "linnet", "s");
         withTls.getSpec().setTls(List.of(new io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder()

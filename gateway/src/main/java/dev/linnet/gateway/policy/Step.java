@@ -32,7 +32,9 @@ public enum Step {
     /** Upstream: the endpoint a hash of request variables picks ({@code upstream-hash-by}); not with affinity. */
     HASH_BY(Stage.UPSTREAM),
     /** Upstream: the endpoint with the lower response-time average of two random ones ({@code load-balance: ewma}). */
-    LOAD_BALANCE(Stage.UPSTREAM);
+    LOAD_BALANCE(Stage.UPSTREAM),
+    /** Response: listed statuses go to the error backend ({@code custom-http-errors}, {@code default-backend}). */
+    CUSTOM_ERRORS(Stage.RESPONSE);
 
     private final Stage stage;
 

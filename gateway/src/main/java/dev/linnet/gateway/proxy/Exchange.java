@@ -64,6 +64,15 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
         /** Sets the gateway's own headers (HSTS, {@code Server}, {@code add-headers}) on a response head. */
         void gatewayHeaders(HttpResponse response, boolean location);
+
+        /** Whether a response with {@code status} goes to the error backend ({@link ErrorPages}); {@code upstream}: a proxied one. */
+        default boolean intercepts(int status, boolean upstream) {
+            return false;
+        }
+
+        /** The exchange ended itself for a listed status: the error request takes the client over. */
+        default void divert(int status, boolean requestComplete) {
+        }
     }
 
     private final ChannelHandlerContext client;
@@ -101,6 +110,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private final boolean upgradeRequested; // the head carries Upgrade: a 101 may turn us into a tunnel
     private final Duration tunnelIdleTimeout;
     private Tunnel tunnel;
+    private boolean ignoreClientBody; // an error request: the client's body went to the upstream before
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
@@ -126,6 +136,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.upgradeRequested = Upgrades.isUpgrade(upstreamHead);
         this.bodyless = ProxyHeaders.hasNoBody(upstreamHead, client.channel());
         this.tunnelIdleTimeout = options.readTimeoutOr(config.readTimeout()); // proxy-read-timeout
+    }
+
+    /** An error request after the client's body was read (ErrorPages): none is sent, none is read. */
+    void bodyAlreadyRead() {
+        requestComplete = true;
+        ignoreClientBody = true;
     }
 
     void start() {
@@ -284,7 +300,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     void onRequestContent(HttpContent piece) {
         cancelBodyTimer();
         ProxyHeaders.dropTrailers(piece);
-        if (finished) {
+        if (finished || ignoreClientBody) {
             piece.release();
             return;
         }
@@ -374,6 +390,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 && nextUpstream.retriesStatus(response.status().code())
                 && retryElsewhere(NextUpstream.conditionOf(response.status().code()))) {
             ReferenceCountUtil.release(msg); // http_5xx & co: nothing of it was sent, the next endpoint answers
+            return;
+        }
+        if (msg instanceof HttpResponse response && !responseStarted && done.intercepts(response.status().code(), true)) {
+            attempts.endpointAnswered(lease.endpoint()); // the pod answered: health and timing as for any answer
+            ReferenceCountUtil.release(msg); // custom-http-errors: the error backend answers instead
+            divert(response.status().code());
             return;
         }
         if (msg instanceof HttpResponse response && response.status().code() == 101) {
@@ -534,6 +556,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     /** Answers the client with an error of our own; only while no response byte was sent. */
     private void fail(HttpResponseStatus status) {
+        if (done.intercepts(status.code(), false)) {
+            divert(status.code());
+            return;
+        }
         finished = true;
         timeline.status(status.code());
         cleanUp();
@@ -541,6 +567,17 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         editResponse(answer);
         done.gatewayHeaders(answer, true);
         client.writeAndFlush(answer).addListener(f -> done.exchangeDone(false));
+    }
+
+    /**
+     * A listed status (custom-http-errors): this exchange ends without answering, its upstream
+     * connection closed unread (the rest of an intercepted body is never read), and the error
+     * request takes over the client ({@link ErrorPages}).
+     */
+    private void divert(int status) {
+        finished = true;
+        cleanUp();
+        done.divert(status, requestComplete);
     }
 
     /** The route's RESPONSE policies, on a response head about to go to the client. */

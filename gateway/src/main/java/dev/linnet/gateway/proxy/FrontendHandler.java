@@ -8,6 +8,7 @@ import dev.linnet.gateway.policy.EndpointPolicy;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.PathRegexException;
 import dev.linnet.gateway.route.Route;
+import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.route.RouteTable;
 import dev.linnet.gateway.route.VirtualHost;
 import dev.linnet.gateway.split.Decision;
@@ -256,8 +257,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      */
     void proxy(RequestFlow passed, Backend backend) {
         Route route = passed.route();
-        if (!backend.hasEndpoints()) {
-            passed.respond(ErrorResponses.of(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE, keepAlive));
+        Backend standIn = backend.hasEndpoints() ? null : ErrorPages.standIn(route); // default-backend
+        if (!backend.hasEndpoints() && standIn == null) {
+            passed.respond(ErrorResponses.of(ctx.alloc(), ErrorPages.noEndpoint(route), keepAlive));
             return;
         }
         HttpRequest request = passed.request();
@@ -267,6 +269,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
                 passed);
         if (upgrade != null) {
             Upgrades.restore(upstreamHead, upgrade); // as ingress-nginx: Upgrade $http_upgrade, Connection upgrade
+        }
+        if (standIn != null) {
+            backend = standIn;
+            ErrorPages.markStandIn(upstreamHead, passed);
         }
         route.policies().onUpstreamRequest(passed, upstreamHead);
         try {
@@ -285,6 +291,48 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
                 sticky == null ? null : sticky.chooser(passed, backend));
         sendContinueIfExpected(); // before the exchange may ask for the body
         exchange.start();
+    }
+
+    @Override
+    public boolean intercepts(int status, boolean upstream) {
+        return ErrorPages.intercepts(flow, status, upstream);
+    }
+
+    @Override
+    public void divert(int status, boolean requestComplete) {
+        exchange = null;
+        divert(status, true, requestComplete);
+    }
+
+    /**
+     * A listed status of the routed request goes to the error backend (ErrorPages): a new exchange
+     * with the error request, or the built-in 404 when no backend can answer.
+     *
+     * @param bodyRead whether the client's body went upstream already (else it follows the error request)
+     * @param keep whether the connection may serve another request after the answer
+     */
+    void divert(int status, boolean bodyRead, boolean keep) {
+        Backend backend = ErrorPages.divert(flow);
+        if (backend == null && !bodyRead) {
+            answerAfterBody(ErrorResponses.of(ctx.alloc(), HttpResponseStatus.NOT_FOUND, keepAlive));
+        } else if (backend == null) {
+            timeline.status(HttpResponseStatus.NOT_FOUND.code());
+            write(ErrorResponses.of(ctx.alloc(), HttpResponseStatus.NOT_FOUND, keep && keepAlive), keep && keepAlive);
+        } else {
+            if (timers == null) {
+                timers = new ExchangeTimers(ctx.executor());
+            }
+            HttpRequest request = flow.request();
+            exchange = new Exchange(ctx, context, ErrorPages.request(flow, status, !bodyRead),
+                    request.protocolVersion(), keep && keepAlive, backend, RouteOptions.DEFAULTS,
+                    timeline, timers, this, null, null);
+            if (bodyRead) {
+                exchange.bodyAlreadyRead();
+            } else {
+                sendContinueIfExpected();
+            }
+            exchange.start();
+        }
     }
 
     private void onContent(HttpContent piece) {

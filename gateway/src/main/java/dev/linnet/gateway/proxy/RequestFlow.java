@@ -337,6 +337,11 @@ final class RequestFlow implements RequestContext {
     void respond(FullHttpResponse response) {
         stage = DONE;
         releaseDenied(); // satisfy any: a kept denial that another answer (a 500) overtook
+        if (ErrorPages.intercepts(this, response.status().code(), false)) { // custom-http-errors
+            response.release();
+            frontend.divert(response.status().code(), false, true);
+            return;
+        }
         editResponse(response);
         frontend.answerAfterBody(response);
     }
