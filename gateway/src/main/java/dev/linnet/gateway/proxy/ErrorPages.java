@@ -52,6 +52,11 @@ final class ErrorPages {
     private ErrorPages() {
     }
 
+    /** Whether the request's answer now comes from the error backend (or the built-in 404 standing in). */
+    static boolean diverted(RequestFlow flow) {
+        return flow != null && flow.attachment(DIVERTED) != null;
+    }
+
     /** The route's error pages, or {@code null}. */
     static CustomErrors of(Route route) {
         return route == null ? null : route.policies().find(CustomErrors.class);

@@ -485,6 +485,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
      */
     @Override
     public void gatewayHeaders(HttpResponse response, boolean location) {
+        // An intercepted error page is no Ingress location's answer: add-headers, no HSTS (X13, #6027).
+        location &= !ErrorPages.diverted(flow);
         // tls: this connection's own TLS ($scheme), never a trusted X-Forwarded-Proto (X13)
         context.config().responseHeaders().apply(response.headers(), tls, location);
     }
