@@ -3,6 +3,7 @@ package dev.linnet.controller.annotation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -14,14 +15,25 @@ public final class PolicyAnnotations {
 
     /** Every key of every policy family. */
     public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, AccessAnnotations.KEYS,
-            BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS);
+            BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS,
+            HeaderAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }
 
-    /** The policies of a main Ingress. */
+    /** The policies of a main Ingress, without a controller ConfigMap's allow list of response headers. */
     public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
             ClusterLookup lookup, Consumer<String> warnings) {
+        return parse(annotations, prefix, namespace, lookup, warnings, Set.of());
+    }
+
+    /**
+     * The policies of a main Ingress.
+     *
+     * @param allowedResponseHeaders the controller ConfigMap's {@code global-allowed-response-headers}
+     */
+    public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
+            ClusterLookup lookup, Consumer<String> warnings, Set<String> allowedResponseHeaders) {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(AccessAnnotations.parse(c.annotations(), prefix, warnings));
@@ -35,6 +47,7 @@ public final class PolicyAnnotations {
         }
         c.add(AffinityAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(BalanceAnnotations.parse(c.annotations(), prefix, warnings));
+        HeaderAnnotations.parse(c, allowedResponseHeaders);
         return c.result();
     }
 

@@ -25,8 +25,8 @@ public final class UnsupportedAnnotations {
     /** ingress-nginx annotations Linnet does not implement (docs/annotations.md lists them). */
     public static final List<String> NOT_IMPLEMENTED = List.of(
             "app-root",
-            "client-body-buffer-size", "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers",
-            "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers",
+            "client-body-buffer-size", "cors-allow-credentials", "cors-allow-headers",
+            "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age",
             "custom-http-errors", "default-backend", "denylist-source-range", "disable-proxy-intercept-errors",
             "enable-access-log", "enable-cors", "enable-modsecurity", "enable-opentelemetry",
             "enable-owasp-core-rules", "enable-rewrite-log", "from-to-www-redirect", "http2-push-preload",
@@ -34,15 +34,13 @@ public final class UnsupportedAnnotations {
             "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host", "mirror-request-body",
             "mirror-target", "modsecurity-transaction-id", "opentelemetry-trust-incoming-span",
             "permanent-redirect", "permanent-redirect-code", "proxy-buffer-size",
-            "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-cookie-domain",
-            "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size",
-            "proxy-redirect-from", "proxy-redirect-to", "proxy-request-buffering",
+            "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size",
+            "proxy-http-version", "proxy-max-temp-file-size",
+            "proxy-request-buffering",
             "proxy-ssl-ciphers", "proxy-ssl-name", "proxy-ssl-protocols", "proxy-ssl-secret",
             "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth", "server-alias",
             "service-upstream", "ssl-ciphers",
-            "ssl-passthrough", "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code",
-            "upstream-vhost",
-            "x-forwarded-prefix");
+            "ssl-passthrough", "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code");
 
     private static final Set<String> NOT_IMPLEMENTED_SET = Set.copyOf(NOT_IMPLEMENTED);
 

@@ -25,6 +25,8 @@ final class HostBuilder {
     private boolean regex;
     private Policy clientCertificates; // the first Ingress's ClientCertAuth (ClientCertProcessor)
     private HostForbidden forbidden; // any Ingress's unusable auth-tls: the host answers 403
+    private String serverSnippetOwner; // the Ingress whose server-snippet applies to every route, or null
+    private List<Policy> serverSnippet = List.of();
 
     HostBuilder(HostRef host) {
         this.host = host;
@@ -99,8 +101,39 @@ final class HostBuilder {
         return true;
     }
 
+    /**
+     * An Ingress's {@code server-snippet} policies, oldest first: the first wins, as ingress-nginx
+     * writes one server block per host.
+     *
+     * @return the Ingress whose snippet the host already has, or {@code null} when {@code policies} were taken
+     */
+    String serverSnippet(String ingress, List<Policy> policies) {
+        if (policies.isEmpty()) {
+            return null;
+        }
+        if (serverSnippetOwner != null) {
+            return serverSnippetOwner;
+        }
+        serverSnippetOwner = ingress;
+        serverSnippet = policies;
+        return null;
+    }
+
     VirtualHost build() {
         Policy hostPolicy = forbidden != null ? forbidden : clientCertificates;
+        if (!serverSnippet.isEmpty()) { // every location of the host
+            List<Route> withSnippet = new ArrayList<>(routes.size());
+            for (Route r : routes) {
+                withSnippet.add(withPolicies(r, serverSnippet));
+            }
+            return new VirtualHost(host.name(), withSnippet, fallback == null ? null : withPolicies(fallback,
+                    serverSnippet), hostPolicy == null ? Policies.NONE : Policies.of(hostPolicy));
+        }
         return new VirtualHost(host.name(), routes, fallback, hostPolicy == null ? Policies.NONE : Policies.of(hostPolicy));
+    }
+
+    private static Route withPolicies(Route r, List<Policy> more) {
+        return new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), r.canary(), r.options(),
+                r.policies().with(more), r.multiCanary());
     }
 }

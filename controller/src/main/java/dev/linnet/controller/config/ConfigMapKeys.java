@@ -26,7 +26,8 @@ final class ConfigMapKeys {
             ClientTrustKeys::read,
             ResponseKeys::read,
             AccessLogKeys::read,
-            DefaultKeys::read);
+            DefaultKeys::read,
+            HeaderKeys::read);
 
     /**
      * ingress-nginx keys with a meaning Linnet does not implement (yet): a warning lists those
@@ -60,7 +61,6 @@ final class ConfigMapKeys {
             "forwarded-for-proxy-protocol-header",
             "forwarded-host-header",
             "generate-request-id",
-            "global-allowed-response-headers",
             "global-auth-always-set-cookie",
             "global-auth-cache-duration",
             "global-auth-cache-key",

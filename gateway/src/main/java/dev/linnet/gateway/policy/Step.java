@@ -9,12 +9,22 @@ package dev.linnet.gateway.policy;
 public enum Step {
     /** Server: a host-wide verdict (client certificates: {@code auth-tls-*} errors, match-cn). */
     HOST_ACCESS(Stage.SERVER),
+    /** Server: a {@code server-snippet}'s {@code return} (nginx's server rewrite phase, before the location). */
+    SERVER_SNIPPET(Stage.SERVER),
     /** Rewrite: an Ingress whose security annotations cannot be built answers 503 (ingress-nginx's DENY). */
     DENY(Stage.REWRITE),
+    /**
+     * Rewrite: a {@code configuration-snippet}'s {@code return} and {@code rewrite}, in the location's
+     * rewrite-module order; before ssl-redirect, which ingress-nginx runs in {@code rewrite_by_lua}
+     * at the end of the phase. (The annotations' {@code return}s, redirects, come before it.)
+     */
+    SNIPPET_REWRITE(Stage.REWRITE),
     /** Rewrite: plain HTTP to HTTPS ({@code ssl-redirect}, {@code force-ssl-redirect}). */
     SSL_REDIRECT(Stage.REWRITE),
     /** Access: {@code denylist-source-range}, then {@code allowlist-source-range}. */
     SOURCE_RANGES(Stage.ACCESS),
+    /** Access: a snippet's {@code allow} / {@code deny}, after the annotations' lists in the same location. */
+    SNIPPET_ACCESS(Stage.ACCESS),
     /** Access: {@code auth-type: basic|digest}. */
     BASIC_AUTH(Stage.ACCESS),
     /** Access: {@code auth-url}. */
@@ -24,7 +34,13 @@ public enum Step {
     /** Upstream: the endpoint a hash of request variables picks ({@code upstream-hash-by}); not with affinity. */
     HASH_BY(Stage.UPSTREAM),
     /** Upstream: the endpoint with the lower response-time average of two random ones ({@code load-balance: ewma}). */
-    LOAD_BALANCE(Stage.UPSTREAM);
+    LOAD_BALANCE(Stage.UPSTREAM),
+    /** Upstream: {@code upstream-vhost}, {@code x-forwarded-prefix}, {@code connection-proxy-header}, snippet header edits. */
+    UPSTREAM_HEADERS(Stage.UPSTREAM),
+    /** Response: {@code proxy-redirect-*}, {@code proxy-cookie-*} (Location, Refresh and Set-Cookie rewriting), as the proxy module copies the upstream head. */
+    PROXY_REDIRECT(Stage.RESPONSE),
+    /** Response: {@code custom-headers} and snippet header edits ({@code more_set_headers}, {@code add_header} …). */
+    RESPONSE_HEADERS(Stage.RESPONSE);
 
     private final Stage stage;
 

@@ -1,0 +1,380 @@
+package dev.linnet.controller.annotation;
+
+import dev.linnet.controller.annotation.NginxDirectives.Directive;
+import dev.linnet.gateway.policy.AccessRules;
+import dev.linnet.gateway.policy.NginxValue;
+import dev.linnet.gateway.policy.Policy;
+import dev.linnet.gateway.policy.ResponseHeaderEdits;
+import dev.linnet.gateway.policy.SnippetRewrite;
+import dev.linnet.gateway.policy.Step;
+import dev.linnet.gateway.policy.UpstreamHeaders;
+import dev.linnet.gateway.route.BoundedPattern;
+import dev.linnet.gateway.route.SourceRanges;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The safe snippet subset (DESIGN.md "Snippets", docs/snippets.md): a snippet's directives
+ * become the same policies the annotations build, or the whole snippet is refused with the first
+ * directive outside the subset. Never partly: {@link #compile} either returns every policy or
+ * throws {@link Refused}.
+ *
+ * <pre>
+ *   set            ─▶ resolved here: later values see it (rewrite-phase ones the value at their place)
+ *   return/rewrite ─▶ SnippetRewrite (rewrite phase, in order)
+ *   allow/deny     ─▶ AccessRules (first match wins)
+ *   proxy_set_header, more_set_input_headers, more_clear_input_headers ─▶ UpstreamHeaders
+ *   add_header, more_set_headers, more_clear_headers, proxy_hide_header ─▶ ResponseHeaderEdits
+ *   server_tokens, chunked_transfer_encoding ─▶ accepted, nothing to do
+ *   anything else  ─▶ Refused
+ * </pre>
+ */
+final class SnippetCompiler {
+
+    /** Where the snippet sits in ingress-nginx's template. */
+    enum Context { LOCATION, SERVER }
+
+    /** Why a snippet is outside the subset. */
+    static final class Refused extends Exception {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    private final Context context;
+    private final boolean rewriteTarget;
+    private final Map<String, String> finalSets = new HashMap<>();
+    private final Map<String, String> sets = new HashMap<>();
+    private final List<SnippetRewrite.Op> rewrites = new ArrayList<>();
+    private final List<AccessRules.Rule> access = new ArrayList<>();
+    private final List<UpstreamHeaders.Edit> upstream = new ArrayList<>();
+    private final List<ResponseHeaderEdits.Edit> response = new ArrayList<>();
+
+    private SnippetCompiler(Context context, boolean rewriteTarget) {
+        this.context = context;
+        this.rewriteTarget = rewriteTarget;
+    }
+
+    /**
+     * The policies of one snippet.
+     *
+     * @param rewriteTarget whether the Ingress has {@code rewrite-target} (a snippet {@code rewrite}
+     *     would then race with it: refused)
+     */
+    static List<Policy> compile(String snippet, Context context, boolean rewriteTarget) throws Refused {
+        List<Directive> directives;
+        try {
+            directives = NginxDirectives.parse(snippet);
+        } catch (NginxDirectives.SyntaxException e) {
+            throw new Refused("is not valid nginx syntax: " + e.getMessage());
+        }
+        SnippetCompiler c = new SnippetCompiler(context, rewriteTarget);
+        for (Directive d : directives) { // the values header edits see: the last set of each variable
+            if (d.name().equals("set") && d.block() == null && d.args().size() == 2) {
+                c.finalSets.put(c.setName(d), d.args().get(1));
+            }
+        }
+        for (Directive d : directives) {
+            c.directive(d);
+        }
+        return c.policies();
+    }
+
+    /** Whether {@code snippet} has no directive (white space and comments only). */
+    static boolean empty(String snippet) {
+        try {
+            return NginxDirectives.parse(snippet).isEmpty();
+        } catch (NginxDirectives.SyntaxException e) {
+            return false;
+        }
+    }
+
+    private List<Policy> policies() {
+        List<Policy> out = new ArrayList<>();
+        if (!rewrites.isEmpty()) {
+            out.add(new SnippetRewrite(context == Context.SERVER ? Step.SERVER_SNIPPET : Step.SNIPPET_REWRITE,
+                    rewrites));
+        }
+        if (!access.isEmpty()) {
+            out.add(new AccessRules(access));
+        }
+        if (!upstream.isEmpty()) {
+            out.add(new UpstreamHeaders(upstream));
+        }
+        if (!response.isEmpty()) {
+            out.add(new ResponseHeaderEdits(response));
+        }
+        return out;
+    }
+
+    private void directive(Directive d) throws Refused {
+        if (d.block() != null) {
+            throw outside(d, "a block");
+        }
+        List<String> a = d.args();
+        switch (d.name()) {
+            case "server_tokens", "chunked_transfer_encoding" -> arity(d, 1, 1); // nothing to do in Linnet
+            case "set" -> {
+                arity(d, 2, 2);
+                String name = setName(d);
+                sets.put(name, a.get(1));
+                value(d, a.get(1), sets, false); // refused now if it uses what Linnet cannot compute
+            }
+            case "return" -> ret(d);
+            case "rewrite" -> rewrite(d);
+            case "allow", "deny" -> {
+                arity(d, 1, 1);
+                String who = a.get(0);
+                if (!who.equals("all") && !SourceRanges.isValid(who)) {
+                    throw outside(d, "\"" + who + "\" (expected: all, or " + SourceRanges.EXPECTED + ")");
+                }
+                access.add(new AccessRules.Rule(d.name().equals("allow"),
+                        who.equals("all") ? null : SourceRanges.of(List.of(who))));
+            }
+            case "proxy_set_header" -> {
+                arity(d, 2, 2);
+                if (context == Context.SERVER) { // ingress-nginx's locations set their own list: nginx does not merge
+                    value(d, a.get(1), finalSets, false);
+                    return;
+                }
+                upstream.add(new UpstreamHeaders.Edit(UpstreamHeaders.Kind.PROXY_SET, headerName(d, a.get(0)),
+                        value(d, a.get(1), finalSets, false)));
+            }
+            case "more_set_input_headers" -> inputHeaders(d, true);
+            case "more_clear_input_headers" -> inputHeaders(d, false);
+            case "proxy_hide_header" -> {
+                arity(d, 1, 1);
+                response.add(ResponseHeaderEdits.Edit.of(ResponseHeaderEdits.Kind.HIDE, headerName(d, a.get(0)), null));
+            }
+            case "add_header" -> {
+                arity(d, 2, 3);
+                if (a.size() == 3 && !a.get(2).equals("always")) {
+                    throw outside(d, "\"" + a.get(2) + "\" (expected: always)");
+                }
+                response.add(ResponseHeaderEdits.Edit.of(a.size() == 3 ? ResponseHeaderEdits.Kind.ADD_ALWAYS
+                        : ResponseHeaderEdits.Kind.ADD, headerName(d, a.get(0)), value(d, a.get(1), finalSets, false)));
+            }
+            case "more_set_headers" -> outputHeaders(d, true);
+            case "more_clear_headers" -> outputHeaders(d, false);
+            default -> throw new Refused("directive " + d.name() + " (line " + d.line() + ") is outside the subset"
+                    + " Linnet understands (docs/snippets.md)");
+        }
+    }
+
+    private void ret(Directive d) throws Refused {
+        arity(d, 1, 2);
+        String first = d.args().get(0);
+        if (d.args().size() == 1 && !first.chars().allMatch(Character::isDigit)) {
+            if (!(first.startsWith("http://") || first.startsWith("https://") || first.startsWith("$scheme"))) {
+                throw outside(d, "\"" + first + "\" (expected: a status code or an http(s) URL)");
+            }
+            rewrites.add(new SnippetRewrite.Return(302, value(d, first, sets, false)));
+            return;
+        }
+        int code = first.length() <= 3 && !first.isEmpty() && first.chars().allMatch(Character::isDigit)
+                ? Integer.parseInt(first) : -1;
+        if (code < 200 || code > 599 || code == 444) {
+            throw outside(d, "status " + first + " (expected: 200-599; 444, closing the connection, is not in the subset)");
+        }
+        rewrites.add(new SnippetRewrite.Return(code, d.args().size() == 2 ? value(d, d.args().get(1), sets, false) : null));
+    }
+
+    private void rewrite(Directive d) throws Refused {
+        arity(d, 2, 3);
+        if (context == Context.SERVER) {
+            throw outside(d, "in a server-snippet (nginx chooses the location after it; use configuration-snippet)");
+        }
+        if (rewriteTarget) {
+            throw outside(d, "together with the rewrite-target annotation");
+        }
+        BoundedPattern regex;
+        try {
+            regex = BoundedPattern.of(d.args().get(0));
+        } catch (PatternSyntaxException e) {
+            throw outside(d, "regex " + d.args().get(0) + ": " + e.getDescription());
+        }
+        SnippetRewrite.Flag flag = SnippetRewrite.Flag.NONE;
+        if (d.args().size() == 3) {
+            try {
+                flag = SnippetRewrite.Flag.valueOf(d.args().get(2).toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                flag = null;
+            }
+            if (flag == null || flag == SnippetRewrite.Flag.NONE || !d.args().get(2).equals(
+                    d.args().get(2).toLowerCase(Locale.ROOT))) {
+                throw outside(d, "flag \"" + d.args().get(2) + "\" (expected: last, break, redirect or permanent)");
+            }
+        }
+        rewrites.add(new SnippetRewrite.Rewrite(regex, value(d, d.args().get(1), sets, true), flag));
+    }
+
+    /** {@code more_set_input_headers [-r] 'Name: value'…}, {@code more_clear_input_headers Name…}. */
+    private void inputHeaders(Directive d, boolean set) throws Refused {
+        boolean onlyPresent = false;
+        int specs = 0;
+        for (String arg : d.args()) {
+            if (set && arg.equals("-r")) {
+                onlyPresent = true;
+            } else if (arg.startsWith("-")) {
+                throw outside(d, "option " + arg + " (expected: -r on more_set_input_headers)");
+            } else if (set) {
+                String[] nv = spec(d, arg);
+                upstream.add(new UpstreamHeaders.Edit(nv[1].isEmpty() ? UpstreamHeaders.Kind.CLEAR
+                        : onlyPresent ? UpstreamHeaders.Kind.REPLACE_IF_PRESENT : UpstreamHeaders.Kind.REPLACE,
+                        nv[0], nv[1].isEmpty() ? null : value(d, nv[1], finalSets, false)));
+                specs++;
+            } else {
+                upstream.add(new UpstreamHeaders.Edit(UpstreamHeaders.Kind.CLEAR, clearName(d, arg), null));
+                specs++;
+            }
+        }
+        if (specs == 0) {
+            throw outside(d, "no header");
+        }
+    }
+
+    /** {@code more_set_headers [-s codes] [-t types] 'Name: value'…}, {@code more_clear_headers … Name…}. */
+    private void outputHeaders(Directive d, boolean set) throws Refused {
+        Set<Integer> statuses = new LinkedHashSet<>();
+        Set<String> types = new LinkedHashSet<>();
+        List<String[]> specs = new ArrayList<>();
+        List<String> a = d.args();
+        for (int i = 0; i < a.size(); i++) {
+            String arg = a.get(i);
+            if (arg.equals("-s") || arg.equals("-t")) {
+                if (i + 1 >= a.size()) {
+                    throw outside(d, "option " + arg + " without its value");
+                }
+                for (String item : a.get(++i).trim().split("\\s+")) {
+                    if (arg.equals("-t")) {
+                        types.add(item.toLowerCase(Locale.ROOT));
+                    } else if (item.length() == 3 && item.chars().allMatch(Character::isDigit)) {
+                        statuses.add(Integer.parseInt(item));
+                    } else {
+                        throw outside(d, "status \"" + item + "\" after -s");
+                    }
+                }
+            } else if (arg.startsWith("-")) {
+                throw outside(d, "option " + arg + " (expected: -s or -t)");
+            } else {
+                specs.add(set ? spec(d, arg) : new String[] {clearName(d, arg), ""});
+            }
+        }
+        if (specs.isEmpty()) {
+            throw outside(d, "no header");
+        }
+        for (String[] nv : specs) {
+            boolean clear = nv[1].isEmpty();
+            response.add(new ResponseHeaderEdits.Edit(clear ? ResponseHeaderEdits.Kind.CLEAR
+                    : ResponseHeaderEdits.Kind.SET, nv[0], clear ? null : value(d, nv[1], finalSets, false),
+                    statuses, types));
+        }
+    }
+
+    /** {@code Name: value} (an empty value, or none, clears), as headers-more splits it. */
+    private String[] spec(Directive d, String arg) throws Refused {
+        int colon = arg.indexOf(':');
+        String name = (colon < 0 ? arg : arg.substring(0, colon)).strip();
+        String value = colon < 0 ? "" : arg.substring(colon + 1).strip();
+        if (name.endsWith("*")) {
+            if (!value.isEmpty()) {
+                throw outside(d, "wildcard \"" + name + "\" with a value");
+            }
+            return new String[] {clearName(d, name), ""};
+        }
+        return new String[] {headerName(d, name), value};
+    }
+
+    private String clearName(Directive d, String name) throws Refused {
+        String base = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
+        if (base.endsWith(":")) {
+            base = base.substring(0, base.length() - 1);
+        }
+        if (!base.isEmpty() || name.equals("*")) {
+            headerName(d, base.isEmpty() ? "x" : base);
+        }
+        return name.endsWith("*") ? base + "*" : base;
+    }
+
+    private static String headerName(Directive d, String name) throws Refused {
+        if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':' && "()<>@,;\\\"/[]?={}".indexOf(c) < 0)) {
+            throw outside(d, "header name \"" + name + "\"");
+        }
+        if (name.indexOf('$') >= 0) {
+            throw outside(d, "header name \"" + name + "\" with a variable");
+        }
+        return name;
+    }
+
+    /** A value with {@code set} variables replaced by their values, then compiled. */
+    private static NginxValue value(Directive d, String raw, Map<String, String> sets, boolean captures)
+            throws Refused {
+        try {
+            return NginxValue.parse(substitute(raw, sets, 0), captures);
+        } catch (IllegalArgumentException e) {
+            throw outside(d, "variable " + e.getMessage());
+        }
+    }
+
+    /** {@code raw} with every {@code $name} / {@code ${name}} of {@code sets} replaced, recursively (bounded). */
+    static String substitute(String raw, Map<String, String> sets, int depth) {
+        if (sets.isEmpty() || raw.indexOf('$') < 0 || depth > 8) {
+            return raw;
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < raw.length()) {
+            char c = raw.charAt(i);
+            if (c != '$' || i + 1 >= raw.length()) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            boolean braced = raw.charAt(i + 1) == '{';
+            int start = braced ? i + 2 : i + 1;
+            int end = start;
+            while (end < raw.length() && (Character.isLetterOrDigit(raw.charAt(end)) || raw.charAt(end) == '_')) {
+                end++;
+            }
+            String name = raw.substring(start, end).toLowerCase(Locale.ROOT);
+            boolean closed = !braced || end < raw.length() && raw.charAt(end) == '}';
+            if (closed && sets.containsKey(name)) {
+                out.append(substitute(sets.get(name), sets, depth + 1));
+                i = braced ? end + 1 : end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
+    }
+
+    private String setName(Directive d) {
+        String v = d.args().isEmpty() ? "" : d.args().get(0);
+        return v.startsWith("$") ? v.substring(1).toLowerCase(Locale.ROOT) : "";
+    }
+
+    private void arity(Directive d, int min, int max) throws Refused {
+        if (d.args().size() < min || d.args().size() > max) {
+            throw outside(d, d.args().size() + " arguments (expected: " + (min == max ? min : min + "-" + max) + ")");
+        }
+        if (d.name().equals("set")) {
+            String name = setName(d);
+            if (name.isEmpty() || !name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_')
+                    || NginxValue.known(name)) {
+                throw outside(d, "variable \"" + d.args().get(0) + "\" (expected: a new $name)");
+            }
+        }
+    }
+
+    private static Refused outside(Directive d, String what) {
+        return new Refused("directive " + d.name() + " (line " + d.line() + "): " + what + " is outside the subset"
+                + " Linnet understands (docs/snippets.md)");
+    }
+}
