@@ -315,6 +315,9 @@ final class SnippetCompiler {
     /** A value with {@code set} variables replaced by their values, then compiled. */
     private static NginxValue value(Directive d, String raw, Map<String, String> sets, boolean captures)
             throws Refused {
+        if (raw.indexOf('\r') >= 0 || raw.indexOf('\n') >= 0 || raw.indexOf('\0') >= 0) {
+            throw outside(d, "a value with CR, LF or NUL"); // would split a head
+        }
         try {
             return NginxValue.parse(substitute(raw, sets, 0), captures);
         } catch (IllegalArgumentException e) {

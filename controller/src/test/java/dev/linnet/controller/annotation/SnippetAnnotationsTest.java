@@ -99,6 +99,7 @@ class SnippetAnnotationsTest {
         assertThat(refused("server-snippet", "rewrite ^/a /b last;")).contains("server-snippet");
         assertThat(refused("stream-snippet", "server { listen 1; }")).contains("stream-snippet");
         assertThat(refused("configuration-snippet", "set $host x;")).contains("new $name");
+        assertThat(refused("configuration-snippet", "add_header X-A \"a\\r\\nX-B: b\";")).contains("CR, LF");
     }
 
     @Test

@@ -149,6 +149,19 @@ class SnippetsEndToEndTest {
     }
 
     @Test
+    void aVariableNeverSplitsTheHead() throws Exception {
+        serve(ingress("web", "/", "app", snippet("configuration-snippet", """
+                add_header X-Uri $uri always;
+                proxy_set_header X-Uri $uri;
+                """)));
+        HttpResponse<String> r = get("/a%0D%0AX-Injected:%20yes");
+        assertThat(r.headers().firstValue("X-Uri")).hasValue("/a%0D%0AX-Injected: yes");
+        assertThat(r.headers().firstValue("X-Injected")).isEmpty();
+        assertThat(app.last().header("X-Uri")).isEqualTo("/a%0D%0AX-Injected: yes");
+        assertThat(app.last().header("X-Injected")).isNull();
+    }
+
+    @Test
     void proxyHideHeaderRemovesTheUpstreamsHeader() throws Exception {
         serve(ingress("web", "/", "app", snippet("configuration-snippet", "proxy_hide_header X-Powered-By;")));
         app.respondWithHeaders(Map.of("X-Powered-By", "PHP"));

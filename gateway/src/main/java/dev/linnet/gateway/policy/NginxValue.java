@@ -145,7 +145,11 @@ public final class NginxValue {
         return parts.length == 0 || parts.length == 1 && parts[0] instanceof String;
     }
 
-    /** Expands the variables for {@code request}; {@code captures} is the rewrite's match, or {@code null}. */
+    /**
+     * Expands the variables for {@code request}; {@code captures} is the rewrite's match, or {@code null}.
+     * CR, LF and NUL that a variable brings in ({@code $uri} is decoded: {@code %0D%0A}) are written
+     * percent-encoded, so an expanded value can never split a header or a head.
+     */
     public String expand(RequestContext request, Matcher captures) {
         if (constant()) {
             return source;
@@ -164,7 +168,17 @@ public final class NginxValue {
                 }
             }
         }
-        return out.toString();
+        return safe(out);
+    }
+
+    private static String safe(StringBuilder s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                s.replace(i, i + 1, c == '\r' ? "%0D" : c == '\n' ? "%0A" : "%00");
+            }
+        }
+        return s.toString();
     }
 
     /** The request's listener port ({@code $server_port}). */
