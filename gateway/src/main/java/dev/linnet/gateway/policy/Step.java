@@ -35,9 +35,12 @@ public enum Step {
     HASH_BY(Stage.UPSTREAM),
     /** Upstream: the endpoint with the lower response-time average of two random ones ({@code load-balance: ewma}). */
     LOAD_BALANCE(Stage.UPSTREAM),
-    /** Upstream: {@code upstream-vhost}, {@code x-forwarded-prefix}, {@code connection-proxy-header}, snippet header edits. */
+    /** Upstream: {@code upstream-vhost}, {@code x-forwarded-prefix}, {@code connection-proxy-header}, snippet edits. */
     UPSTREAM_HEADERS(Stage.UPSTREAM),
-    /** Response: {@code proxy-redirect-*}, {@code proxy-cookie-*} (Location, Refresh and Set-Cookie rewriting), as the proxy module copies the upstream head. */
+    /**
+     * Response: {@code proxy-redirect-*}, {@code proxy-cookie-*} (Location, Refresh and Set-Cookie
+     * rewriting), as nginx's proxy module copies the upstream head, before the header filters.
+     */
     PROXY_REDIRECT(Stage.RESPONSE),
     /** Response: {@code custom-headers} and snippet header edits ({@code more_set_headers}, {@code add_header} …). */
     RESPONSE_HEADERS(Stage.RESPONSE);
