@@ -198,6 +198,8 @@ final class SnippetCompiler {
             regex = BoundedPattern.of(d.args().get(0));
         } catch (PatternSyntaxException e) {
             throw outside(d, "regex " + d.args().get(0) + ": " + e.getDescription());
+        } catch (StackOverflowError e) { // thousands of nested groups
+            throw outside(d, "a regex nested too deeply");
         }
         SnippetRewrite.Flag flag = SnippetRewrite.Flag.NONE;
         if (d.args().size() == 3) {
@@ -318,15 +320,28 @@ final class SnippetCompiler {
         if (raw.indexOf('\r') >= 0 || raw.indexOf('\n') >= 0 || raw.indexOf('\0') >= 0) {
             throw outside(d, "a value with CR, LF or NUL"); // would split a head
         }
+        String resolved = substitute(raw, sets, 0);
+        if (resolved == null) {
+            throw outside(d, "a value whose set variables expand beyond " + MAX_VALUE + " characters");
+        }
         try {
-            return NginxValue.parse(substitute(raw, sets, 0), captures);
+            return NginxValue.parse(resolved, captures);
         } catch (IllegalArgumentException e) {
             throw outside(d, "variable " + e.getMessage());
         }
     }
 
-    /** {@code raw} with every {@code $name} / {@code ${name}} of {@code sets} replaced, recursively (bounded). */
+    /** The longest value after {@code set} variables are replaced (nested sets could otherwise multiply it). */
+    static final int MAX_VALUE = 16 * 1024;
+
+    /**
+     * {@code raw} with every {@code $name} / {@code ${name}} of {@code sets} replaced, recursively
+     * (at most 8 levels), or {@code null} when the result grows beyond {@link #MAX_VALUE}.
+     */
     static String substitute(String raw, Map<String, String> sets, int depth) {
+        if (raw == null || raw.length() > MAX_VALUE) {
+            return null;
+        }
         if (sets.isEmpty() || raw.indexOf('$') < 0 || depth > 8) {
             return raw;
         }
@@ -348,7 +363,11 @@ final class SnippetCompiler {
             String name = raw.substring(start, end).toLowerCase(Locale.ROOT);
             boolean closed = !braced || end < raw.length() && raw.charAt(end) == '}';
             if (closed && sets.containsKey(name)) {
-                out.append(substitute(sets.get(name), sets, depth + 1));
+                String inner = substitute(sets.get(name), sets, depth + 1);
+                if (inner == null || out.length() + inner.length() > MAX_VALUE) {
+                    return null;
+                }
+                out.append(inner);
                 i = braced ? end + 1 : end;
             } else {
                 out.append(c);

@@ -45,6 +45,12 @@ class NginxDirectivesPropertyTest {
             check("a {".repeat(Math.min(n, 5000)) + "}".repeat(Math.min(n, 5000)));
             check("a ".repeat(Math.min(n, 40_000)) + ";");
             check("add_header X \"" + "x".repeat(n) + "\";");
+            check("rewrite " + "(".repeat(Math.min(n, 30_000)) + ")".repeat(Math.min(n, 30_000)) + " /x break;");
+            StringBuilder laughs = new StringBuilder("set $a0 \"" + "x".repeat(64) + "\";");
+            for (int i = 1; i <= Math.min(n, 12); i++) { // each level ten times the one before
+                laughs.append(" set $a").append(i).append(" \"").append(("$a" + (i - 1)).repeat(10)).append("\";");
+            }
+            check(laughs + " add_header X $a" + Math.min(n, 12) + ";");
         });
     }
 
