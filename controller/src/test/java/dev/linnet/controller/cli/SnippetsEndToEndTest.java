@@ -264,6 +264,16 @@ class SnippetsEndToEndTest {
     }
 
     @Test
+    void aServerSnippetReturnAnswersBeforeTheLocationsOwnChecks() throws Exception {
+        serve(ingress("site", "/", "app", snippet("server-snippet", "return 301 https://new.example$request_uri;")),
+                ingress("locked", "/admin", "app", snippet("configuration-snippet", "deny all;")));
+        HttpResponse<String> r = get("/admin/x?y=1");
+        assertThat(r.statusCode()).as("server rewrite phase: before the location's deny").isEqualTo(301);
+        assertThat(r.headers().firstValue("Location")).hasValue("https://new.example/admin/x?y=1");
+        assertThat(app.seen()).isEmpty();
+    }
+
+    @Test
     void aCombinationRunsInNginxOrder() throws Exception {
         serve(ingress("web", "/", "app", snippet("server-snippet", "more_set_headers 'X-Srv: 1';") + snippet("configuration-snippet", """
                 set $v "v1";
