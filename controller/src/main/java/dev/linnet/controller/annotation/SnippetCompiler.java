@@ -12,11 +12,9 @@ import dev.linnet.gateway.route.BoundedPattern;
 import dev.linnet.gateway.route.SourceRanges;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -143,14 +141,14 @@ final class SnippetCompiler {
                     value(d, a.get(1), finalSets, false);
                     return;
                 }
-                upstream.add(new UpstreamHeaders.Edit(UpstreamHeaders.Kind.PROXY_SET, headerName(d, a.get(0)),
+                upstream.add(new UpstreamHeaders.Edit(UpstreamHeaders.Kind.PROXY_SET, SnippetHeaders.name(d, a.get(0)),
                         value(d, a.get(1), finalSets, false)));
             }
-            case "more_set_input_headers" -> inputHeaders(d, true);
-            case "more_clear_input_headers" -> inputHeaders(d, false);
+            case "more_set_input_headers" -> SnippetHeaders.input(d, true, finalSets, upstream);
+            case "more_clear_input_headers" -> SnippetHeaders.input(d, false, finalSets, upstream);
             case "proxy_hide_header" -> {
                 arity(d, 1, 1);
-                response.add(ResponseHeaderEdits.Edit.of(ResponseHeaderEdits.Kind.HIDE, headerName(d, a.get(0)), null));
+                response.add(ResponseHeaderEdits.Edit.of(ResponseHeaderEdits.Kind.HIDE, SnippetHeaders.name(d, a.get(0)), null));
             }
             case "add_header" -> {
                 arity(d, 2, 3);
@@ -158,10 +156,10 @@ final class SnippetCompiler {
                     throw outside(d, "\"" + a.get(2) + "\" (expected: always)");
                 }
                 response.add(ResponseHeaderEdits.Edit.of(a.size() == 3 ? ResponseHeaderEdits.Kind.ADD_ALWAYS
-                        : ResponseHeaderEdits.Kind.ADD, headerName(d, a.get(0)), value(d, a.get(1), finalSets, false)));
+                        : ResponseHeaderEdits.Kind.ADD, SnippetHeaders.name(d, a.get(0)), value(d, a.get(1), finalSets, false)));
             }
-            case "more_set_headers" -> outputHeaders(d, true);
-            case "more_clear_headers" -> outputHeaders(d, false);
+            case "more_set_headers" -> SnippetHeaders.output(d, true, finalSets, response);
+            case "more_clear_headers" -> SnippetHeaders.output(d, false, finalSets, response);
             default -> throw new Refused("directive " + d.name() + " (line " + d.line() + ") is outside the subset"
                     + " Linnet understands (docs/snippets.md)");
         }
@@ -216,106 +214,8 @@ final class SnippetCompiler {
         rewrites.add(new SnippetRewrite.Rewrite(regex, value(d, d.args().get(1), sets, true), flag));
     }
 
-    /** {@code more_set_input_headers [-r] 'Name: value'…}, {@code more_clear_input_headers Name…}. */
-    private void inputHeaders(Directive d, boolean set) throws Refused {
-        boolean onlyPresent = false;
-        int specs = 0;
-        for (String arg : d.args()) {
-            if (set && arg.equals("-r")) {
-                onlyPresent = true;
-            } else if (arg.startsWith("-")) {
-                throw outside(d, "option " + arg + " (expected: -r on more_set_input_headers)");
-            } else if (set) {
-                String[] nv = spec(d, arg);
-                upstream.add(new UpstreamHeaders.Edit(nv[1].isEmpty() ? UpstreamHeaders.Kind.CLEAR
-                        : onlyPresent ? UpstreamHeaders.Kind.REPLACE_IF_PRESENT : UpstreamHeaders.Kind.REPLACE,
-                        nv[0], nv[1].isEmpty() ? null : value(d, nv[1], finalSets, false)));
-                specs++;
-            } else {
-                upstream.add(new UpstreamHeaders.Edit(UpstreamHeaders.Kind.CLEAR, clearName(d, arg), null));
-                specs++;
-            }
-        }
-        if (specs == 0) {
-            throw outside(d, "no header");
-        }
-    }
-
-    /** {@code more_set_headers [-s codes] [-t types] 'Name: value'…}, {@code more_clear_headers … Name…}. */
-    private void outputHeaders(Directive d, boolean set) throws Refused {
-        Set<Integer> statuses = new LinkedHashSet<>();
-        Set<String> types = new LinkedHashSet<>();
-        List<String[]> specs = new ArrayList<>();
-        List<String> a = d.args();
-        for (int i = 0; i < a.size(); i++) {
-            String arg = a.get(i);
-            if (arg.equals("-s") || arg.equals("-t")) {
-                if (i + 1 >= a.size()) {
-                    throw outside(d, "option " + arg + " without its value");
-                }
-                for (String item : a.get(++i).trim().split("\\s+")) {
-                    if (arg.equals("-t")) {
-                        types.add(item.toLowerCase(Locale.ROOT));
-                    } else if (item.length() == 3 && item.chars().allMatch(Character::isDigit)) {
-                        statuses.add(Integer.parseInt(item));
-                    } else {
-                        throw outside(d, "status \"" + item + "\" after -s");
-                    }
-                }
-            } else if (arg.startsWith("-")) {
-                throw outside(d, "option " + arg + " (expected: -s or -t)");
-            } else {
-                specs.add(set ? spec(d, arg) : new String[] {clearName(d, arg), ""});
-            }
-        }
-        if (specs.isEmpty()) {
-            throw outside(d, "no header");
-        }
-        for (String[] nv : specs) {
-            boolean clear = nv[1].isEmpty();
-            response.add(new ResponseHeaderEdits.Edit(clear ? ResponseHeaderEdits.Kind.CLEAR
-                    : ResponseHeaderEdits.Kind.SET, nv[0], clear ? null : value(d, nv[1], finalSets, false),
-                    statuses, types));
-        }
-    }
-
-    /** {@code Name: value} (an empty value, or none, clears), as headers-more splits it. */
-    private String[] spec(Directive d, String arg) throws Refused {
-        int colon = arg.indexOf(':');
-        String name = (colon < 0 ? arg : arg.substring(0, colon)).strip();
-        String value = colon < 0 ? "" : arg.substring(colon + 1).strip();
-        if (name.endsWith("*")) {
-            if (!value.isEmpty()) {
-                throw outside(d, "wildcard \"" + name + "\" with a value");
-            }
-            return new String[] {clearName(d, name), ""};
-        }
-        return new String[] {headerName(d, name), value};
-    }
-
-    private String clearName(Directive d, String name) throws Refused {
-        String base = name.endsWith("*") ? name.substring(0, name.length() - 1) : name;
-        if (base.endsWith(":")) {
-            base = base.substring(0, base.length() - 1);
-        }
-        if (!base.isEmpty() || name.equals("*")) {
-            headerName(d, base.isEmpty() ? "x" : base);
-        }
-        return name.endsWith("*") ? base + "*" : base;
-    }
-
-    private static String headerName(Directive d, String name) throws Refused {
-        if (name.isEmpty() || !name.chars().allMatch(c -> c > 32 && c < 127 && c != ':' && "()<>@,;\\\"/[]?={}".indexOf(c) < 0)) {
-            throw outside(d, "header name \"" + name + "\"");
-        }
-        if (name.indexOf('$') >= 0) {
-            throw outside(d, "header name \"" + name + "\" with a variable");
-        }
-        return name;
-    }
-
     /** A value with {@code set} variables replaced by their values, then compiled. */
-    private static NginxValue value(Directive d, String raw, Map<String, String> sets, boolean captures)
+    static NginxValue value(Directive d, String raw, Map<String, String> sets, boolean captures)
             throws Refused {
         if (raw.indexOf('\r') >= 0 || raw.indexOf('\n') >= 0 || raw.indexOf('\0') >= 0) {
             throw outside(d, "a value with CR, LF or NUL"); // would split a head
@@ -395,7 +295,7 @@ final class SnippetCompiler {
         }
     }
 
-    private static Refused outside(Directive d, String what) {
+    static Refused outside(Directive d, String what) {
         return new Refused("directive " + d.name() + " (line " + d.line() + "): " + what + " is outside the subset"
                 + " Linnet understands (docs/snippets.md)");
     }
