@@ -2,6 +2,7 @@ package dev.linnet.controller.annotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.policy.Deny;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.Policy;
 import dev.linnet.gateway.policy.Step;
@@ -15,14 +16,21 @@ import java.util.List;
  *     redirect, as ingress-nginx restores the default location's rewrite config there; no affinity,
  *     which ingress-nginx reads from rule paths only (affinity-spec.md §2)
  * @param notServed why the Ingress is not served at all (ingress-nginx's DROP), or {@code null}
+ * @param server its {@code server-snippet}'s policies, for every route of the hosts it is the
+ *     first to give one (build/HostBuilder); empty when none
  */
-public record IngressPolicies(Policies routes, Policies catchAll, String notServed) {
+public record IngressPolicies(Policies routes, Policies catchAll, String notServed, List<Policy> server) {
 
     public static final IngressPolicies NONE = new IngressPolicies(Policies.NONE, Policies.NONE, null);
 
     public IngressPolicies {
         requireNonNull(routes, "routes");
         requireNonNull(catchAll, "catchAll");
+        server = List.copyOf(server);
+    }
+
+    public IngressPolicies(Policies routes, Policies catchAll, String notServed) {
+        this(routes, catchAll, notServed, List.of());
     }
 
     static IngressPolicies of(List<Policy> policies) {
@@ -37,5 +45,17 @@ public record IngressPolicies(Policies routes, Policies catchAll, String notServ
 
     public boolean served() {
         return notServed == null;
+    }
+
+    /**
+     * These policies with the Ingress's snippets: the location's on its routes and catch-all, the
+     * server's kept for its hosts. A denied Ingress (503) keeps only its {@link Deny}.
+     */
+    public IngressPolicies withSnippets(SnippetAnnotations.Result snippets) {
+        if (!served() || snippets.isEmpty() || routes.find(Deny.class) != null) {
+            return this;
+        }
+        return new IngressPolicies(routes.with(snippets.location()), catchAll.with(snippets.location()), null,
+                snippets.server());
     }
 }

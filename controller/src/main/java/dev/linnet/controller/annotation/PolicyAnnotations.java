@@ -4,6 +4,7 @@ import dev.linnet.controller.config.AnnotationDefaults;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -17,7 +18,7 @@ public final class PolicyAnnotations {
     public static final List<AnnotationKey<?>> KEYS = keys(RedirectAnnotations.KEYS, CorsAnnotations.KEYS,
             RedirectUrlAnnotations.KEYS, ServerAnnotations.KEYS, AccessAnnotations.KEYS,
             BasicAuthAnnotations.KEYS, ExternalAuthAnnotations.KEYS, AffinityAnnotations.KEYS, BalanceAnnotations.KEYS,
-            ErrorAnnotations.KEYS);
+            ErrorAnnotations.KEYS, HeaderAnnotations.KEYS);
 
     private PolicyAnnotations() {
     }
@@ -34,6 +35,17 @@ public final class PolicyAnnotations {
      */
     public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
             ClusterLookup lookup, Consumer<String> warnings, AnnotationDefaults defaults) {
+        return parse(annotations, prefix, namespace, lookup, warnings, defaults, Set.of());
+    }
+
+    /**
+     * As {@link #parse(Map, String, String, ClusterLookup, Consumer, AnnotationDefaults)}, with the
+     * controller ConfigMap's {@code global-allowed-response-headers} ({@code custom-headers} may
+     * set only those).
+     */
+    public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
+            ClusterLookup lookup, Consumer<String> warnings, AnnotationDefaults defaults,
+            Set<String> allowedResponseHeaders) {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings, defaults);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings, defaults));
         c.add(CorsAnnotations.parse(c.annotations(), prefix, warnings));
@@ -50,6 +62,7 @@ public final class PolicyAnnotations {
         }
         c.add(AffinityAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(BalanceAnnotations.parse(c.annotations(), prefix, warnings, defaults.loadBalance()));
+        HeaderAnnotations.parse(c, allowedResponseHeaders);
         return c.result();
     }
 

@@ -1,28 +1,59 @@
 package dev.linnet.controller.annotation;
 
+import dev.linnet.gateway.policy.AccessRules;
+import dev.linnet.gateway.policy.Policy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * {@code *-snippet} annotations (configuration-snippet, server-snippet, auth-snippet,
- * stream-snippet, modsecurity-snippet, …): raw nginx configuration, the root of CVE-2021-25742
- * and the IngressNightmare family. Linnet runs no nginx configuration, and serving the Ingress
- * without its snippet would fail open ({@code deny all;} protects nothing when dropped), so an
- * Ingress carrying one is not served at all (DESIGN.md "Snippets"; issue 14 item 11), as
- * ingress-nginx ≥ 1.12 at its default {@code annotations-risk-level: High} rejects the Ingress of
- * a Critical annotation ({@code annotations.Extract} fails, {@code store.syncIngress} skips it).
+ * {@code *-snippet} annotations: raw nginx configuration, the root of CVE-2021-25742 and the
+ * IngressNightmare family. Linnet runs no nginx configuration. It understands a small, safe
+ * subset of {@code configuration-snippet}, {@code server-snippet} and {@code auth-snippet}
+ * ({@link SnippetCompiler}, docs/snippets.md) and turns it into the annotations' policies.
+ * A snippet with anything else is never partly applied, and serving the Ingress without it
+ * would fail open ({@code deny all;} protects nothing when dropped), so its Ingress is not served
+ * (DESIGN.md "Snippets"), as ingress-nginx ≥ 1.12 at its default {@code annotations-risk-level}
+ * rejects the Ingress of a Critical annotation — unless {@code --serve-ingresses-with-snippets}
+ * says to serve it without its snippets.
  *
- * <p>Presence is what counts, not the value: ingress-nginx's {@code CheckAnnotationRisk} looks at
- * the keys only, so an empty snippet rejects the Ingress too. Every key under the prefix that
- * ends in {@code -snippet} counts, not only the five ingress-nginx parses (its admission check
- * for {@code allow-snippet-annotations: false} uses the same suffix rule).
+ * <p>Every key under the prefix that ends in {@code -snippet} counts (ingress-nginx's admission
+ * check uses the same suffix rule); the others ({@code stream-snippet}, {@code modsecurity-snippet}
+ * …) are outside the subset unless empty. An empty snippet does nothing.
  */
 public final class SnippetAnnotations {
 
     private static final String SUFFIX = "-snippet";
+    static final String CONFIGURATION = "configuration-snippet";
+    static final String SERVER = "server-snippet";
+    static final String AUTH = "auth-snippet";
 
     private SnippetAnnotations() {
+    }
+
+    /**
+     * What an Ingress's snippets give.
+     *
+     * @param location the policies of its locations (configuration-snippet)
+     * @param server the policies of every location of its hosts (server-snippet)
+     * @param refused why a snippet is outside the subset (the Ingress is not served), or {@code null}
+     */
+    public record Result(List<Policy> location, List<Policy> server, String refused) {
+
+        public static final Result NONE = new Result(List.of(), List.of(), null);
+
+        /** The policies of one route: the server's, then the location's. */
+        public List<Policy> all() {
+            List<Policy> all = new ArrayList<>(server);
+            all.addAll(location);
+            return all;
+        }
+
+        public boolean isEmpty() {
+            return location.isEmpty() && server.isEmpty();
+        }
     }
 
     /** Whether {@code name} (without prefix) is a snippet annotation. */
@@ -36,27 +67,63 @@ public final class SnippetAnnotations {
     }
 
     /**
-     * Reports each snippet of an Ingress that is therefore not served, in key order: what is
-     * wrong, what happens, and the two ways out.
+     * Compiles the snippets of one Ingress.
+     *
+     * @param rewriteTarget whether the Ingress has {@code rewrite-target}
+     * @param locationAccess whether its locations have access rules of their own (an allowlist):
+     *     nginx then ignores the server-level {@code allow}/{@code deny}
      */
-    public static void warnNotServed(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+    public static Result compile(Map<String, String> annotations, String prefix, boolean rewriteTarget,
+            boolean locationAccess, boolean authUrl, Consumer<String> warnings) {
+        List<Policy> location = List.of();
+        List<Policy> server = List.of();
         for (var e : snippets(annotations, prefix).entrySet()) {
-            warnings.accept(describe(e) + " is raw nginx configuration, which Linnet never runs; the Ingress is NOT"
-                    + " served (as ingress-nginx at its default annotations-risk-level): express the snippet with"
-                    + " annotations and remove it, or start Linnet with --serve-ingresses-with-snippets to serve"
-                    + " this Ingress without it");
+            String name = e.getKey().substring(prefix.length() + 1);
+            String value = e.getValue() == null ? "" : e.getValue();
+            try {
+                switch (name) {
+                    case CONFIGURATION -> location = SnippetCompiler.compile(value, SnippetCompiler.Context.LOCATION,
+                            rewriteTarget);
+                    case SERVER -> server = SnippetCompiler.compile(value, SnippetCompiler.Context.SERVER, false);
+                    case AUTH -> {
+                        // ingress-nginx puts it in the auth subrequest's location; only no-ops are understood there
+                        List<Policy> auth = SnippetCompiler.compile(value, SnippetCompiler.Context.LOCATION, false);
+                        if (!auth.isEmpty() && authUrl) {
+                            throw new SnippetCompiler.Refused("edits the external-auth subrequest, which Linnet"
+                                    + " does not do from a snippet");
+                        }
+                        if (!auth.isEmpty()) {
+                            warnings.accept(describe(e) + " is ignored: without auth-url ingress-nginx ignores it too");
+                        }
+                    }
+                    default -> {
+                        if (!SnippetCompiler.empty(value)) {
+                            throw new SnippetCompiler.Refused("is outside the subset Linnet understands"
+                                    + " (only configuration-snippet, server-snippet and auth-snippet are read)");
+                        }
+                    }
+                }
+            } catch (SnippetCompiler.Refused r) {
+                return new Result(List.of(), List.of(), describe(e) + ": " + r.getMessage());
+            }
         }
+        if (locationAccess || location.stream().anyMatch(AccessRules.class::isInstance)) {
+            server = server.stream().filter(p -> !(p instanceof AccessRules)).toList();
+        }
+        return new Result(location, server, null);
     }
 
-    /**
-     * Reports each snippet of an Ingress served anyway ({@code --serve-ingresses-with-snippets}):
-     * whatever the snippet did (deny, auth, headers) does not happen.
-     */
-    public static void warnIgnored(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
-        for (var e : snippets(annotations, prefix).entrySet()) {
-            warnings.accept(describe(e) + " is raw nginx configuration, which Linnet never runs; ignored: the Ingress"
-                    + " is served WITHOUT it because of --serve-ingresses-with-snippets");
-        }
+    /** Reports a snippet outside the subset: what is wrong, what happens, and the two ways out. */
+    public static void warnNotServed(String refused, Consumer<String> warnings) {
+        warnings.accept(refused + "; the Ingress is NOT served (a snippet is never partly applied): express it with"
+                + " annotations or the subset, or start Linnet with --serve-ingresses-with-snippets to serve this"
+                + " Ingress without its snippets");
+    }
+
+    /** Reports a snippet outside the subset of an Ingress served anyway ({@code --serve-ingresses-with-snippets}). */
+    public static void warnIgnored(String refused, Consumer<String> warnings) {
+        warnings.accept(refused + "; the Ingress is served WITHOUT its snippets because of"
+                + " --serve-ingresses-with-snippets");
     }
 
     /**

@@ -31,6 +31,8 @@ final class HostBuilder {
     private List<String> aliases = List.of(); // the first Ingress's server-alias names
     private IngressEntry aliasesOwner;
     private WwwRedirect twin; // a from-to-www-redirect twin: every request goes to the other name
+    private String serverSnippetOwner; // the Ingress whose server-snippet applies to every route, or null
+    private List<Policy> serverSnippet = List.of();
 
     HostBuilder(HostRef host) {
         this.host = host;
@@ -142,6 +144,24 @@ final class HostBuilder {
         return twin != null;
     }
 
+    /**
+     * An Ingress's {@code server-snippet} policies, oldest first: the first wins, as ingress-nginx
+     * writes one server block per host.
+     *
+     * @return the Ingress whose snippet the host already has, or {@code null} when {@code policies} were taken
+     */
+    String serverSnippet(String ingress, List<Policy> policies) {
+        if (policies.isEmpty()) {
+            return null;
+        }
+        if (serverSnippetOwner != null) {
+            return serverSnippetOwner;
+        }
+        serverSnippetOwner = ingress;
+        serverSnippet = policies;
+        return null;
+    }
+
     VirtualHost build() {
         List<Policy> hostPolicies = new ArrayList<>(3);
         if (twin != null) {
@@ -154,6 +174,20 @@ final class HostBuilder {
         if (appRoot != null) {
             hostPolicies.add(appRoot);
         }
-        return new VirtualHost(host.name(), routes, fallback, Policies.of(hostPolicies));
+        Policies hostLevel = Policies.of(hostPolicies);
+        if (!serverSnippet.isEmpty()) { // every location of the host
+            List<Route> withSnippet = new ArrayList<>(routes.size());
+            for (Route r : routes) {
+                withSnippet.add(withPolicies(r, serverSnippet));
+            }
+            return new VirtualHost(host.name(), withSnippet, fallback == null ? null : withPolicies(fallback,
+                    serverSnippet), hostLevel);
+        }
+        return new VirtualHost(host.name(), routes, fallback, hostLevel);
+    }
+
+    private static Route withPolicies(Route r, List<Policy> more) {
+        return new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), r.canary(), r.options(),
+                r.policies().with(more), r.multiCanary());
     }
 }

@@ -58,6 +58,11 @@ final class IngressProcessor {
             for (HTTPIngressPath path : rule.getHttp().getPaths()) {
                 addPath(ctx, ingress, hb, path);
             }
+            String owner = hb.serverSnippet(ingress.key(), ingress.policies().server());
+            if (owner != null && !owner.equals(ingress.key())) {
+                ctx.warn(ingress, "host " + host.name() + ": server-snippet already given by Ingress " + owner
+                        + "; ignored here (one server block per host, the oldest Ingress's)");
+            }
         }
         if (spec.getDefaultBackend() != null) {
             IngressPaths.ServiceRef ref = IngressPaths.service(spec.getDefaultBackend(), "spec.defaultBackend", warn);

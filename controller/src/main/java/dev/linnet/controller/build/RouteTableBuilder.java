@@ -2,6 +2,7 @@ package dev.linnet.controller.build;
 
 import dev.linnet.controller.config.ConfigMapReader;
 import dev.linnet.controller.config.ControllerSettings;
+import dev.linnet.controller.config.HeaderKeys;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.annotation.CanaryAnnotations;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -28,8 +30,9 @@ import java.util.function.Consumer;
  * <pre>
  *   controller ConfigMap ─▶ gateway settings, annotation defaults (ConfigMapReader; warnings)
  *   Ingresses ─▶ ours? (IngressClassFilter) ─▶ sort oldest first (IngressOrder)
- *             ─▶ a *-snippet annotation? not served at all (SnippetAnnotations; warning),
- *                unless --serve-ingresses-with-snippets
+ *             ─▶ snippets: the safe subset becomes policies; anything else and the Ingress is
+ *                not served at all (SnippetAnnotations; warning), unless
+ *                --serve-ingresses-with-snippets (then served without its snippets)
  *             ─▶ parse canary, proxy and policy annotations (annotation package; warnings);
  *                a security annotation ingress-nginx would drop the Ingress for: not served
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
@@ -72,11 +75,14 @@ public final class RouteTableBuilder {
         // Parsed in sort order, so that annotation warnings come out in a deterministic order too.
         List<IngressEntry> parsed = new ArrayList<>(entries.size());
         ClusterLookup lookup = new StateLookup(state);
+        // read here until AnnotationDefaults carries it (the custom-headers parser takes it as a parameter)
+        Set<String> allowedResponseHeaders = HeaderKeys.allowedResponseHeaders(options.configMap(), lookup);
         for (IngressEntry e : entries) {
-            if (rejectedForSnippets(e, options, m -> ctx.warn(e, m))) {
+            SnippetAnnotations.Result snippets = snippets(e, options, m -> ctx.warn(e, m));
+            if (snippets == null) {
                 continue; // as if it did not exist: no host, path, canary, TLS nor source
             }
-            IngressEntry p = parseAnnotations(e, options, lookup, m -> ctx.warn(e, m));
+            IngressEntry p = parseAnnotations(e, options, lookup, m -> ctx.warn(e, m), snippets, allowedResponseHeaders);
             if (!p.policies().served()) {
                 continue; // ingress-nginx's DROP (warned): the same as a snippet
             }
@@ -140,25 +146,38 @@ public final class RouteTableBuilder {
     }
 
     /**
-     * Whether {@code e} is not served because of a snippet (issue 14 item 11): a snippet dropped
-     * silently fails open, e.g. {@code configuration-snippet: "deny all;"}.
+     * The policies of {@code e}'s snippets, or {@code null} when it is not served because one is
+     * outside the safe subset: a snippet dropped silently fails open, e.g.
+     * {@code configuration-snippet: "deny all; sub_filter …"} (issue 14 item 11, issue 19).
      */
-    private static boolean rejectedForSnippets(IngressEntry e, BuildOptions options, Consumer<String> warn) {
+    private static SnippetAnnotations.Result snippets(IngressEntry e, BuildOptions options, Consumer<String> warn) {
         Map<String, String> annotations = e.ingress().getMetadata().getAnnotations();
         String prefix = options.annotationsPrefix();
         if (!SnippetAnnotations.present(annotations, prefix)) {
-            return false;
+            return SnippetAnnotations.Result.NONE;
+        }
+        SnippetAnnotations.Result r = SnippetAnnotations.compile(annotations, prefix,
+                has(annotations, prefix, "rewrite-target"),
+                has(annotations, prefix, "allowlist-source-range") || has(annotations, prefix, "whitelist-source-range"),
+                has(annotations, prefix, "auth-url"), warn);
+        if (r.refused() == null) {
+            return r;
         }
         if (options.serveIngressesWithSnippets()) {
-            SnippetAnnotations.warnIgnored(annotations, prefix, warn);
-            return false;
+            SnippetAnnotations.warnIgnored(r.refused(), warn);
+            return SnippetAnnotations.Result.NONE;
         }
-        SnippetAnnotations.warnNotServed(annotations, prefix, warn);
-        return true;
+        SnippetAnnotations.warnNotServed(r.refused(), warn);
+        return null;
+    }
+
+    private static boolean has(Map<String, String> annotations, String prefix, String key) {
+        String v = annotations.get(prefix + "/" + key);
+        return v != null && !v.isBlank();
     }
 
     private static IngressEntry parseAnnotations(IngressEntry e, BuildOptions options, ClusterLookup lookup,
-            Consumer<String> warn) {
+            Consumer<String> warn, SnippetAnnotations.Result snippets, Set<String> allowedResponseHeaders) {
         String prefix = options.annotationsPrefix();
         Map<String, String> annotations = e.ingress().getMetadata().getAnnotations();
         CanaryAnnotations canary = CanaryAnnotations.parse(annotations, prefix, warn);
@@ -166,13 +185,18 @@ public final class RouteTableBuilder {
         IngressPolicies policies = IngressPolicies.NONE;
         if (canary.enabled()) {
             ProxyAnnotations.warnIgnoredOnCanary(annotations, prefix, warn);
+            if (!snippets.isEmpty()) {
+                warn.accept("the snippets of a canary Ingress are ignored: the main Ingress's apply, as in"
+                        + " ingress-nginx");
+            }
             String dropped = PolicyAnnotations.validateOnCanary(annotations, prefix, e.namespace(), lookup, warn);
             if (dropped != null) {
                 policies = IngressPolicies.notServed(dropped);
             }
         } else {
             proxy = ProxyAnnotations.parse(annotations, prefix, warn);
-            policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults());
+            policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults(),
+                    allowedResponseHeaders).withSnippets(snippets);
         }
         UnsupportedAnnotations.warn(annotations, prefix, warn);
         return e.withAnnotations(canary, proxy, policies);

@@ -79,8 +79,9 @@ final class ServeCommand implements Callable<Integer> {
     boolean watchIngressWithoutClass;
 
     @Option(names = "--serve-ingresses-with-snippets",
-            description = "Serve an Ingress that has a *-snippet annotation, without its snippet (which Linnet never"
-                    + " runs). Default: such an Ingress is not served, as ingress-nginx's default annotations-risk-level.")
+            description = "Serve an Ingress whose *-snippet is outside the safe subset Linnet reads (docs/snippets.md),"
+                    + " without its snippets. Default: such an Ingress is not served; snippets inside the subset"
+                    + " are applied either way.")
     boolean serveIngressesWithSnippets;
 
     @Option(names = "--default-backend-service", paramLabel = "NAMESPACE/NAME",

@@ -27,7 +27,8 @@ final class ConfigMapKeys {
             ResponseKeys::read,
             AccessLogKeys::read,
             DefaultKeys::read,
-            ErrorPageKeys::read);
+            ErrorPageKeys::read,
+            HeaderKeys::read);
 
     /**
      * ingress-nginx keys with a meaning Linnet does not implement (yet): a warning lists those
@@ -45,7 +46,6 @@ final class ConfigMapKeys {
             "denylist-source-range",
             "enable-auth-access-log",
             "enable-syslog",
-            "global-allowed-response-headers",
             "global-rate-limit-memcached-connect-timeout",
             "global-rate-limit-memcached-host",
             "global-rate-limit-memcached-max-idle-timeout",

@@ -95,7 +95,11 @@ class AnnotatedManifestsTest {
         assertThat(app.seen()).extracting(TestBackend.Seen::uri).containsExactly("/v2/users?page=2", "/v2/upload");
     }
 
-    /** Issue 14 item 11 through serve --manifests: a snippet Ingress answers as if it did not exist. */
+    /**
+     * Issue 14 item 11 and issue 19 through serve --manifests: an Ingress with a snippet outside the
+     * safe subset answers as if it did not exist (the allow/deny before the unknown directive is not
+     * applied either).
+     */
     @Test
     void anIngressWithASnippetIsNotServedUnlessTheFlagSaysSo() throws Exception {
         app = TestBackend.start("app");
@@ -106,14 +110,15 @@ class AnnotatedManifestsTest {
                         nginx.ingress.kubernetes.io/configuration-snippet: |
                           allow 10.0.0.0/8;
                           deny all;
+                          sub_filter 'a' 'b';
                     """)
                 + "---\n"
-                + ingress("alone", "alone.example.com", "/", "    nginx.ingress.kubernetes.io/server-snippet: \"\"\n"));
+                + ingress("alone", "alone.example.com", "/", "    nginx.ingress.kubernetes.io/server-snippet: \"include x.conf;\"\n"));
         GatewayConfig gateway = GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0);
 
         server = StandaloneServer.start(new StandaloneConfig(List.of(manifests), gateway, 0, BuildOptions.serveAll()));
         await().until(() -> server.routes().isPublished());
-        assertThat(send("alone.example.com", "/", null).statusCode()).as("an empty snippet counts").isEqualTo(404);
+        assertThat(send("alone.example.com", "/", null).statusCode()).as("not served").isEqualTo(404);
         assertThat(send("shop.example.com", "/admin/users", null).statusCode()).as("falls through to site's /")
                 .isEqualTo(200);
         assertThat(app.seen()).extracting(TestBackend.Seen::uri).containsExactly("/admin/users");

@@ -127,12 +127,12 @@ class StatusAndEventsTest {
     @Test
     void anIngressWithASnippetGetsAWarningEventAndNoAddressUntilTheSnippetGoes() {
         kubectl.network().v1().ingresses().resource(K8s.ingress("locked", "linnet", "locked.example.com", "stable",
-                Map.of(PREFIX + "configuration-snippet", "deny all;"))).create();
+                Map.of(PREFIX + "configuration-snippet", "deny all; sub_filter a b;"))).create();
         await().atMost(Duration.ofSeconds(10)).until(() -> warningEvents().stream()
                 .anyMatch(e -> e.getInvolvedObject().getName().equals("locked")));
         Event event = warningEvents().stream().filter(e -> e.getInvolvedObject().getName().equals("locked"))
                 .findFirst().orElseThrow();
-        assertThat(event.getMessage()).startsWith("annotation " + PREFIX + "configuration-snippet is raw nginx configuration")
+        assertThat(event.getMessage()).startsWith("annotation " + PREFIX + "configuration-snippet: directive sub_filter (line 1) is outside")
                 .contains("NOT served").contains("--serve-ingresses-with-snippets");
         // The Event is posted in the pass that wrote the addresses: app has them by now, locked none.
         await().atMost(Duration.ofSeconds(10)).until(() -> addresses("app").size() == 2);

@@ -168,4 +168,25 @@ class ConfigMapReaderTest {
         assertThat(data.unread()).as("keys still listed as not implemented").containsExactlyInAnyOrderElementsOf(
                 ConfigMapKeys.NOT_IMPLEMENTED);
     }
+
+    @Test
+    void globalAllowedResponseHeadersIsReadAsATrimmedCaseSensitiveList() {
+        assertThat(messages(read(Map.of("global-allowed-response-headers", "X-A, x-b ,,")))).isEmpty();
+        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("edge").withName("linnet").endMetadata()
+                .withData(Map.of("global-allowed-response-headers", "X-A, x-b ,,")).build();
+        ClusterLookup lookup = new ClusterLookup() {
+            @Override
+            public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
+                return null;
+            }
+
+            @Override
+            public ConfigMap configMap(String namespace, String name) {
+                return cm;
+            }
+        };
+        assertThat(HeaderKeys.allowedResponseHeaders(new ConfigMapOptions("edge/linnet", FLAGS, Set.of()), lookup))
+                .containsExactlyInAnyOrder("X-A", "x-b");
+        assertThat(HeaderKeys.allowedResponseHeaders(ConfigMapOptions.NONE, lookup)).isEmpty();
+    }
 }

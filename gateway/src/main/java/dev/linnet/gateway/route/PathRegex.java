@@ -60,6 +60,16 @@ public final class PathRegex {
     }
 
     /**
+     * The matcher after a successful search, for capture groups ({@code x-forwarded-prefix}'s
+     * {@code $1}); {@code null} when none.
+     *
+     * @throws PathRegexException as {@link #matches}
+     */
+    public Matcher captures(CharSequence path) {
+        return search(path);
+    }
+
+    /**
      * The matcher after a successful search, for capture groups; {@code null} when none.
      *
      * @throws PathRegexException as {@link #matches}
