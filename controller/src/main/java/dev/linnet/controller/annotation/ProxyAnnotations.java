@@ -77,9 +77,26 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static final AnnotationKey<String> BACKEND_PROTOCOL = AnnotationKey.prefixed(
             "backend-protocol", ValueType.VERBATIM, "HTTP",
             "HTTP, HTTPS (TLS to the pod), GRPC (h2c) or GRPCS (h2 over TLS)");
+    public static final AnnotationKey<Boolean> REQUEST_BUFFERING = AnnotationKey.prefixed(
+            "proxy-request-buffering", ValueType.ON_OFF, true, "on",
+            "on: the whole request body is read before an endpoint is connected and goes with a Content-Length;"
+                    + " off: streamed as it arrives");
+    /** Accepted: responses always stream; what a client sees is the same (docs/annotations.md). */
+    public static final AnnotationKey<Boolean> BUFFERING = AnnotationKey.prefixed(
+            "proxy-buffering", ValueType.ON_OFF, false, "off",
+            "accepted; responses stream either way (what the client receives is the same)");
+    public static final AnnotationKey<Long> BUFFER_SIZE = AnnotationKey.prefixed(
+            "proxy-buffer-size", ValueType.SIZE, 4096L, "4k",
+            "accepted; upstream response heads up to the gateway's own limit (larger than 4k) are read");
+    public static final AnnotationKey<Integer> BUFFERS_NUMBER = AnnotationKey.prefixed(
+            "proxy-buffers-number", ValueType.COUNT, 4, "4", "accepted; no effect (responses stream)");
+    public static final AnnotationKey<Long> CLIENT_BODY_BUFFER_SIZE = AnnotationKey.prefixed(
+            "client-body-buffer-size", ValueType.SIZE, 8192L, "8k",
+            "accepted; a buffered request body is kept in memory up to 1 MiB");
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
-            NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL);
+            NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL,
+            REQUEST_BUFFERING, BUFFERING, BUFFER_SIZE, BUFFERS_NUMBER, CLIENT_BODY_BUFFER_SIZE);
 
     /** No annotations. */
     public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false);
@@ -89,6 +106,15 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     }
 
     public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        return parse(annotations, prefix, warnings, true);
+    }
+
+    /**
+     * @param requestBuffering the ConfigMap's {@code proxy-request-buffering}: the default of the
+     *     annotation
+     */
+    public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings,
+            boolean requestBuffering) {
         requireNonNull(prefix, "prefix");
         requireNonNull(warnings, "warnings");
         Duration connect = CONNECT_TIMEOUT.read(annotations, prefix, warnings);
@@ -104,7 +130,12 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         boolean useRegex = USE_REGEX.read(annotations, prefix, warnings);
         BackendProtocol protocol = backendProtocol(annotations, prefix, warnings);
         RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
-        RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next);
+        boolean buffered = REQUEST_BUFFERING.read(annotations, prefix, warnings, requestBuffering);
+        for (AnnotationKey<?> accepted : List.of(BUFFERING, BUFFER_SIZE, BUFFERS_NUMBER, CLIENT_BODY_BUFFER_SIZE)) {
+            accepted.read(annotations, prefix, warnings); // validated (a warning when invalid), no effect
+        }
+        RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next,
+                buffered);
         return new ProxyAnnotations(options, useRegex);
     }
 

@@ -25,7 +25,7 @@ public final class UnsupportedAnnotations {
     /** ingress-nginx annotations Linnet does not implement (docs/annotations.md lists them). */
     public static final List<String> NOT_IMPLEMENTED = List.of(
             "app-root",
-            "client-body-buffer-size", "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers",
+            "connection-proxy-header", "cors-allow-credentials", "cors-allow-headers",
             "cors-allow-methods", "cors-allow-origin", "cors-expose-headers", "cors-max-age", "custom-headers",
             "custom-http-errors", "default-backend", "denylist-source-range", "disable-proxy-intercept-errors",
             "enable-access-log", "enable-cors", "enable-modsecurity", "enable-opentelemetry",
@@ -33,10 +33,9 @@ public final class UnsupportedAnnotations {
             "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
             "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host", "mirror-request-body",
             "mirror-target", "modsecurity-transaction-id", "opentelemetry-trust-incoming-span",
-            "permanent-redirect", "permanent-redirect-code", "proxy-buffer-size",
-            "proxy-buffering", "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-cookie-domain",
+            "permanent-redirect", "permanent-redirect-code", "proxy-busy-buffers-size", "proxy-cookie-domain",
             "proxy-cookie-path", "proxy-http-version", "proxy-max-temp-file-size",
-            "proxy-redirect-from", "proxy-redirect-to", "proxy-request-buffering",
+            "proxy-redirect-from", "proxy-redirect-to",
             "proxy-ssl-ciphers", "proxy-ssl-name", "proxy-ssl-protocols", "proxy-ssl-secret",
             "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth", "server-alias",
             "service-upstream", "ssl-ciphers",

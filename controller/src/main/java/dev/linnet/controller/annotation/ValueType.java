@@ -37,6 +37,23 @@ public interface ValueType<T> {
         }
     };
 
+    /** nginx's {@code on} / {@code off} flag, case-sensitive as ingress-nginx validates it. */
+    ValueType<Boolean> ON_OFF = new ValueType<>() {
+        @Override
+        public Boolean parse(String raw) {
+            return switch (raw) {
+                case "on" -> Boolean.TRUE;
+                case "off" -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+
+        @Override
+        public String expected() {
+            return "on or off";
+        }
+    };
+
     /**
      * Go's {@code strconv.Atoi} on a 64-bit platform: an optional {@code +} or {@code -}, then
      * ASCII digits only (no trimming, no decimals, no underscores), within the range of a Go

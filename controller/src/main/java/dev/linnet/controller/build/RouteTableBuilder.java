@@ -166,7 +166,7 @@ public final class RouteTableBuilder {
                 policies = IngressPolicies.notServed(dropped);
             }
         } else {
-            proxy = ProxyAnnotations.parse(annotations, prefix, warn);
+            proxy = ProxyAnnotations.parse(annotations, prefix, warn, options.defaults().requestBuffering());
             policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults());
         }
         UnsupportedAnnotations.warn(annotations, prefix, warn);

@@ -26,7 +26,8 @@ final class ConfigMapKeys {
             ClientTrustKeys::read,
             ResponseKeys::read,
             AccessLogKeys::read,
-            DefaultKeys::read);
+            DefaultKeys::read,
+            BufferKeys::read);
 
     /**
      * ingress-nginx keys with a meaning Linnet does not implement (yet): a warning lists those
@@ -39,7 +40,6 @@ final class ConfigMapKeys {
             "block-cidrs",
             "block-referers",
             "block-user-agents",
-            "client-body-buffer-size",
             "client-header-buffer-size",
             "custom-http-errors",
             "default-type",
@@ -69,16 +69,12 @@ final class ConfigMapKeys {
             "log-format-escape-none",
             "log-format-upstream",
             "max-worker-connections",
-            "proxy-buffer-size",
-            "proxy-buffering",
-            "proxy-buffers-number",
             "proxy-cookie-domain",
             "proxy-cookie-path",
             "proxy-http-version",
             "proxy-max-temp-file-size",
             "proxy-redirect-from",
             "proxy-redirect-to",
-            "proxy-request-buffering",
             "relative-redirects",
             "skip-access-log-urls",
             "syslog-host",

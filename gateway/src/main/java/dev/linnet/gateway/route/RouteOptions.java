@@ -23,6 +23,9 @@ import java.time.Duration;
  *     send the request URI unchanged
  * @param nextUpstream when a failed attempt is retried ({@code proxy-next-upstream} and
  *     {@code -timeout}), or {@code null} for the listener's
+ * @param requestBuffering {@code proxy-request-buffering}: the whole request body is read before
+ *     an endpoint is chosen and connected, and goes upstream with a {@code Content-Length}
+ *     (ingress-nginx's default, {@code on}); false streams it as it arrives
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -32,14 +35,23 @@ public record RouteOptions(
         long maxBodySize,
         int nextUpstreamTries,
         RewriteTarget rewriteTarget,
-        NextUpstream nextUpstream) {
+        NextUpstream nextUpstream,
+        boolean requestBuffering) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null);
+            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
+    }
+
+    /** Options that buffer request bodies (ingress-nginx's default). */
+    public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
+            Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
+            NextUpstream nextUpstream) {
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
+                nextUpstream, true);
     }
 
     /** Options with the listener's {@code proxy-next-upstream}. */
@@ -58,7 +70,13 @@ public record RouteOptions(
     /** These options without {@code rewrite-target}. */
     public RouteOptions withoutRewrite() {
         return rewriteTarget == null ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream);
+                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, requestBuffering);
+    }
+
+    /** These options with {@code proxy-request-buffering} set to {@code on}. */
+    public RouteOptions withRequestBuffering(boolean on) {
+        return on == requestBuffering ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
+                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on);
     }
 
     public Duration connectTimeoutOr(Duration listener) {
