@@ -2,6 +2,7 @@ package dev.linnet.controller.annotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.NextUpstream;
 import dev.linnet.gateway.route.RewriteTarget;
@@ -21,8 +22,10 @@ import java.util.function.Consumer;
  * @param options what the gateway enforces
  * @param useRegex the {@code use-regex} annotation; {@link #regexFor} adds what
  *     {@code rewrite-target} implies. Either turns every path of the same host into a regex
+ * @param serviceUpstream {@code service-upstream}: the backend's single endpoint is the
+ *     Service's ClusterIP; unlike the rest, a canary Ingress's own value applies (to the canary)
  */
-public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
+public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean serviceUpstream) {
 
     public static final AnnotationKey<Duration> CONNECT_TIMEOUT = AnnotationKey.prefixed(
             "proxy-connect-timeout", ValueType.SECONDS, null, "the listener's --connect-timeout",
@@ -93,29 +96,37 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static final AnnotationKey<Long> CLIENT_BODY_BUFFER_SIZE = AnnotationKey.prefixed(
             "client-body-buffer-size", ValueType.SIZE, 8192L, "8k",
             "accepted; a buffered request body is kept in memory up to 1 MiB");
+    public static final AnnotationKey<Boolean> SERVICE_UPSTREAM = AnnotationKey.prefixed(
+            "service-upstream", ValueType.BOOL, false,
+            "the single endpoint is the Service's ClusterIP and port (kube-proxy balances); a canary Ingress's own"
+                    + " value applies to the canary backend");
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
             NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL,
-            REQUEST_BUFFERING, BUFFERING, BUFFER_SIZE, BUFFERS_NUMBER, CLIENT_BODY_BUFFER_SIZE);
+            REQUEST_BUFFERING, BUFFERING, BUFFER_SIZE, BUFFERS_NUMBER, CLIENT_BODY_BUFFER_SIZE, SERVICE_UPSTREAM);
 
     /** No annotations. */
-    public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false);
+    public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false, false);
 
     public ProxyAnnotations {
         requireNonNull(options, "options");
     }
 
+    public ProxyAnnotations(RouteOptions options, boolean useRegex) {
+        this(options, useRegex, false);
+    }
+
     public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
-        return parse(annotations, prefix, warnings, true);
+        return parse(annotations, prefix, warnings, AnnotationDefaults.DEFAULT);
     }
 
     /**
-     * @param requestBuffering the ConfigMap's {@code proxy-request-buffering}: the default of the
-     *     annotation
+     * @param defaults the ConfigMap's defaults ({@code proxy-request-buffering}, {@code service-upstream})
      */
     public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings,
-            boolean requestBuffering) {
+            AnnotationDefaults defaults) {
         requireNonNull(prefix, "prefix");
+        boolean requestBuffering = defaults.requestBuffering();
         requireNonNull(warnings, "warnings");
         Duration connect = CONNECT_TIMEOUT.read(annotations, prefix, warnings);
         Duration read = READ_TIMEOUT.read(annotations, prefix, warnings);
@@ -136,7 +147,28 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         }
         RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next,
                 buffered);
-        return new ProxyAnnotations(options, useRegex);
+        return new ProxyAnnotations(options, useRegex, serviceUpstream(annotations, prefix, warnings, defaults));
+    }
+
+    /**
+     * A canary Ingress's proxy annotations: none apply except {@code service-upstream}, which
+     * shapes its own backend ({@link #warnIgnoredOnCanary} reports the rest).
+     */
+    public static ProxyAnnotations parseCanary(Map<String, String> annotations, String prefix,
+            Consumer<String> warnings, AnnotationDefaults defaults) {
+        warnIgnoredOnCanary(annotations, prefix, warnings);
+        return new ProxyAnnotations(RouteOptions.DEFAULTS, false,
+                serviceUpstream(annotations, prefix, warnings, defaults));
+    }
+
+    /**
+     * The annotation, else the ConfigMap's {@code service-upstream}; an invalid annotation is
+     * {@code false} (ingress-nginx's parser returns false with its error), not the ConfigMap's value.
+     */
+    private static boolean serviceUpstream(Map<String, String> annotations, String prefix, Consumer<String> warnings,
+            AnnotationDefaults defaults) {
+        String raw = SERVICE_UPSTREAM.raw(annotations, prefix);
+        return raw == null ? defaults.serviceUpstream() : SERVICE_UPSTREAM.read(annotations, prefix, warnings);
     }
 
     /**
@@ -192,7 +224,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static void warnIgnoredOnCanary(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
         for (AnnotationKey<?> key : KEYS) {
             String raw = key.raw(annotations, prefix);
-            if (raw != null) {
+            if (raw != null && key != SERVICE_UPSTREAM) {
                 warnings.accept(key.describe(prefix, raw) + " is ignored on a canary Ingress: the main Ingress's"
                         + " settings apply, as in ingress-nginx");
             }

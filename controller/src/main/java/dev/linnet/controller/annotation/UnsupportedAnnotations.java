@@ -38,7 +38,7 @@ public final class UnsupportedAnnotations {
             "proxy-redirect-from", "proxy-redirect-to",
             "proxy-ssl-ciphers", "proxy-ssl-name", "proxy-ssl-protocols", "proxy-ssl-secret",
             "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth", "server-alias",
-            "service-upstream", "ssl-ciphers",
+            "ssl-ciphers",
             "ssl-passthrough", "ssl-prefer-server-ciphers", "temporal-redirect", "temporal-redirect-code",
             "upstream-vhost",
             "x-forwarded-prefix");

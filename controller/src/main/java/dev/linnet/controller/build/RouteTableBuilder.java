@@ -160,13 +160,13 @@ public final class RouteTableBuilder {
         ProxyAnnotations proxy = ProxyAnnotations.NONE;
         IngressPolicies policies = IngressPolicies.NONE;
         if (canary.enabled()) {
-            ProxyAnnotations.warnIgnoredOnCanary(annotations, prefix, warn);
+            proxy = ProxyAnnotations.parseCanary(annotations, prefix, warn, options.defaults());
             String dropped = PolicyAnnotations.validateOnCanary(annotations, prefix, e.namespace(), lookup, warn);
             if (dropped != null) {
                 policies = IngressPolicies.notServed(dropped);
             }
         } else {
-            proxy = ProxyAnnotations.parse(annotations, prefix, warn, options.defaults().requestBuffering());
+            proxy = ProxyAnnotations.parse(annotations, prefix, warn, options.defaults());
             policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults());
         }
         UnsupportedAnnotations.warn(annotations, prefix, warn);
