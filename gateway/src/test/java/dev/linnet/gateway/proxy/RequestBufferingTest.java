@@ -11,6 +11,7 @@ import dev.linnet.gateway.route.PathMatch;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.testing.GatewayExtension;
+import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.RawBackend;
 import dev.linnet.gateway.testing.RawHttp;
 import java.io.IOException;
@@ -101,6 +102,16 @@ class RequestBufferingTest {
         String request = received.peek();
         assertThat(request.toLowerCase(Locale.ROOT)).contains("content-length: 11").doesNotContain("transfer-encoding");
         assertThat(request).endsWith("\r\n\r\nhello world");
+    }
+
+    /** An HTTP/2 request body (DATA frames, no content-length) goes to an HTTP/1.1 pod whole, with a Content-Length. */
+    @Test
+    void anHttp2BodyIsBufferedToo() throws IOException {
+        publish(backend("svc", List.of(recording().endpoint())), true, -1);
+        H2Client h2 = gw.closeLater(H2Client.connect(gw.port()));
+        assertThat(h2.send(H2Client.headers("POST", "h", "/up"), "hello over h2").status()).isEqualTo(200);
+        assertThat(received.peek().toLowerCase(Locale.ROOT)).contains("content-length: 13")
+                .doesNotContain("transfer-encoding").endsWith("\r\n\r\nhello over h2");
     }
 
     /** U2: {@code proxy-request-buffering: off}: the connection opens with the head, chunked stays chunked. */
