@@ -100,6 +100,8 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
             "service-upstream", ValueType.BOOL, false,
             "the single endpoint is the Service's ClusterIP and port (kube-proxy balances); a canary Ingress's own"
                     + " value applies to the canary backend");
+    /** The largest upstream response head the gateway reads ({@code UpstreamPool}); a larger one is a 502. */
+    public static final long MAX_RESPONSE_HEAD = 64 * 1024;
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
             NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL,
@@ -142,9 +144,14 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
         BackendProtocol protocol = backendProtocol(annotations, prefix, warnings);
         RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
         boolean buffered = REQUEST_BUFFERING.read(annotations, prefix, warnings, requestBuffering);
-        for (AnnotationKey<?> accepted : List.of(BUFFERING, BUFFER_SIZE, BUFFERS_NUMBER, CLIENT_BODY_BUFFER_SIZE)) {
-            accepted.read(annotations, prefix, warnings); // validated (a warning when invalid), no effect
+        // Accepted: validated (a warning when invalid), no effect beyond what docs/annotations.md says.
+        BUFFERING.read(annotations, prefix, warnings);
+        if (BUFFER_SIZE.read(annotations, prefix, warnings) > MAX_RESPONSE_HEAD) {
+            warnings.accept(BUFFER_SIZE.describe(prefix, BUFFER_SIZE.raw(annotations, prefix)) + " is larger than"
+                    + " the 64k Linnet reads of an upstream response head; a larger head gets 502");
         }
+        BUFFERS_NUMBER.read(annotations, prefix, warnings);
+        CLIENT_BODY_BUFFER_SIZE.read(annotations, prefix, warnings);
         RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next,
                 buffered);
         return new ProxyAnnotations(options, useRegex, serviceUpstream(annotations, prefix, warnings, defaults));

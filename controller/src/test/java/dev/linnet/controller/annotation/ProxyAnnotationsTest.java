@@ -240,6 +240,9 @@ class ProxyAnnotationsTest {
                 "client-body-buffer-size", "16k");
         assertThat(u1.warnings()).isEmpty();
         assertThat(u1.options().requestBuffering()).as("request buffering stays on").isTrue();
+        assertThat(parse("proxy-buffer-size", "128k").warnings()).containsExactly("annotation " + P
+                + "/proxy-buffer-size: \"128k\" is larger than the 64k Linnet reads of an upstream response head;"
+                + " a larger head gets 502");
     }
 
     @Test

@@ -180,6 +180,23 @@ class RequestBufferingTest {
         assertThat(connections.get()).isZero();
     }
 
+    /**
+     * {@code proxy-buffer-size} (4k by default in nginx, a bigger head is its 502): Linnet reads
+     * upstream response heads up to 64k, a documented leniency; beyond, 502 as nginx.
+     */
+    @Test
+    void responseHeadsUpTo64kPassAndLargerOnesAre502() throws IOException {
+        RawBackend big = gw.closeLater(new RawBackend((s, i) -> {
+            RawBackend.readHead(s.getInputStream());
+            String filler = "x".repeat(i == 1 ? 32 * 1024 : 70 * 1024);
+            RawBackend.write(s, "HTTP/1.1 200 OK\r\nX-Big: " + filler + "\r\nContent-Length: 2\r\n"
+                    + "Connection: close\r\n\r\nok");
+        }));
+        publish(backend("svc", List.of(big.endpoint())), true, -1);
+        assertThat(gw.get("h", "/").statusCode()).as("32k: above nginx's default 4k").isEqualTo(200);
+        assertThat(gw.get("h", "/").statusCode()).as("70k").isEqualTo(502);
+    }
+
     /** The client leaves mid-body: nothing reaches a pod, the buffer is released (paranoid leak detection). */
     @Test
     void aClientGoneMidBodyOpensNothingAndLeaksNothing() throws IOException {
