@@ -12,6 +12,7 @@ import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UnprocessedStreamException;
 import dev.linnet.gateway.upstream.UpstreamListener;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -77,6 +78,11 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
      * goes on into a temporary file; Linnet streams the rest (README, "What is not there yet").
      */
     static final int BUFFER_LIMIT = 1 << 20;
+    /**
+     * A buffered body is copied into buffers of this size: a client sending one-byte chunks must
+     * not make a composite of a million components.
+     */
+    private static final int BUFFER_PIECE = 16 * 1024;
 
     /** Tells the frontend the exchange is over, after the last byte was written to the client. */
     interface Done {
@@ -126,6 +132,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private Tunnel tunnel;
     private boolean buffering; // proxy-request-buffering: the body is being read, no attempt has started
     private CompositeByteBuf body; // the buffered body, sent (again) by every attempt; null when streamed
+    private ByteBuf tail; // while buffering: the body's last buffer, still filling, not yet in body
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
@@ -356,7 +363,12 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
      */
     private void buffer(HttpContent piece) {
         boolean last = piece instanceof LastHttpContent;
-        body.addComponent(true, piece.content()); // the piece's only reference moves into the body
+        append(piece.content());
+        piece.release();
+        if (tail != null && (last || body.readableBytes() + tail.readableBytes() > BUFFER_LIMIT)) {
+            body.addComponent(true, tail); // complete or too long: the body is what it is
+            tail = null;
+        }
         if (last) {
             buffering = false;
             requestComplete = true; // attach() sends head and body at once
@@ -372,6 +384,20 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             attempts.first();
         } else {
             readClient();
+        }
+    }
+
+    /** Copies {@code bytes} to the end of the buffered body, in {@link #BUFFER_PIECE} buffers. */
+    private void append(ByteBuf bytes) {
+        while (bytes.isReadable()) {
+            if (tail == null) {
+                tail = client.alloc().buffer(BUFFER_PIECE, BUFFER_PIECE);
+            }
+            tail.writeBytes(bytes, Math.min(bytes.readableBytes(), tail.writableBytes()));
+            if (!tail.isWritable()) {
+                body.addComponent(true, tail);
+                tail = null;
+            }
         }
     }
 
@@ -661,6 +687,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         if (body != null) {
             body.release();
             body = null;
+        }
+        if (tail != null) {
+            tail.release();
+            tail = null;
         }
     }
 

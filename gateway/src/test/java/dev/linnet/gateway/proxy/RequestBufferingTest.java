@@ -114,6 +114,20 @@ class RequestBufferingTest {
                 .doesNotContain("transfer-encoding").endsWith("\r\n\r\nhello over h2");
     }
 
+    /** Many tiny chunks (copied into a few buffers, not one component each) arrive as one body. */
+    @Test
+    void manyOneByteChunksArriveAsOneBody() throws IOException {
+        publish(backend("svc", List.of(recording().endpoint())), true, -1);
+        int n = 40_000; // past the first 16 KiB buffer
+        try (RawHttp client = new RawHttp(gw.port())) {
+            client.send("POST /up HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "1\r\nx\r\n".repeat(n) + "0\r\n\r\n");
+            assertThat(client.read().status()).isEqualTo(200);
+        }
+        assertThat(received.peek().toLowerCase(Locale.ROOT)).contains("content-length: " + n)
+                .endsWith("\r\n\r\n" + "x".repeat(n));
+    }
+
     /** U2: {@code proxy-request-buffering: off}: the connection opens with the head, chunked stays chunked. */
     @Test
     void u2OffStreamsTheBody() throws IOException {
