@@ -116,7 +116,7 @@ public final class AnnotationKey<T> {
         T value = type.parse(raw);
         if (value == null) {
             warnings.accept(describe(prefix, raw) + " is invalid (expected: " + type.expected() + "); using "
-                    + show(fallback) + " (the ConfigMap's default)");
+                    + type.show(fallback) + " (the ConfigMap's default)");
             return fallback;
         }
         return value;

@@ -2,6 +2,7 @@ package dev.linnet.controller.annotation;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.route.BackendProtocol;
 import dev.linnet.gateway.route.NextUpstream;
 import dev.linnet.gateway.route.RewriteTarget;
@@ -21,8 +22,10 @@ import java.util.function.Consumer;
  * @param options what the gateway enforces
  * @param useRegex the {@code use-regex} annotation; {@link #regexFor} adds what
  *     {@code rewrite-target} implies. Either turns every path of the same host into a regex
+ * @param serviceUpstream {@code service-upstream}: the backend's single endpoint is the
+ *     Service's ClusterIP; unlike the rest, a canary Ingress's own value applies (to the canary)
  */
-public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
+public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean serviceUpstream) {
 
     public static final AnnotationKey<Duration> CONNECT_TIMEOUT = AnnotationKey.prefixed(
             "proxy-connect-timeout", ValueType.SECONDS, null, "the listener's --connect-timeout",
@@ -83,20 +86,56 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static final AnnotationKey<Boolean> ENABLE_REWRITE_LOG = AnnotationKey.prefixed(
             "enable-rewrite-log", ValueType.BOOL, false,
             "accepted, no effect: in ingress-nginx it only writes rewrite decisions to nginx's error log");
+    public static final AnnotationKey<Boolean> REQUEST_BUFFERING = AnnotationKey.prefixed(
+            "proxy-request-buffering", ValueType.ON_OFF, true, "on",
+            "on: the whole request body is read before an endpoint is connected and goes with a Content-Length;"
+                    + " off: streamed as it arrives");
+    /** Accepted: responses always stream; what a client sees is the same (docs/annotations.md). */
+    public static final AnnotationKey<Boolean> BUFFERING = AnnotationKey.prefixed(
+            "proxy-buffering", ValueType.ON_OFF, false, "off",
+            "accepted; responses stream either way (what the client receives is the same)");
+    public static final AnnotationKey<Long> BUFFER_SIZE = AnnotationKey.prefixed(
+            "proxy-buffer-size", ValueType.SIZE, 4096L, "4k",
+            "accepted; upstream response heads up to the gateway's own limit (larger than 4k) are read");
+    public static final AnnotationKey<Integer> BUFFERS_NUMBER = AnnotationKey.prefixed(
+            "proxy-buffers-number", ValueType.COUNT, 4, "4", "accepted; no effect (responses stream)");
+    public static final AnnotationKey<Long> CLIENT_BODY_BUFFER_SIZE = AnnotationKey.prefixed(
+            "client-body-buffer-size", ValueType.SIZE, 8192L, "8k",
+            "accepted; a buffered request body is kept in memory up to 1 MiB");
+    public static final AnnotationKey<Boolean> SERVICE_UPSTREAM = AnnotationKey.prefixed(
+            "service-upstream", ValueType.BOOL, false,
+            "the single endpoint is the Service's ClusterIP and port (kube-proxy balances); a canary Ingress's own"
+                    + " value applies to the canary backend");
+    /** The largest upstream response head the gateway reads ({@code UpstreamPool}); a larger one is a 502. */
+    public static final long MAX_RESPONSE_HEAD = 64 * 1024;
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
             NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL,
-            ENABLE_ACCESS_LOG, ENABLE_REWRITE_LOG);
+            ENABLE_ACCESS_LOG, ENABLE_REWRITE_LOG, REQUEST_BUFFERING, BUFFERING, BUFFER_SIZE, BUFFERS_NUMBER,
+            CLIENT_BODY_BUFFER_SIZE, SERVICE_UPSTREAM);
 
     /** No annotations. */
-    public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false);
+    public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false, false);
 
     public ProxyAnnotations {
         requireNonNull(options, "options");
     }
 
+    public ProxyAnnotations(RouteOptions options, boolean useRegex) {
+        this(options, useRegex, false);
+    }
+
     public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
+        return parse(annotations, prefix, warnings, AnnotationDefaults.DEFAULT);
+    }
+
+    /**
+     * @param defaults the ConfigMap's defaults ({@code proxy-request-buffering}, {@code service-upstream})
+     */
+    public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings,
+            AnnotationDefaults defaults) {
         requireNonNull(prefix, "prefix");
+        boolean requestBuffering = defaults.requestBuffering();
         requireNonNull(warnings, "warnings");
         Duration connect = CONNECT_TIMEOUT.read(annotations, prefix, warnings);
         Duration read = READ_TIMEOUT.read(annotations, prefix, warnings);
@@ -113,9 +152,39 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
         boolean accessLog = ENABLE_ACCESS_LOG.read(annotations, prefix, warnings); // invalid: true, as ingress-nginx
         ENABLE_REWRITE_LOG.read(annotations, prefix, warnings); // validated, then nothing to do
         RewriteTarget rewrite = target.isEmpty() ? null : RewriteTarget.of(target);
+        boolean buffered = REQUEST_BUFFERING.read(annotations, prefix, warnings, requestBuffering);
+        // Accepted: validated (a warning when invalid), no effect beyond what docs/annotations.md says.
+        BUFFERING.read(annotations, prefix, warnings);
+        if (BUFFER_SIZE.read(annotations, prefix, warnings) > MAX_RESPONSE_HEAD) {
+            warnings.accept(BUFFER_SIZE.describe(prefix, BUFFER_SIZE.raw(annotations, prefix)) + " is larger than"
+                    + " the 64k Linnet reads of an upstream response head; a larger head gets 502");
+        }
+        BUFFERS_NUMBER.read(annotations, prefix, warnings);
+        CLIENT_BODY_BUFFER_SIZE.read(annotations, prefix, warnings);
         RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next,
-                accessLog);
-        return new ProxyAnnotations(options, useRegex);
+                accessLog, buffered);
+        return new ProxyAnnotations(options, useRegex, serviceUpstream(annotations, prefix, warnings, defaults));
+    }
+
+    /**
+     * A canary Ingress's proxy annotations: none apply except {@code service-upstream}, which
+     * shapes its own backend ({@link #warnIgnoredOnCanary} reports the rest).
+     */
+    public static ProxyAnnotations parseCanary(Map<String, String> annotations, String prefix,
+            Consumer<String> warnings, AnnotationDefaults defaults) {
+        warnIgnoredOnCanary(annotations, prefix, warnings);
+        return new ProxyAnnotations(RouteOptions.DEFAULTS, false,
+                serviceUpstream(annotations, prefix, warnings, defaults));
+    }
+
+    /**
+     * The annotation, else the ConfigMap's {@code service-upstream}; an invalid annotation is
+     * {@code false} (ingress-nginx's parser returns false with its error), not the ConfigMap's value.
+     */
+    private static boolean serviceUpstream(Map<String, String> annotations, String prefix, Consumer<String> warnings,
+            AnnotationDefaults defaults) {
+        String raw = SERVICE_UPSTREAM.raw(annotations, prefix);
+        return raw == null ? defaults.serviceUpstream() : SERVICE_UPSTREAM.read(annotations, prefix, warnings);
     }
 
     /**
@@ -171,7 +240,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex) {
     public static void warnIgnoredOnCanary(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
         for (AnnotationKey<?> key : KEYS) {
             String raw = key.raw(annotations, prefix);
-            if (raw != null) {
+            if (raw != null && key != SERVICE_UPSTREAM) {
                 warnings.accept(key.describe(prefix, raw) + " is ignored on a canary Ingress: the main Ingress's"
                         + " settings apply, as in ingress-nginx");
             }

@@ -24,17 +24,13 @@ public final class UnsupportedAnnotations {
 
     /** ingress-nginx annotations Linnet does not implement (docs/annotations.md lists them). */
     public static final List<String> NOT_IMPLEMENTED = List.of(
-            "client-body-buffer-size", "enable-modsecurity", "enable-opentelemetry", "enable-owasp-core-rules",
-            "http2-push-preload", "limit-allowlist", "limit-burst-multiplier", "limit-connections",
-            "limit-rate", "limit-rate-after", "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host",
-            "mirror-request-body", "mirror-target", "modsecurity-transaction-id",
-            "opentelemetry-trust-incoming-span", "proxy-buffer-size", "proxy-buffering",
-            "proxy-buffers-number", "proxy-busy-buffers-size", "proxy-http-version",
-            "proxy-max-temp-file-size", "proxy-request-buffering",
-            "proxy-ssl-ciphers", "proxy-ssl-name", "proxy-ssl-protocols", "proxy-ssl-secret",
-            "proxy-ssl-server-name", "proxy-ssl-verify", "proxy-ssl-verify-depth",
-            "service-upstream", "ssl-ciphers",
-            "ssl-passthrough", "ssl-prefer-server-ciphers");
+            "enable-modsecurity", "enable-opentelemetry", "enable-owasp-core-rules", "http2-push-preload",
+            "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
+            "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host", "mirror-request-body", "mirror-target",
+            "modsecurity-transaction-id", "opentelemetry-trust-incoming-span", "proxy-busy-buffers-size",
+            "proxy-http-version", "proxy-max-temp-file-size", "proxy-ssl-ciphers", "proxy-ssl-name",
+            "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify",
+            "proxy-ssl-verify-depth", "ssl-ciphers", "ssl-passthrough", "ssl-prefer-server-ciphers");
 
     private static final Set<String> NOT_IMPLEMENTED_SET = Set.copyOf(NOT_IMPLEMENTED);
 

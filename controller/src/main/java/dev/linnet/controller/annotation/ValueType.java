@@ -17,6 +17,11 @@ public interface ValueType<T> {
     /** What a valid value looks like, for the warning: {@code ... (expected: <this>)}. */
     String expected();
 
+    /** A value as warnings name it (e.g. the ConfigMap's default they fall back to). */
+    default String show(T value) {
+        return value instanceof String s ? WarningValue.quote(s) : String.valueOf(value);
+    }
+
     /**
      * Go's {@code strconv.ParseBool}: exactly these twelve spellings, no trimming, so
      * {@code " true"} is invalid (canary-spec.md §1).
@@ -34,6 +39,28 @@ public interface ValueType<T> {
         @Override
         public String expected() {
             return "true or false";
+        }
+    };
+
+    /** nginx's {@code on} / {@code off} flag, case-sensitive as ingress-nginx validates it. */
+    ValueType<Boolean> ON_OFF = new ValueType<>() {
+        @Override
+        public Boolean parse(String raw) {
+            return switch (raw) {
+                case "on" -> Boolean.TRUE;
+                case "off" -> Boolean.FALSE;
+                default -> null;
+            };
+        }
+
+        @Override
+        public String expected() {
+            return "on or off";
+        }
+
+        @Override
+        public String show(Boolean value) {
+            return value ? "on" : "off";
         }
     };
 

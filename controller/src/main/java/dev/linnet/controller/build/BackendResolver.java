@@ -91,6 +91,48 @@ final class BackendResolver {
         return resolve(namespace, service, String.valueOf(s.getSpec().getPorts().get(0).getPort()));
     }
 
+    /**
+     * {@code service-upstream}: the single endpoint is the Service's ClusterIP and port, so
+     * kube-proxy balances (annotations-spec.md §6). A Service without one (headless, ExternalName,
+     * missing) keeps its pod endpoints, as ingress-nginx does when {@code getServiceClusterEndpoint}
+     * fails, with a warning.
+     */
+    Resolved resolveClusterIp(String namespace, String service, String port) {
+        Endpoint cluster = clusterEndpoint(namespace, service, port);
+        if (cluster != null) {
+            return new Resolved(Backend.of(namespace, service, port, List.of(cluster)), null);
+        }
+        Resolved pods = resolve(namespace, service, port);
+        return new Resolved(pods.backend(), pods.problem() != null ? pods.problem() : "Service " + namespace + '/'
+                + service + " has no ClusterIP for port " + port + " (service-upstream); its pod endpoints are used");
+    }
+
+    /**
+     * {@code old} against the current endpoints: a ClusterIP backend stays one (a pod address is
+     * never the ClusterIP), any other gets the Service port's ready endpoints.
+     */
+    Backend rebind(Backend old) {
+        Endpoint cluster = clusterEndpoint(old.namespace(), old.service(), old.port());
+        if (cluster != null && old.endpoints().equals(List.of(cluster))) {
+            return old;
+        }
+        return resolve(old.namespace(), old.service(), old.port()).backend();
+    }
+
+    /** The Service's ClusterIP and the port's number, or {@code null} when it has none. */
+    private Endpoint clusterEndpoint(String namespace, String serviceName, String port) {
+        Service service = services.get(namespace + '/' + serviceName);
+        if (service == null || service.getSpec() == null || "ExternalName".equals(service.getSpec().getType())) {
+            return null;
+        }
+        String ip = service.getSpec().getClusterIP();
+        ServicePort servicePort = findPort(service, port);
+        if (ip == null || ip.isEmpty() || "None".equals(ip) || servicePort == null || servicePort.getPort() == null) {
+            return null;
+        }
+        return new Endpoint(ip, servicePort.getPort());
+    }
+
     private Resolved doResolve(String namespace, String serviceName, String port) {
         String where = "Service " + namespace + '/' + serviceName;
         Service service = services.get(namespace + '/' + serviceName);

@@ -121,7 +121,9 @@ final class BuildContext {
 
     /** The backend of a Service port; a resolution problem becomes a warning on {@code ingress}. */
     Backend backend(IngressEntry ingress, IngressPaths.ServiceRef ref) {
-        BackendResolver.Resolved r = backends.resolve(ingress.namespace(), ref.service(), ref.port());
+        BackendResolver.Resolved r = ingress.proxy().serviceUpstream()
+                ? backends.resolveClusterIp(ingress.namespace(), ref.service(), ref.port())
+                : backends.resolve(ingress.namespace(), ref.service(), ref.port());
         if (r.problem() != null) {
             warn(ingress, r.problem());
         }

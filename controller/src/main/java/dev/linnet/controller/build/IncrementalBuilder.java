@@ -86,7 +86,7 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
     private static RouteTable rebind(RouteTable table, BackendResolver resolver) {
         Map<String, Backend> fresh = new HashMap<>();
         Function<Backend, Backend> resolve = old -> fresh.computeIfAbsent(old.name(),
-                n -> resolver.resolve(old.namespace(), old.service(), old.port()).backend());
+                n -> resolver.rebind(old));
         return new RouteTable(table.version(), rebindHosts(table.exactHosts(), resolve),
                 rebindHosts(table.wildcardHosts(), resolve), rebind(table.defaultServer(), resolve), table.sources(),
                 table.certificates());

@@ -184,7 +184,7 @@ public final class RouteTableBuilder {
         ProxyAnnotations proxy = ProxyAnnotations.NONE;
         IngressPolicies policies = IngressPolicies.NONE;
         if (canary.enabled()) {
-            ProxyAnnotations.warnIgnoredOnCanary(annotations, prefix, warn);
+            proxy = ProxyAnnotations.parseCanary(annotations, prefix, warn, options.defaults());
             if (!snippets.isEmpty()) {
                 warn.accept("the snippets of a canary Ingress are ignored: the main Ingress's apply, as in"
                         + " ingress-nginx");
@@ -194,7 +194,7 @@ public final class RouteTableBuilder {
                 policies = IngressPolicies.notServed(dropped);
             }
         } else {
-            proxy = ProxyAnnotations.parse(annotations, prefix, warn);
+            proxy = ProxyAnnotations.parse(annotations, prefix, warn, options.defaults());
             policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults(),
                     allowedResponseHeaders).withSnippets(snippets);
         }

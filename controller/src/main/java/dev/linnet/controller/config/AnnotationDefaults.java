@@ -27,16 +27,26 @@ import java.util.List;
  *     {@link dev.linnet.gateway.policy.Deny} when {@code global-auth-url} is unusable; {@code null}: none
  * @param noAuthLocations {@code no-auth-locations}: a route whose Ingress path starts with one of
  *     these skips basic, digest, external and global authentication
+ * @param requestBuffering {@code proxy-request-buffering}: the default of the annotation (on)
+ * @param serviceUpstream {@code service-upstream}: the default of the annotation (false)
  */
 public record AnnotationDefaults(boolean sslRedirect, boolean forceSslRedirect, List<String> noTlsRedirectLocations,
-        AccessList allowlist, String loadBalance, Policy globalAuth, List<String> noAuthLocations) {
+        AccessList allowlist, String loadBalance, Policy globalAuth, List<String> noAuthLocations,
+        boolean requestBuffering, boolean serviceUpstream) {
 
     /** ingress-nginx's default of both exemption lists: cert-manager's HTTP-01 solver paths. */
     public static final List<String> ACME_CHALLENGE = List.of("/.well-known/acme-challenge");
 
     /** ingress-nginx's built-in defaults (no ConfigMap). */
     public static final AnnotationDefaults DEFAULT = new AnnotationDefaults(true, false, ACME_CHALLENGE, null,
-            "round_robin", null, ACME_CHALLENGE);
+            "round_robin", null, ACME_CHALLENGE, true, false);
+
+    /** The defaults without {@code proxy-request-buffering} and {@code service-upstream} (tests and older callers). */
+    public AnnotationDefaults(boolean sslRedirect, boolean forceSslRedirect, List<String> noTlsRedirectLocations,
+            AccessList allowlist, String loadBalance, Policy globalAuth, List<String> noAuthLocations) {
+        this(sslRedirect, forceSslRedirect, noTlsRedirectLocations, allowlist, loadBalance, globalAuth,
+                noAuthLocations, true, false);
+    }
 
     public AnnotationDefaults {
         noTlsRedirectLocations = List.copyOf(noTlsRedirectLocations);

@@ -100,7 +100,8 @@ public final class ConfigMapData {
         }
         T parsed = type.parse(v);
         if (parsed == null) {
-            invalid(key, data.get(key), type.expected(), shown(fallback));
+            invalid(key, data.get(key), type.expected(), fallback instanceof Boolean ? type.show(fallback) // on / off
+                    : shown(fallback));
             return fallback;
         }
         return parsed;

@@ -28,7 +28,8 @@ final class ConfigMapKeys {
             AccessLogKeys::read,
             DefaultKeys::read,
             ErrorPageKeys::read,
-            HeaderKeys::read);
+            HeaderKeys::read,
+            BufferKeys::read);
 
     /**
      * ingress-nginx keys with a meaning Linnet does not implement (yet): a warning lists those
@@ -40,7 +41,6 @@ final class ConfigMapKeys {
             "block-cidrs",
             "block-referers",
             "block-user-agents",
-            "client-body-buffer-size",
             "client-header-buffer-size",
             "default-type",
             "denylist-source-range",
@@ -60,16 +60,12 @@ final class ConfigMapKeys {
             "limit-rate-after",
             "limit-req-status-code",
             "max-worker-connections",
-            "proxy-buffer-size",
-            "proxy-buffering",
-            "proxy-buffers-number",
             "proxy-cookie-domain",
             "proxy-cookie-path",
             "proxy-http-version",
             "proxy-max-temp-file-size",
             "proxy-redirect-from",
             "proxy-redirect-to",
-            "proxy-request-buffering",
             "relative-redirects",
             "syslog-host",
             "syslog-port",

@@ -1,6 +1,7 @@
 package dev.linnet.controller.config;
 
 import dev.linnet.controller.annotation.AccessAnnotations;
+import dev.linnet.controller.annotation.ValueType;
 import dev.linnet.controller.annotation.WarningValue;
 import dev.linnet.gateway.policy.AccessList;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.List;
  * The keys that are annotation defaults or global policies (annotations-spec.md §10 "A+C" rows,
  * auth-limits-spec.md §3.6): {@code ssl-redirect}, {@code force-ssl-redirect},
  * {@code no-tls-redirect-locations}, {@code whitelist-source-range}, {@code load-balance},
- * {@code no-auth-locations} and the {@code global-auth-*} keys ({@link GlobalAuthKeys}). Read once
+ * {@code no-auth-locations}, {@code proxy-request-buffering}, {@code service-upstream} and the {@code global-auth-*} keys ({@link GlobalAuthKeys}). Read once
  * per ConfigMap into {@link AnnotationDefaults}, which every Ingress of the build then shares.
  *
  * <p>Security keys fail closed: a {@code whitelist-source-range} without a valid entry allows
@@ -23,6 +24,8 @@ final class DefaultKeys {
     static final String WHITELIST_SOURCE_RANGE = "whitelist-source-range";
     static final String LOAD_BALANCE = "load-balance";
     static final String NO_AUTH_LOCATIONS = "no-auth-locations";
+    static final String REQUEST_BUFFERING = "proxy-request-buffering";
+    static final String SERVICE_UPSTREAM = "service-upstream";
 
     private DefaultKeys() {
     }
@@ -36,7 +39,9 @@ final class DefaultKeys {
                 allowlist(d),
                 loadBalance(d),
                 GlobalAuthKeys.read(d),
-                locations(d, NO_AUTH_LOCATIONS)));
+                locations(d, NO_AUTH_LOCATIONS),
+                d.get(REQUEST_BUFFERING, ValueType.ON_OFF, builtIn.requestBuffering()),
+                d.bool(SERVICE_UPSTREAM, builtIn.serviceUpstream())));
     }
 
     /** Path prefixes; absent: {@code /.well-known/acme-challenge}; present but empty: none. */

@@ -247,4 +247,38 @@ class ProxyAnnotationsTest {
     void timeoutsAreSeconds() {
         assertThat(parse("proxy-read-timeout", "3600").options().readTimeout()).isEqualTo(Duration.ofHours(1));
     }
+
+    /** U1 and U2 (catalogue §9.6): the buffer annotations, valid and invalid. */
+    @Test
+    void u1_u2_bufferAnnotations() {
+        assertThat(parse().options().requestBuffering()).as("ingress-nginx's default: on").isTrue();
+        assertThat(parse("proxy-request-buffering", "off").options().requestBuffering()).isFalse();
+    }
+
+    @Test
+    void u1_theResponseBufferKeysAreAcceptedWithoutWarnings() {
+        Parsed u1 = parse("proxy-buffering", "on", "proxy-buffers-number", "8", "proxy-buffer-size", "8k",
+                "client-body-buffer-size", "16k");
+        assertThat(u1.warnings()).isEmpty();
+        assertThat(u1.options().requestBuffering()).as("request buffering stays on").isTrue();
+        assertThat(parse("proxy-buffer-size", "128k").warnings()).containsExactly("annotation " + P
+                + "/proxy-buffer-size: \"128k\" is larger than the 64k Linnet reads of an upstream response head;"
+                + " a larger head gets 502");
+    }
+
+    @Test
+    void invalidBufferValuesWarnAndKeepTheDefaults() {
+        Parsed p = parse("proxy-request-buffering", "OFF", "proxy-buffering", "yes", "proxy-buffer-size", "8 k",
+                "proxy-buffers-number", "-1", "client-body-buffer-size", "big");
+        assertThat(p.options().requestBuffering()).isTrue();
+        assertThat(p.warnings()).containsExactly(
+                "annotation " + P + "/proxy-request-buffering: \"OFF\" is invalid (expected: on or off); using on",
+                "annotation " + P + "/proxy-buffering: \"yes\" is invalid (expected: on or off); using off",
+                "annotation " + P + "/proxy-buffer-size: \"8 k\" is invalid (expected: " + NginxSize.EXPECTED
+                        + "); using 4k",
+                "annotation " + P + "/proxy-buffers-number: \"-1\" is invalid (expected: an integer >= 0 (0: every"
+                        + " endpoint once)); using 4",
+                "annotation " + P + "/client-body-buffer-size: \"big\" is invalid (expected: " + NginxSize.EXPECTED
+                        + "); using 8k");
+    }
 }

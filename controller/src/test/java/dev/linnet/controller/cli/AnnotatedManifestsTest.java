@@ -96,6 +96,58 @@ class AnnotatedManifestsTest {
     }
 
     /**
+     * U6 through serve --manifests: with {@code service-upstream} the request goes to the
+     * Service's ClusterIP (here 127.0.0.1 and the app's port), never to the pod endpoints (here
+     * a port that refuses); without it, to the pods.
+     */
+    @Test
+    void u6_serviceUpstreamGoesToTheClusterIp() throws Exception {
+        app = TestBackend.start("app");
+        int refusing;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            refusing = closed.getLocalPort();
+        }
+        String service = """
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: cluster
+                spec:
+                  clusterIP: 127.0.0.1
+                  ports:
+                  - name: http
+                    port: %1$d
+                    targetPort: %2$d
+                ---
+                apiVersion: discovery.k8s.io/v1
+                kind: EndpointSlice
+                metadata:
+                  name: cluster-1
+                  labels:
+                    kubernetes.io/service-name: cluster
+                addressType: IPv4
+                ports:
+                - name: http
+                  port: %2$d
+                endpoints:
+                - addresses: ["127.0.0.1"]
+                """.formatted(app.port(), refusing);
+        Files.writeString(manifests.resolve("app.yaml"), service + "---\n"
+                + ingress("via-cluster-ip", "on.example.com", "/", "    nginx.ingress.kubernetes.io/service-upstream: \"true\"\n")
+                        .replace("number: 80", "number: " + app.port()).replace("name: app", "name: cluster")
+                + "---\n"
+                + ingress("via-pods", "off.example.com", "/", "    nginx.ingress.kubernetes.io/proxy-body-size: 1m\n")
+                        .replace("number: 80", "number: " + app.port()).replace("name: app", "name: cluster"));
+        GatewayConfig gateway = GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0);
+        server = StandaloneServer.start(new StandaloneConfig(List.of(manifests), gateway, 0, BuildOptions.serveAll()));
+        await().until(() -> server.routes().isPublished());
+
+        assertThat(send("on.example.com", "/upload", "body").statusCode()).isEqualTo(200);
+        assertThat(app.last().uri()).isEqualTo("/upload");
+        assertThat(send("off.example.com", "/", null).statusCode()).as("the pod refuses").isEqualTo(502);
+    }
+
+    /**
      * Issue 14 item 11 and issue 19 through serve --manifests: an Ingress with a snippet outside the
      * safe subset answers as if it did not exist (the allow/deny before the unknown directive is not
      * applied either).

@@ -200,4 +200,24 @@ class DefaultKeysTest {
         assertThat(messages(chash)).containsExactly("key load-balance: \"chash\" needs per-Ingress configuration"
                 + " (affinity or upstream-hash-by) and does nothing as a default; using \"round_robin\"");
     }
+
+    /** annotations-spec.md §6: request buffering and service-upstream are annotation defaults; the rest is accepted. */
+    @Test
+    void upstreamBehaviourKeys() {
+        ControllerSettings s = read(Map.of("proxy-request-buffering", "off", "service-upstream", "true",
+                "proxy-buffering", "on", "proxy-buffer-size", "16k", "proxy-buffers-number", "8",
+                "client-body-buffer-size", "1m"));
+        assertThat(s.defaults().requestBuffering()).isFalse();
+        assertThat(s.defaults().serviceUpstream()).isTrue();
+        assertThat(messages(s)).isEmpty();
+
+        ControllerSettings bad = read(Map.of("proxy-request-buffering", "no", "proxy-buffering", "On",
+                "proxy-buffer-size", "lots"));
+        assertThat(bad.defaults().requestBuffering()).isTrue();
+        assertThat(messages(bad)).containsExactlyInAnyOrder(
+                "key proxy-request-buffering: \"no\" is invalid (expected: on or off); using on",
+                "key proxy-buffering: \"On\" is invalid (expected: on or off); using off",
+                "key proxy-buffer-size: \"lots\" is invalid (expected: " + dev.linnet.controller.annotation.NginxSize.EXPECTED
+                        + "); using 4096");
+    }
 }

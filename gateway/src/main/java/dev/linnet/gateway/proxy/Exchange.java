@@ -12,6 +12,8 @@ import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UnprocessedStreamException;
 import dev.linnet.gateway.upstream.UpstreamListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -19,6 +21,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -50,10 +54,35 @@ import org.slf4j.LoggerFactory;
  * Per direction, at most one piece is in flight plus what one socket read decoded into (see
  * {@code MessagePerRead}), whatever the body size. Both loops run at once, so an upstream may
  * answer before the upload ends.
+ *
+ * <p>With {@code proxy-request-buffering on} (ingress-nginx's default) the request body is read
+ * whole first, and only then is an endpoint chosen and connected: a slow upload never holds an
+ * upstream connection, the upstream gets a {@code Content-Length}, and the body stays at hand
+ * for a retry (the conditions of {@code proxy-next-upstream} then apply as to a body-less
+ * request). The body is kept in memory up to {@link #BUFFER_LIMIT}; a longer one (allowed by
+ * {@code proxy-body-size}) is streamed from there on, with the head's own framing:
+ *
+ * <pre>
+ *   head ─▶ read body into memory ─▶ last piece ─▶ Content-Length, connect, send head + body
+ *                  │  ▲   │                           (a retry sends the same bytes again)
+ *                  └──┘   └─▶ past BUFFER_LIMIT ─▶ connect, send head + what was read, stream the rest
+ * </pre>
  */
 final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTimers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    /**
+     * The most of one request body held in memory while it is buffered: ingress-nginx's default
+     * {@code proxy-body-size}, so with the defaults every accepted body is buffered whole. nginx
+     * goes on into a temporary file; Linnet streams the rest (README, "What is not there yet").
+     */
+    static final int BUFFER_LIMIT = 1 << 20;
+    /**
+     * A buffered body is copied into buffers of this size: a client sending one-byte chunks must
+     * not make a composite of a million components.
+     */
+    private static final int BUFFER_PIECE = 16 * 1024;
 
     /** Tells the frontend the exchange is over, after the last byte was written to the client. */
     interface Done {
@@ -111,6 +140,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private final Duration tunnelIdleTimeout;
     private Tunnel tunnel;
     private boolean ignoreClientBody; // an error request: the client's body went to the upstream before
+    private boolean buffering; // proxy-request-buffering: the body is being read, no attempt has started
+    private CompositeByteBuf body; // the buffered body, sent (again) by every attempt; null when streamed
+    private ByteBuf tail; // while buffering: the body's last buffer, still filling, not yet in body
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
@@ -136,17 +168,26 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.upgradeRequested = Upgrades.isUpgrade(upstreamHead);
         this.bodyless = ProxyHeaders.hasNoBody(upstreamHead, client.channel());
         this.tunnelIdleTimeout = options.readTimeoutOr(config.readTimeout()); // proxy-read-timeout
+        // nginx's grpc_pass never buffers (a gRPC stream may be bidirectional), nor does an upgrade.
+        this.buffering = options.requestBuffering() && !bodyless && !upgradeRequested
+                && !options.backendProtocol().http2();
     }
 
     /** An error request after the client's body was read (ErrorPages): none is sent, none is read. */
     void bodyAlreadyRead() {
         requestComplete = true;
         ignoreClientBody = true;
+        buffering = false; // nothing more comes from the client to wait for
     }
 
     void start() {
         timers.hold(this);
-        attempts.first();
+        if (buffering) {
+            body = client.alloc().compositeBuffer(Integer.MAX_VALUE);
+            readClient(); // client_body_timeout between pieces; no upstream yet
+        } else {
+            attempts.first();
+        }
     }
 
     // ---- connecting and retrying (the rules are in RetryPolicy and Attempts) ----
@@ -193,9 +234,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         if (bodyless) { // head and end as one message: one encoder pass, one send
             written = upstream.writeAndFlush(new DefaultFullHttpRequest(head.protocolVersion(), head.method(),
                     head.uri(), Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
-        } else if (requestComplete) { // replaying a request whose (empty) body was sent whole
+        } else if (requestComplete) { // a buffered body, or replaying a request whose (empty) body was sent whole
             upstream.write(head, upstream.voidPromise()); // a failure closes the connection: the end's listener sees it
-            written = upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            written = upstream.writeAndFlush(body == null ? LastHttpContent.EMPTY_LAST_CONTENT
+                    : new DefaultLastHttpContent(body.retainedDuplicate()));
         } else {
             written = upstream.writeAndFlush(head);
         }
@@ -328,10 +370,56 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             }
             return;
         }
-        if (!headWritten) {
+        if (buffering) {
+            buffer(piece);
+        } else if (!headWritten) {
             pending = piece;
         } else {
             forward(piece);
+        }
+    }
+
+    /**
+     * proxy-request-buffering: keeps {@code piece} and asks for the next one; the last starts the
+     * first attempt with the whole body, a body past {@link #BUFFER_LIMIT} starts it streaming.
+     */
+    private void buffer(HttpContent piece) {
+        boolean last = piece instanceof LastHttpContent;
+        append(piece.content());
+        piece.release();
+        if (tail != null && (last || body.readableBytes() + tail.readableBytes() > BUFFER_LIMIT)) {
+            body.addComponent(true, tail); // complete or too long: the body is what it is
+            tail = null;
+        }
+        if (last) {
+            buffering = false;
+            requestComplete = true; // attach() sends head and body at once
+            if (body.isReadable() || HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head)) {
+                head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                HttpUtil.setContentLength(head, body.readableBytes()); // never chunked upstream, as nginx
+            }
+            attempts.first();
+        } else if (body.readableBytes() > BUFFER_LIMIT) {
+            buffering = false; // too long to keep: what was read goes first, the rest streams behind it
+            pending = new DefaultHttpContent(body);
+            body = null;
+            attempts.first();
+        } else {
+            readClient();
+        }
+    }
+
+    /** Copies {@code bytes} to the end of the buffered body, in {@link #BUFFER_PIECE} buffers. */
+    private void append(ByteBuf bytes) {
+        while (bytes.isReadable()) {
+            if (tail == null) {
+                tail = client.alloc().buffer(BUFFER_PIECE, BUFFER_PIECE);
+            }
+            tail.writeBytes(bytes, Math.min(bytes.readableBytes(), tail.writableBytes()));
+            if (!tail.isWritable()) {
+                body.addComponent(true, tail);
+                tail = null;
+            }
         }
     }
 
@@ -547,6 +635,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private void complete() {
         finished = true;
         stopTimers();
+        releaseBody();
         // An answer before the upload ended leaves unread body on both connections: close both.
         boolean clean = requestComplete;
         context.pool().release(lease, clean && upstreamReusable);
@@ -629,6 +718,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     private void cleanUp() {
         stopTimers();
+        releaseBody();
         if (pending != null) {
             pending.release();
             pending = null;
@@ -640,6 +730,17 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         if (tunnel != null) { // the client left (or we are told to stop): the tunnel winds down
             timeline.mark(Phase.UPSTREAM_END);
             tunnel.close();
+        }
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+        if (tail != null) {
+            tail.release();
+            tail = null;
         }
     }
 

@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param nextUpstream when a failed attempt is retried ({@code proxy-next-upstream} and
  *     {@code -timeout}), or {@code null} for the listener's
  * @param accessLog whether the route's requests are logged ({@code enable-access-log}, default true)
+ * @param requestBuffering {@code proxy-request-buffering}: the whole request body is read before
+ *     an endpoint is chosen and connected, and goes upstream with a {@code Content-Length}
+ *     (ingress-nginx's default, {@code on}); false streams it as it arrives
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -34,47 +37,54 @@ public record RouteOptions(
         int nextUpstreamTries,
         RewriteTarget rewriteTarget,
         NextUpstream nextUpstream,
-        boolean accessLog) {
+        boolean accessLog,
+        boolean requestBuffering) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true);
+            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true, true);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
     }
 
-    /** Options whose requests are logged. */
+    /** Options whose requests are logged and whose request bodies are buffered (ingress-nginx's defaults). */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
             NextUpstream nextUpstream) {
         this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
-                nextUpstream, true);
+                nextUpstream, true, true);
     }
 
     /** Options with the listener's {@code proxy-next-upstream}. */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget) {
         this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
-                null, true);
+                null, true, true);
     }
 
     /** Options without rewrite, with the listener's {@code proxy-next-upstream}. */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries) {
-        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, null, null, true);
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, null, null, true, true);
     }
 
     /** These options without {@code rewrite-target}. */
     public RouteOptions withoutRewrite() {
         return rewriteTarget == null ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog);
+                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog, requestBuffering);
     }
 
     /** These options with {@code enable-access-log} set to {@code on}. */
     public RouteOptions withAccessLog(boolean on) {
         return on == accessLog ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout, sendTimeout,
-                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on);
+                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on, requestBuffering);
+    }
+
+    /** These options with {@code proxy-request-buffering} set to {@code on}. */
+    public RouteOptions withRequestBuffering(boolean on) {
+        return on == requestBuffering ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
+                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, on);
     }
 
     public Duration connectTimeoutOr(Duration listener) {

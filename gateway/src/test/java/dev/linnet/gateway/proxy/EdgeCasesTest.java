@@ -177,8 +177,9 @@ class EdgeCasesTest {
     void requestTrailersNeverReachTheBackend() throws IOException {
         java.util.concurrent.atomic.AtomicReference<String> body = new java.util.concurrent.atomic.AtomicReference<>();
         try (RawBackend up = gw.closeLater(new RawBackend((s, i) -> {
-            RawBackend.readHead(s.getInputStream());
-            body.set(RawBackend.readHead(s.getInputStream())); // the chunked body ends with a blank line too
+            // buffered (the default): the body comes whole, with a Content-Length, trailers read and dropped
+            String head = RawBackend.readHead(s.getInputStream());
+            body.set(head + new String(s.getInputStream().readNBytes(5), java.nio.charset.StandardCharsets.UTF_8));
             RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
         }))) {
             gw.publish(table(route("h", "/", backend("up", List.of(up.endpoint())))));

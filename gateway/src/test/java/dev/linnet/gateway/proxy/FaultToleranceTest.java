@@ -1,6 +1,7 @@
 package dev.linnet.gateway.proxy;
 
 import static dev.linnet.gateway.testing.Fixtures.backend;
+import static dev.linnet.gateway.testing.Fixtures.streamingBodies;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -235,7 +236,8 @@ class FaultToleranceTest {
 
     @Test
     void aListedStatusIsNeverRetriedOnceABodyByteWentUpstream() throws Exception {
-        // The body is streamed, never buffered: the next pod could only get the head again.
+        // proxy-request-buffering off: the body is streamed, so the next pod could only get the head
+        // again (buffered, it is re-sent: RequestBufferingTest).
         gw.configure(c -> c.toBuilder().passiveHealth(PassiveHealth.OFF).build());
         TestBackend healthy = gw.backend("healthy");
         RawBackend unavailable = gw.closeLater(new RawBackend((s, i) -> {
@@ -245,8 +247,8 @@ class FaultToleranceTest {
             RawBackend.write(s, "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
             in.read(); // until the gateway lets go
         }));
-        gw.publish(table(route(backend("svc", List.of(unavailable.endpoint(), healthy.endpoint())),
-                new NextUpstream(NextUpstream.ERROR | NextUpstream.HTTP_503, Duration.ZERO))));
+        gw.publish(table(streamingBodies(route(backend("svc", List.of(unavailable.endpoint(),
+                healthy.endpoint())), new NextUpstream(NextUpstream.ERROR | NextUpstream.HTTP_503, Duration.ZERO)))));
         try (RawHttp raw = new RawHttp(gw.port())) { // round robin starts at the unavailable pod
             var r = raw.send("PUT / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello").read();
             assertThat(r.status()).as("PUT is idempotent, but its body is gone").isEqualTo(503);

@@ -2,6 +2,7 @@ package dev.linnet.gateway.proxy;
 
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.route;
+import static dev.linnet.gateway.testing.Fixtures.streamingBodies;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -119,6 +120,7 @@ class NginxRefusalsTest {
 
     @Test
     void aBrokenChunkedBodyAfterTheHeadWentUpstreamIs400AndTheUpstreamConnectionIsClosed() throws IOException {
+        gw.publish(table(streamingBodies(route("h", "/", backend("up", up))))); // the head goes at once
         String head = "POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n";
         String[][] cases = {
             {"bad chunk size", "zz\r\nhello\r\n0\r\n\r\n"},

@@ -50,6 +50,12 @@ public final class Fixtures {
                 new RouteOptions(protocol, null, null, null, -1, -1));
     }
 
+    /** {@code route} with {@code proxy-request-buffering: off}: request bodies stream to the pod as they come. */
+    public static Route streamingBodies(Route route) {
+        return new Route(route.namespace(), route.ingress(), route.host(), route.match(), route.backend(),
+                route.canary(), route.options().withRequestBuffering(false), route.policies());
+    }
+
     /** {@code route} with {@code policies} (what the builder attaches from annotations). */
     public static Route withPolicies(Route route, Policy... policies) {
         return new Route(route.namespace(), route.ingress(), route.host(), route.match(), route.backend(),

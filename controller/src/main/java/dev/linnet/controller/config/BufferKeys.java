@@ -1,0 +1,29 @@
+package dev.linnet.controller.config;
+
+import dev.linnet.controller.annotation.ProxyAnnotations;
+import dev.linnet.controller.annotation.ValueType;
+import dev.linnet.controller.annotation.WarningValue;
+
+/**
+ * The buffer keys Linnet accepts without acting on them (annotations-spec.md §6):
+ * {@code proxy-buffering} (responses stream either way; what a client receives is the same),
+ * {@code proxy-buffer-size} (upstream response heads are read up to the gateway's own limit, 64k:
+ * larger values are warned about), {@code proxy-buffers-number}, and {@code client-body-buffer-size} (a buffered request
+ * body is kept in memory up to 1 MiB). Each is validated, so a typo still gets its warning.
+ * {@code proxy-request-buffering}, which does act, is an annotation default ({@link DefaultKeys}).
+ */
+final class BufferKeys {
+
+    private BufferKeys() {
+    }
+
+    static void read(ConfigMapData d, SettingsBuilder out) {
+        d.get("proxy-buffering", ValueType.ON_OFF, false);
+        if (d.get("proxy-buffer-size", ValueType.SIZE, 4096L) > ProxyAnnotations.MAX_RESPONSE_HEAD) {
+            d.warn("key proxy-buffer-size: " + WarningValue.quote(d.string("proxy-buffer-size")) + " is larger than"
+                    + " the 64k Linnet reads of an upstream response head; a larger head gets 502");
+        }
+        d.get("proxy-buffers-number", ValueType.COUNT, 4);
+        d.get("client-body-buffer-size", ValueType.SIZE, 8192L);
+    }
+}
