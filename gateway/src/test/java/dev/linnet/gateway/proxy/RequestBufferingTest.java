@@ -73,7 +73,7 @@ class RequestBufferingTest {
 
     private void publish(Backend backend, boolean requestBuffering, long maxBodySize) {
         RouteOptions options = new RouteOptions(BackendProtocol.HTTP, null, null, null, maxBodySize, -1, null, null,
-                requestBuffering);
+                true, requestBuffering);
         gw.publish(table(new Route("default", "main", "h", PathMatch.prefix("/"), backend, null, options)));
     }
 
