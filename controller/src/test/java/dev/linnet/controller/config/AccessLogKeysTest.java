@@ -21,17 +21,7 @@ class AccessLogKeysTest {
     private static ControllerSettings read(Map<String, String> data) {
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress-nginx")
                 .withName("ingress-nginx-controller").endMetadata().withData(data).build();
-        ClusterLookup lookup = new ClusterLookup() {
-            @Override
-            public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public ConfigMap configMap(String namespace, String name) {
-                return cm;
-            }
-        };
+        ClusterLookup lookup = TestLookups.configMaps((namespace, name) -> cm);
         return ConfigMapReader.read(new ConfigMapOptions("ingress-nginx/ingress-nginx-controller",
                 GatewayConfig.defaults(), Set.of()), lookup);
     }

@@ -8,7 +8,6 @@ import dev.linnet.gateway.proxy.ClientTrust;
 import dev.linnet.gateway.proxy.GatewayConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,18 +31,9 @@ class ClientTrustKeysTest {
     private static Read read(Map<String, String> data) {
         ConfigMap controller = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress").withName("linnet")
                 .endMetadata().withData(data).build();
-        ClusterLookup lookup = new ClusterLookup() {
-            @Override
-            public Secret secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public ConfigMap configMap(String namespace, String name) {
-                return namespace.equals("ingress") && name.equals("linnet") ? controller
-                        : namespace.equals("ingress") && name.equals("custom-headers") ? HEADERS : null;
-            }
-        };
+        ClusterLookup lookup = TestLookups.configMaps((namespace, name) -> namespace.equals("ingress")
+                && name.equals("linnet") ? controller
+                : namespace.equals("ingress") && name.equals("custom-headers") ? HEADERS : null);
         ControllerSettings s = ConfigMapReader.read(
                 new ConfigMapOptions("ingress/linnet", GatewayConfig.defaults(), Set.of()), lookup);
         return new Read(s.gateway().clientTrust(), s.warnings().stream().map(ConfigWarning::message).toList());

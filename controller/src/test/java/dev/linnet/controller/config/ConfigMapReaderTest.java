@@ -21,17 +21,8 @@ class ConfigMapReaderTest {
     private static ControllerSettings read(Map<String, String> data, String... explicitFlags) {
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("edge").withName("linnet").endMetadata()
                 .withData(data).build();
-        ClusterLookup lookup = new ClusterLookup() {
-            @Override
-            public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public ConfigMap configMap(String namespace, String name) {
-                return namespace.equals("edge") && name.equals("linnet") ? cm : null;
-            }
-        };
+        ClusterLookup lookup = TestLookups.configMaps((namespace, name) ->
+                namespace.equals("edge") && name.equals("linnet") ? cm : null);
         return ConfigMapReader.read(new ConfigMapOptions("edge/linnet", FLAGS, Set.of(explicitFlags)), lookup);
     }
 
@@ -116,17 +107,7 @@ class ConfigMapReaderTest {
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("edge").withName("linnet").endMetadata()
                 .withData(Map.of("enable-underscores-in-headers", "", "keep-alive", " 40 ")).build();
         ControllerSettings s = ConfigMapReader.read(new ConfigMapOptions("edge/linnet", on, Set.of()),
-                new ClusterLookup() {
-                    @Override
-                    public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
-                        return null;
-                    }
-
-                    @Override
-                    public ConfigMap configMap(String namespace, String name) {
-                        return cm;
-                    }
-                });
+                TestLookups.configMaps((namespace, name) -> cm));
         assertThat(s.gateway().underscoresInHeaders()).isFalse();
         assertThat(s.gateway().idleTimeout()).isEqualTo(Duration.ofSeconds(40));
         assertThat(s.warnings()).isEmpty();
@@ -174,17 +155,7 @@ class ConfigMapReaderTest {
         assertThat(messages(read(Map.of("global-allowed-response-headers", "X-A, x-b ,,")))).isEmpty();
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("edge").withName("linnet").endMetadata()
                 .withData(Map.of("global-allowed-response-headers", "X-A, x-b ,,")).build();
-        ClusterLookup lookup = new ClusterLookup() {
-            @Override
-            public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public ConfigMap configMap(String namespace, String name) {
-                return cm;
-            }
-        };
+        ClusterLookup lookup = TestLookups.configMaps((namespace, name) -> cm);
         assertThat(HeaderKeys.allowedResponseHeaders(new ConfigMapOptions("edge/linnet", FLAGS, Set.of()), lookup))
                 .containsExactlyInAnyOrder("X-A", "x-b");
         assertThat(HeaderKeys.allowedResponseHeaders(ConfigMapOptions.NONE, lookup)).isEmpty();

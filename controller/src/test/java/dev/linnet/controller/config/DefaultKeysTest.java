@@ -25,17 +25,8 @@ class DefaultKeysTest {
     private static ControllerSettings read(Map<String, String> data) {
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("ingress").withName("linnet").endMetadata()
                 .withData(data).build();
-        ClusterLookup lookup = new ClusterLookup() {
-            @Override
-            public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public ConfigMap configMap(String namespace, String name) {
-                return namespace.equals("ingress") && name.equals("linnet") ? cm : null;
-            }
-        };
+        ClusterLookup lookup = TestLookups.configMaps((namespace, name) ->
+                namespace.equals("ingress") && name.equals("linnet") ? cm : null);
         return ConfigMapReader.read(new ConfigMapOptions("ingress/linnet", GatewayConfig.defaults(), Set.of()), lookup);
     }
 

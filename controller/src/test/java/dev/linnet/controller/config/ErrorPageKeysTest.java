@@ -18,17 +18,7 @@ class ErrorPageKeysTest {
     private static ControllerSettings read(Map<String, String> data) {
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withNamespace("edge").withName("linnet").endMetadata()
                 .withData(data).build();
-        ClusterLookup lookup = new ClusterLookup() {
-            @Override
-            public io.fabric8.kubernetes.api.model.Secret secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public ConfigMap configMap(String namespace, String name) {
-                return cm;
-            }
-        };
+        ClusterLookup lookup = TestLookups.configMaps((namespace, name) -> cm);
         return ConfigMapReader.read(new ConfigMapOptions("edge/linnet", GatewayConfig.defaults(), Set.of()), lookup);
     }
 

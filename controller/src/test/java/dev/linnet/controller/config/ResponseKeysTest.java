@@ -9,7 +9,6 @@ import dev.linnet.gateway.proxy.ResponseHeaders;
 import dev.linnet.gateway.tls.TlsPolicy;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,22 +27,14 @@ class ResponseKeysTest {
     /** The controller ConfigMap ingress-nginx/controller with {@code data}, and {@code others} to look up. */
     private static ControllerSettings read(Map<String, String> data, ConfigMap... others) {
         ConfigMap controller = configMap("ingress-nginx", "controller", data);
-        ClusterLookup lookup = new ClusterLookup() {
-            @Override
-            public Secret secret(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public ConfigMap configMap(String namespace, String name) {
-                for (ConfigMap c : List.of(others)) {
-                    if (c.getMetadata().getNamespace().equals(namespace) && c.getMetadata().getName().equals(name)) {
-                        return c;
-                    }
+        ClusterLookup lookup = TestLookups.configMaps((namespace, name) -> {
+            for (ConfigMap c : List.of(others)) {
+                if (c.getMetadata().getNamespace().equals(namespace) && c.getMetadata().getName().equals(name)) {
+                    return c;
                 }
-                return namespace.equals("ingress-nginx") && name.equals("controller") ? controller : null;
             }
-        };
+            return namespace.equals("ingress-nginx") && name.equals("controller") ? controller : null;
+        });
         return ConfigMapReader.read(new ConfigMapOptions("ingress-nginx/controller", GatewayConfig.defaults(), Set.of()),
                 lookup);
     }
