@@ -70,8 +70,9 @@ public final class SnippetAnnotations {
      * Compiles the snippets of one Ingress.
      *
      * @param rewriteTarget whether the Ingress has {@code rewrite-target}
-     * @param locationAccess whether its locations have access rules of their own (an allowlist):
-     *     nginx then ignores the server-level {@code allow}/{@code deny}
+     * @param locationAccess whether its locations have access rules of their own (an allowlist);
+     *     the server-level {@code allow}/{@code deny} are kept whole all the same: each route of the
+     *     host drops them only when it has rules of its own ({@code HostBuilder})
      */
     public static Result compile(Map<String, String> annotations, String prefix, boolean rewriteTarget,
             boolean locationAccess, boolean authUrl, Consumer<String> warnings) {
@@ -107,9 +108,8 @@ public final class SnippetAnnotations {
                 return new Result(List.of(), List.of(), describe(e) + ": " + r.getMessage());
             }
         }
-        if (locationAccess || location.stream().anyMatch(AccessRules.class::isInstance)) {
-            server = server.stream().filter(p -> !(p instanceof AccessRules)).toList();
-        }
+        // The server's allow/deny stay whole here: each route drops them only when it has access
+        // rules of its own (HostBuilder), as nginx's locations inherit them.
         return new Result(location, server, null);
     }
 

@@ -1,5 +1,7 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.gateway.policy.AccessList;
+import dev.linnet.gateway.policy.AccessRules;
 import dev.linnet.gateway.policy.AppRoot;
 import dev.linnet.gateway.policy.HostForbidden;
 import dev.linnet.gateway.policy.Policies;
@@ -186,7 +188,16 @@ final class HostBuilder {
         return new VirtualHost(host.name(), routes, fallback, hostLevel);
     }
 
+    /**
+     * A route with the host's server-snippet policies. Its {@code allow}/{@code deny} rules are
+     * nginx's server-level ones: inherited by every location of the host (other Ingresses' too)
+     * unless the location has access rules of its own (an allow/deny list annotation, a
+     * configuration-snippet {@code allow}/{@code deny}), which replace them.
+     */
     private static Route withPolicies(Route r, List<Policy> more) {
+        if (r.policies().find(AccessList.class) != null || r.policies().find(AccessRules.class) != null) {
+            more = more.stream().filter(p -> !(p instanceof AccessRules)).toList();
+        }
         return new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), r.canary(), r.options(),
                 r.policies().with(more), r.multiCanary());
     }

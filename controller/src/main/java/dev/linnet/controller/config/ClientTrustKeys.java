@@ -79,9 +79,15 @@ final class ClientTrustKeys {
 
     /** {@code proxy-real-ip-cidr}: invalid entries are dropped, never widened to the default. */
     private static SourceRanges trustedPeers(ConfigMapData d, SourceRanges fallback) {
+        if (d.string("proxy-real-ip-cidr") == null) {
+            return fallback; // absent or empty: the default
+        }
         List<String> items = d.list("proxy-real-ip-cidr");
-        if (items.isEmpty()) {
-            return fallback;
+        if (items.isEmpty()) { // only separators (","): no entry, so no peer, never the trust-all default
+            d.warn("key proxy-real-ip-cidr: " + WarningValue.quote(d.string("proxy-real-ip-cidr"))
+                    + " names no range (expected: " + SourceRanges.EXPECTED + "); no peer is trusted: every client"
+                    + " address is the connection's (fail closed)");
+            return SourceRanges.of(items);
         }
         List<String> valid = new ArrayList<>();
         List<String> invalid = new ArrayList<>();

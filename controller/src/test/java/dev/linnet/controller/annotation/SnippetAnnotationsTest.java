@@ -123,13 +123,13 @@ class SnippetAnnotationsTest {
     }
 
     @Test
-    void serverAccessRulesGiveWayToTheLocationsOwn() {
+    void serverAccessRulesAreKeptWholeForTheHostsRoutesToDecide() {
         Map<String, String> a = new HashMap<>();
         a.put(P + "/server-snippet", "deny 10.0.0.1;");
         a.put(P + "/configuration-snippet", "allow 10.0.0.0/8;");
-        assertThat(SnippetAnnotations.compile(a, P, false, false, false, w -> { }).server()).isEmpty();
-        assertThat(SnippetAnnotations.compile(Map.of(P + "/server-snippet", "deny 10.0.0.1;"), P, false, true, false,
-                w -> { }).server()).as("an allowlist annotation is the location's rule").isEmpty();
+        // Each route drops them only when it has access rules of its own (SnippetIngressTest): another
+        // Ingress's routes on the host inherit them, as nginx's locations do.
+        assertThat(SnippetAnnotations.compile(a, P, false, false, false, w -> { }).server()).hasSize(1);
         assertThat(SnippetAnnotations.compile(Map.of(P + "/server-snippet", "deny 10.0.0.1;"), P, false, false, false,
                 w -> { }).server()).hasSize(1);
     }

@@ -69,6 +69,19 @@ class SnippetIngressTest {
     }
 
     @Test
+    void aServerSnippetsDenyReachesEveryRouteWithoutAccessRulesOfItsOwnOtherIngressesToo() {
+        BuildResult r = build(DEFAULT,
+                ingress("ns/owner").created("2024-01-01T00:00:00Z").annotation(PREFIX + "/server-snippet", "deny all;")
+                        .annotation(PREFIX + "/allowlist-source-range", "10.0.0.0/8").host("a.com").path("/own")
+                        .backend("a", 80),
+                ingress("ns/other").created("2024-02-01T00:00:00Z").host("a.com").path("/admin").backend("b", 80));
+        assertThat(r.table().route("a.com", "/own").policies().find(AccessRules.class))
+                .as("the location's allowlist replaces the server's allow/deny").isNull();
+        assertThat(r.table().route("a.com", "/admin").policies().find(AccessRules.class))
+                .as("another Ingress's route inherits the server's deny all").isNotNull();
+    }
+
+    @Test
     void aServerSnippetAppliesToEveryRouteOfTheHostTheOldestWins() {
         BuildResult r = build(DEFAULT,
                 ingress("ns/old").created("2024-01-01T00:00:00Z").annotation(PREFIX + "/server-snippet",

@@ -106,6 +106,10 @@ class ClientTrustKeysTest {
         assertThat(none.trust().trustedPeers().entries()).isEmpty();
         assertThat(trusts(none.trust(), "203.0.113.9")).as("not the trust-all default").isFalse();
         assertThat(none.warnings()).anyMatch(w -> w.contains("no peer is trusted"));
+
+        Read separators = read(Map.of("proxy-real-ip-cidr", " , ,"));
+        assertThat(trusts(separators.trust(), "203.0.113.9")).as("no entry is no peer, not the default").isFalse();
+        assertThat(separators.warnings()).anyMatch(w -> w.contains("names no range") && w.contains("no peer is trusted"));
     }
 
     @Test
