@@ -636,6 +636,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         finished = true;
         stopTimers();
         releaseBody();
+        if (pending != null) { // a whole answer came before the head's write finished: never sent
+            pending.release();
+            pending = null;
+        }
         // An answer before the upload ended leaves unread body on both connections: close both.
         boolean clean = requestComplete;
         context.pool().release(lease, clean && upstreamReusable);
