@@ -110,26 +110,7 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
      * {@code proxy-http-version}: {@code 1.0} is true (HTTP/1.0 upstream), {@code 1.1} false;
      * trimmed and case-sensitive, as ingress-nginx's {@code ValidateOptions}.
      */
-    public static final ValueType<Boolean> HTTP_1_0 = new ValueType<>() {
-        @Override
-        public Boolean parse(String raw) {
-            return switch (raw.strip()) {
-                case "1.0" -> Boolean.TRUE;
-                case "1.1" -> Boolean.FALSE;
-                default -> null;
-            };
-        }
-
-        @Override
-        public String expected() {
-            return "1.0 or 1.1";
-        }
-
-        @Override
-        public String show(Boolean value) {
-            return value ? "1.0" : "1.1";
-        }
-    };
+    public static final ValueType<Boolean> HTTP_1_0 = ValueType.twoWords("1.0", "1.1", true);
     public static final AnnotationKey<Boolean> HTTP_VERSION = AnnotationKey.prefixed(
             "proxy-http-version", HTTP_1_0, false, "1.1",
             "1.0: requests go upstream as HTTP/1.0 (no keep-alive, a body only with its Content-Length: a chunked"
