@@ -142,8 +142,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private boolean ignoreClientBody; // an error request: the client's body went to the upstream before
     private boolean buffering; // proxy-request-buffering: the body is being read, no attempt has started
     private CompositeByteBuf body; // the buffered body, sent (again) by every attempt; null when streamed
-    private final boolean http10; // proxy-http-version 1.0: no keep-alive upstream, a body only with its length
     private ByteBuf tail; // while buffering: the body's last buffer, still filling, not yet in body
+    private final boolean http10; // proxy-http-version 1.0: no keep-alive upstream, a body only with its length
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
