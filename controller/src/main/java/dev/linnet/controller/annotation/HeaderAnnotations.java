@@ -1,5 +1,6 @@
 package dev.linnet.controller.annotation;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.policy.ForwardedPrefix;
 import dev.linnet.gateway.policy.NginxValue;
 import dev.linnet.gateway.policy.ProxyRedirect;
@@ -166,16 +167,21 @@ public final class HeaderAnnotations {
         }
     }
 
-    /** {@code proxy-redirect-*} and {@code proxy-cookie-*} (§3.7): invalid values fall back to {@code off}. */
+    /**
+     * {@code proxy-redirect-*} and {@code proxy-cookie-*} (§3.7), each key on its own: the
+     * annotation, else (absent or invalid) the controller ConfigMap's key of the same name, else
+     * {@code off}, as ingress-nginx's proxy parser falls back to its default backend's values.
+     */
     private static ProxyRedirect rewrites(PolicyCollector c) {
-        String from = rewriteValue(c, REDIRECT_FROM, REDIRECT);
-        String to = rewriteValue(c, REDIRECT_TO, REDIRECT);
+        AnnotationDefaults.Rewrites defaults = c.defaults().rewrites();
+        String from = rewriteValue(c, REDIRECT_FROM, defaults.redirectFrom());
+        String to = rewriteValue(c, REDIRECT_TO, defaults.redirectTo());
         if (from == null || from.equals("off") || from.equals("default") || to == null || to.equals("off")) {
             from = null; // "default" is nginx's proxy_redirect default: a no-op behind ingress-nginx
             to = null;
         }
-        String[] domain = pair(rewriteValue(c, COOKIE_DOMAIN, COOKIE_DOMAIN_VALUE));
-        String[] path = pair(rewriteValue(c, COOKIE_PATH, URL_PAIR));
+        String[] domain = pair(rewriteValue(c, COOKIE_DOMAIN, defaults.cookieDomain()));
+        String[] path = pair(rewriteValue(c, COOKIE_PATH, defaults.cookiePath()));
         if (from == null && domain == null && path == null) {
             return null;
         }
@@ -183,19 +189,33 @@ public final class HeaderAnnotations {
                 path == null ? null : path[0], path == null ? null : path[1]);
     }
 
-    private static String rewriteValue(PolicyCollector c, AnnotationKey<String> key, Pattern valid) {
+    private static String rewriteValue(PolicyCollector c, AnnotationKey<String> key, String fallback) {
         String v = strip(key.raw(c.annotations(), c.prefix()));
         if (v == null) {
-            return null;
+            return fallback;
         }
-        boolean ok = key == COOKIE_DOMAIN || key == COOKIE_PATH ? valid.matcher(v).matches()
-                : valid.matcher(v.replace(" ", "")).matches();
-        if (!ok) {
-            c.warn(key.describe(c.prefix(), v) + " is invalid (expected: " + (key == REDIRECT_FROM || key == REDIRECT_TO
-                    ? "a URL prefix, or off" : "FROM TO, or off") + "); using off");
-            return null;
+        if (!validRewrite(key, v)) {
+            c.warn(key.describe(c.prefix(), v) + " is invalid (expected: " + expectedRewrite(key) + "); using "
+                    + (fallback.equals("off") ? "off" : AnnotationKey.quote(fallback) + " (the ConfigMap's default)"));
+            return fallback;
         }
         return v;
+    }
+
+    /** Whether {@code v} (trimmed) passes ingress-nginx's validator of the rewriting {@code key} (§3.7). */
+    public static boolean validRewrite(AnnotationKey<String> key, String v) {
+        if (key == COOKIE_DOMAIN) {
+            return COOKIE_DOMAIN_VALUE.matcher(v).matches();
+        }
+        if (key == COOKIE_PATH) {
+            return URL_PAIR.matcher(v).matches();
+        }
+        return REDIRECT.matcher(v.replace(" ", "")).matches();
+    }
+
+    /** What a valid value of the rewriting {@code key} looks like. */
+    public static String expectedRewrite(AnnotationKey<String> key) {
+        return key == REDIRECT_FROM || key == REDIRECT_TO ? "a URL prefix, or off" : "FROM TO, or off";
     }
 
     private static String[] pair(String v) {

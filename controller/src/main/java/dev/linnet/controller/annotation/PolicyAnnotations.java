@@ -49,9 +49,9 @@ public final class PolicyAnnotations {
         PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings, defaults);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings, defaults));
         c.add(CorsAnnotations.parse(c.annotations(), prefix, warnings));
-        c.add(RedirectUrlAnnotations.parse(c.annotations(), prefix, false, warnings).redirect());
+        c.add(RedirectUrlAnnotations.parse(c.annotations(), prefix, defaults.relativeRedirects(), warnings).redirect());
         c.add(AccessAnnotations.withDenylist(c.annotations(), prefix, AccessAnnotations.parse(c.annotations(), prefix,
-                warnings, defaults.allowlist()), null, c::deny));
+                warnings, defaults.allowlist()), defaults.denylist(), c::deny));
         c.add(AccessAnnotations.satisfy(c.annotations(), prefix, warnings));
         BasicAuthAnnotations.parse(c);
         ExternalAuthAnnotations.parse(c);

@@ -106,13 +106,22 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
             "service-upstream", ValueType.BOOL, false,
             "the single endpoint is the Service's ClusterIP and port (kube-proxy balances); a canary Ingress's own"
                     + " value applies to the canary backend");
+    /**
+     * {@code proxy-http-version}: {@code 1.0} is true (HTTP/1.0 upstream), {@code 1.1} false;
+     * trimmed and case-sensitive, as ingress-nginx's {@code ValidateOptions}.
+     */
+    public static final ValueType<Boolean> HTTP_1_0 = ValueType.twoWords("1.0", "1.1", true);
+    public static final AnnotationKey<Boolean> HTTP_VERSION = AnnotationKey.prefixed(
+            "proxy-http-version", HTTP_1_0, false, "1.1",
+            "1.0: requests go upstream as HTTP/1.0 (no keep-alive, a body only with its Content-Length: a chunked"
+                    + " one is read whole first); HTTP and HTTPS backends");
     /** The largest upstream response head the gateway reads ({@code UpstreamPool}); a larger one is a 502. */
     public static final long MAX_RESPONSE_HEAD = 64 * 1024;
     /** Every key, in the order they are read. */
     public static final List<AnnotationKey<?>> KEYS = List.of(CONNECT_TIMEOUT, READ_TIMEOUT, SEND_TIMEOUT, BODY_SIZE,
             NEXT_UPSTREAM_TRIES, NEXT_UPSTREAM, NEXT_UPSTREAM_TIMEOUT, REWRITE_TARGET, USE_REGEX, BACKEND_PROTOCOL,
             ENABLE_ACCESS_LOG, ENABLE_REWRITE_LOG, REQUEST_BUFFERING, BUFFERING, BUFFER_SIZE, BUFFERS_NUMBER,
-            CLIENT_BODY_BUFFER_SIZE, SERVICE_UPSTREAM);
+            CLIENT_BODY_BUFFER_SIZE, SERVICE_UPSTREAM, HTTP_VERSION);
 
     /** No annotations. */
     public static final ProxyAnnotations NONE = new ProxyAnnotations(RouteOptions.DEFAULTS, false, false);
@@ -130,7 +139,8 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
     }
 
     /**
-     * @param defaults the ConfigMap's defaults ({@code proxy-request-buffering}, {@code service-upstream})
+     * @param defaults the ConfigMap's defaults ({@code proxy-request-buffering}, {@code service-upstream},
+     *     {@code proxy-http-version})
      */
     public static ProxyAnnotations parse(Map<String, String> annotations, String prefix, Consumer<String> warnings,
             AnnotationDefaults defaults) {
@@ -161,8 +171,9 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
         }
         BUFFERS_NUMBER.read(annotations, prefix, warnings);
         CLIENT_BODY_BUFFER_SIZE.read(annotations, prefix, warnings);
+        boolean http10 = HTTP_VERSION.read(annotations, prefix, warnings, defaults.http10());
         RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next,
-                accessLog, buffered);
+                accessLog, buffered, http10);
         return new ProxyAnnotations(options, useRegex, serviceUpstream(annotations, prefix, warnings, defaults));
     }
 

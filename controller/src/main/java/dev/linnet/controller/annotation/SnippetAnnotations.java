@@ -69,13 +69,13 @@ public final class SnippetAnnotations {
     /**
      * Compiles the snippets of one Ingress.
      *
+     * The server-level {@code allow}/{@code deny} are kept whole: each route of the host drops them
+     * only when it has access rules of its own ({@code HostBuilder}).
+     *
      * @param rewriteTarget whether the Ingress has {@code rewrite-target}
-     * @param locationAccess whether its locations have access rules of their own (an allowlist);
-     *     the server-level {@code allow}/{@code deny} are kept whole all the same: each route of the
-     *     host drops them only when it has rules of its own ({@code HostBuilder})
      */
     public static Result compile(Map<String, String> annotations, String prefix, boolean rewriteTarget,
-            boolean locationAccess, boolean authUrl, Consumer<String> warnings) {
+            boolean authUrl, Consumer<String> warnings) {
         List<Policy> location = List.of();
         List<Policy> server = List.of();
         for (var e : snippets(annotations, prefix).entrySet()) {

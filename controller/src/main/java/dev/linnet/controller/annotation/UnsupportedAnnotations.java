@@ -28,7 +28,7 @@ public final class UnsupportedAnnotations {
             "limit-allowlist", "limit-burst-multiplier", "limit-connections", "limit-rate", "limit-rate-after",
             "limit-rpm", "limit-rps", "limit-whitelist", "mirror-host", "mirror-request-body", "mirror-target",
             "modsecurity-transaction-id", "opentelemetry-trust-incoming-span", "proxy-busy-buffers-size",
-            "proxy-http-version", "proxy-max-temp-file-size", "proxy-ssl-ciphers", "proxy-ssl-name",
+            "proxy-max-temp-file-size", "proxy-ssl-ciphers", "proxy-ssl-name",
             "proxy-ssl-protocols", "proxy-ssl-secret", "proxy-ssl-server-name", "proxy-ssl-verify",
             "proxy-ssl-verify-depth", "ssl-ciphers", "ssl-passthrough", "ssl-prefer-server-ciphers");
 

@@ -43,26 +43,31 @@ public interface ValueType<T> {
     };
 
     /** nginx's {@code on} / {@code off} flag, case-sensitive as ingress-nginx validates it. */
-    ValueType<Boolean> ON_OFF = new ValueType<>() {
-        @Override
-        public Boolean parse(String raw) {
-            return switch (raw) {
-                case "on" -> Boolean.TRUE;
-                case "off" -> Boolean.FALSE;
-                default -> null;
-            };
-        }
+    ValueType<Boolean> ON_OFF = twoWords("on", "off", false);
 
-        @Override
-        public String expected() {
-            return "on or off";
-        }
+    /**
+     * A flag spelled as one of two words, case-sensitive: {@code yes} is true, {@code no} false;
+     * {@code trim}: surrounding whitespace is ignored (ingress-nginx's {@code ValidateOptions}).
+     */
+    static ValueType<Boolean> twoWords(String yes, String no, boolean trim) {
+        return new ValueType<>() {
+            @Override
+            public Boolean parse(String raw) {
+                String v = trim ? raw.strip() : raw;
+                return v.equals(yes) ? Boolean.TRUE : v.equals(no) ? Boolean.FALSE : null;
+            }
 
-        @Override
-        public String show(Boolean value) {
-            return value ? "on" : "off";
-        }
-    };
+            @Override
+            public String expected() {
+                return yes + " or " + no;
+            }
+
+            @Override
+            public String show(Boolean value) {
+                return value ? yes : no;
+            }
+        };
+    }
 
     /**
      * Go's {@code strconv.Atoi} on a 64-bit platform: an optional {@code +} or {@code -}, then

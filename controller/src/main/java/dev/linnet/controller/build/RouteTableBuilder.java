@@ -157,9 +157,7 @@ public final class RouteTableBuilder {
             return SnippetAnnotations.Result.NONE;
         }
         SnippetAnnotations.Result r = SnippetAnnotations.compile(annotations, prefix,
-                has(annotations, prefix, "rewrite-target"),
-                has(annotations, prefix, "allowlist-source-range") || has(annotations, prefix, "whitelist-source-range"),
-                has(annotations, prefix, "auth-url"), warn);
+                has(annotations, prefix, "rewrite-target"), has(annotations, prefix, "auth-url"), warn);
         if (r.refused() == null) {
             return r;
         }

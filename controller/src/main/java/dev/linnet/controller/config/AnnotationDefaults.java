@@ -29,17 +29,50 @@ import java.util.List;
  *     these skips basic, digest, external and global authentication
  * @param requestBuffering {@code proxy-request-buffering}: the default of the annotation (on)
  * @param serviceUpstream {@code service-upstream}: the default of the annotation (false)
+ * @param relativeRedirects {@code relative-redirects}: redirect URLs stay relative on every Ingress
+ *     (the annotation can only add it, annotations-spec.md §2.1)
+ * @param denylist {@code denylist-source-range}: the deny list of an Ingress without its own, as
+ *     written (an invalid entry makes every such Ingress answer 503), or {@code null}: none
+ * @param rewrites {@code proxy-redirect-from}/{@code -to}, {@code proxy-cookie-domain}/{@code -path}:
+ *     the value of each annotation an Ingress does not set (or sets to an invalid value)
+ * @param http10 {@code proxy-http-version}: the default of the annotation, true for {@code 1.0}
  */
 public record AnnotationDefaults(boolean sslRedirect, boolean forceSslRedirect, List<String> noTlsRedirectLocations,
         AccessList allowlist, String loadBalance, Policy globalAuth, List<String> noAuthLocations,
-        boolean requestBuffering, boolean serviceUpstream) {
+        boolean requestBuffering, boolean serviceUpstream, boolean relativeRedirects, String denylist,
+        Rewrites rewrites, boolean http10) {
 
     /** ingress-nginx's default of both exemption lists: cert-manager's HTTP-01 solver paths. */
     public static final List<String> ACME_CHALLENGE = List.of("/.well-known/acme-challenge");
 
     /** ingress-nginx's built-in defaults (no ConfigMap). */
     public static final AnnotationDefaults DEFAULT = new AnnotationDefaults(true, false, ACME_CHALLENGE, null,
-            "round_robin", null, ACME_CHALLENGE, true, false);
+            "round_robin", null, ACME_CHALLENGE, true, false, false, null, Rewrites.OFF, false);
+
+    /**
+     * The Location and cookie rewriting defaults (annotations-spec.md §3.7), each a valid value of
+     * its annotation; {@code off} leaves the header alone.
+     */
+    public record Rewrites(String redirectFrom, String redirectTo, String cookieDomain, String cookiePath) {
+
+        /** ingress-nginx's defaults: nothing is rewritten. */
+        public static final Rewrites OFF = new Rewrites("off", "off", "off", "off");
+
+        public Rewrites {
+            requireNonNull(redirectFrom, "redirectFrom");
+            requireNonNull(redirectTo, "redirectTo");
+            requireNonNull(cookieDomain, "cookieDomain");
+            requireNonNull(cookiePath, "cookiePath");
+        }
+    }
+
+    /** The defaults with ingress-nginx's values for the keys after {@code service-upstream}. */
+    public AnnotationDefaults(boolean sslRedirect, boolean forceSslRedirect, List<String> noTlsRedirectLocations,
+            AccessList allowlist, String loadBalance, Policy globalAuth, List<String> noAuthLocations,
+            boolean requestBuffering, boolean serviceUpstream) {
+        this(sslRedirect, forceSslRedirect, noTlsRedirectLocations, allowlist, loadBalance, globalAuth,
+                noAuthLocations, requestBuffering, serviceUpstream, false, null, Rewrites.OFF, false);
+    }
 
     /** The defaults without {@code proxy-request-buffering} and {@code service-upstream} (tests and older callers). */
     public AnnotationDefaults(boolean sslRedirect, boolean forceSslRedirect, List<String> noTlsRedirectLocations,
@@ -52,6 +85,7 @@ public record AnnotationDefaults(boolean sslRedirect, boolean forceSslRedirect, 
         noTlsRedirectLocations = List.copyOf(noTlsRedirectLocations);
         requireNonNull(loadBalance, "loadBalance");
         noAuthLocations = List.copyOf(noAuthLocations);
+        requireNonNull(rewrites, "rewrites");
     }
 
     /**

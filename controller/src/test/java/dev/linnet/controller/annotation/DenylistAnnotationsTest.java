@@ -2,6 +2,7 @@ package dev.linnet.controller.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.policy.AccessList;
 import dev.linnet.gateway.policy.Deny;
 import dev.linnet.gateway.route.SourceRanges;
@@ -57,5 +58,30 @@ class DenylistAnnotationsTest {
         assertThat(denied).isEmpty();
         AccessAnnotations.withDenylist(Map.of(), P, null, "nope", denied::add);
         assertThat(denied).singleElement().asString().startsWith("ConfigMap key denylist-source-range");
+    }
+
+    /** The controller ConfigMap's denylist-source-range reaches every Ingress without its own; an unusable one denies. */
+    @Test
+    void theConfigMapsDenyListIsEveryIngresssDefaultAndFailsClosed() {
+        AnnotationDefaults denying = withDenylist("18.0.0.0/8");
+        assertThat(PolicyAnnotations.parse(Map.of(), P, "ns", ClusterLookup.EMPTY, warnings::add, denying).routes()
+                .find(AccessList.class)).isEqualTo(AccessList.denying(SourceRanges.of(List.of("18.0.0.0/8"))));
+        assertThat(PolicyAnnotations.parse(Map.of(P + "/denylist-source-range", "56.0.0.1"), P, "ns",
+                ClusterLookup.EMPTY, warnings::add, denying).routes().find(AccessList.class)).as("the annotation wins")
+                .isEqualTo(AccessList.denying(SourceRanges.of(List.of("56.0.0.1"))));
+        assertThat(warnings).isEmpty();
+
+        IngressPolicies broken = PolicyAnnotations.parse(Map.of(), P, "ns", ClusterLookup.EMPTY, warnings::add,
+                withDenylist("18.0.0.0/8, nonsense"));
+        assertThat(broken.routes().all()).singleElement().isInstanceOf(Deny.class);
+        assertThat(warnings).singleElement().asString().startsWith("ConfigMap key denylist-source-range:")
+                .contains("\"nonsense\" is invalid");
+    }
+
+    private static AnnotationDefaults withDenylist(String denylist) {
+        AnnotationDefaults d = AnnotationDefaults.DEFAULT;
+        return new AnnotationDefaults(d.sslRedirect(), d.forceSslRedirect(), d.noTlsRedirectLocations(), d.allowlist(),
+                d.loadBalance(), d.globalAuth(), d.noAuthLocations(), d.requestBuffering(), d.serviceUpstream(),
+                d.relativeRedirects(), denylist, d.rewrites(), d.http10());
     }
 }

@@ -97,4 +97,30 @@ class HeaderAnnotationsTest {
         assertThat(parse(Map.of(P + "/proxy-redirect-from", "default", P + "/proxy-redirect-to", "x"), Set.of())
                 .routes().isEmpty()).isTrue();
     }
+
+    /**
+     * The controller ConfigMap's keys of the same names are the defaults, key by key: an absent or
+     * invalid annotation takes the ConfigMap's value, a valid one (off included) wins.
+     */
+    @Test
+    void theConfigMapsRewritesAreTheDefaultsKeyByKey() {
+        AnnotationDefaults.Rewrites configMap = new AnnotationDefaults.Rewrites("http://internal/", "https://public/",
+                "localhost example.org", "/one/ /");
+        AnnotationDefaults defaults = new AnnotationDefaults(true, false, List.of(), null, "round_robin", null,
+                List.of(), true, false, false, null, configMap, false);
+        PolicyCollector none = new PolicyCollector(Map.of(), P, "ns", HEADERS, warnings::add, defaults);
+        HeaderAnnotations.parse(none, Set.of());
+        assertThat(none.result().routes().find(ProxyRedirect.class)).isEqualTo(new ProxyRedirect("http://internal/",
+                "https://public/", "localhost", "example.org", "/one/", "/"));
+
+        PolicyCollector own = new PolicyCollector(Map.of(P + "/proxy-redirect-to", "https://mine/",
+                P + "/proxy-cookie-path", "off", P + "/proxy-cookie-domain", "one"), P, "ns", HEADERS, warnings::add,
+                defaults);
+        HeaderAnnotations.parse(own, Set.of());
+        assertThat(own.result().routes().find(ProxyRedirect.class)).as("from the ConfigMap, to the annotation's;"
+                + " an invalid domain takes the ConfigMap's; path off wins").isEqualTo(new ProxyRedirect(
+                "http://internal/", "https://mine/", "localhost", "example.org", null, null));
+        assertThat(warnings).containsExactly("annotation " + P + "/proxy-cookie-domain: \"one\" is invalid"
+                + " (expected: FROM TO, or off); using \"localhost example.org\" (the ConfigMap's default)");
+    }
 }

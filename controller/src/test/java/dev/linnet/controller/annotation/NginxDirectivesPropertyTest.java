@@ -63,7 +63,7 @@ class NginxDirectivesPropertyTest {
         }
         for (String key : new String[] {"configuration-snippet", "server-snippet"}) {
             SnippetAnnotations.Result r = SnippetAnnotations.compile(Map.of("p/" + key, text), "p", false, false,
-                    false, w -> { });
+                    w -> { });
             assertThat(r.refused() == null || !r.refused().isEmpty()).isTrue();
         }
         assertThat(THREADS.getCurrentThreadCpuTime() - start).isLessThan(BOUND_NANOS);

@@ -2,6 +2,7 @@ package dev.linnet.controller.annotation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.linnet.controller.config.AnnotationDefaults;
 import dev.linnet.gateway.policy.AccessList;
 import dev.linnet.gateway.policy.SslRedirect;
 import dev.linnet.gateway.route.BackendProtocol;
@@ -280,5 +281,30 @@ class ProxyAnnotationsTest {
                         + " endpoint once)); using 4",
                 "annotation " + P + "/client-body-buffer-size: \"big\" is invalid (expected: " + NginxSize.EXPECTED
                         + "); using 8k");
+    }
+
+    /** U5: {@code proxy-http-version}; an invalid value keeps the default (the ConfigMap's, else 1.1) with a warning. */
+    @Test
+    void u5_proxyHttpVersion() {
+        assertThat(parse().options().http10()).as("ingress-nginx's default: 1.1").isFalse();
+        assertThat(parse("proxy-http-version", "1.0").options().http10()).isTrue();
+        assertThat(parse("proxy-http-version", " 1.0 ").options().http10()).as("trimmed").isTrue();
+        Parsed invalid = parse("proxy-http-version", "2");
+        assertThat(invalid.options().http10()).isFalse();
+        assertThat(invalid.warnings()).containsExactly("annotation " + P + "/proxy-http-version: \"2\" is invalid"
+                + " (expected: 1.0 or 1.1); using 1.1");
+
+        AnnotationDefaults http10 = new AnnotationDefaults(true, false, List.of(), null, "round_robin", null, List.of(),
+                true, false, false, null, AnnotationDefaults.Rewrites.OFF, true);
+        List<String> warnings = new ArrayList<>();
+        assertThat(ProxyAnnotations.parse(Map.of(), P, warnings::add, http10).options().http10())
+                .as("the ConfigMap's default").isTrue();
+        assertThat(ProxyAnnotations.parse(Map.of(P + "/proxy-http-version", "1.1"), P, warnings::add, http10)
+                .options().http10()).as("the annotation wins").isFalse();
+        assertThat(ProxyAnnotations.parse(Map.of(P + "/proxy-http-version", "HTTP/1.1"), P, warnings::add, http10)
+                .options().http10()).isTrue();
+        assertThat(warnings).containsExactly("annotation " + P + "/proxy-http-version: \"HTTP/1.1\" is invalid"
+                + " (expected: 1.0 or 1.1); using 1.0 (the ConfigMap's default)");
+        assertThat(parse("proxy-http-version", "1.0").options().withoutRewrite().http10()).isTrue();
     }
 }

@@ -20,7 +20,7 @@ class SnippetAnnotationsTest {
     private static final String P = "nginx.ingress.kubernetes.io";
 
     private static SnippetAnnotations.Result compile(String key, String snippet) {
-        return SnippetAnnotations.compile(Map.of(P + "/" + key, snippet), P, false, false, false, w -> { });
+        return SnippetAnnotations.compile(Map.of(P + "/" + key, snippet), P, false, false, w -> { });
     }
 
     private static String refused(String key, String snippet) {
@@ -105,20 +105,20 @@ class SnippetAnnotationsTest {
     @Test
     void aRewriteNextToRewriteTargetIsRefused() {
         assertThat(SnippetAnnotations.compile(Map.of(P + "/configuration-snippet", "rewrite ^ /x break;"), P, true,
-                false, false, w -> { }).refused()).contains("rewrite-target");
+                false, w -> { }).refused()).contains("rewrite-target");
     }
 
     @Test
     void anAuthSnippetWithoutAuthUrlIsIgnoredAndWithItOnlyNoOpsPass() {
         List<String> warnings = new ArrayList<>();
         SnippetAnnotations.Result r = SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header A b;"),
-                P, false, false, false, warnings::add);
+                P, false, false, warnings::add);
         assertThat(r.refused()).isNull();
         assertThat(r.isEmpty()).isTrue();
         assertThat(warnings).singleElement().asString().contains("without auth-url");
-        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header A b;"), P, false, false,
+        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header A b;"), P, false,
                 true, w -> { }).refused()).contains("external-auth subrequest");
-        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "server_tokens off;"), P, false, false,
+        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "server_tokens off;"), P, false,
                 true, w -> { }).refused()).isNull();
     }
 
@@ -129,8 +129,8 @@ class SnippetAnnotationsTest {
         a.put(P + "/configuration-snippet", "allow 10.0.0.0/8;");
         // Each route drops them only when it has access rules of its own (SnippetIngressTest): another
         // Ingress's routes on the host inherit them, as nginx's locations do.
-        assertThat(SnippetAnnotations.compile(a, P, false, false, false, w -> { }).server()).hasSize(1);
-        assertThat(SnippetAnnotations.compile(Map.of(P + "/server-snippet", "deny 10.0.0.1;"), P, false, false, false,
+        assertThat(SnippetAnnotations.compile(a, P, false, false, w -> { }).server()).hasSize(1);
+        assertThat(SnippetAnnotations.compile(Map.of(P + "/server-snippet", "deny 10.0.0.1;"), P, false, false,
                 w -> { }).server()).hasSize(1);
     }
 

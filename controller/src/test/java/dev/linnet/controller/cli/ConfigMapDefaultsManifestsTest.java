@@ -304,4 +304,67 @@ class ConfigMapDefaultsManifestsTest {
         assertThat(get("/.well-known/acme-challenge/token").statusCode()).as("the list replaces the default")
                 .isEqualTo(308);
     }
+
+    /**
+     * R9, D9, H10-H13 with the values in the controller ConfigMap: {@code relative-redirects},
+     * {@code denylist-source-range} and the Location and cookie rewrites are every Ingress's
+     * defaults; an Ingress's own annotation wins; an unusable deny list answers 503 (fails closed).
+     */
+    @Test
+    void relativeRedirectsDenylistAndRewritesFromTheConfigMap() throws Exception {
+        app.respondWithHeaders(java.util.Map.of("Location", "http://internal/x",
+                "Set-Cookie", "s=1; Domain=LocalHost; Path=/one/deep"));
+        String plain = ingress("plain", "app", List.of(), "/");
+        String redirect = ingress("moved", "app", List.of("permanent-redirect: /new-home"), "/moved");
+        String own = ingress("own", "app", List.of("denylist-source-range: 10.0.0.1",
+                "proxy-redirect-to: https://mine/", "proxy-cookie-path: \"off\""), "/own");
+        String cm = configMap("relative-redirects: \"true\"", "denylist-source-range: 127.0.0.1",
+                "proxy-redirect-from: http://internal/", "proxy-redirect-to: https://public/",
+                "proxy-cookie-domain: localhost example.org", "proxy-cookie-path: /one/ /");
+        write(cm, plain, redirect, own);
+        start();
+
+        assertThat(get("/").statusCode()).as("127.0.0.1 is denied by the ConfigMap").isEqualTo(403);
+        HttpResponse<String> mine = get("/own");
+        assertThat(mine.statusCode()).as("the Ingress's own deny list wins").isEqualTo(200);
+        assertThat(mine.headers().firstValue("Location")).as("from the ConfigMap, to the annotation")
+                .hasValue("https://mine/x");
+        assertThat(mine.headers().firstValue("Set-Cookie")).as("domain from the ConfigMap, path off by annotation")
+                .hasValue("s=1; Domain=example.org; Path=/one/deep");
+
+        write(cm.replace("denylist-source-range: 127.0.0.1", "denylist-source-range: 10.9.9.9"), plain, redirect, own);
+        await().untilAsserted(() -> assertThat(get("/").statusCode()).isEqualTo(200));
+        HttpResponse<String> rewritten = get("/");
+        assertThat(rewritten.headers().firstValue("Location")).hasValue("https://public/x");
+        assertThat(rewritten.headers().firstValue("Set-Cookie")).hasValue("s=1; Domain=example.org; Path=/deep");
+        HttpResponse<String> moved = get("/moved");
+        assertThat(moved.statusCode()).isEqualTo(301);
+        assertThat(moved.headers().firstValue("Location")).as("R9: relative").hasValue("/new-home");
+
+        write(cm.replace("denylist-source-range: 127.0.0.1", "denylist-source-range: not-an-address"), plain,
+                redirect, own);
+        await().untilAsserted(() -> assertThat(get("/").statusCode()).as("fails closed").isEqualTo(503));
+        assertThat(get("/own").statusCode()).as("its own valid deny list").isEqualTo(200);
+    }
+
+    /** U5 with the ConfigMap's {@code proxy-http-version} as the default; the annotation overrides it. */
+    @Test
+    void u5_proxyHttpVersionFromTheConfigMap() throws Exception {
+        java.util.Queue<String> requestLines = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        try (dev.linnet.gateway.testing.RawBackend old = new dev.linnet.gateway.testing.RawBackend((s, i) -> {
+            String head = dev.linnet.gateway.testing.RawBackend.readHead(s.getInputStream());
+            requestLines.add(head.substring(0, head.indexOf('\r')));
+            dev.linnet.gateway.testing.RawBackend.write(s, "HTTP/1.0 200 OK\r\n\r\nold");
+        })) {
+            String service = StandaloneServerTest.service("old", old.endpoint().port());
+            write(configMap("proxy-http-version: \"1.0\""), service, ingress("ten", "old", List.of(), "/ten"),
+                    ingress("eleven", "old", List.of("proxy-http-version: \"1.1\""), "/eleven"));
+            start();
+            HttpResponse<String> ten = get("/ten");
+            assertThat(ten.statusCode()).isEqualTo(200);
+            assertThat(ten.body()).isEqualTo("old");
+            assertThat(get("/eleven").body()).isEqualTo("old");
+            assertThat(requestLines).containsExactly("GET /ten HTTP/1.0", "GET /eleven HTTP/1.1");
+        }
+    }
 }

@@ -211,4 +211,44 @@ class DefaultKeysTest {
                 "key proxy-buffer-size: \"lots\" is invalid (expected: " + dev.linnet.controller.annotation.NginxSize.EXPECTED
                         + "); using 4096");
     }
+
+    /** annotations-spec.md §2.1, §3.7, §5.1, §6: the defaults of relative-redirects, the rewrites, the deny list and the HTTP version. */
+    @Test
+    void redirectRewriteDenylistAndHttpVersionDefaults() {
+        ControllerSettings s = read(Map.of("relative-redirects", "true", "denylist-source-range", "10.0.0.0/8, 1.2.3.4",
+                "proxy-redirect-from", "http://internal/", "proxy-redirect-to", "https://public/",
+                "proxy-cookie-domain", "localhost example.org", "proxy-cookie-path", "/one/ /",
+                "proxy-http-version", "1.0"));
+        AnnotationDefaults d = s.defaults();
+        assertThat(messages(s)).isEmpty(); // none is reported as not implemented any more
+        assertThat(d.relativeRedirects()).isTrue();
+        assertThat(d.denylist()).isEqualTo("10.0.0.0/8, 1.2.3.4");
+        assertThat(d.rewrites()).isEqualTo(new AnnotationDefaults.Rewrites("http://internal/", "https://public/",
+                "localhost example.org", "/one/ /"));
+        assertThat(d.http10()).isTrue();
+    }
+
+    @Test
+    void invalidRewriteAndHttpVersionDefaultsAreOffAnd11WithAWarning() {
+        ControllerSettings s = read(Map.of("proxy-redirect-from", "http://a b%/", "proxy-cookie-domain", "one",
+                "proxy-http-version", "2.0", "relative-redirects", "maybe"));
+        assertThat(s.defaults().rewrites()).isEqualTo(AnnotationDefaults.Rewrites.OFF);
+        assertThat(s.defaults().http10()).isFalse();
+        assertThat(s.defaults().relativeRedirects()).isFalse();
+        assertThat(messages(s)).containsExactlyInAnyOrder(
+                "key proxy-redirect-from: \"http://a b%/\" is invalid (expected: a URL prefix, or off); using off",
+                "key proxy-cookie-domain: \"one\" is invalid (expected: FROM TO, or off); using off",
+                "key proxy-http-version: \"2.0\" is invalid (expected: 1.0 or 1.1); using 1.1",
+                "key relative-redirects: \"maybe\" is invalid (expected: true or false); using false");
+    }
+
+    /** A deny list never fails open: the value is kept, so every Ingress without its own answers 503. */
+    @Test
+    void s6_anInvalidDenylistSourceRangeIsKeptToDenyAndSaidOnce() {
+        ControllerSettings s = read(Map.of("denylist-source-range", "1.1.1.1, nonsense, also-bad"));
+        assertThat(s.defaults().denylist()).isEqualTo("1.1.1.1, nonsense, also-bad");
+        assertThat(messages(s)).containsExactly("key denylist-source-range: \"1.1.1.1, nonsense, also-bad\": entry"
+                + " \"nonsense\" is invalid (expected: " + SourceRanges.EXPECTED + "); every Ingress without its own"
+                + " denylist-source-range answers 503 (a deny list never fails open)");
+    }
 }

@@ -39,8 +39,17 @@ public record AccessLogEntry(AccessLogSettings settings, RequestTimeline timelin
      * @param tls whether it came through the HTTPS listener ({@code $scheme})
      * @param sslProtocol the TLS protocol, or {@code null} (plain HTTP, or the format does not name it)
      * @param sslCipher the cipher suite, or {@code null} likewise
+     * @param proxyProtocolAddr the source address of the connection's PROXY header
+     *     ({@code $proxy_protocol_addr}), or {@code null}: none (or {@code UNKNOWN}, {@code LOCAL})
+     * @param proxyProtocolPort its source port ({@code $proxy_protocol_port}); 0 without one
      */
-    public record Client(String address, int port, int serverPort, boolean tls, String sslProtocol, String sslCipher) {
+    public record Client(String address, int port, int serverPort, boolean tls, String sslProtocol, String sslCipher,
+            String proxyProtocolAddr, int proxyProtocolPort) {
+
+        /** A client whose connection had no PROXY header. */
+        public Client(String address, int port, int serverPort, boolean tls, String sslProtocol, String sslCipher) {
+            this(address, port, serverPort, tls, sslProtocol, sslCipher, null, 0);
+        }
     }
 
     /**

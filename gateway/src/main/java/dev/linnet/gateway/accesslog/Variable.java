@@ -25,7 +25,7 @@ enum Variable {
     UPSTREAM_ADDR, UPSTREAM_STATUS, UPSTREAM_RESPONSE_TIME, UPSTREAM_RESPONSE_LENGTH, UPSTREAM_CONNECT_TIME,
     UPSTREAM_HEADER_TIME,
     REQ_ID, REQUEST_ID, NAMESPACE, INGRESS_NAME, SERVICE_NAME, SERVICE_PORT,
-    PROXY_ADD_X_FORWARDED_FOR, PROXY_PROTOCOL_ADDR, SSL_PROTOCOL, SSL_CIPHER,
+    PROXY_ADD_X_FORWARDED_FOR, PROXY_PROTOCOL_ADDR, PROXY_PROTOCOL_PORT, SSL_PROTOCOL, SSL_CIPHER,
     LINNET_SPLIT_REASON,
     /** {@code $http_<name>}: a request header. */
     HTTP,
@@ -114,7 +114,16 @@ enum Variable {
                 String client = e.headers()[slot];
                 esc.append(out, client == null ? e.client().address() : client + ", " + e.client().address());
             }
-            case PROXY_PROTOCOL_ADDR, MISSING -> esc.missing(out); // nginx: not found without a PROXY header
+            // nginx: not found without a PROXY header (or with UNKNOWN / LOCAL)
+            case PROXY_PROTOCOL_ADDR -> esc.append(out, e.client().proxyProtocolAddr());
+            case PROXY_PROTOCOL_PORT -> {
+                if (e.client().proxyProtocolAddr() == null) {
+                    esc.missing(out);
+                } else {
+                    out.append(e.client().proxyProtocolPort());
+                }
+            }
+            case MISSING -> esc.missing(out);
             case SSL_PROTOCOL -> esc.append(out, e.client().sslProtocol());
             case SSL_CIPHER -> esc.append(out, e.client().sslCipher());
             case LINNET_SPLIT_REASON -> esc.append(out, t.splitDecision() == null ? null : t.splitDecision().reason().label());

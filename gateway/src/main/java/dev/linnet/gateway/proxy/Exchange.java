@@ -143,6 +143,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private boolean buffering; // proxy-request-buffering: the body is being read, no attempt has started
     private CompositeByteBuf body; // the buffered body, sent (again) by every attempt; null when streamed
     private ByteBuf tail; // while buffering: the body's last buffer, still filling, not yet in body
+    private final boolean http10; // proxy-http-version 1.0: no keep-alive upstream, a body only with its length
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
@@ -168,9 +169,16 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.upgradeRequested = Upgrades.isUpgrade(upstreamHead);
         this.bodyless = ProxyHeaders.hasNoBody(upstreamHead, client.channel());
         this.tunnelIdleTimeout = options.readTimeoutOr(config.readTimeout()); // proxy-read-timeout
-        // nginx's grpc_pass never buffers (a gRPC stream may be bidirectional), nor does an upgrade.
-        this.buffering = options.requestBuffering() && !bodyless && !upgradeRequested
-                && !options.backendProtocol().http2();
+        this.http10 = options.http10() && !options.backendProtocol().http2(); // grpc_pass ignores it
+        if (http10) {
+            upstreamHead.setProtocolVersion(HttpVersion.HTTP_1_0);
+        }
+        // nginx's grpc_pass never buffers (a gRPC stream may be bidirectional), nor does an upgrade;
+        // HTTP/1.0 has no chunked coding, so nginx reads a chunked body whole whatever
+        // proxy-request-buffering says (ngx_http_proxy_handler's request_body_no_buffering test).
+        boolean lengthFirst = http10 && HttpUtil.isTransferEncodingChunked(upstreamHead);
+        this.buffering = !bodyless && !options.backendProtocol().http2()
+                && (lengthFirst || options.requestBuffering() && !upgradeRequested);
     }
 
     /** An error request after the client's body was read (ErrorPages): none is sent, none is read. */
@@ -399,6 +407,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
                 HttpUtil.setContentLength(head, body.readableBytes()); // never chunked upstream, as nginx
             }
             attempts.first();
+        } else if (body.readableBytes() > BUFFER_LIMIT && http10 && !HttpUtil.isContentLengthSet(head)) {
+            // A chunked body for an HTTP/1.0 upstream cannot stream: its length must go first. nginx
+            // would go on into a temporary file; Linnet refuses what it cannot hold (README).
+            fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
         } else if (body.readableBytes() > BUFFER_LIMIT) {
             buffering = false; // too long to keep: what was read goes first, the rest streams behind it
             pending = new DefaultHttpContent(body);
@@ -588,7 +600,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         attempts.endpointAnswered(lease.endpoint());
         timeline.mark(Phase.UPSTREAM_HEADERS);
         timeline.status(code);
-        upstreamReusable = HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
+        upstreamReusable = !http10 && HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
                 clientKeepAlive && !done.draining()); // drain: Connection: close
         editResponse(response);

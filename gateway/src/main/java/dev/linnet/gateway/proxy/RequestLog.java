@@ -8,6 +8,7 @@ import dev.linnet.gateway.route.Route;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import javax.net.ssl.SSLSession;
@@ -105,9 +106,11 @@ final class RequestLog {
             }
         }
         InetSocketAddress local = address(channel.localAddress());
+        ProxyProtocol.Origin origin = ProxyProtocol.of(channel); // $proxy_protocol_addr, _port
         AccessLogEntry.Client client = new AccessLogEntry.Client(
-                peer == null ? "" : peer.getAddress().getHostAddress(), peer == null ? 0 : peer.getPort(),
-                local == null ? 0 : local.getPort(), tls, sslProtocol, sslCipher);
+                peer == null ? "" : NetUtil.toAddressString(peer.getAddress()), peer == null ? 0 : peer.getPort(),
+                local == null ? 0 : local.getPort(), tls, sslProtocol, sslCipher,
+                origin == null ? null : origin.sourceText(), origin == null ? 0 : origin.source().getPort());
         AccessLogEntry.Request line = new AccessLogEntry.Request(request.method().name(), uri,
                 h2 ? "HTTP/2.0" : request.protocolVersion().text(), head == null ? null : head.host(),
                 head == null ? null : head.path());

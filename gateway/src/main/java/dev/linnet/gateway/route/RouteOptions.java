@@ -27,6 +27,9 @@ import java.time.Duration;
  * @param requestBuffering {@code proxy-request-buffering}: the whole request body is read before
  *     an endpoint is chosen and connected, and goes upstream with a {@code Content-Length}
  *     (ingress-nginx's default, {@code on}); false streams it as it arrives
+ * @param http10 {@code proxy-http-version 1.0}: requests go upstream as HTTP/1.0, their connection
+ *     is never reused, a body always with a {@code Content-Length} (HTTP/HTTPS backends only:
+ *     nginx's {@code grpc_pass} ignores the setting)
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -38,14 +41,23 @@ public record RouteOptions(
         RewriteTarget rewriteTarget,
         NextUpstream nextUpstream,
         boolean accessLog,
-        boolean requestBuffering) {
+        boolean requestBuffering,
+        boolean http10) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true, true);
+            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true, true, false);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
+    }
+
+    /** Options with HTTP/1.1 upstream ({@code proxy-http-version 1.1}, ingress-nginx's default). */
+    public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
+            Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
+            NextUpstream nextUpstream, boolean accessLog, boolean requestBuffering) {
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
+                nextUpstream, accessLog, requestBuffering, false);
     }
 
     /** Options whose requests are logged and whose request bodies are buffered (ingress-nginx's defaults). */
@@ -72,19 +84,25 @@ public record RouteOptions(
     /** These options without {@code rewrite-target}. */
     public RouteOptions withoutRewrite() {
         return rewriteTarget == null ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog, requestBuffering);
+                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog, requestBuffering, http10);
     }
 
     /** These options with {@code enable-access-log} set to {@code on}. */
     public RouteOptions withAccessLog(boolean on) {
         return on == accessLog ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout, sendTimeout,
-                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on, requestBuffering);
+                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on, requestBuffering, http10);
     }
 
     /** These options with {@code proxy-request-buffering} set to {@code on}. */
     public RouteOptions withRequestBuffering(boolean on) {
         return on == requestBuffering ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, on);
+                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, on, http10);
+    }
+
+    /** These options with {@code proxy-http-version 1.0} when {@code on}. */
+    public RouteOptions withHttp10(boolean on) {
+        return on == http10 ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout, sendTimeout,
+                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, requestBuffering, on);
     }
 
     public Duration connectTimeoutOr(Duration listener) {

@@ -241,6 +241,34 @@ class AccessLogTest {
         assertThat(lines.single()).isEqualTo("200 - 200x");
     }
 
+    /**
+     * {@code $proxy_protocol_addr} and {@code $proxy_protocol_port}: the source of the connection's
+     * PROXY header (nginx's {@code listen … proxy_protocol}); not found ({@code -}) for
+     * {@code PROXY UNKNOWN}, as nginx, whose variables need the addresses.
+     */
+    @Test
+    void proxyProtocolAddrAndPortAreTheProxyHeadersSource() throws java.io.IOException {
+        gw.configure(c -> c.toBuilder().clientTrust(dev.linnet.gateway.proxy.ClientTrust.DEFAULT.toBuilder()
+                .useProxyProtocol(true).build()).build());
+        gw.publish(table(route(HOST, "/", stableBackend)));
+        settings(new AccessLogSettings(true, LogFormat.compile("$proxy_protocol_addr $proxy_protocol_port $remote_addr"),
+                Escaping.DEFAULT, SkipUrls.NONE, false));
+        String get = "GET / HTTP/1.1\r\nHost: " + HOST + "\r\nConnection: close\r\n\r\n";
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("PROXY TCP4 192.168.0.1 192.168.0.11 56324 80\r\n" + get).read().status())
+                    .isEqualTo(200);
+        }
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("PROXY TCP6 2001:db8::1 2001:db8::2 4000 443\r\n" + get).read().status())
+                    .isEqualTo(200);
+        }
+        try (RawHttp raw = new RawHttp(gw.port())) {
+            assertThat(raw.send("PROXY UNKNOWN\r\n" + get).read().status()).isEqualTo(200);
+        }
+        assertThat(lines.await(3)).containsExactly("192.168.0.1 56324 192.168.0.1", "2001:db8::1 4000 2001:db8::1",
+                "- - 127.0.0.1");
+    }
+
     @Test
     void linnetSplitReasonSaysWhyTheSideWasChosen() {
         gw.publish(table(route(HOST, "/", stableBackend).withCanary(
