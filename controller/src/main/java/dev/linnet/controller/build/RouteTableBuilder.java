@@ -37,6 +37,8 @@ import java.util.function.Consumer;
  *                a security annotation ingress-nginx would drop the Ingress for: not served
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
+ *             ─▶ (linnet check's build as ingress-nginx only) IngressNginxCanaries: canaries moved
+ *                                 to where ingress-nginx keeps them, with Deviation notes
  *             ─▶ ClientCertProcessor: auth-tls-* of main Ingresses onto their hosts (first wins; errors 403)
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
  *             ─▶ ErrorPagesProcessor: custom-http-errors, default-backend; --default-backend-service
@@ -56,7 +58,8 @@ public final class RouteTableBuilder {
     public static BuildResult build(ClusterState state, BuildOptions options) {
         requireNonNull(state, "state");
         requireNonNull(options, "options");
-        ControllerSettings settings = ConfigMapReader.read(options.configMap(), new StateLookup(state));
+        ControllerSettings settings = ConfigMapReader.read(options.configMap(), new StateLookup(state),
+                options.asIngressNginx());
         options = options.withDefaults(settings.defaults());
         BuildContext ctx = new BuildContext(state, options);
         IngressClassFilter filter = new IngressClassFilter(options, state.ingressClasses());
@@ -99,6 +102,9 @@ public final class RouteTableBuilder {
             if (e.isCanary()) {
                 CanaryProcessor.process(ctx, e);
             }
+        }
+        if (options.asIngressNginx()) {
+            IngressNginxCanaries.apply(ctx, parsed); // linnet check only: canaries as ingress-nginx keeps them
         }
         ClientCertProcessor.process(ctx, parsed, lookup);
         RegexProcessor.process(ctx);
@@ -196,7 +202,7 @@ public final class RouteTableBuilder {
         } else {
             proxy = ProxyAnnotations.parse(annotations, prefix, warn, options.defaults());
             policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults(),
-                    allowedResponseHeaders).withSnippets(snippets);
+                    allowedResponseHeaders, options.asIngressNginx()).withSnippets(snippets);
         }
         UnsupportedAnnotations.warn(annotations, prefix, warn);
         return e.withAnnotations(canary, proxy, policies);

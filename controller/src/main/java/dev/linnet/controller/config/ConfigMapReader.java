@@ -29,20 +29,30 @@ public final class ConfigMapReader {
     }
 
     public static ControllerSettings read(ConfigMapOptions options, ClusterLookup lookup) {
+        return read(options, lookup, false);
+    }
+
+    /** As {@link #read(ConfigMapOptions, ClusterLookup)}; {@code asIngressNginx}: as ingress-nginx reads it. */
+    public static ControllerSettings read(ConfigMapOptions options, ClusterLookup lookup, boolean asIngressNginx) {
         requireNonNull(options, "options");
         requireNonNull(lookup, "lookup");
         if (options.ref() == null) {
-            return apply(ConfigMapData.empty(null, null), options, lookup, List.of());
+            return apply(nginx(ConfigMapData.empty(null, null), asIngressNginx), options, lookup, List.of());
         }
         ConfigMap found = lookup.configMap(options.namespace(), options.name());
         if (found == null) {
             ConfigWarning missing = new ConfigWarning("ConfigMap", options.namespace(), options.name(),
                     "not found (--configmap): every key at its default until it exists");
-            return apply(ConfigMapData.empty(options.namespace(), options.name()), options, lookup, List.of(missing));
+            return apply(nginx(ConfigMapData.empty(options.namespace(), options.name()), asIngressNginx), options,
+                    lookup, List.of(missing));
         }
         Map<String, String> data = found.getData() == null ? Map.of() : found.getData();
-        return apply(new ConfigMapData(options.namespace(), options.name(), data, options.explicitFlags()), options,
-                lookup, List.of());
+        return apply(nginx(new ConfigMapData(options.namespace(), options.name(), data, options.explicitFlags()),
+                asIngressNginx), options, lookup, List.of());
+    }
+
+    private static ConfigMapData nginx(ConfigMapData data, boolean asIngressNginx) {
+        return asIngressNginx ? data.readAsIngressNginx() : data;
     }
 
     private static ControllerSettings apply(ConfigMapData data, ConfigMapOptions options, ClusterLookup lookup,
