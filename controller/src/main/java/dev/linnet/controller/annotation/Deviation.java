@@ -17,7 +17,19 @@ public final class Deviation {
     private static final String START = "ingress-nginx differs [";
     private static final String END = "]: ";
 
+    /**
+     * The end of a warning about a value ingress-nginx refuses the whole Ingress for (its DROP)
+     * where Linnet serves it with the key's default: the build as ingress-nginx leaves such an
+     * Ingress out ({@code RouteTableBuilder}).
+     */
+    public static final String INGRESS_NGINX_DROPS = "(ingress-nginx would not serve this Ingress at all)";
+
     private Deviation() {
+    }
+
+    /** Whether {@code warning} says ingress-nginx would not serve the Ingress ({@link #INGRESS_NGINX_DROPS}). */
+    public static boolean ingressNginxDrops(String warning) {
+        return warning.endsWith(INGRESS_NGINX_DROPS);
     }
 
     /**

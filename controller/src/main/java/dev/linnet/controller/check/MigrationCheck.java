@@ -10,6 +10,7 @@ import dev.linnet.controller.build.ClusterState;
 import dev.linnet.controller.build.ConfigWarning;
 import dev.linnet.controller.build.IngressClassFilter;
 import dev.linnet.controller.build.RouteTableBuilder;
+import dev.linnet.controller.config.ConfigMapReader;
 import dev.linnet.controller.check.Finding.Kind;
 import dev.linnet.controller.check.Finding.Severity;
 import dev.linnet.controller.check.IngressReport.Verdict;
@@ -71,7 +72,7 @@ public final class MigrationCheck {
         List<Finding> configMapFindings = new ArrayList<>();
         for (ConfigWarning w : linnet.warnings()) {
             if (w.kind().equals("ConfigMap")) {
-                configMapFindings.add(configMapFinding(w.message()));
+                configMapFindings.addAll(configMapFindings(w.message()));
             }
         }
         for (ConfigWarning w : nginx.warnings()) {
@@ -196,16 +197,30 @@ public final class MigrationCheck {
         return new Finding(key, serious ? Severity.ERROR : Severity.WARNING, Kind.INVALID, message);
     }
 
-    private static Finding configMapFinding(String message) {
+    /** The findings of one ConfigMap warning: the lists of keys nobody read give one finding per key. */
+    private static List<Finding> configMapFindings(String message) {
+        if (message.startsWith(ConfigMapReader.NOT_IMPLEMENTED)) {
+            return perKey(message, ConfigMapReader.NOT_IMPLEMENTED, Severity.WARNING, Kind.UNSUPPORTED,
+                    "is not implemented by Linnet; ignored (see README, ConfigMap)");
+        }
+        if (message.startsWith(ConfigMapReader.NGINX_ONLY)) {
+            return perKey(message, ConfigMapReader.NGINX_ONLY, Severity.INFO, Kind.IGNORED,
+                    "tunes nginx itself and means nothing in Linnet; ignored");
+        }
+        if (message.startsWith(ConfigMapReader.UNKNOWN)) {
+            return perKey(message, ConfigMapReader.UNKNOWN, Severity.INFO, Kind.IGNORED,
+                    "is not a key ingress-nginx or Linnet knows (a typo?); ignored by both");
+        }
         Matcher m = CONFIG_KEY.matcher(message);
-        String key = m.find() ? m.group(1) : null;
-        if (message.contains("not implemented")) {
-            return new Finding(key, Severity.WARNING, Kind.UNSUPPORTED, message);
+        return List.of(new Finding(m.find() ? m.group(1) : null, Severity.WARNING, Kind.INVALID, message));
+    }
+
+    private static List<Finding> perKey(String message, String start, Severity severity, Kind kind, String says) {
+        List<Finding> out = new ArrayList<>();
+        for (String key : message.substring(start.length()).split(", ")) {
+            out.add(new Finding(key, severity, kind, "key " + key + ' ' + says));
         }
-        if (message.contains("unknown")) {
-            return new Finding(key, Severity.INFO, Kind.IGNORED, message);
-        }
-        return new Finding(key, Severity.WARNING, Kind.INVALID, message);
+        return out;
     }
 
     private static Finding note(String message) {

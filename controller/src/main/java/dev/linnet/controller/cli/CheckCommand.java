@@ -143,6 +143,10 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     private BuildOptions options(String defaultClass) {
+        return options(defaultClass, controllerClass == null ? BuildOptions.DEFAULT_CONTROLLER_CLASS : controllerClass);
+    }
+
+    private BuildOptions options(String defaultClass, String controller) {
         if (defaultBackendService != null && defaultBackendService.split("/", -1).length != 2) {
             throw new IllegalArgumentException("--default-backend-service: " + defaultBackendService
                     + " (expected: NAMESPACE/NAME)");
@@ -154,8 +158,7 @@ final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--" + e.getMessage(), e);
         }
-        return new BuildOptions(annotationsPrefix, ingressClass == null ? defaultClass : ingressClass,
-                controllerClass == null ? BuildOptions.DEFAULT_CONTROLLER_CLASS : controllerClass,
+        return new BuildOptions(annotationsPrefix, ingressClass == null ? defaultClass : ingressClass, controller,
                 watchIngressWithoutClass).withServeIngressesWithSnippets(serveIngressesWithSnippets)
                 .withConfigMap(cm).withDefaultBackendService(defaultBackendService);
     }
@@ -172,9 +175,7 @@ final class CheckCommand implements Callable<Integer> {
         for (IngressClass c : state.ingressClasses()) {
             if (c.getMetadata() != null && options.ingressClass().equals(c.getMetadata().getName())
                     && c.getSpec() != null && c.getSpec().getController() != null) {
-                return new BuildOptions(options.annotationsPrefix(), options.ingressClass(), c.getSpec().getController(),
-                        options.watchIngressWithoutClass()).withServeIngressesWithSnippets(serveIngressesWithSnippets)
-                        .withConfigMap(options.configMap()).withDefaultBackendService(defaultBackendService);
+                return options(options.ingressClass(), c.getSpec().getController());
             }
         }
         return options;

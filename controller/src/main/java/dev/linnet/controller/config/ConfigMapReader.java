@@ -25,6 +25,13 @@ import java.util.Map;
  */
 public final class ConfigMapReader {
 
+    /** How the warning listing the keys Linnet does not implement starts (the keys follow, comma-separated). */
+    public static final String NOT_IMPLEMENTED = "not implemented by Linnet, ignored: ";
+    /** How the warning listing nginx's own tuning keys starts. */
+    public static final String NGINX_ONLY = "nginx tuning without meaning in Linnet, ignored: ";
+    /** How the warning listing keys neither knows starts. */
+    public static final String UNKNOWN = "unknown keys, ignored (as ingress-nginx ignores them): ";
+
     private ConfigMapReader() {
     }
 
@@ -74,13 +81,13 @@ public final class ConfigMapReader {
             }
         }
         if (!notImplemented.isEmpty()) {
-            data.warn("not implemented by Linnet, ignored: " + String.join(", ", notImplemented));
+            data.warn(NOT_IMPLEMENTED + String.join(", ", notImplemented));
         }
         if (!nginxOnly.isEmpty()) {
-            data.warn("nginx tuning without meaning in Linnet, ignored: " + String.join(", ", nginxOnly));
+            data.warn(NGINX_ONLY + String.join(", ", nginxOnly));
         }
         if (!unknown.isEmpty()) {
-            data.warn("unknown keys, ignored (as ingress-nginx ignores them): " + String.join(", ", unknown));
+            data.warn(UNKNOWN + String.join(", ", unknown));
         }
         List<ConfigWarning> warnings = new ArrayList<>(first);
         warnings.addAll(data.warnings());

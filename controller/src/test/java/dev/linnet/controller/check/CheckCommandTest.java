@@ -57,6 +57,29 @@ class CheckCommandTest {
     }
 
     @Test
+    void theConfigMapsOwnFindingsHaveASectionOfTheirOwn() throws Exception {
+        CheckCorpusTest.Result r = run("check", "--manifests", corpus("services.yaml").toString(),
+                corpus("client-trust.yaml").toString(), "--configmap", "default/linnet", "--format", "json");
+        assertThat(r.code()).isEqualTo(1);
+        tools.jackson.databind.JsonNode cm = tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out())
+                .get("configMap");
+        assertThat(cm.get("namespace").asString()).isEqualTo("default");
+        assertThat(cm.get("name").asString()).isEqualTo("linnet");
+        java.util.List<String> findings = new java.util.ArrayList<>();
+        cm.get("findings").forEach(f -> findings.add(f.get("kind").asString() + ' ' + f.get("key").asString()));
+        assertThat(findings).containsExactlyInAnyOrder("invalid hsts-max-age", "ignored enable-opentelemetry",
+                "ignored worker-processes", "difference use-proxy-protocol");
+    }
+
+    @Test
+    void withoutConfigMapThereIsNoConfigMapSection() {
+        CheckCorpusTest.Result r = run("check", "--manifests", corpus("services.yaml").toString(),
+                corpus("clean.yaml").toString(), "--format", "json");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).doesNotContain("\"configMap\"");
+    }
+
+    @Test
     void aDirectoryIsReadAsServeReadsIt() throws Exception {
         Files.copy(corpus("services.yaml"), dir.resolve("services.yaml"));
         Files.copy(corpus("shared-service.yaml"), dir.resolve("ingresses.yml"));
