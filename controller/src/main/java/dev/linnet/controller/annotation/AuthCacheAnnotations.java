@@ -51,9 +51,9 @@ public final class AuthCacheAnnotations {
         }
         String value = ExternalAuthAnnotations.parseChecked(CACHE_DURATION, raw);
         if (value == null) {
-            c.deny(CACHE_DURATION.describe(c.prefix(), raw) + " has a character ingress-nginx refuses (expected: "
-                    + CACHE_DURATION.expected() + "); ingress-nginx would have served the Ingress without"
-                    + " authentication");
+            c.denyWhereIngressNginxServesOpen(CACHE_DURATION.name(), CACHE_DURATION.describe(c.prefix(), raw)
+                    + " has a character ingress-nginx refuses (expected: " + CACHE_DURATION.expected()
+                    + "); ingress-nginx would have served the Ingress without authentication");
             return null;
         }
         String bad = badDurationItem(value);

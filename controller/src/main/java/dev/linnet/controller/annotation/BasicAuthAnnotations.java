@@ -80,6 +80,12 @@ public final class BasicAuthAnnotations {
                     + " and spaces)");
             return;
         }
+        if (realm.equals("off") && c.asIngressNginx()) {
+            c.warn(Deviation.note(AUTH_REALM.fullName(prefix), "\"off\" switches nginx's auth_basic off, so"
+                    + " ingress-nginx serves the Ingress without authentication; Linnet asks for credentials with"
+                    + " realm=\"off\""));
+            return;
+        }
         if (realm.equals("off")) {
             c.warn(AUTH_REALM.describe(prefix, realm) + " is a realm: authentication stays on (ingress-nginx"
                     + " would switch it off)");

@@ -71,6 +71,15 @@ public final class ClientCertAnnotations {
 
     public static Result parse(Map<String, String> annotations, String prefix, String namespace, ClusterLookup lookup,
             Consumer<String> warnings) {
+        return parse(annotations, prefix, namespace, lookup, warnings, false);
+    }
+
+    /**
+     * As above; {@code asIngressNginx} ({@code linnet check}): a Secret without {@code ca.crt}
+     * leaves the hosts without client certificates, as ingress-nginx does, with a {@link Deviation} note.
+     */
+    public static Result parse(Map<String, String> annotations, String prefix, String namespace, ClusterLookup lookup,
+            Consumer<String> warnings, boolean asIngressNginx) {
         String raw = SECRET.raw(annotations, prefix);
         if (raw == null || raw.isBlank()) {
             if (present(annotations, prefix)) {
@@ -84,6 +93,12 @@ public final class ClientCertAnnotations {
             return dropped(SECRET.describe(prefix, raw) + " is invalid (expected: " + SECRET.expected() + ")");
         }
         Ca resolved = ca(name, namespace, lookup);
+        if (resolved.problem() != null && resolved.ingressNginxServesOpen() && asIngressNginx) {
+            warnings.accept(Deviation.note(SECRET.fullName(prefix), SECRET.describe(prefix, raw) + ": "
+                    + resolved.problem() + ": ingress-nginx serves the Ingress's hosts without client certificates"
+                    + " (it logs this at verbosity 3 only); Linnet answers 403 on them (fails closed)"));
+            return Result.NONE;
+        }
         if (resolved.problem() != null) {
             String reason = SECRET.describe(prefix, raw) + ": " + resolved.problem();
             warnings.accept(reason + "; every request to the Ingress's hosts answers 403 (fails closed)");
@@ -149,8 +164,15 @@ public final class ClientCertAnnotations {
         return new Result(null, problem);
     }
 
-    /** The CA of an {@code auth-tls-secret}, or why there is none. */
-    private record Ca(ClientCa ca, String problem) {
+    /**
+     * The CA of an {@code auth-tls-secret}, or why there is none.
+     *
+     * @param ingressNginxServesOpen whether ingress-nginx would then serve without client certificates
+     */
+    private record Ca(ClientCa ca, String problem, boolean ingressNginxServesOpen) {
+        Ca(ClientCa ca, String problem) {
+            this(ca, problem, false);
+        }
     }
 
     private static Ca ca(String nsName, String namespace, ClusterLookup lookup) {
@@ -172,7 +194,7 @@ public final class ClientCertAnnotations {
             if (caCrt == null || caCrt.isBlank()) {
                 // ingress-nginx would serve the host without client certificates: it fails open
                 return new Ca(null, "Secret " + nsName + " has no ca.crt (expected: the CA certificates clients"
-                        + " are checked against)");
+                        + " are checked against)", true);
             }
             return new Ca(ClientCa.fromPem(caCrt, SecretData.text(secret, "ca.crl")), null);
         } catch (IllegalArgumentException e) { // InvalidCertificateException too

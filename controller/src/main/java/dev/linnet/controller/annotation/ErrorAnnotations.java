@@ -79,7 +79,7 @@ public record ErrorAnnotations(List<Integer> codes, boolean disableIntercept, St
         T value = key.parse(raw);
         if (value == null) {
             warnings.accept(key.describe(prefix, raw) + " is invalid (expected: " + key.expected()
-                    + "); ignored (ingress-nginx would have ignored this Ingress)");
+                    + "); ignored " + Deviation.INGRESS_NGINX_DROPS);
         }
         return value;
     }

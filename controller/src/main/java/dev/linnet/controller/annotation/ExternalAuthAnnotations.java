@@ -110,8 +110,10 @@ public final class ExternalAuthAnnotations {
         Map<Integer, Duration> durations = AuthCacheAnnotations.cacheDurations(c);
         Boolean always = alwaysSetCookie(c);
         keepalive(c);
-        if (c.failed()) {
-            return; // denied (or dropped) above, with its warning: nothing of it may run
+        if (c.failed() || requestRedirect == null || durations == null || always == null) {
+            // denied (or dropped) above, with its warning: nothing of it may run; built as
+            // ingress-nginx, those three leave the Ingress without external auth instead
+            return;
         }
         c.add(new ExternalAuth(urlTemplate, method.isEmpty() ? null : method,
                 signin == null ? null : AuthTemplate.compile(signin), responseHeaders,
@@ -254,7 +256,8 @@ public final class ExternalAuthAnnotations {
         }
         String value = parseChecked(REQUEST_REDIRECT, raw);
         if (value == null) {
-            c.deny(REQUEST_REDIRECT.describe(c.prefix(), raw) + " is invalid (expected: " + REQUEST_REDIRECT.expected()
+            c.denyWhereIngressNginxServesOpen(REQUEST_REDIRECT.name(), REQUEST_REDIRECT.describe(c.prefix(), raw)
+                    + " is invalid (expected: " + REQUEST_REDIRECT.expected()
                     + "); ingress-nginx would have served the Ingress without authentication (#10813)");
             return null;
         }
@@ -323,7 +326,8 @@ public final class ExternalAuthAnnotations {
         }
         Boolean v = ValueType.BOOL.parse(raw);
         if (v == null) {
-            c.deny(ALWAYS_SET_COOKIE.describe(c.prefix(), raw) + " is invalid (expected: " + ALWAYS_SET_COOKIE.expected()
+            c.denyWhereIngressNginxServesOpen(ALWAYS_SET_COOKIE.name(), ALWAYS_SET_COOKIE.describe(c.prefix(), raw)
+                    + " is invalid (expected: " + ALWAYS_SET_COOKIE.expected()
                     + "); ingress-nginx would have served the Ingress without authentication");
         }
         return v;

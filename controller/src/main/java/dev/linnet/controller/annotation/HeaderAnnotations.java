@@ -122,7 +122,7 @@ public final class HeaderAnnotations {
 
     private static void dropped(PolicyCollector c, AnnotationKey<String> key, String raw, String expected) {
         c.warn(key.describe(c.prefix(), raw) + " is invalid (expected: " + expected + "); using "
-                + key.defaultText() + " (ingress-nginx would have ignored this Ingress)");
+                + key.defaultText() + " " + Deviation.INGRESS_NGINX_DROPS);
     }
 
     /** {@code custom-headers} (§3.4): any problem is ingress-nginx's DENY, a 503 on every path. */

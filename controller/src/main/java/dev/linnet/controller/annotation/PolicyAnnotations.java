@@ -46,7 +46,15 @@ public final class PolicyAnnotations {
     public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
             ClusterLookup lookup, Consumer<String> warnings, AnnotationDefaults defaults,
             Set<String> allowedResponseHeaders) {
-        PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings, defaults);
+        return parse(annotations, prefix, namespace, lookup, warnings, defaults, allowedResponseHeaders, false);
+    }
+
+    /** As above; {@code asIngressNginx}: as ingress-nginx would ({@link PolicyCollector}, {@code linnet check}). */
+    public static IngressPolicies parse(Map<String, String> annotations, String prefix, String namespace,
+            ClusterLookup lookup, Consumer<String> warnings, AnnotationDefaults defaults,
+            Set<String> allowedResponseHeaders, boolean asIngressNginx) {
+        PolicyCollector c = new PolicyCollector(annotations, prefix, namespace, lookup, warnings, defaults,
+                asIngressNginx);
         c.add(RedirectAnnotations.parse(c.annotations(), prefix, warnings, defaults));
         c.add(CorsAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(RedirectUrlAnnotations.parse(c.annotations(), prefix, defaults.relativeRedirects(), warnings).redirect());

@@ -33,12 +33,24 @@ public final class PolicyCollector {
     private final ClusterLookup lookup;
     private final Consumer<String> warnings;
     private final AnnotationDefaults defaults;
+    private final boolean asIngressNginx;
     private final List<Policy> policies = new ArrayList<>();
     private String denied; // the first DENY reason
     private String dropped; // the first DROP reason
 
     public PolicyCollector(Map<String, String> annotations, String prefix, String namespace, ClusterLookup lookup,
             Consumer<String> warnings, AnnotationDefaults defaults) {
+        this(annotations, prefix, namespace, lookup, warnings, defaults, false);
+    }
+
+    /**
+     * @param asIngressNginx build as ingress-nginx would ({@code linnet check}): where Linnet denies
+     *     a value ingress-nginx serves without the security it asked for, leave the family out
+     *     instead, with a {@link Deviation} note ({@link #denyWhereIngressNginxServesOpen})
+     */
+    public PolicyCollector(Map<String, String> annotations, String prefix, String namespace, ClusterLookup lookup,
+            Consumer<String> warnings, AnnotationDefaults defaults, boolean asIngressNginx) {
+        this.asIngressNginx = asIngressNginx;
         this.annotations = annotations == null ? Map.of() : annotations;
         this.prefix = requireNonNull(prefix, "prefix");
         this.namespace = requireNonNull(namespace, "namespace");
@@ -69,6 +81,11 @@ public final class PolicyCollector {
         return defaults;
     }
 
+    /** Whether this is the build as ingress-nginx would do it ({@code linnet check}). */
+    public boolean asIngressNginx() {
+        return asIngressNginx;
+    }
+
     /** Where warnings go (invalid values that fall back to a default, ignored keys). */
     public Consumer<String> warnings() {
         return warnings;
@@ -94,6 +111,23 @@ public final class PolicyCollector {
         if (denied == null) {
             denied = problem;
         }
+    }
+
+    /**
+     * A value Linnet denies (503, as {@link #deny}) where ingress-nginx serves the Ingress without
+     * the family's security (README compatibility section): {@code problem} says both. Built as
+     * ingress-nginx, the family is left out instead, with a {@link Deviation} note for {@code key};
+     * the caller returns without a policy either way.
+     *
+     * @param key the annotation, without prefix
+     */
+    public void denyWhereIngressNginxServesOpen(String key, String problem) {
+        if (asIngressNginx) {
+            warnings.accept(Deviation.note(prefix + '/' + key, problem + "; Linnet answers 503 on every path of the"
+                    + " Ingress instead (fails closed)"));
+            return;
+        }
+        deny(problem);
     }
 
     /** ingress-nginx's DROP: {@code problem} is warned with "not served", and the Ingress is left out. */

@@ -106,7 +106,7 @@ public final class RedirectUrlAnnotations {
         T value = key.parse(raw);
         if (value == null) {
             warnings.accept(key.describe(prefix, raw) + " is invalid (expected: " + key.expected() + "); using "
-                    + key.defaultText() + " (ingress-nginx would not serve this Ingress at all)");
+                    + key.defaultText() + " " + Deviation.INGRESS_NGINX_DROPS);
             return key.defaultValue();
         }
         return value;

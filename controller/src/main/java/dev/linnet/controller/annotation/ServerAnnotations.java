@@ -69,8 +69,8 @@ public final class ServerAnnotations {
             }
             if (!SERVER_NAME.matcher(item).matches()) {
                 warnings.accept(SERVER_ALIAS.describe(prefix, raw) + ": " + AnnotationKey.quote(item)
-                        + " is invalid (expected: host names separated by commas); using no alias (ingress-nginx"
-                        + " would not serve this Ingress at all)");
+                        + " is invalid (expected: host names separated by commas); using no alias "
+                        + Deviation.INGRESS_NGINX_DROPS);
                 return List.of();
             }
             String name = item.toLowerCase(java.util.Locale.ROOT);

@@ -113,17 +113,50 @@ public final class SnippetAnnotations {
         return new Result(location, server, null);
     }
 
+    private static final String NOT_SERVED = "; the Ingress is NOT served (a snippet is never partly applied)";
+    private static final String SERVED_WITHOUT = "; the Ingress is served WITHOUT its snippets because of"
+            + " --serve-ingresses-with-snippets";
+
     /** Reports a snippet outside the subset: what is wrong, what happens, and the two ways out. */
     public static void warnNotServed(String refused, Consumer<String> warnings) {
-        warnings.accept(refused + "; the Ingress is NOT served (a snippet is never partly applied): express it with"
-                + " annotations or the subset, or start Linnet with --serve-ingresses-with-snippets to serve this"
-                + " Ingress without its snippets");
+        warnings.accept(refused + NOT_SERVED + ": express it with annotations or the subset, or start Linnet with"
+                + " --serve-ingresses-with-snippets to serve this Ingress without its snippets");
     }
 
     /** Reports a snippet outside the subset of an Ingress served anyway ({@code --serve-ingresses-with-snippets}). */
     public static void warnIgnored(String refused, Consumer<String> warnings) {
-        warnings.accept(refused + "; the Ingress is served WITHOUT its snippets because of"
-                + " --serve-ingresses-with-snippets");
+        warnings.accept(refused + SERVED_WITHOUT);
+    }
+
+    /** Whether {@code warning} is one of {@link #warnNotServed} or {@link #warnIgnored}. */
+    public static boolean isRefusal(String warning) {
+        return warning.contains(NOT_SERVED) || warning.endsWith(SERVED_WITHOUT);
+    }
+
+    /**
+     * For {@code linnet check}: every directive outside the subset, by snippet annotation (full
+     * key, in key order); empty when every snippet is inside it. Unlike the build, which stops at
+     * the first, this names them all, so that one run shows everything to rewrite.
+     */
+    public static Map<String, List<String>> refusals(Map<String, String> annotations, String prefix,
+            boolean rewriteTarget) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : snippets(annotations, prefix).entrySet()) {
+            String name = e.getKey().substring(prefix.length() + 1);
+            String value = e.getValue();
+            List<String> refused = switch (name) {
+                case CONFIGURATION -> SnippetCompiler.refusals(value, SnippetCompiler.Context.LOCATION, rewriteTarget);
+                case SERVER -> SnippetCompiler.refusals(value, SnippetCompiler.Context.SERVER, false);
+                case AUTH -> SnippetCompiler.refusals(value, SnippetCompiler.Context.LOCATION, false);
+                default -> SnippetCompiler.empty(value) ? List.of()
+                        : List.of("is outside the subset Linnet understands (only configuration-snippet,"
+                                + " server-snippet and auth-snippet are read)");
+            };
+            if (!refused.isEmpty()) {
+                out.put(e.getKey(), refused);
+            }
+        }
+        return out;
     }
 
     /**

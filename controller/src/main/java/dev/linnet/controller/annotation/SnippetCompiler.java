@@ -84,6 +84,34 @@ final class SnippetCompiler {
         return c.policies();
     }
 
+    /**
+     * Every directive of {@code snippet} outside the subset, each said as {@link #compile} would
+     * refuse it, for {@code linnet check}; empty when the snippet compiles.
+     */
+    static List<String> refusals(String snippet, Context context, boolean rewriteTarget) {
+        List<Directive> directives;
+        try {
+            directives = NginxDirectives.parse(snippet);
+        } catch (NginxDirectives.SyntaxException e) {
+            return List.of("is not valid nginx syntax: " + e.getMessage());
+        }
+        SnippetCompiler c = new SnippetCompiler(context, rewriteTarget);
+        for (Directive d : directives) {
+            if (d.name().equals("set") && d.block() == null && d.args().size() == 2) {
+                c.finalSets.put(c.setName(d), d.args().get(1));
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Directive d : directives) {
+            try {
+                c.directive(d);
+            } catch (Refused r) {
+                out.add(r.getMessage());
+            }
+        }
+        return out;
+    }
+
     /** Whether {@code snippet} has no directive (white space and comments only). */
     static boolean empty(String snippet) {
         try {

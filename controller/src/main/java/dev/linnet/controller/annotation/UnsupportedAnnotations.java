@@ -34,6 +34,33 @@ public final class UnsupportedAnnotations {
 
     private static final Set<String> NOT_IMPLEMENTED_SET = Set.copyOf(NOT_IMPLEMENTED);
 
+    /**
+     * Annotations ingress-nginx itself removed (influxdb and opentracing in v1.10, global rate
+     * limiting in v1.12, older ones before v1.0): it ignores them, so Linnet does too, and says so.
+     */
+    public static final List<String> REMOVED = List.of(
+            "add-base-url", "base-url-scheme", "enable-influxdb", "enable-opentracing", "global-rate-limit",
+            "global-rate-limit-ignored-cidrs", "global-rate-limit-key", "global-rate-limit-window", "grpc-backend",
+            "influxdb-host", "influxdb-measurement", "influxdb-port", "influxdb-server-name",
+            "opentracing-trust-incoming-span", "secure-backends", "secure-verify-ca-secret",
+            "upstream-fail-timeout", "upstream-max-fails");
+
+    private static final Set<String> REMOVED_SET = Set.copyOf(REMOVED);
+
+    /** What Linnet makes of an annotation (without prefix): {@link #classify}. */
+    public enum Status {
+        /** Linnet reads it. */
+        SUPPORTED,
+        /** An ingress-nginx annotation Linnet does not act on ({@link #NOT_IMPLEMENTED}). */
+        NOT_IMPLEMENTED,
+        /** Removed from ingress-nginx: ignored by both ({@link #REMOVED}). */
+        REMOVED,
+        /** A {@code *-snippet}: {@link SnippetAnnotations} decides. */
+        SNIPPET,
+        /** Neither Linnet nor ingress-nginx knows it (a typo?). */
+        UNKNOWN
+    }
+
     /** Keys Linnet reads (without prefix); everything else under the prefix is reported. */
     private static final Set<String> SUPPORTED;
 
@@ -51,6 +78,19 @@ public final class UnsupportedAnnotations {
     private UnsupportedAnnotations() {
     }
 
+    public static Status classify(String name) {
+        if (SUPPORTED.contains(name)) {
+            return Status.SUPPORTED;
+        }
+        if (SnippetAnnotations.isSnippet(name)) {
+            return Status.SNIPPET;
+        }
+        if (NOT_IMPLEMENTED_SET.contains(name)) {
+            return Status.NOT_IMPLEMENTED;
+        }
+        return REMOVED_SET.contains(name) ? Status.REMOVED : Status.UNKNOWN;
+    }
+
     /** Reports every annotation under {@code prefix} that Linnet ignores, in key order. */
     public static void warn(Map<String, String> annotations, String prefix, Consumer<String> warnings) {
         if (annotations == null || annotations.isEmpty()) {
@@ -63,15 +103,13 @@ public final class UnsupportedAnnotations {
             if (!key.startsWith(start)) {
                 continue;
             }
-            String name = key.substring(start.length());
-            if (SUPPORTED.contains(name) || SnippetAnnotations.isSnippet(name)) {
-                continue;
-            }
             String described = "annotation " + key;
-            if (NOT_IMPLEMENTED_SET.contains(name)) {
-                lines.add(described + " is not implemented by Linnet; ignored (see docs/annotations.md)");
-            } else {
-                lines.add(described + " is not an annotation Linnet knows (a typo?); ignored");
+            switch (classify(key.substring(start.length()))) {
+                case SUPPORTED, SNIPPET -> { }
+                case NOT_IMPLEMENTED -> lines.add(described + " is not implemented by Linnet; ignored (see"
+                        + " docs/annotations.md)");
+                case REMOVED -> lines.add(described + " was removed from ingress-nginx, which ignores it too; ignored");
+                case UNKNOWN -> lines.add(described + " is not an annotation Linnet knows (a typo?); ignored");
             }
         }
         lines.forEach(warnings);

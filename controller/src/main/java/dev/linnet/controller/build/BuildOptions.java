@@ -25,6 +25,9 @@ import java.time.Clock;
  *     itself from {@code configMap} for each build ({@link RouteTableBuilder#build})
  * @param defaultBackendService {@code --default-backend-service} as {@code namespace/name}, or
  *     {@code null}: the built-in default backend (404) answers unmatched requests and listed errors
+ * @param asIngressNginx build as ingress-nginx would, where Linnet differs on purpose, writing a
+ *     {@link dev.linnet.controller.annotation.Deviation} note at each such place: only
+ *     {@code linnet check} does, to compare the two tables
  */
 public record BuildOptions(
         String annotationsPrefix,
@@ -36,7 +39,8 @@ public record BuildOptions(
         boolean serveIngressesWithSnippets,
         ConfigMapOptions configMap,
         AnnotationDefaults defaults,
-        String defaultBackendService) {
+        String defaultBackendService,
+        boolean asIngressNginx) {
 
     public static final String DEFAULT_ANNOTATIONS_PREFIX = "nginx.ingress.kubernetes.io";
     public static final String DEFAULT_INGRESS_CLASS = "linnet";
@@ -62,7 +66,15 @@ public record BuildOptions(
             boolean watchIngressWithoutClass, String defaultCertificate, Clock clock, boolean serveIngressesWithSnippets,
             ConfigMapOptions configMap, AnnotationDefaults defaults) {
         this(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass, defaultCertificate, clock,
-                serveIngressesWithSnippets, configMap, defaults, null);
+                serveIngressesWithSnippets, configMap, defaults, null, false);
+    }
+
+    /** With {@code --default-backend-service}, built as Linnet serves. */
+    public BuildOptions(String annotationsPrefix, String ingressClass, String controllerClass,
+            boolean watchIngressWithoutClass, String defaultCertificate, Clock clock, boolean serveIngressesWithSnippets,
+            ConfigMapOptions configMap, AnnotationDefaults defaults, String defaultBackendService) {
+        this(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass, defaultCertificate, clock,
+                serveIngressesWithSnippets, configMap, defaults, defaultBackendService, false);
     }
 
     /** Without a default certificate, on the system clock. */
@@ -74,32 +86,38 @@ public record BuildOptions(
 
     public BuildOptions withDefaultCertificate(String namespaceSlashName) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                namespaceSlashName, clock, serveIngressesWithSnippets, configMap, defaults, defaultBackendService);
+                namespaceSlashName, clock, serveIngressesWithSnippets, configMap, defaults, defaultBackendService, asIngressNginx);
     }
 
     public BuildOptions withClock(Clock newClock) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, newClock, serveIngressesWithSnippets, configMap, defaults, defaultBackendService);
+                defaultCertificate, newClock, serveIngressesWithSnippets, configMap, defaults, defaultBackendService, asIngressNginx);
     }
 
     public BuildOptions withServeIngressesWithSnippets(boolean serve) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serve, configMap, defaults, defaultBackendService);
+                defaultCertificate, clock, serve, configMap, defaults, defaultBackendService, asIngressNginx);
     }
 
     public BuildOptions withConfigMap(ConfigMapOptions options) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serveIngressesWithSnippets, options, defaults, defaultBackendService);
+                defaultCertificate, clock, serveIngressesWithSnippets, options, defaults, defaultBackendService, asIngressNginx);
     }
 
     public BuildOptions withDefaults(AnnotationDefaults newDefaults) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serveIngressesWithSnippets, configMap, newDefaults, defaultBackendService);
+                defaultCertificate, clock, serveIngressesWithSnippets, configMap, newDefaults, defaultBackendService, asIngressNginx);
     }
 
     public BuildOptions withDefaultBackendService(String namespaceSlashName) {
         return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
-                defaultCertificate, clock, serveIngressesWithSnippets, configMap, defaults, namespaceSlashName);
+                defaultCertificate, clock, serveIngressesWithSnippets, configMap, defaults, namespaceSlashName, asIngressNginx);
+    }
+
+    /** These options for the build as ingress-nginx would do it ({@code linnet check}). */
+    public BuildOptions asIngressNginxBuild() {
+        return new BuildOptions(annotationsPrefix, ingressClass, controllerClass, watchIngressWithoutClass,
+                defaultCertificate, clock, serveIngressesWithSnippets, configMap, defaults, defaultBackendService, true);
     }
 
     /** Standalone defaults: every Ingress is served, ingress-nginx's annotation prefix. */

@@ -1,5 +1,6 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.annotation.Deviation;
 import dev.linnet.controller.annotation.MultiCanaryAnnotations;
 import dev.linnet.controller.annotation.StickyCanaryAnnotations;
 import dev.linnet.gateway.route.CanaryRule;
@@ -168,7 +169,11 @@ final class CanaryProcessor {
         }
         MultiCanaryAnnotations.Mode mode = MultiCanaryAnnotations.parse(annotations, e.namespace(), e.name(),
                 m -> ctx.warn(e, m));
-        if (mode != null) {
+        if (mode != null && ctx.options().asIngressNginx()) {
+            ctx.warn(e, Deviation.note(MultiCanaryAnnotations.KEY.fullName(""), "ingress-nginx does not know it:"
+                    + " only the oldest canary Ingress of each rule takes part (#5848); Linnet lets every canary of"
+                    + " its rules take part"));
+        } else if (mode != null) {
             ctx.multiCanary(e, mode);
         }
     }

@@ -37,7 +37,7 @@ final class ClientCertProcessor {
                 continue;
             }
             ClientCertAnnotations.Result r = ClientCertAnnotations.parse(annotations, prefix, ingress.namespace(),
-                    lookup, warn);
+                    lookup, warn, ctx.options().asIngressNginx());
             if (r.hostPolicy() == null) {
                 continue;
             }

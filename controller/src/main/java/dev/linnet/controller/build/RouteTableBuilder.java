@@ -7,9 +7,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.controller.annotation.CanaryAnnotations;
 import dev.linnet.controller.annotation.ClusterLookup;
+import dev.linnet.controller.annotation.Deviation;
+import dev.linnet.controller.annotation.ErrorAnnotations;
 import dev.linnet.controller.annotation.IngressPolicies;
 import dev.linnet.controller.annotation.PolicyAnnotations;
 import dev.linnet.controller.annotation.ProxyAnnotations;
+import dev.linnet.controller.annotation.ServerAnnotations;
 import dev.linnet.controller.annotation.SnippetAnnotations;
 import dev.linnet.controller.annotation.UnsupportedAnnotations;
 import dev.linnet.gateway.policy.EndpointPolicy;
@@ -37,6 +40,8 @@ import java.util.function.Consumer;
  *                a security annotation ingress-nginx would drop the Ingress for: not served
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
+ *             ─▶ (linnet check's build as ingress-nginx only) IngressNginxCanaries: canaries moved
+ *                                 to where ingress-nginx keeps them, with Deviation notes
  *             ─▶ ClientCertProcessor: auth-tls-* of main Ingresses onto their hosts (first wins; errors 403)
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
  *             ─▶ ErrorPagesProcessor: custom-http-errors, default-backend; --default-backend-service
@@ -56,7 +61,8 @@ public final class RouteTableBuilder {
     public static BuildResult build(ClusterState state, BuildOptions options) {
         requireNonNull(state, "state");
         requireNonNull(options, "options");
-        ControllerSettings settings = ConfigMapReader.read(options.configMap(), new StateLookup(state));
+        ControllerSettings settings = ConfigMapReader.read(options.configMap(), new StateLookup(state),
+                options.asIngressNginx());
         options = options.withDefaults(settings.defaults());
         BuildContext ctx = new BuildContext(state, options);
         IngressClassFilter filter = new IngressClassFilter(options, state.ingressClasses());
@@ -99,6 +105,9 @@ public final class RouteTableBuilder {
             if (e.isCanary()) {
                 CanaryProcessor.process(ctx, e);
             }
+        }
+        if (options.asIngressNginx()) {
+            IngressNginxCanaries.apply(ctx, parsed); // linnet check only: canaries as ingress-nginx keeps them
         }
         ClientCertProcessor.process(ctx, parsed, lookup);
         RegexProcessor.process(ctx);
@@ -169,6 +178,12 @@ public final class RouteTableBuilder {
         return null;
     }
 
+    /** The annotation a warning names ({@code annotation KEY: …}), or {@code annotation}. */
+    private static String dropKey(String warning) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^annotation ([^\\s:]+)").matcher(warning);
+        return m.find() ? m.group(1) : "annotation";
+    }
+
     private static boolean has(Map<String, String> annotations, String prefix, String key) {
         String v = annotations.get(prefix + "/" + key);
         return v != null && !v.isBlank();
@@ -192,9 +207,32 @@ public final class RouteTableBuilder {
                 policies = IngressPolicies.notServed(dropped);
             }
         } else {
-            proxy = ProxyAnnotations.parse(annotations, prefix, warn, options.defaults());
-            policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, warn, options.defaults(),
-                    allowedResponseHeaders).withSnippets(snippets);
+            List<String> nginxDrops = new ArrayList<>();
+            Consumer<String> seen = !options.asIngressNginx() ? warn : m -> {
+                warn.accept(m);
+                if (Deviation.ingressNginxDrops(m)) {
+                    nginxDrops.add(m);
+                }
+            };
+            proxy = ProxyAnnotations.parse(annotations, prefix, seen, options.defaults());
+            policies = PolicyAnnotations.parse(annotations, prefix, e.namespace(), lookup, seen, options.defaults(),
+                    allowedResponseHeaders, options.asIngressNginx()).withSnippets(snippets);
+            if (options.asIngressNginx()) { // read by later processors (which warn): here only whether they drop
+                Consumer<String> dropsOnly = m -> {
+                    if (Deviation.ingressNginxDrops(m)) {
+                        nginxDrops.add(m);
+                    }
+                };
+                ErrorAnnotations.parse(annotations, prefix, dropsOnly);
+                ServerAnnotations.parse(annotations, prefix, dropsOnly);
+            }
+            if (!nginxDrops.isEmpty()) { // linnet check's build as ingress-nginx: its DROP
+                String why = nginxDrops.get(0);
+                warn.accept(Deviation.note(dropKey(why), why.substring(0, why.length()
+                        - Deviation.INGRESS_NGINX_DROPS.length()).strip() + ": ingress-nginx does not serve the"
+                        + " Ingress at all; Linnet serves it with that default"));
+                policies = IngressPolicies.notServed(why);
+            }
         }
         UnsupportedAnnotations.warn(annotations, prefix, warn);
         return e.withAnnotations(canary, proxy, policies);

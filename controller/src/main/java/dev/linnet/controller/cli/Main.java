@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         description = "Kubernetes ingress gateway that honours ingress-nginx's canary annotations.",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {ServeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @Spec

@@ -57,6 +57,12 @@ final class ClientTrustKeys {
         d.string("forwarded-for-proxy-protocol-header");
         t.trustedPeers(trustedPeers(d, base.trustedPeers()));
         t.proxySetHeaders(proxySetHeaders(d, out));
+        if (d.asIngressNginx() && forwarded && t.build().useProxyProtocol()) {
+            d.note("use-proxy-protocol", "with use-forwarded-headers too, ingress-nginx v1.13+ takes a client's own"
+                    + " X-Forwarded-For-Proxy-Protocol header as its address (annotations-spec X16) and, without"
+                    + " X-Forwarded-For, the load balancer's address instead of the PROXY source (#13725); Linnet"
+                    + " never reads that header and takes the PROXY source: allow and deny lists see other addresses");
+        }
         out.gateway().clientTrust(t.build());
     }
 

@@ -29,6 +29,7 @@ public final class ConfigMapData {
     private final Set<String> explicitFlags;
     private final Set<String> read = new HashSet<>();
     private final List<ConfigWarning> warnings = new ArrayList<>();
+    private boolean asIngressNginx;
 
     ConfigMapData(String namespace, String name, Map<String, String> data, Set<String> explicitFlags) {
         this.namespace = requireNonNull(namespace, "namespace");
@@ -152,6 +153,25 @@ public final class ConfigMapData {
     public void invalid(String key, String raw, String expected, String using) {
         warn("key " + key + ": " + WarningValue.quote(raw) + " is invalid (expected: " + expected + "); using "
                 + using);
+    }
+
+    /** Read as ingress-nginx would read it ({@code linnet check}): see {@link #asIngressNginx()}. */
+    ConfigMapData readAsIngressNginx() {
+        asIngressNginx = true;
+        return this;
+    }
+
+    /**
+     * Whether the build is the one "as ingress-nginx" ({@code linnet check}): where Linnet differs
+     * on purpose, a family does what ingress-nginx does and writes a {@link #note}.
+     */
+    public boolean asIngressNginx() {
+        return asIngressNginx;
+    }
+
+    /** A {@link dev.linnet.controller.annotation.Deviation} note about {@code key} of this ConfigMap. */
+    public void note(String key, String text) {
+        warn(dev.linnet.controller.annotation.Deviation.note(key, text));
     }
 
     /** A warning about this ConfigMap. */

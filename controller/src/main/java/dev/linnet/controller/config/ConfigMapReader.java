@@ -25,24 +25,41 @@ import java.util.Map;
  */
 public final class ConfigMapReader {
 
+    /** How the warning listing the keys Linnet does not implement starts (the keys follow, comma-separated). */
+    public static final String NOT_IMPLEMENTED = "not implemented by Linnet, ignored: ";
+    /** How the warning listing nginx's own tuning keys starts. */
+    public static final String NGINX_ONLY = "nginx tuning without meaning in Linnet, ignored: ";
+    /** How the warning listing keys neither knows starts. */
+    public static final String UNKNOWN = "unknown keys, ignored (as ingress-nginx ignores them): ";
+
     private ConfigMapReader() {
     }
 
     public static ControllerSettings read(ConfigMapOptions options, ClusterLookup lookup) {
+        return read(options, lookup, false);
+    }
+
+    /** As {@link #read(ConfigMapOptions, ClusterLookup)}; {@code asIngressNginx}: as ingress-nginx reads it. */
+    public static ControllerSettings read(ConfigMapOptions options, ClusterLookup lookup, boolean asIngressNginx) {
         requireNonNull(options, "options");
         requireNonNull(lookup, "lookup");
         if (options.ref() == null) {
-            return apply(ConfigMapData.empty(null, null), options, lookup, List.of());
+            return apply(nginx(ConfigMapData.empty(null, null), asIngressNginx), options, lookup, List.of());
         }
         ConfigMap found = lookup.configMap(options.namespace(), options.name());
         if (found == null) {
             ConfigWarning missing = new ConfigWarning("ConfigMap", options.namespace(), options.name(),
                     "not found (--configmap): every key at its default until it exists");
-            return apply(ConfigMapData.empty(options.namespace(), options.name()), options, lookup, List.of(missing));
+            return apply(nginx(ConfigMapData.empty(options.namespace(), options.name()), asIngressNginx), options,
+                    lookup, List.of(missing));
         }
         Map<String, String> data = found.getData() == null ? Map.of() : found.getData();
-        return apply(new ConfigMapData(options.namespace(), options.name(), data, options.explicitFlags()), options,
-                lookup, List.of());
+        return apply(nginx(new ConfigMapData(options.namespace(), options.name(), data, options.explicitFlags()),
+                asIngressNginx), options, lookup, List.of());
+    }
+
+    private static ConfigMapData nginx(ConfigMapData data, boolean asIngressNginx) {
+        return asIngressNginx ? data.readAsIngressNginx() : data;
     }
 
     private static ControllerSettings apply(ConfigMapData data, ConfigMapOptions options, ClusterLookup lookup,
@@ -64,13 +81,13 @@ public final class ConfigMapReader {
             }
         }
         if (!notImplemented.isEmpty()) {
-            data.warn("not implemented by Linnet, ignored: " + String.join(", ", notImplemented));
+            data.warn(NOT_IMPLEMENTED + String.join(", ", notImplemented));
         }
         if (!nginxOnly.isEmpty()) {
-            data.warn("nginx tuning without meaning in Linnet, ignored: " + String.join(", ", nginxOnly));
+            data.warn(NGINX_ONLY + String.join(", ", nginxOnly));
         }
         if (!unknown.isEmpty()) {
-            data.warn("unknown keys, ignored (as ingress-nginx ignores them): " + String.join(", ", unknown));
+            data.warn(UNKNOWN + String.join(", ", unknown));
         }
         List<ConfigWarning> warnings = new ArrayList<>(first);
         warnings.addAll(data.warnings());

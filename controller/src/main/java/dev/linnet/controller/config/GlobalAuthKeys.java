@@ -88,6 +88,11 @@ final class GlobalAuthKeys {
         }
         if (problem != null) {
             String reason = "key " + URL + ": " + WarningValue.quote(url) + " is unusable: " + problem;
+            if (d.asIngressNginx()) { // its ReadConfig turns global auth off (auth-limits-spec §3.6)
+                d.note(URL, WarningValue.quote(url) + " is unusable (" + problem + "): ingress-nginx turns global auth"
+                        + " off and serves every route without it; Linnet answers 503 on the routes under global auth");
+                return null;
+            }
             d.warn(reason + "; every route under global auth answers 503 (ingress-nginx would serve them without"
                     + " authentication)");
             return new Deny("ConfigMap " + d.namespace() + '/' + d.name() + ' ' + reason, Step.EXTERNAL_AUTH);

@@ -175,6 +175,41 @@ public final class FileSource implements Source {
         return new FileSource(roots, nanoClock, timings);
     }
 
+    /**
+     * Reads every manifest under {@code paths} once, by the same rules as {@code serve
+     * --manifests} (which files, how they parse, a later file's object replacing an earlier one
+     * of the same name), without watching: what {@code linnet check} inspects. Unlike serving,
+     * where a file that cannot be read is skipped with a warning and the rest served, any such
+     * file is an error here: a report over part of the objects would mislead.
+     *
+     * @throws IllegalArgumentException naming the path or file and what is wrong with it
+     */
+    public static ClusterState readOnce(List<Path> paths) {
+        FileSource source = of(paths);
+        Map<Path, FileStamp> files = source.scan();
+        for (Path root : source.roots) {
+            if (!Files.isReadable(root)) {
+                throw new IllegalArgumentException(root + ": cannot be read");
+            }
+        }
+        for (Map.Entry<Path, FileStamp> e : files.entrySet()) {
+            ManifestReader.Result r = source.reader.read(e.getKey(), e.getValue());
+            for (int tries = 0; r instanceof ManifestReader.Changed c && c.now() != null && tries < 3; tries++) {
+                r = source.reader.read(e.getKey(), c.now()); // written to while we read: once more
+            }
+            if (r instanceof ManifestReader.Refused refused) {
+                throw new IllegalArgumentException(refused.problem());
+            }
+            if (!(r instanceof ManifestReader.Parsed parsed)) {
+                throw new IllegalArgumentException(e.getKey() + ": changed or went away while it was read");
+            }
+            WatchedFile f = source.files.computeIfAbsent(e.getKey(), k -> new WatchedFile());
+            f.served = parsed.objects();
+        }
+        source.publish();
+        return source.snapshot;
+    }
+
     /** The paths read, absolute. */
     public List<Path> paths() {
         return roots;

@@ -73,7 +73,7 @@ class HeaderAnnotationsTest {
         assertThat(p.routes().isEmpty()).isTrue();
         assertThat(warnings).hasSize(5).allSatisfy(w -> assertThat(w).startsWith("annotation " + P + "/"));
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("connection-proxy-header: \"upgrade\" is invalid")
-                .contains("ingress-nginx would have ignored this Ingress"));
+                .contains("ingress-nginx would not serve this Ingress at all"));
     }
 
     @Test

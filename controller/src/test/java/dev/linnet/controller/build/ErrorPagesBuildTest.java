@@ -127,7 +127,7 @@ class ErrorPagesBuildTest {
         assertThat(errors(result.table(), "a.com", "/").codes()).as("the ConfigMap's").containsExactly(500);
         assertThat(warnings(result)).containsExactly("Ingress ns/app: annotation " + PREFIX
                 + "/custom-http-errors: \"404,abc\" is invalid (expected: a comma-separated list of 4xx and 5xx"
-                + " statuses without spaces, e.g. 404,503); ignored (ingress-nginx would have ignored this Ingress)");
+                + " statuses without spaces, e.g. 404,503); ignored (ingress-nginx would not serve this Ingress at all)");
     }
 
     @Test
@@ -146,7 +146,7 @@ class ErrorPagesBuildTest {
                 app("custom-http-errors", "404", "default-backend", "Not_A_Name"), svc("ns/app", "10.0.0.1")), OPTIONS);
         assertThat(errors(invalid.table(), "a.com", "/").backend()).isNull();
         assertThat(warnings(invalid)).singleElement().asString().contains("default-backend: \"Not_A_Name\" is invalid",
-                "ingress-nginx would have ignored this Ingress");
+                "ingress-nginx would not serve this Ingress at all");
 
         BuildResult missing = RouteTableBuilder.build(state(
                 app("custom-http-errors", "404", "default-backend", "nope"), svc("ns/app", "10.0.0.1")), OPTIONS);

@@ -448,7 +448,11 @@ class ChartTest {
             });
             // The same rendering as helm template otherwise, NOTES included.
             assertThat(installed.objects().kindsAndNames()).containsAll(allOn.kindsAndNames());
-            assertThat(installed.output()).contains("curl -H \"Host: hello.example.com\"");
+            assertThat(installed.output()).contains("curl -H \"Host: hello.example.com\"")
+                    // the migration report, with this release's class and ConfigMap (issue 20)
+                    .contains("java -jar /app/linnet.jar check --ingress-class=")
+                    .contains("--configmap=" + installed.objects().all(Deployment.class).get(0).getMetadata()
+                            .getNamespace() + "/" + FULLNAME);
         }
     }
 

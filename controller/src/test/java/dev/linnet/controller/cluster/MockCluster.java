@@ -88,6 +88,11 @@ final class MockCluster implements AutoCloseable {
         forbidden.clear();
     }
 
+    /** The API server's address, for a kubeconfig. */
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
     List<RecordedRequest> requests() {
         return requests;
     }
