@@ -1,6 +1,7 @@
 package dev.linnet.controller.build;
 
 import dev.linnet.controller.annotation.ClientCertAnnotations;
+import dev.linnet.controller.annotation.Deviation;
 import dev.linnet.controller.annotation.ClusterLookup;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import java.util.List;
@@ -31,7 +32,8 @@ final class ClientCertProcessor {
                 continue;
             }
             Consumer<String> warn = m -> ctx.warn(ingress, m);
-            if (ingress.isCanary()) {
+            boolean canaryAsIngressNginx = ingress.isCanary() && ctx.options().asIngressNginx();
+            if (ingress.isCanary() && !canaryAsIngressNginx) {
                 warn.accept("the auth-tls-* annotations are ignored on a canary Ingress: a host's client certificates"
                         + " come from its main Ingresses only (ingress-nginx would let a canary set them)");
                 continue;
@@ -48,6 +50,13 @@ final class ClientCertProcessor {
                 if (host != null && !host.clientCertificates(r.hostPolicy())) {
                     warn.accept("host " + host.host().name() + ": client certificates are already set by an older"
                             + " Ingress (auth-tls-* applies per host); ignored here");
+                } else if (host != null && canaryAsIngressNginx) { // linnet check only
+                    String note = Deviation.note(ClientCertAnnotations.SECRET.fullName(prefix), "host "
+                            + host.host().name() + ": ingress-nginx lets the canary Ingress " + ingress.key()
+                            + " set the host's client certificates (auth-limits-spec §1.5); Linnet takes them from"
+                            + " main Ingresses only");
+                    warn.accept(note);
+                    host.routes().forEach(route -> ctx.warn(route.namespace(), route.ingress(), note));
                 }
             }
         }

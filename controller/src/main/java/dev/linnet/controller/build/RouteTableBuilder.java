@@ -40,7 +40,7 @@ import java.util.function.Consumer;
  *                a security annotation ingress-nginx would drop the Ingress for: not served
  *             ─▶ IngressProcessor: non-canary Ingresses claim hosts, paths, fallbacks (with options)
  *             ─▶ CanaryProcessor:  canary Ingresses attach to the routes they name
- *             ─▶ (linnet check's build as ingress-nginx only) IngressNginxCanaries: canaries moved
+ *             ─▶ (linnet check's build as ingress-nginx only) IngressNginxUpstreams: canaries moved
  *                                 to where ingress-nginx keeps them, with Deviation notes
  *             ─▶ ClientCertProcessor: auth-tls-* of main Ingresses onto their hosts (first wins; errors 403)
  *             ─▶ RegexProcessor:   hosts with use-regex / rewrite-target get regex paths
@@ -107,7 +107,7 @@ public final class RouteTableBuilder {
             }
         }
         if (options.asIngressNginx()) {
-            IngressNginxCanaries.apply(ctx, parsed); // linnet check only: canaries as ingress-nginx keeps them
+            IngressNginxUpstreams.apply(ctx, parsed); // linnet check only: canaries as ingress-nginx keeps them
         }
         ClientCertProcessor.process(ctx, parsed, lookup);
         RegexProcessor.process(ctx);

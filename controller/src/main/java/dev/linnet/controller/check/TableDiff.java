@@ -71,7 +71,7 @@ final class TableDiff {
             Set<String> involved = new LinkedHashSet<>();
             for (VirtualHost vh : new VirtualHost[] {l, n}) {
                 if (vh != null) {
-                    vh.routes().forEach(r -> involved.add(r.namespace() + '/' + r.ingress()));
+                    vh.routes().forEach(r -> involved(r, involved));
                 }
             }
             out.add(new Diff(what, involved));

@@ -91,6 +91,11 @@ class CheckCorpusTest {
                         List.of("app difference " + P + "auth-realm")),
                 new Case("client-cert-no-ca", List.of(), 1, verdicts("app", "different"),
                         List.of("app difference " + P + "auth-tls-secret")),
+                new Case("affinity-shared", List.of(), 1,
+                        verdicts("api", "same", "api2", "same", "app", "same", "shop", "different"),
+                        List.of("shop difference " + P + "affinity")),
+                new Case("canary-client-cert", List.of(), 1, verdicts("app", "different", "app-canary", "different"),
+                        List.of("app difference " + P + "auth-tls-secret", "app-canary difference " + P + "auth-tls-secret")),
                 new Case("client-trust", List.of("--configmap", "default/linnet"), 1,
                         verdicts("app", "different", "open", "same"),
                         List.of("app difference use-proxy-protocol")));

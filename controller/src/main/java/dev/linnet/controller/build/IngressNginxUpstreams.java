@@ -1,7 +1,10 @@
 package dev.linnet.controller.build;
 
+import dev.linnet.controller.annotation.AffinityAnnotations;
 import dev.linnet.controller.annotation.CanaryAnnotations;
 import dev.linnet.controller.annotation.Deviation;
+import dev.linnet.gateway.policy.Affinity;
+import dev.linnet.gateway.policy.Step;
 import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Route;
 import java.util.ArrayList;
@@ -11,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The build as ingress-nginx ({@link BuildOptions#asIngressNginx}), canary part: the canaries
- * {@link CanaryProcessor} attached rule by rule, redone as ingress-nginx keeps them — on the
- * main Service's upstream (canary-spec.md §2, §3). Each place where that moves traffic gets a
+ * The build as ingress-nginx ({@link BuildOptions#asIngressNginx}), upstream part: the canaries
+ * {@link CanaryProcessor} attached rule by rule, and the session affinity each route got from its
+ * own Ingress, redone as ingress-nginx keeps them — on the Service's upstream (canary-spec.md §2,
+ * §3; affinity-spec.md §2). Each place where that moves traffic gets a
  * {@link Deviation} note on the Ingresses concerned; {@code linnet check} compares the result
  * with Linnet's table. Never runs for a table that serves traffic.
  *
@@ -24,14 +28,16 @@ import java.util.Map;
  *   main Service shared by rules      ─▶ every route on that main upstream gets the first canary
  *                                         attached to it, with the canary upstream's first policy (#4692)
  *   main Service without endpoints    ─▶ 503 before any canary is consulted (#9635): no canary
+ *   affinity on a Service's rule      ─▶ every rule path on that Service sticky, with the cookie of the
+ *                                         newest Ingress that sets one, the mode of the oldest (#3168)
  * </pre>
  *
  * Several canaries on one rule ({@code linnet.dev/multi-canary}) are never formed in this build:
  * {@link CanaryProcessor#readMultiCanary} notes it instead.
  */
-final class IngressNginxCanaries {
+final class IngressNginxUpstreams {
 
-    private IngressNginxCanaries() {
+    private IngressNginxUpstreams() {
     }
 
     static void apply(BuildContext ctx, List<IngressEntry> parsed) {
@@ -44,6 +50,7 @@ final class IngressNginxCanaries {
         canaryServiceAlsoMain(ctx, prefix, rank);
         sharedMainService(ctx, prefix, rank);
         mainWithoutEndpoints(ctx, prefix);
+        affinity(ctx, prefix, rank);
     }
 
     /** Every route of every host and every fallback, with where it sits. */
@@ -210,6 +217,57 @@ final class IngressNginxCanaries {
             }
             s.replace(s.route().withCanary(null));
         }
+    }
+
+    /**
+     * ingress-nginx keeps affinity on the upstream: the first Ingress (in sort order) with
+     * affinity makes the Service sticky for every location on it, the mode is the first one set,
+     * and the cookie's attributes are the last Ingress's (affinity-spec.md §2). Only rule paths
+     * count, never a fallback from {@code spec.defaultBackend}.
+     */
+    private static void affinity(BuildContext ctx, String prefix, Map<String, Integer> rank) {
+        Map<String, List<Slot>> byService = new LinkedHashMap<>();
+        for (Slot s : slots(ctx)) {
+            if (!s.fallback()) {
+                byService.computeIfAbsent(s.route().backend().name(), k -> new ArrayList<>()).add(s);
+            }
+        }
+        for (List<Slot> slots : byService.values()) {
+            List<Slot> sticky = new ArrayList<>(slots.stream().filter(s -> affinityOf(s) != null).toList());
+            if (sticky.isEmpty()) {
+                continue;
+            }
+            sticky.sort((a, b) -> Integer.compare(rank(rank, a.owner()), rank(rank, b.owner())));
+            Affinity oldest = affinityOf(sticky.get(0));
+            Slot newestSlot = sticky.get(sticky.size() - 1);
+            Affinity newest = affinityOf(newestSlot);
+            Affinity upstream = new Affinity(oldest.persistent(), newest.changeOnFailure(), newest.cookie());
+            for (Slot s : slots) {
+                Affinity own = affinityOf(s);
+                if (upstream.equals(own)) {
+                    continue;
+                }
+                String service = s.route().backend().service() + " port " + s.route().backend().port();
+                String text = own == null
+                        ? s.where() + ": ingress-nginx keeps session affinity per Service, so requests here with cookie "
+                                + upstream.cookie().name() + " stick to one pod too, as on " + sticky.get(0).where()
+                                + " of Ingress " + sticky.get(0).owner() + " (same Service " + service + "; #3168);"
+                                + " Linnet: only the paths of an Ingress with affinity are sticky"
+                        : s.where() + ": ingress-nginx keeps one affinity per Service " + service + ": cookie "
+                                + upstream.cookie().name() + " of the newest Ingress " + newestSlot.owner() + ", mode "
+                                + (upstream.persistent() ? "persistent" : "balanced") + " of the oldest; Linnet"
+                                + " keeps this Ingress's own (cookie " + own.cookie().name() + ")";
+                ctx.warn(s.route().namespace(), s.route().ingress(), Deviation.note(
+                        AffinityAnnotations.AFFINITY.fullName(prefix), text));
+                Route r = s.route();
+                s.replace(new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), r.canary(),
+                        r.options(), r.policies().without(Step.AFFINITY).with(List.of(upstream)), r.multiCanary()));
+            }
+        }
+    }
+
+    private static Affinity affinityOf(Slot s) {
+        return s.route().policies().find(Affinity.class);
     }
 
     private static String canaryKey(String prefix) {
