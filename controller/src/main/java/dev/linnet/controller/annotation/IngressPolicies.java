@@ -3,6 +3,7 @@ package dev.linnet.controller.annotation;
 import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.policy.Deny;
+import dev.linnet.gateway.policy.ExternalAuth;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.Policy;
 import dev.linnet.gateway.policy.Step;
@@ -55,7 +56,18 @@ public record IngressPolicies(Policies routes, Policies catchAll, String notServ
         if (!served() || snippets.isEmpty() || routes.find(Deny.class) != null) {
             return this;
         }
-        return new IngressPolicies(routes.with(snippets.location()), catchAll.with(snippets.location()), null,
-                snippets.server());
+        return new IngressPolicies(withAuthHeaders(routes.with(snippets.location()), snippets.auth()),
+                withAuthHeaders(catchAll.with(snippets.location()), snippets.auth()), null, snippets.server());
+    }
+
+    /** The Ingress's external auth with an auth-snippet's {@code proxy_set_header} lines after its own. */
+    private static Policies withAuthHeaders(Policies policies, List<ExternalAuth.SetHeader> headers) {
+        ExternalAuth auth = policies.find(ExternalAuth.class);
+        if (headers.isEmpty() || auth == null) {
+            return policies;
+        }
+        List<Policy> out = new java.util.ArrayList<>(policies.all());
+        out.set(out.indexOf(auth), auth.withProxySetHeaders(headers));
+        return Policies.of(out);
     }
 }

@@ -1,6 +1,7 @@
 package dev.linnet.controller.annotation;
 
 import dev.linnet.gateway.policy.AccessRules;
+import dev.linnet.gateway.policy.ExternalAuth;
 import dev.linnet.gateway.policy.Policy;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +40,19 @@ public final class SnippetAnnotations {
      * @param location the policies of its locations (configuration-snippet)
      * @param server the policies of every location of its hosts (server-snippet)
      * @param refused why a snippet is outside the subset (the Ingress is not served), or {@code null}
+     * @param auth the auth-snippet's headers for the external-auth subrequest (with auth-url)
      */
-    public record Result(List<Policy> location, List<Policy> server, String refused) {
+    public record Result(List<Policy> location, List<Policy> server, String refused, List<ExternalAuth.SetHeader> auth) {
 
         public static final Result NONE = new Result(List.of(), List.of(), null);
+
+        public Result {
+            auth = List.copyOf(auth);
+        }
+
+        public Result(List<Policy> location, List<Policy> server, String refused) {
+            this(location, server, refused, List.of());
+        }
 
         /** The policies of one route: the server's, then the location's. */
         public List<Policy> all() {
@@ -52,7 +62,7 @@ public final class SnippetAnnotations {
         }
 
         public boolean isEmpty() {
-            return location.isEmpty() && server.isEmpty();
+            return location.isEmpty() && server.isEmpty() && auth.isEmpty();
         }
     }
 
@@ -78,6 +88,7 @@ public final class SnippetAnnotations {
             boolean authUrl, Consumer<String> warnings) {
         List<Policy> location = List.of();
         List<Policy> server = List.of();
+        List<ExternalAuth.SetHeader> auth = List.of();
         for (var e : snippets(annotations, prefix).entrySet()) {
             String name = e.getKey().substring(prefix.length() + 1);
             String value = e.getValue() == null ? "" : e.getValue();
@@ -87,13 +98,11 @@ public final class SnippetAnnotations {
                             rewriteTarget);
                     case SERVER -> server = SnippetCompiler.compile(value, SnippetCompiler.Context.SERVER, false);
                     case AUTH -> {
-                        // ingress-nginx puts it in the auth subrequest's location; only no-ops are understood there
-                        List<Policy> auth = SnippetCompiler.compile(value, SnippetCompiler.Context.LOCATION, false);
-                        if (!auth.isEmpty() && authUrl) {
-                            throw new SnippetCompiler.Refused("edits the external-auth subrequest, which Linnet"
-                                    + " does not do from a snippet");
-                        }
-                        if (!auth.isEmpty()) {
+                        // ingress-nginx puts it in the auth subrequest's location: its proxy_set_header
+                        // lines are what the auth service is sent
+                        if (authUrl) {
+                            auth = SnippetCompiler.authHeaders(value);
+                        } else if (!SnippetCompiler.compile(value, SnippetCompiler.Context.LOCATION, false).isEmpty()) {
                             warnings.accept(describe(e) + " is ignored: without auth-url ingress-nginx ignores it too");
                         }
                     }
@@ -110,7 +119,7 @@ public final class SnippetAnnotations {
         }
         // The server's allow/deny stay whole here: each route drops them only when it has access
         // rules of its own (HostBuilder), as nginx's locations inherit them.
-        return new Result(location, server, null);
+        return new Result(location, server, null, auth);
     }
 
     private static final String NOT_SERVED = "; the Ingress is NOT served (a snippet is never partly applied)";
@@ -147,7 +156,7 @@ public final class SnippetAnnotations {
             List<String> refused = switch (name) {
                 case CONFIGURATION -> SnippetCompiler.refusals(value, SnippetCompiler.Context.LOCATION, rewriteTarget);
                 case SERVER -> SnippetCompiler.refusals(value, SnippetCompiler.Context.SERVER, false);
-                case AUTH -> SnippetCompiler.refusals(value, SnippetCompiler.Context.LOCATION, false);
+                case AUTH -> authRefusal(value, annotations.get(prefix + "/auth-url"));
                 default -> SnippetCompiler.empty(value) ? List.of()
                         : List.of("is outside the subset Linnet understands (only configuration-snippet,"
                                 + " server-snippet and auth-snippet are read)");
@@ -166,6 +175,18 @@ public final class SnippetAnnotations {
      */
     private static String describe(Map.Entry<String, String> e) {
         return "annotation " + e.getKey();
+    }
+
+    private static List<String> authRefusal(String value, String authUrl) {
+        if (authUrl == null || authUrl.isBlank()) {
+            return SnippetCompiler.refusals(value, SnippetCompiler.Context.LOCATION, false);
+        }
+        try {
+            SnippetCompiler.authHeaders(value);
+            return List.of();
+        } catch (SnippetCompiler.Refused r) {
+            return List.of(r.getMessage());
+        }
     }
 
     /** The snippet annotations under {@code prefix}, by full key. */

@@ -2,6 +2,8 @@ package dev.linnet.controller.annotation;
 
 import dev.linnet.controller.annotation.NginxDirectives.Directive;
 import dev.linnet.gateway.policy.AccessRules;
+import dev.linnet.gateway.policy.AuthTemplate;
+import dev.linnet.gateway.policy.ExternalAuth;
 import dev.linnet.gateway.policy.NginxValue;
 import dev.linnet.gateway.policy.Policy;
 import dev.linnet.gateway.policy.ResponseHeaderEdits;
@@ -110,6 +112,47 @@ final class SnippetCompiler {
             }
         }
         return out;
+    }
+
+    /**
+     * An {@code auth-snippet}'s edits of the external-auth subrequest: ingress-nginx puts the
+     * snippet in the auth location, where {@code proxy_set_header} changes what the auth service
+     * is sent. Its values take the auth values' closed set of variables ({@link AuthTemplate}, as
+     * {@code auth-proxy-set-headers}); {@code server_tokens} and {@code chunked_transfer_encoding}
+     * are accepted no-ops; anything else is refused.
+     */
+    static List<ExternalAuth.SetHeader> authHeaders(String snippet) throws Refused {
+        List<Directive> directives;
+        try {
+            directives = NginxDirectives.parse(snippet);
+        } catch (NginxDirectives.SyntaxException e) {
+            throw new Refused("is not valid nginx syntax: " + e.getMessage());
+        }
+        SnippetCompiler c = new SnippetCompiler(Context.LOCATION, false);
+        List<ExternalAuth.SetHeader> headers = new ArrayList<>();
+        for (Directive d : directives) {
+            if (d.block() != null) {
+                throw outside(d, "a block");
+            }
+            switch (d.name()) {
+                case "server_tokens", "chunked_transfer_encoding" -> c.arity(d, 1, 1);
+                case "proxy_set_header" -> {
+                    c.arity(d, 2, 2);
+                    String name = SnippetHeaders.name(d, d.args().get(0));
+                    String value = d.args().get(1);
+                    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+                        throw outside(d, "a value with CR, LF or NUL (header injection)");
+                    }
+                    try {
+                        headers.add(new ExternalAuth.SetHeader(name, AuthTemplate.compile(value)));
+                    } catch (IllegalArgumentException e) {
+                        throw outside(d, "value \"" + value + "\" (" + e.getMessage() + ")");
+                    }
+                }
+                default -> throw outside(d, "in an auth-snippet, anything but proxy_set_header");
+            }
+        }
+        return headers;
     }
 
     /** Whether {@code snippet} has no directive (white space and comments only). */

@@ -109,17 +109,23 @@ class SnippetAnnotationsTest {
     }
 
     @Test
-    void anAuthSnippetWithoutAuthUrlIsIgnoredAndWithItOnlyNoOpsPass() {
+    void anAuthSnippetWithoutAuthUrlIsIgnoredAndWithItSetsTheSubrequestsHeaders() {
         List<String> warnings = new ArrayList<>();
         SnippetAnnotations.Result r = SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header A b;"),
                 P, false, false, warnings::add);
         assertThat(r.refused()).isNull();
         assertThat(r.isEmpty()).isTrue();
         assertThat(warnings).singleElement().asString().contains("without auth-url");
-        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header A b;"), P, false,
-                true, w -> { }).refused()).contains("external-auth subrequest");
-        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "server_tokens off;"), P, false,
-                true, w -> { }).refused()).isNull();
+        r = SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header A \"b $host\"; server_tokens off;"),
+                P, false, true, w -> { });
+        assertThat(r.refused()).isNull();
+        assertThat(r.auth()).singleElement().satisfies(h -> assertThat(h.name()).isEqualTo("A"));
+        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "add_header A b;"), P, false,
+                true, w -> { }).refused()).contains("anything but proxy_set_header");
+        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header A $upstream_addr;"), P,
+                false, true, w -> { }).refused()).contains("upstream_addr");
+        assertThat(SnippetAnnotations.compile(Map.of(P + "/auth-snippet", "proxy_set_header \"A:\" b;"), P, false,
+                true, w -> { }).refused()).contains("header name");
     }
 
     @Test

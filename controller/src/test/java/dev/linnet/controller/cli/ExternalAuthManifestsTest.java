@@ -153,4 +153,28 @@ class ExternalAuthManifestsTest {
         oauth2Proxy.close();
         assertThat(send("/dash", null, "Cookie", "_oauth2_proxy=allowed-ann").statusCode()).isEqualTo(500);
     }
+
+    @Test
+    void anAuthSnippetsProxySetHeaderReachesTheAuthService() throws Exception {
+        app = TestBackend.start("app");
+        oauth2Proxy = AuthService.start().answer(call -> Reply.of(200));
+        Files.writeString(manifests.resolve("app.yaml"), StandaloneServerTest.service("app", app.port()) + "---\n"
+                + ingress("app", "/", "Prefix", "app", """
+                        nginx.ingress.kubernetes.io/auth-url: "http://127.0.0.1:%d/check"
+                        nginx.ingress.kubernetes.io/auth-snippet: |
+                          proxy_set_header X-Tenant "acme";
+                          proxy_set_header X-Asked-For $request_uri;
+                    """.formatted(oauth2Proxy.port())));
+        GatewayConfig gateway = GatewayConfig.defaults().withBindAddress("127.0.0.1").withHttpPort(0);
+        server = StandaloneServer.start(new StandaloneConfig(List.of(manifests), gateway, 0, BuildOptions.serveAll()));
+        await().until(() -> server.routes().isPublished());
+
+        HttpResponse<String> r = send("/dash?x=1", null, "X-Tenant", "evil");
+        assertThat(r.statusCode()).isEqualTo(200);
+        AuthService.Call call = oauth2Proxy.last();
+        assertThat(call.uri()).isEqualTo("/check");
+        assertThat(call.headers().get("X-Tenant")).containsExactly("acme"); // the snippet's, not the client's
+        assertThat(call.header("X-Asked-For")).isEqualTo("/dash?x=1");
+        assertThat(app.last().header("X-Asked-For")).isNull(); // the subrequest's only
+    }
 }

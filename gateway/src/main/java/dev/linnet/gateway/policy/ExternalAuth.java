@@ -78,6 +78,14 @@ public record ExternalAuth(AuthTemplate url, String method, AuthTemplate signin,
             AsciiString.cached("content-length"), AsciiString.cached("expect"), X_FORWARDED_PROTO,
             AsciiString.cached("host"));
 
+    /** This auth with {@code more} headers after its own ({@code auth-snippet}'s {@code proxy_set_header}). */
+    public ExternalAuth withProxySetHeaders(List<SetHeader> more) {
+        List<SetHeader> all = new java.util.ArrayList<>(proxySetHeaders);
+        all.addAll(more);
+        return new ExternalAuth(url, method, signin, responseHeaders, requestRedirect, all, cacheKey, cacheDurations,
+                alwaysSetCookie);
+    }
+
     public ExternalAuth {
         requireNonNull(url, "url");
         responseHeaders = List.copyOf(responseHeaders);
