@@ -234,6 +234,33 @@ class SnippetsEndToEndTest {
     }
 
     @Test
+    void rewriteLastChoosesTheLocationAgainAndBreakKeepsIt() throws Exception {
+        serve(ingress("web", "/", "app", snippet("configuration-snippet", """
+                rewrite ^/last/(.*)$ /c/$1 last;
+                rewrite ^/break/(.*)$ /c/$1 break;
+                rewrite ^/loop/(.*)$ /loop/$1 last;
+                rewrite ^/gone/(.*)$ /nowhere/$1 last;
+                rewrite ^/to-target/(.*)$ /t/$1 last;
+                """)),
+                ingress("t", "/t(/|$)(.*)", "canary", """
+                        nginx.ingress.kubernetes.io/use-regex: "true"
+                        nginx.ingress.kubernetes.io/rewrite-target: /inner/$2
+                        """),
+                ingress("c", "/c", "canary", snippet("configuration-snippet", "add_header X-Location c always;")));
+        HttpResponse<String> moved = get("/last/x?q=1");
+        assertThat(moved.body()).isEqualTo("canary");
+        assertThat(moved.headers().firstValue("X-Location")).as("the new location's own policies").hasValue("c");
+        assertThat(canary.last().uri()).as("the new location's backend, the new URI").isEqualTo("/c/x?q=1");
+        assertThat(get("/break/x").body()).isEqualTo("app");
+        assertThat(app.last().uri()).isEqualTo("/c/x");
+        assertThat(get("/loop/x").statusCode()).as("nginx's rewrite cycle: 10 searches, then 500").isEqualTo(500);
+        assertThat(get("/gone/x").statusCode()).as("the new URI's location: / again, which has no match").isEqualTo(200);
+        assertThat(app.last().uri()).isEqualTo("/nowhere/x");
+        assertThat(get("/to-target/y").body()).isEqualTo("canary");
+        assertThat(canary.last().uri()).as("the new location's rewrite-target, on the new URI").isEqualTo("/inner/y");
+    }
+
+    @Test
     void aCatastrophicRewriteRegexIsBoundedAndAnswers500() throws Exception {
         serve(ingress("web", "/", "app", snippet("configuration-snippet", "rewrite ^/((a+)*)+c /x break;")));
         assertThat(get("/" + "a".repeat(40) + "!").statusCode()).isEqualTo(500);

@@ -28,8 +28,11 @@ import java.util.regex.Matcher;
  *   upstream head ─▶ the rewritten $uri?$args, escaped as nginx's proxy module does
  * </pre>
  *
- * Deliberate difference: after {@code last} (or a rewrite without flag) nginx chooses the location
- * again; Linnet keeps the route whose snippet rewrote the URI (docs/snippets.md).
+ * A URI changed by a location's {@code rewrite … last} (or one without flag) makes nginx choose
+ * the location again with the new {@code $uri}: the policy marks the request ({@link #relocation})
+ * and the flow looks the route up again, as nginx does up to ten times. {@code break} keeps the
+ * location. (A server-snippet takes no {@code rewrite}: the controller refuses it, as a request
+ * no route matches never reaches the policies that would rewrite it.)
  *
  * @param step {@link Step#SERVER_SNIPPET} (server-snippet) or {@link Step#SNIPPET_REWRITE}
  */
@@ -65,6 +68,28 @@ public record SnippetRewrite(Step step, List<Op> ops) implements RequestPolicy, 
 
     /** A rewrite's flag. */
     public enum Flag { NONE, LAST, BREAK, REDIRECT, PERMANENT }
+
+    private static final Object RELOCATE = new Object();
+
+    /** Carries a rewritten {@code $uri} upstream on a route chosen again, whose own policies have no rewrite. */
+    public static final SnippetRewrite CARRY_URI = new SnippetRewrite(Step.SNIPPET_REWRITE, List.of());
+
+    /**
+     * The {@code $uri} to choose the location again with, once, after a rewrite that asks for it;
+     * else {@code null}.
+     */
+    public static String relocation(RequestContext request) {
+        if (request.attachment(RELOCATE) == null) {
+            return null;
+        }
+        request.attach(RELOCATE, null);
+        return RequestVariables.uri(request);
+    }
+
+    /** Whether a rewrite of this request asks for the location to be chosen again. */
+    public static boolean relocating(RequestContext request) {
+        return request.attachment(RELOCATE) != null;
+    }
 
     public SnippetRewrite {
         requireNonNull(step, "step");
@@ -103,6 +128,9 @@ public record SnippetRewrite(Step step, List<Op> ops) implements RequestPolicy, 
                     + (keepArgs && !args.isEmpty() ? "&" + args : "");
             request.attach(RequestVariables.REWRITTEN,
                     new RequestVariables.Rewritten(q < 0 ? result : result.substring(0, q), newArgs));
+            if (w.flag != Flag.BREAK) {
+                request.attach(RELOCATE, Boolean.TRUE); // the location is chosen again with the new $uri
+            }
             if (w.flag == Flag.LAST || w.flag == Flag.BREAK) {
                 break;
             }

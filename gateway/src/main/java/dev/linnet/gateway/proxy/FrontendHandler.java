@@ -277,7 +277,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         route.policies().onUpstreamRequest(passed, upstreamHead);
         try {
             // the same search again: only a stack overflow fails it
-            RouteChecks.rewrite(route, upstreamHead, passed.path(), passed.rawPath());
+            RouteChecks.rewrite(route, upstreamHead, passed.routedPath(), passed.rawPath());
         } catch (PathRegexException e) {
             regexFailed(e, passed.host(), passed.path());
             return;

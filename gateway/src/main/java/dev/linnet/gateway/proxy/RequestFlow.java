@@ -7,6 +7,7 @@ import dev.linnet.gateway.policy.Flow;
 import dev.linnet.gateway.policy.Policies;
 import dev.linnet.gateway.policy.RequestContext;
 import dev.linnet.gateway.policy.RequestPolicy;
+import dev.linnet.gateway.policy.SnippetRewrite;
 import dev.linnet.gateway.route.Backend;
 import dev.linnet.gateway.route.CanaryRule;
 import dev.linnet.gateway.route.Route;
@@ -61,11 +62,13 @@ final class RequestFlow implements RequestContext {
     private final HttpRequest request;
     private final RequestHead head;
     private final RequestPolicy[] hostPolicies; // the server's (client certificates), before the location's
-    private final Route route;
+    private Route route; // another after a rewrite that chooses the location again
     private final RouteTable table;
     private final boolean tls;
     private final ClientView client;
 
+    private int relocations; // locations chosen again after rewrites (nginx stops at 10)
+    private String relocatedPath; // the URI of the last of them
     private int stage = HOST;
     private int next; // the next policy of the stage
     private boolean suspended;
@@ -111,11 +114,20 @@ final class RequestFlow implements RequestContext {
             stage = BEFORE_SPLIT;
             next = 0;
         }
-        Policies policies = route.policies();
-        if (stage == BEFORE_SPLIT) {
-            if (!runStage(policies.beforeSplit())) {
+        while (stage == BEFORE_SPLIT) {
+            if (!runStage(route.policies().beforeSplit())) {
                 return;
             }
+            String moved = SnippetRewrite.relocation(this);
+            if (moved == null) {
+                break;
+            }
+            if (!relocate(moved)) {
+                return;
+            }
+        }
+        Policies policies = route.policies();
+        if (stage == BEFORE_SPLIT) {
             decision = pinned(policies.endpoint());
             if (decision == null) {
                 decision = split();
@@ -135,6 +147,49 @@ final class RequestFlow implements RequestContext {
             Backend backend = served != null ? served.backend() : route.backend();
             frontend.proxy(this, backend);
         }
+    }
+
+    /**
+     * nginx's location search again, after a rewrite changed {@code $uri} ({@link SnippetRewrite}):
+     * the route of the new URI on this host, whose rewrite-stage policies then run, but not the
+     * server-snippet's again (the server's rewrite phase ran once, before any location); its body
+     * limit applies. No route: 404; an eleventh search: 500, as nginx's "rewrite or internal redirection
+     * cycle". Costs nothing unless a snippet rewrites.
+     *
+     * @return whether the flow goes on with the new route
+     */
+    private boolean relocate(String uri) {
+        stage = DONE; // first: an answer below may complete, and the next request arrive, inside the call
+        if (++relocations > 10) {
+            log.warn("rewrite or internal redirection cycle on host {} (Ingress {}/{}): answered 500", head.host(),
+                    route.namespace(), route.ingress());
+            respond(Answers.status(channel.alloc(), HttpResponseStatus.INTERNAL_SERVER_ERROR));
+            return false;
+        }
+        Route found;
+        try {
+            found = table.serverNormalised(head.host()).match(uri);
+        } catch (dev.linnet.gateway.route.PathRegexException e) {
+            frontend.regexFailed(e, head.host(), uri);
+            return false;
+        }
+        if (found == null) {
+            frontend.notFound();
+            return false;
+        }
+        Policies kept = found.policies().without(dev.linnet.gateway.policy.Step.SERVER_SNIPPET);
+        if (kept.find(SnippetRewrite.class) == null) {
+            kept = kept.with(java.util.List.of(SnippetRewrite.CARRY_URI)); // the new $uri still goes upstream
+        }
+        relocatedPath = uri;
+        route = new Route(found.namespace(), found.ingress(), found.host(), found.match(), found.backend(),
+                found.canary(), found.options(), kept, found.multiCanary());
+        if (frontend.refusedTooLarge(request, route)) {
+            return false;
+        }
+        stage = BEFORE_SPLIT;
+        next = 0;
+        return true;
     }
 
     /**
@@ -236,8 +291,8 @@ final class RequestFlow implements RequestContext {
             }
             if (flow == Flow.CONTINUE || flow == Flow.SUSPENDED && resumedEarly) {
                 resumedEarly = false;
-                if (any) {
-                    return true; // one passing check suffices
+                if (any || stage == BEFORE_SPLIT && SnippetRewrite.relocating(this)) {
+                    return true; // one passing check suffices; or a rewrite chose another location
                 }
                 continue;
             }
@@ -396,6 +451,11 @@ final class RequestFlow implements RequestContext {
     @Override
     public String path() {
         return head.path();
+    }
+
+    /** The path the route was chosen by: the client's, or the URI a rewrite chose the location again with. */
+    String routedPath() {
+        return relocatedPath != null ? relocatedPath : head.path();
     }
 
     String rawPath() {
