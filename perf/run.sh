@@ -15,6 +15,7 @@
 # measurements, one more PROFILE_SECONDS (15) run of the first scenario with async-profiler attached
 # to Linnet: RUN_DIR/linnet-cpu.collapsed, summarised by perf/profile-top.sh; kernel frames included).
 #
+# LINNET_JAVA, BASELINE_JAVA: the java binaries (default: java on PATH), for a JDK comparison.
 # LINNET_SERVE_ARGS, BASELINE_SERVE_ARGS: extra `serve` flags of the build under test and of the
 # baseline, e.g. the controller ConfigMaps the manifests carry (perf/linnet/configmaps.yaml.tmpl):
 #
@@ -61,6 +62,10 @@ LINNET_JVM_FLAGS="${LINNET_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
 WRITE_README="${WRITE_README:-1}"
 # REF: the proxy Linnet is compared with, by its label in the logs and tables.
 BASELINE_JAR="${BASELINE_JAR:-}"
+# The java binaries of the build under test and of the baseline (a JDK comparison: LINNET_JAVA=
+# /usr/lib/jvm/temurin-25-jdk-amd64/bin/java, with that JDK's flags in LINNET_JVM_FLAGS).
+LINNET_JAVA="${LINNET_JAVA:-java}"
+BASELINE_JAVA="${BASELINE_JAVA:-java}"
 BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}" # not LINNET_JVM_FLAGS: those may be the change
 if [[ -n "$BASELINE_JAR" ]]; then
     REF=base; REF_NAME="baseline"; R=B; WRITE_README=0
@@ -190,7 +195,7 @@ start_linnet() { # name jar http-port admin-port https-port serve-args jvm-flags
     shift 6
     # --shutdown-delay 0: no load balancer to wait for here, and the 5 s stop below would otherwise
     # SIGKILL Linnet while /readyz still answers 503, before a JFR=1 recording is written.
-    taskset -c "$PROXY_CPU" java "$@" -jar "$jar" serve --manifests "$RUN_DIR/manifests" \
+    taskset -c "$PROXY_CPU" "${JAVA_BIN:-java}" "$@" -jar "$jar" serve --manifests "$RUN_DIR/manifests" \
         --http-port "$http" --admin-port "$admin" --https-port "$https" --bind-address 127.0.0.1 \
         --shutdown-delay 0 $serve_args > "$RUN_DIR/$name.log" 2>&1 &
     STARTED_PID=$!
@@ -210,7 +215,7 @@ if [[ $REF == nginx ]]; then
     wait_http "http://127.0.0.1:$NGINX_PORT/" "nginx proxy"
 else # the baseline Linnet takes nginx's port and place
     # shellcheck disable=SC2086 # the flags are words
-    start_linnet base "$BASELINE_JAR" "$NGINX_PORT" "$BASE_ADMIN_PORT" "$BASE_HTTPS_PORT" "${BASELINE_SERVE_ARGS:-}" \
+    JAVA_BIN="$BASELINE_JAVA" start_linnet base "$BASELINE_JAR" "$NGINX_PORT" "$BASE_ADMIN_PORT" "$BASE_HTTPS_PORT" "${BASELINE_SERVE_ARGS:-}" \
         $BASELINE_JVM_FLAGS
     NGINX_PID=$STARTED_PID
 fi
@@ -234,7 +239,7 @@ if [[ "${JFR:-0}" == 1 ]]; then
     JVM_FLAGS="-XX:StartFlightRecording=filename=$RUN_DIR/linnet.jfr,settings=profile,dumponexit=true $JVM_FLAGS"
 fi
 # shellcheck disable=SC2086 # the flags are words
-start_linnet linnet "$JAR" "$LINNET_PORT" "$ADMIN_PORT" "$HTTPS_PORT" "${LINNET_SERVE_ARGS:-}" $JVM_FLAGS
+JAVA_BIN="$LINNET_JAVA" start_linnet linnet "$JAR" "$LINNET_PORT" "$ADMIN_PORT" "$HTTPS_PORT" "${LINNET_SERVE_ARGS:-}" $JVM_FLAGS
 LINNET_PID=$STARTED_PID
 log "backends :$STABLE_PORT/:$CANARY_PORT (pid $BACKENDS_PID), $REF :$NGINX_PORT (pid $NGINX_PID)," \
     "Linnet :$LINNET_PORT admin :$ADMIN_PORT (pid $LINNET_PID)"
@@ -455,7 +460,7 @@ done
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 NGINX_VERSION=$(nginx -v 2>&1 | sed 's/^nginx version: //')
 WRK_VERSION=$(wrk -v 2>&1 | head -1 | awk '{print $2}' || true) # wrk -v exits 1
-JDK_VERSION=$(java -version 2>&1 | sed -n '2p')
+JDK_VERSION=$("$LINNET_JAVA" -version 2>&1 | sed -n '2p')
 MODE="full"; [[ "${QUICK:-0}" == 1 ]] && MODE="QUICK smoke run — too short to conclude anything"
 REPORT="$RUN_DIR/report.md"
 {
@@ -468,7 +473,8 @@ REPORT="$RUN_DIR/report.md"
         "leak detection: \`Main.nettyDefaults\`)"
     [[ "${NGINX_HEADERS:-reference}" == ingress-nginx ]] && echo "- nginx sets the request headers" \
         "ingress-nginx and Linnet set (\`NGINX_HEADERS=ingress-nginx\`), not only the reference's Host and X-Forwarded-For"
-    [[ $REF == base ]] && echo "- A/B mode: \"linnet\" is $JAR, \"base\" is $BASELINE_JAR with \`$BASELINE_JVM_FLAGS\`"
+    [[ $REF == base ]] && echo "- A/B mode: \"linnet\" is $JAR, \"base\" is $BASELINE_JAR with \`$BASELINE_JVM_FLAGS\`" \
+        "on $("$BASELINE_JAVA" -version 2>&1 | sed -n '2p')"
     echo "- pinning: proxy under test on CPU $PROXY_CPU (nginx \`worker_processes 1\`, Linnet one event loop);" \
         "wrk (\`-t$WRK_THREADS\`) and the backends nginx on CPU $LOAD_CPU"
     echo "- $REPS repetitions × $DURATION per proxy and scenario, alternating $REF/linnet in rotating order," \
