@@ -5,13 +5,16 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.gateway.route.SourceRanges;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A snippet's {@code allow} and {@code deny} (nginx's access module): the rules are checked in
- * order and the first that matches the client decides; when none matches the request passes.
- * A denial is an access check's failure (403; under {@code satisfy any} another check may pass).
- * The client is the address {@link AccessList} uses.
+ * order and the first that matches the client decides; when none matches the check declines
+ * (the request goes on; under {@code satisfy any} that is no pass). A denial is an access check's
+ * failure (403; under {@code satisfy any} another check may pass). The client is the address
+ * {@link AccessList} uses. nginx keeps one list per location, the annotations' lines first
+ * ({@link #join}).
  *
  * @param rules in order
  */
@@ -46,6 +49,33 @@ public record AccessRules(List<Rule> rules) implements RequestPolicy {
                 return Flow.ANSWERED;
             }
         }
-        return Flow.CONTINUE;
+        return Flow.DECLINED;
+    }
+
+    /**
+     * A location's access checks with its {@link AccessList} and a snippet's rules made one list,
+     * the annotations' lines first, as nginx's access module reads them in ingress-nginx's location:
+     * a snippet's {@code allow} after the allowlist's {@code deny all} or the deny list's line for
+     * the same client never matches, and the allowlist's {@code allow} is final.
+     *
+     * @param access the ACCESS stage's policies in order; replaced in place
+     */
+    static void join(List<RequestPolicy> access) {
+        int list = -1;
+        int snippet = -1;
+        for (int i = 0; i < access.size(); i++) {
+            if (access.get(i) instanceof AccessList) {
+                list = i;
+            } else if (access.get(i) instanceof AccessRules) {
+                snippet = i;
+            }
+        }
+        if (list < 0 || snippet < 0) {
+            return;
+        }
+        List<Rule> joined = new ArrayList<>(((AccessList) access.get(list)).rules());
+        joined.addAll(((AccessRules) access.get(snippet)).rules);
+        access.set(list, new AccessRules(joined));
+        access.remove(snippet);
     }
 }
