@@ -220,6 +220,10 @@ final class SnippetCompiler {
         if (raw.indexOf('\r') >= 0 || raw.indexOf('\n') >= 0 || raw.indexOf('\0') >= 0) {
             throw outside(d, "a value with CR, LF or NUL"); // would split a head
         }
+        if (raw.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            // no head may carry one: a response edit would throw, skipping the route's later edits
+            throw outside(d, "a value with a control character");
+        }
         String resolved = substitute(raw, sets, 0);
         if (resolved == null) {
             throw outside(d, "a value whose set variables expand beyond " + MAX_VALUE + " characters");

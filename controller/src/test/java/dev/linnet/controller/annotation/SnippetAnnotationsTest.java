@@ -100,6 +100,12 @@ class SnippetAnnotationsTest {
         assertThat(refused("stream-snippet", "server { listen 1; }")).contains("stream-snippet");
         assertThat(refused("configuration-snippet", "set $host x;")).contains("new $name");
         assertThat(refused("configuration-snippet", "add_header X-A \"a\\r\\nX-B: b\";")).contains("CR, LF");
+        // a control character no response head may carry: each response's edit would throw, and the
+        // route's later edits (this more_clear_headers) would be skipped
+        assertThat(refused("configuration-snippet", "more_set_headers \"X-A: a\u0001b\"; more_clear_headers X-Secret;"))
+                .contains("control character");
+        assertThat(refused("configuration-snippet", "add_header X-A a\u007fb;")).contains("control character");
+        assertThat(refused("configuration-snippet", "add_header X-A \"a\tb\";")).as("a tab is white space").isNull();
     }
 
     @Test
