@@ -81,7 +81,35 @@ final class SnippetCompiler {
         for (Directive d : directives) {
             c.directive(d);
         }
+        c.checkTotal();
         return c.policies();
+    }
+
+    /**
+     * The most all values may hold together once set variables are replaced: the snippet's own
+     * bound. Each value is bounded ({@link #MAX_VALUE}), but a variable named by a thousand
+     * directives would otherwise be held a thousand times by the controller and the gateway, and
+     * written into every response: a few Ingresses could exhaust the heap.
+     */
+    static final int MAX_TOTAL = NginxDirectives.MAX_CHARS;
+
+    private void checkTotal() throws Refused {
+        long total = 0;
+        for (SnippetRewrite.Op op : rewrites) {
+            NginxValue v = op instanceof SnippetRewrite.Return r ? r.value() : ((SnippetRewrite.Rewrite) op).replacement();
+            total += v == null ? 0 : v.source().length();
+        }
+        for (UpstreamHeaders.Edit e : upstream) {
+            total += e.value() == null ? 0 : e.value().source().length();
+        }
+        for (ResponseHeaderEdits.Edit e : response) {
+            total += e.value() == null ? 0 : e.value().source().length();
+        }
+        if (total > MAX_TOTAL) {
+            throw new Refused("is outside the subset Linnet understands: its values with set variables replaced"
+                    + " come to " + total + " characters (expected: at most " + MAX_TOTAL + ", the snippet's own"
+                    + " bound; docs/snippets.md)");
+        }
     }
 
     /** Whether {@code snippet} has no directive (white space and comments only). */
