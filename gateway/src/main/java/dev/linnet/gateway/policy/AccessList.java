@@ -66,6 +66,9 @@ public record AccessList(SourceRanges denied, SourceRanges allowed) implements R
     @Override
     public Flow onRequest(RequestContext request) {
         InetAddress client = request.remoteAddress() == null ? null : request.remoteAddress().getAddress();
+        if (AccessRules.isIpv4Mapped(client) && (allowed != null || denied.hasIpv4())) { // allow …; deny all;
+            client = AccessRules.ipv4Of(client);
+        }
         if (client != null && !denied.allows(client) && (allowed == null || allowed.allows(client))) {
             return allowed == null ? Flow.DECLINED : Flow.CONTINUE; // a deny list alone: no line matched
         }

@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.linnet.gateway.route.SourceRanges;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,6 +43,9 @@ public record AccessRules(List<Rule> rules) implements RequestPolicy {
     @Override
     public Flow onRequest(RequestContext request) {
         InetAddress client = request.remoteAddress() == null ? null : request.remoteAddress().getAddress();
+        if (isIpv4Mapped(client) && rules.stream().anyMatch(r -> r.ranges == null || r.ranges.hasIpv4())) {
+            client = ipv4Of(client);
+        }
         for (Rule r : rules) {
             if (r.ranges == null || client != null && r.ranges.allows(client)) {
                 if (r.allow) {
@@ -50,6 +56,34 @@ public record AccessRules(List<Rule> rules) implements RequestPolicy {
             }
         }
         return Flow.DECLINED;
+    }
+
+    /**
+     * Whether {@code client} is an IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}, as a forwarded
+     * header or a PROXY header may name it). nginx's access module checks such a client against
+     * the location's IPv4 lines when it has any ({@code allow all} / {@code deny all} count), else
+     * against its IPv6 lines (ngx_http_access_handler): a deny list of IPv4 ranges holds for it.
+     */
+    static boolean isIpv4Mapped(InetAddress client) {
+        if (!(client instanceof Inet6Address)) {
+            return false;
+        }
+        byte[] b = client.getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    /** The IPv4 address inside an IPv4-mapped one. */
+    static InetAddress ipv4Of(InetAddress mapped) {
+        try {
+            return InetAddress.getByAddress(Arrays.copyOfRange(mapped.getAddress(), 12, 16));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes always make an address
+        }
     }
 
     /**
