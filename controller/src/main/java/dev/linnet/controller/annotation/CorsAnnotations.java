@@ -20,11 +20,12 @@ public final class CorsAnnotations {
     static final long DEFAULT_MAX_AGE = 1728000;
 
     // ingress-nginx's validators, spaces removed first; possessive so that a long invalid value
-    // cannot make the matcher backtrack (the originals nest optional quantifiers).
+    // cannot make the matcher backtrack (the originals nest optional quantifiers). Their \s is a
+    // blank here: a CR or LF would end the response head inside the header's value.
     private static final ValueType<String> METHODS = new ValueType.CheckedString(
-            Pattern.compile("(?:[A-Za-z]++,?+\\s?+)++"), true, "method names separated by commas, e.g. GET, POST");
+            Pattern.compile("(?:[A-Za-z]++,?+[ \\t]?+)++"), true, "method names separated by commas, e.g. GET, POST");
     private static final ValueType<String> EXPOSE = new ValueType.CheckedString(
-            Pattern.compile("(?:(?:[A-Za-z0-9\\-_]++|\\*),?+\\s?+)++"), true,
+            Pattern.compile("(?:(?:[A-Za-z0-9\\-_]++|\\*),?+[ \\t]?+)++"), true,
             "header names or * separated by commas");
     /** One origin of the list: a lowercase scheme is required, one leading {@code *.}, a port, no path. */
     private static final Pattern ORIGIN = Pattern.compile("[a-z]+://(\\*\\.)?[A-Za-z0-9\\-.]*(:\\d+)?|\\*|null");

@@ -83,6 +83,7 @@ final class SnippetCompiler {
         for (Directive d : directives) {
             c.directive(d);
         }
+        c.checkTotal();
         return c.policies();
     }
 
@@ -110,6 +111,11 @@ final class SnippetCompiler {
             } catch (Refused r) {
                 out.add(r.getMessage());
             }
+        }
+        try {
+            c.checkTotal();
+        } catch (Refused r) {
+            out.add(r.getMessage());
         }
         return out;
     }
@@ -153,6 +159,33 @@ final class SnippetCompiler {
             }
         }
         return headers;
+    }
+
+    /**
+     * The most all values may hold together once set variables are replaced: the snippet's own
+     * bound. Each value is bounded ({@link #MAX_VALUE}), but a variable named by a thousand
+     * directives would otherwise be held a thousand times by the controller and the gateway, and
+     * written into every response: a few Ingresses could exhaust the heap.
+     */
+    static final int MAX_TOTAL = NginxDirectives.MAX_CHARS;
+
+    private void checkTotal() throws Refused {
+        long total = 0;
+        for (SnippetRewrite.Op op : rewrites) {
+            NginxValue v = op instanceof SnippetRewrite.Return r ? r.value() : ((SnippetRewrite.Rewrite) op).replacement();
+            total += v == null ? 0 : v.source().length();
+        }
+        for (UpstreamHeaders.Edit e : upstream) {
+            total += e.value() == null ? 0 : e.value().source().length();
+        }
+        for (ResponseHeaderEdits.Edit e : response) {
+            total += e.value() == null ? 0 : e.value().source().length();
+        }
+        if (total > MAX_TOTAL) {
+            throw new Refused("is outside the subset Linnet understands: its values with set variables replaced"
+                    + " come to " + total + " characters (expected: at most " + MAX_TOTAL + ", the snippet's own"
+                    + " bound; docs/snippets.md)");
+        }
     }
 
     /** Whether {@code snippet} has no directive (white space and comments only). */
@@ -290,6 +323,10 @@ final class SnippetCompiler {
             throws Refused {
         if (raw.indexOf('\r') >= 0 || raw.indexOf('\n') >= 0 || raw.indexOf('\0') >= 0) {
             throw outside(d, "a value with CR, LF or NUL"); // would split a head
+        }
+        if (raw.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+            // no head may carry one: a response edit would throw, skipping the route's later edits
+            throw outside(d, "a value with a control character");
         }
         String resolved = substitute(raw, sets, 0);
         if (resolved == null) {

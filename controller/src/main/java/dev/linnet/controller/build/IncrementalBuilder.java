@@ -84,8 +84,10 @@ public final class IncrementalBuilder implements Function<ClusterState, BuildRes
     }
 
     private static RouteTable rebind(RouteTable table, BackendResolver resolver) {
-        Map<String, Backend> fresh = new HashMap<>();
-        Function<Backend, Backend> resolve = old -> fresh.computeIfAbsent(old.name(),
+        // Keyed by the old endpoints too: one Service port is a ClusterIP backend on a service-upstream
+        // route and a pod backend on another, under the same name.
+        Map<List<Object>, Backend> fresh = new HashMap<>();
+        Function<Backend, Backend> resolve = old -> fresh.computeIfAbsent(List.of(old.name(), old.endpoints()),
                 n -> resolver.rebind(old));
         return new RouteTable(table.version(), rebindHosts(table.exactHosts(), resolve),
                 rebindHosts(table.wildcardHosts(), resolve), rebind(table.defaultServer(), resolve), table.sources(),

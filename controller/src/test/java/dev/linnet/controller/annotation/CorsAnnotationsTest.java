@@ -50,6 +50,18 @@ class CorsAnnotationsTest {
         assertThat(warnings).isEmpty();
     }
 
+    /** Each would end the head early: a blank line and the rest as body, or a line of its own. */
+    @Test
+    void aLineBreakInAValueNeverReachesAHeader() {
+        Cors c = parse("cors-allow-methods", "GET,\r\n\r\nHTTP", "cors-expose-headers", "X-A,\nSet",
+                "cors-allow-headers", "DNT,\rX");
+        assertThat(c).isEqualTo(new Cors(List.of("*"), CorsAnnotations.DEFAULT_METHODS,
+                CorsAnnotations.DEFAULT_HEADERS, true, "", 1728000));
+        assertThat(warnings).hasSize(3).allMatch(w -> w.contains("is invalid"));
+        assertThat(parse("cors-allow-methods", "GET,\tPOST").allowMethods()).as("a tab is white space in a value")
+                .isEqualTo("GET,\tPOST");
+    }
+
     @Test
     void invalidValuesFallBackToTheirDefaultsWithAWarning() {
         Cors c = parse("cors-allow-methods", "GET;", "cors-allow-headers", "X-$bad", "cors-allow-credentials", "maybe",

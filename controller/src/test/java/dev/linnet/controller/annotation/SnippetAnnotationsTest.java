@@ -100,6 +100,34 @@ class SnippetAnnotationsTest {
         assertThat(refused("stream-snippet", "server { listen 1; }")).contains("stream-snippet");
         assertThat(refused("configuration-snippet", "set $host x;")).contains("new $name");
         assertThat(refused("configuration-snippet", "add_header X-A \"a\\r\\nX-B: b\";")).contains("CR, LF");
+        // a control character no response head may carry: each response's edit would throw, and the
+        // route's later edits (this more_clear_headers) would be skipped
+        assertThat(refused("configuration-snippet", "more_set_headers \"X-A: a\u0001b\"; more_clear_headers X-Secret;"))
+                .contains("control character");
+        assertThat(refused("configuration-snippet", "add_header X-A a\u007fb;")).contains("control character");
+        assertThat(refused("configuration-snippet", "add_header X-A \"a\tb\";")).as("a tab is white space").isNull();
+    }
+
+    /**
+     * One set variable of 16 KiB named by many directives: each value stays under the per-value
+     * bound, but together they are a thousand times the snippet's own size, held by the controller
+     * and the gateway and written on every response.
+     */
+    @Test
+    void setVariablesCannotMultiplyASnippetBeyondItsOwnBound() {
+        StringBuilder many = new StringBuilder("set $big \"" + "x".repeat(16_000) + "\";");
+        for (int i = 0; i < 1000; i++) {
+            many.append(" add_header X-").append(i).append(" $big;");
+        }
+        assertThat(refused("configuration-snippet", many.toString())).contains("set variables");
+        StringBuilder rewrites = new StringBuilder("set $big \"" + "x".repeat(16_000) + "\";");
+        for (int i = 0; i < 500; i++) {
+            rewrites.append(" rewrite ^/").append(i).append("$ /$big break;");
+        }
+        assertThat(refused("configuration-snippet", rewrites.toString())).contains("set variables");
+        assertThat(refused("configuration-snippet", "set $csp \"" + "x".repeat(4000) + "\";"
+                + " add_header Content-Security-Policy $csp; more_set_headers \"X-CSP: $csp\";"))
+                .as("a few uses of a large value").isNull();
     }
 
     @Test

@@ -114,6 +114,24 @@ class UpstreamBehaviourBuildTest {
         assertThat(incremental.table().route("h", "/").backend().endpoints()).containsExactly(CLUSTER_IP);
     }
 
+    /** One Service behind two Ingresses, one with service-upstream: each keeps its own endpoints through churn. */
+    @Test
+    void endpointChurnKeepsEachRoutesOwnKindOfEndpointsForOneService() {
+        BuildOptions options = BuildOptions.serveAll();
+        Object on = ingress("ns/on").host("h").path("/on").backend("app", 80).annotation(P + "service-upstream", "true");
+        Object off = ingress("ns/off").host("h").path("/off").backend("app", 80);
+        IncrementalBuilder builder = IncrementalBuilder.of(options);
+        builder.apply(state(on, off, app("10.96.0.10")));
+        List<Object> scaledApp = svc("ns/app", "10.0.0.1", "10.0.0.2");
+        ((Service) scaledApp.get(0)).getSpec().setClusterIP("10.96.0.10");
+        ClusterState scaled = state(on, off, scaledApp);
+        BuildResult incremental = builder.apply(scaled);
+        assertThat(builder.endpointOnlyBuilds()).isEqualTo(1);
+        assertThat(endpoints(incremental, "/on")).containsExactly(CLUSTER_IP);
+        assertThat(endpoints(incremental, "/off")).containsExactly(POD, new Endpoint("10.0.0.2", Fixtures.TARGET_PORT));
+        assertThat(incremental).isEqualTo(RouteTableBuilder.build(scaled, options));
+    }
+
     @Test
     void requestBufferingByAnnotationAndAsTheConfigMapsDefault() {
         BuildResult builtIn = build(null, ingress("ns/a").host("h").path("/a").backend("app", 80),

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.linnet.gateway.route.SourceRanges;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,6 +45,19 @@ public record AccessList(SourceRanges denied, SourceRanges allowed) implements R
         return new AccessList(ranges, allowed);
     }
 
+    /** The nginx lines: {@code deny …;}, then {@code allow …; deny all;} with an allowlist. */
+    List<AccessRules.Rule> rules() {
+        List<AccessRules.Rule> rules = new ArrayList<>(3);
+        if (!denied.entries().isEmpty()) {
+            rules.add(new AccessRules.Rule(false, denied));
+        }
+        if (allowed != null) {
+            rules.add(new AccessRules.Rule(true, allowed));
+            rules.add(new AccessRules.Rule(false, null));
+        }
+        return rules;
+    }
+
     @Override
     public Step step() {
         return Step.SOURCE_RANGES;
@@ -52,8 +66,11 @@ public record AccessList(SourceRanges denied, SourceRanges allowed) implements R
     @Override
     public Flow onRequest(RequestContext request) {
         InetAddress client = request.remoteAddress() == null ? null : request.remoteAddress().getAddress();
+        if (AccessRules.isIpv4Mapped(client) && (allowed != null || denied.hasIpv4())) { // allow …; deny all;
+            client = AccessRules.ipv4Of(client);
+        }
         if (client != null && !denied.allows(client) && (allowed == null || allowed.allows(client))) {
-            return Flow.CONTINUE;
+            return allowed == null ? Flow.DECLINED : Flow.CONTINUE; // a deny list alone: no line matched
         }
         // an access check's failure: under satisfy any, basic or external auth may still let it pass
         request.deny(403, Answers.status(request.channel().alloc(), HttpResponseStatus.FORBIDDEN));

@@ -147,8 +147,10 @@ public final class NginxValue {
 
     /**
      * Expands the variables for {@code request}; {@code captures} is the rewrite's match, or {@code null}.
-     * CR, LF and NUL that a variable brings in ({@code $uri} is decoded: {@code %0D%0A}) are written
-     * percent-encoded, so an expanded value can never split a header or a head.
+     * Control characters but the tab that a variable brings in ({@code $uri} is decoded:
+     * {@code %0D%0A}, {@code %01}) are written percent-encoded, so an expanded value can never split
+     * a header or a head, nor fail the response head's validation (which would skip the route's
+     * later header edits: a client could switch off a {@code more_clear_headers}).
      */
     public String expand(RequestContext request, Matcher captures) {
         if (constant()) {
@@ -174,12 +176,14 @@ public final class NginxValue {
     private static String safe(StringBuilder s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                s.replace(i, i + 1, c == '\r' ? "%0D" : c == '\n' ? "%0A" : "%00");
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                s.replace(i, i + 1, "%" + HEX.charAt(c >> 4) + HEX.charAt(c & 0xf));
             }
         }
         return s.toString();
     }
+
+    private static final String HEX = "0123456789ABCDEF";
 
     /** The request's listener port ({@code $server_port}). */
     static String serverPort(RequestContext request) {

@@ -47,6 +47,7 @@ public final class Policies {
                 resp.add(r);
             }
         }
+        AccessRules.join(acc); // one allow/deny list per location, as nginx's
         this.beforeSplit = before.isEmpty() ? NO_REQUEST : before.toArray(NO_REQUEST);
         this.access = acc.isEmpty() ? NO_REQUEST : acc.toArray(NO_REQUEST);
         this.upstream = up.isEmpty() ? NO_UPSTREAM : up.toArray(NO_UPSTREAM);

@@ -289,6 +289,9 @@ final class RequestFlow implements RequestContext {
                 resumedEarly = false;
                 continue;
             }
+            if (flow == Flow.DECLINED) { // no rule for this client: on, but under satisfy any no pass
+                continue;
+            }
             if (flow == Flow.CONTINUE || flow == Flow.SUSPENDED && resumedEarly) {
                 resumedEarly = false;
                 if (any || stage == BEFORE_SPLIT && SnippetRewrite.relocating(this)) {
@@ -304,7 +307,7 @@ final class RequestFlow implements RequestContext {
             suspended = true;
             return false;
         }
-        return !any;
+        return !any || denied == null; // satisfy any: every check declined, none failed (nginx's access_code 0)
     }
 
     @Override

@@ -74,6 +74,16 @@ public final class SourceRanges {
         return sources;
     }
 
+    /** Whether an entry is IPv4 (nginx: the location has IPv4 lines, which an IPv4-mapped client is checked against). */
+    public boolean hasIpv4() {
+        for (Range r : ranges) {
+            if (r.network.length == 4) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean allows(InetAddress client) {
         byte[] address = client.getAddress();
         for (Range r : ranges) {

@@ -226,6 +226,35 @@ class ForwardedHeadersTest {
         assertThat(gw.get("h", "/", "X-Forwarded-For", "1.2.3.4").statusCode()).isEqualTo(403);
     }
 
+    /**
+     * A trusted front proxy that writes an IPv4 client as {@code ::ffff:a.b.c.d} (a dual-stack
+     * socket's view, e.g. Node's): nginx's access module checks such an address against the IPv4
+     * lines whenever the location has any (ngx_http_access_handler), so the deny list holds.
+     */
+    @Test
+    void anIpv4MappedAddressIsCheckedAgainstTheIpv4LinesAsNginxDoes() {
+        gw.configure(c -> c.toBuilder().clientTrust(ClientTrust.DEFAULT.toBuilder().useForwardedHeaders(true)
+                .trustedPeers(SourceRanges.of(List.of("127.0.0.0/8"))).build()).build());
+        TestBackend up = gw.backend("up");
+        gw.publish(table(withPolicies(route("deny", "/", backend("up", up)),
+                AccessList.denying(SourceRanges.of(List.of("203.0.113.0/24"))))));
+        assertThat(gw.get("deny", "/", "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(403);
+        assertThat(gw.get("deny", "/", "X-Forwarded-For", "::ffff:203.0.113.5").statusCode()).isEqualTo(403);
+        assertThat(gw.get("deny", "/", "X-Forwarded-For", "::ffff:198.51.100.5").statusCode()).isEqualTo(200);
+        gw.publish(table(withPolicies(route("allow", "/", backend("up", up)),
+                new AccessList(SourceRanges.of(List.of("203.0.113.0/24"))))));
+        assertThat(gw.get("allow", "/", "X-Forwarded-For", "::ffff:203.0.113.5").statusCode()).isEqualTo(200);
+        gw.publish(table(withPolicies(route("v6", "/", backend("up", up)),
+                new AccessList(SourceRanges.of(List.of("::ffff:203.0.113.0/120"))))));
+        assertThat(gw.get("v6", "/", "X-Forwarded-For", "::ffff:203.0.113.5").statusCode())
+                .as("the allowlist's deny all is an IPv4 line too: only IPv4 lines are asked").isEqualTo(403);
+        gw.publish(table(withPolicies(route("rules", "/", backend("up", up)), new dev.linnet.gateway.policy.AccessRules(
+                List.of(new dev.linnet.gateway.policy.AccessRules.Rule(false,
+                        SourceRanges.of(List.of("::ffff:203.0.113.0/120"))))))));
+        assertThat(gw.get("rules", "/", "X-Forwarded-For", "::ffff:203.0.113.5").statusCode())
+                .as("no IPv4 line: the IPv6 lines are asked").isEqualTo(403);
+    }
+
     @Test
     void allowlistIgnoresAnUntrustedPeersClaim() {
         startAllowlist(t -> t.useForwardedHeaders(true).trustedPeers(SourceRanges.of(List.of("10.0.0.0/8"))));
