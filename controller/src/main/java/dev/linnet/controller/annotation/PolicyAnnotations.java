@@ -71,7 +71,27 @@ public final class PolicyAnnotations {
         c.add(AffinityAnnotations.parse(c.annotations(), prefix, warnings));
         c.add(BalanceAnnotations.parse(c.annotations(), prefix, warnings, defaults.loadBalance()));
         HeaderAnnotations.parse(c, allowedResponseHeaders);
+        backendVerification(c);
         return c.result();
+    }
+
+    /**
+     * {@code proxy-ssl-verify: "on"} asks nginx to check the pod's TLS certificate, which Linnet
+     * does not implement (its upstream TLS never verifies): serving such an Ingress would send its
+     * traffic to whichever certificate answers, so it answers 503 instead (fails closed). Over plain
+     * HTTP or gRPC the key means nothing in nginx either, and only the not-implemented warning stays.
+     */
+    private static void backendVerification(PolicyCollector c) {
+        String verify = c.annotations().get(c.prefix() + "/proxy-ssl-verify");
+        if (verify == null || !verify.strip().equals("on")) {
+            return;
+        }
+        String protocol = c.annotations().getOrDefault(c.prefix() + "/" + ProxyAnnotations.BACKEND_PROTOCOL.name(), "")
+                .strip().toUpperCase(java.util.Locale.ROOT);
+        if (protocol.equals("HTTPS") || protocol.equals("GRPCS")) {
+            c.deny("annotation " + c.prefix() + "/proxy-ssl-verify: \"on\" asks for the backend's TLS certificate"
+                    + " to be verified, which Linnet does not implement (backend-protocol " + protocol + ")");
+        }
     }
 
     /**
