@@ -33,6 +33,7 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayMetrics ownMetrics; // created by the two-argument start, closed with the server
     private AccessLog accessLog = AccessLog.OFF; // closed with the server
     private ClientConnections connections; // every client connection, over all listeners
+    private BodySpool spool; // the temporary files of buffered request bodies
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, Channel httpsListener) {
         this.boss = boss;
@@ -98,7 +99,8 @@ public final class GatewayServer implements AutoCloseable {
         metrics.upstreamEjections(pool.ejections()::total, pool.ejections()::current);
         ClientConnections connections = ClientConnections.create(config.maxConnections(), metrics.registry());
         metrics.accessLogDropped(accessLog::dropped);
-        ProxyContext context = new ProxyContext(configs, routes, pool, metrics, accessLog);
+        BodySpool spool = BodySpool.open(config.clientBody()); // its directory and budget are read once
+        ProxyContext context = new ProxyContext(configs, routes, pool, metrics, accessLog, spool);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -134,6 +136,7 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         GatewayServer server = new GatewayServer(boss, workers, channel, https);
+        server.spool = spool;
         server.connections = connections;
         server.accessLog = accessLog;
         log.info("HTTP listener on {}:{} ({} transport)", config.bindAddress(), server.httpPort(), transport.name());
@@ -143,6 +146,11 @@ public final class GatewayServer implements AutoCloseable {
     /** The bound port; the real one when the configuration asked for port 0. */
     public int httpPort() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The temporary files of buffered request bodies (tests look at its budget). */
+    BodySpool spool() {
+        return spool;
     }
 
     /** The client connections of every listener: count, drain state, the hook for other protocols. */
@@ -186,6 +194,7 @@ public final class GatewayServer implements AutoCloseable {
             httpsListener.close().syncUninterruptibly();
         }
         shutdown(boss, workers);
+        spool.close(); // after the event loops: every exchange let go of its body
         accessLog.close(); // after the event loops: every line of the last requests is queued
         if (ownMetrics != null) {
             ownMetrics.close();

@@ -104,7 +104,7 @@ final class RequestFlow implements RequestContext {
             }
             if (hostPolicies.length > 0) { // else the frontend checked these before the flow began
                 stage = DONE; // first: the answer may complete, and the next request arrive, inside the call
-                if (frontend.refusedTooLarge(request, route) || route == null && frontend.notFound()) {
+                if (frontend.refusedTooLarge(this) || route == null && frontend.notFound()) {
                     return;
                 }
             }

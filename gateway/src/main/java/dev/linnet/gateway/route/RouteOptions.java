@@ -27,6 +27,8 @@ import java.time.Duration;
  * @param requestBuffering {@code proxy-request-buffering}: the whole request body is read before
  *     an endpoint is chosen and connected, and goes upstream with a {@code Content-Length}
  *     (ingress-nginx's default, {@code on}); false streams it as it arrives
+ * @param clientBodyBufferSize {@code client-body-buffer-size}: bytes of a buffered body kept in
+ *     memory before the rest goes to a temporary file, or -1 for the listener's
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -38,11 +40,12 @@ public record RouteOptions(
         RewriteTarget rewriteTarget,
         NextUpstream nextUpstream,
         boolean accessLog,
-        boolean requestBuffering) {
+        boolean requestBuffering,
+        long clientBodyBufferSize) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true, true);
+            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true, true, -1);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
@@ -53,38 +56,48 @@ public record RouteOptions(
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
             NextUpstream nextUpstream) {
         this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
-                nextUpstream, true, true);
+                nextUpstream, true, true, -1);
+    }
+
+    /** Options with the listener's {@code client-body-buffer-size}. */
+    public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
+            Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
+            NextUpstream nextUpstream, boolean accessLog, boolean requestBuffering) {
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
+                nextUpstream, accessLog, requestBuffering, -1);
     }
 
     /** Options with the listener's {@code proxy-next-upstream}. */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget) {
         this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
-                null, true, true);
+                null, true, true, -1);
     }
 
     /** Options without rewrite, with the listener's {@code proxy-next-upstream}. */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries) {
-        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, null, null, true, true);
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, null, null, true, true, -1);
     }
 
     /** These options without {@code rewrite-target}. */
     public RouteOptions withoutRewrite() {
         return rewriteTarget == null ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog, requestBuffering);
+                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog, requestBuffering,
+                clientBodyBufferSize);
     }
 
     /** These options with {@code enable-access-log} set to {@code on}. */
     public RouteOptions withAccessLog(boolean on) {
         return on == accessLog ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout, sendTimeout,
-                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on, requestBuffering);
+                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on, requestBuffering, clientBodyBufferSize);
     }
 
     /** These options with {@code proxy-request-buffering} set to {@code on}. */
     public RouteOptions withRequestBuffering(boolean on) {
         return on == requestBuffering ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, on);
+                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, on,
+                clientBodyBufferSize);
     }
 
     public Duration connectTimeoutOr(Duration listener) {
@@ -101,6 +114,10 @@ public record RouteOptions(
 
     public long maxBodySizeOr(long listener) {
         return maxBodySize < 0 ? listener : maxBodySize;
+    }
+
+    public long clientBodyBufferSizeOr(long listener) {
+        return clientBodyBufferSize < 0 ? listener : clientBodyBufferSize;
     }
 
     public int nextUpstreamTriesOr(int listener) {
