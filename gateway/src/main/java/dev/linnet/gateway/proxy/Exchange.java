@@ -374,7 +374,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private void buffer(HttpContent piece) {
         boolean last = piece instanceof LastHttpContent;
         SpooledBody kept = body;
-        kept.append(piece.content()).addListener(f -> { // at once, or on a spool thread's return
+        kept.append(piece.content(), last).addListener(f -> { // at once, or on a spool thread's return
             if (finished || body != kept) {
                 return;
             }

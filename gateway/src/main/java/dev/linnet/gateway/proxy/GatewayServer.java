@@ -34,6 +34,7 @@ public final class GatewayServer implements AutoCloseable {
     private AccessLog accessLog = AccessLog.OFF; // closed with the server
     private ClientConnections connections; // every client connection, over all listeners
     private BodySpool spool; // the temporary files of buffered request bodies
+    private boolean closed;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, Channel httpsListener) {
         this.boss = boss;
@@ -185,9 +186,13 @@ public final class GatewayServer implements AutoCloseable {
         return httpsListener == null ? -1 : ((InetSocketAddress) httpsListener.localAddress()).getPort();
     }
 
-    /** Stops accepting, closes every connection and waits for the event loops to end. */
+    /** Stops accepting, closes every connection and waits for the event loops to end; once. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         connections.cut(); // a drain under way ends now: this closes what it waits for
         listener.close().syncUninterruptibly();
         if (httpsListener != null) {

@@ -47,6 +47,11 @@ final class SpooledBody extends AbstractReferenceCounted {
      * composite of a million components.
      */
     private static final int PIECE = 16 * 1024;
+    /**
+     * Small pieces bound for the file are gathered up to this size first (nginx writes whole
+     * buffers too): a client sending one-byte chunks must not cost a write and a thread hop each.
+     */
+    private static final int BATCH = 64 * 1024;
     /** What one read of the file sends to a TLS upstream. */
     private static final int CHUNK = 64 * 1024;
     /** At most this many chunks are queued before the next round waits for them to be written. */
@@ -59,6 +64,7 @@ final class SpooledBody extends AbstractReferenceCounted {
     private final CompositeByteBuf memory;
     private ByteBuf tail; // the memory's last buffer, still filling
     private long memoryBytes;
+    private ByteBuf batch; // bytes bound for the file, gathered until BATCH or the body's end
     private FileChannel file;
     private long fileBytes; // written or being written
     private long reserved; // of the spool's budget
@@ -73,7 +79,7 @@ final class SpooledBody extends AbstractReferenceCounted {
 
     /** Bytes kept so far, memory and file. */
     long size() {
-        return memoryBytes + fileBytes;
+        return memoryBytes + fileBytes + (batch == null ? 0 : batch.readableBytes());
     }
 
     /** Whether part of the body is in a file. */
@@ -82,20 +88,21 @@ final class SpooledBody extends AbstractReferenceCounted {
     }
 
     /**
-     * Keeps {@code bytes} (which it releases) at the end of the body. The future succeeds on the
-     * event loop once the next piece may come; it fails when the file could not take them
-     * (budget used up, an I/O error): nginx's 500 for a temporary file it cannot write.
+     * Keeps {@code bytes} (which it releases) at the end of the body; {@code last}: the body is
+     * complete. The future succeeds on the event loop once the next piece may come; it fails when
+     * the file could not take them (budget used up, an I/O error): nginx's 500 for a temporary
+     * file it cannot write.
      */
-    Future<Void> append(ByteBuf bytes) {
+    Future<Void> append(ByteBuf bytes, boolean last) {
         long room = memoryLimit - memoryBytes;
         if (room > 0) {
             toMemory(bytes, (int) Math.min(room, bytes.readableBytes()));
         }
-        if (!bytes.isReadable()) {
+        if (!bytes.isReadable() && !(last && batch != null)) {
             bytes.release();
             return loop.newSucceededFuture(null);
         }
-        return toFile(bytes);
+        return toFile(bytes, last);
     }
 
     private void toMemory(ByteBuf bytes, int n) {
@@ -115,13 +122,32 @@ final class SpooledBody extends AbstractReferenceCounted {
         }
     }
 
-    private Future<Void> toFile(ByteBuf bytes) {
+    /** Reserves the budget as bytes come, gathers small pieces, writes a batch once full or at the end. */
+    private Future<Void> toFile(ByteBuf bytes, boolean last) {
         int n = bytes.readableBytes();
         if (!spool.reserve(n)) {
             bytes.release();
             return loop.newFailedFuture(new IOException("client body temporary files: budget used up"));
         }
         reserved += n;
+        if (!last && (batch == null ? n < BATCH : n <= batch.writableBytes())) {
+            if (batch == null) {
+                batch = alloc.buffer(BATCH, BATCH);
+            }
+            batch.writeBytes(bytes);
+            bytes.release();
+            return loop.newSucceededFuture(null);
+        }
+        ByteBuf job = bytes;
+        if (batch != null) { // one gathering write: what was gathered, then this piece
+            job = alloc.compositeBuffer(2).addComponents(true, batch, bytes);
+            batch = null;
+        }
+        return submit(job);
+    }
+
+    private Future<Void> submit(ByteBuf bytes) {
+        int n = bytes.readableBytes();
         try {
             if (file == null) {
                 file = spool.newFile();
@@ -204,6 +230,10 @@ final class SpooledBody extends AbstractReferenceCounted {
 
     @Override
     protected void deallocate() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
         if (tail != null) {
             tail.release();
             tail = null;
