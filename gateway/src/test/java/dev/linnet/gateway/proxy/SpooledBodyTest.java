@@ -180,15 +180,20 @@ class SpooledBodyTest {
     void aClientGoneMidBodyLeavesNoTemporaryFile() throws IOException {
         TestBackend pod = gw.backend("pod");
         publish(backend("svc", pod));
-        try (Socket s = new Socket("127.0.0.1", gw.port())) {
-            s.getOutputStream().write(head("POST", 1 << 20).getBytes(StandardCharsets.ISO_8859_1));
-            s.getOutputStream().write(payload(100_000));
-            s.getOutputStream().flush();
-            BodySpool spool = gw.gateway().spool();
-            await().atMost(Duration.ofSeconds(10)).until(() -> spool.usedBytes() == 100_000 - MEMORY);
-            await().atMost(Duration.ofSeconds(10)).until(() -> spool.openFiles() == 1);
+        try (Socket s = uploadingPartOfABody()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> gw.gateway().spool().usedBytes() == 100_000 - MEMORY);
         } // @AfterEach: the file is closed and its bytes are back in the budget
         assertThat(pod.seen()).isEmpty();
+    }
+
+    /** 100,000 bytes of a 1 MiB body sent, the temporary file open: the upload is under way. */
+    private Socket uploadingPartOfABody() throws IOException {
+        Socket s = new Socket("127.0.0.1", gw.port());
+        s.getOutputStream().write(head("POST", 1 << 20).getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().write(payload(100_000));
+        s.getOutputStream().flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gw.gateway().spool().openFiles() == 1);
+        return s;
     }
 
     /** The gateway closes under an upload: the file goes with the connection. */
@@ -196,12 +201,8 @@ class SpooledBodyTest {
     void aGatewayShutdownMidBodyLeavesNoTemporaryFile() throws IOException {
         TestBackend pod = gw.backend("pod");
         publish(backend("svc", pod));
-        try (Socket s = new Socket("127.0.0.1", gw.port())) {
-            s.getOutputStream().write(head("POST", 1 << 20).getBytes(StandardCharsets.ISO_8859_1));
-            s.getOutputStream().write(payload(100_000));
-            s.getOutputStream().flush();
+        try (Socket s = uploadingPartOfABody()) {
             BodySpool spool = gw.gateway().spool();
-            await().atMost(Duration.ofSeconds(10)).until(() -> spool.openFiles() == 1);
             gw.gateway().close();
             assertThat(spool.openFiles()).as("closed by the time the event loops are gone").isZero();
             assertThat(spool.usedBytes()).isZero();
