@@ -68,6 +68,7 @@ final class SpooledBody extends AbstractReferenceCounted {
     private FileChannel file;
     private long fileBytes; // written or being written
     private long reserved; // of the spool's budget
+    private Future<Void> lastWrite; // a write starts when the one before it is done: the file grows in order
 
     SpooledBody(ByteBufAllocator alloc, EventLoop loop, BodySpool spool, long memoryLimit) {
         this.alloc = alloc;
@@ -100,9 +101,14 @@ final class SpooledBody extends AbstractReferenceCounted {
         }
         if (!bytes.isReadable() && !(last && batch != null)) {
             bytes.release();
-            return loop.newSucceededFuture(null);
+            return kept();
         }
         return toFile(bytes, last);
+    }
+
+    /** Done now, unless a file write is still under way: then once it is (the body is only whole after it). */
+    private Future<Void> kept() {
+        return lastWrite == null || lastWrite.isDone() ? loop.newSucceededFuture(null) : lastWrite;
     }
 
     private void toMemory(ByteBuf bytes, int n) {
@@ -136,7 +142,7 @@ final class SpooledBody extends AbstractReferenceCounted {
             }
             batch.writeBytes(bytes);
             bytes.release();
-            return loop.newSucceededFuture(null);
+            return kept();
         }
         ByteBuf job = bytes;
         if (batch != null) { // one gathering write: what was gathered, then this piece
@@ -162,14 +168,26 @@ final class SpooledBody extends AbstractReferenceCounted {
         FileChannel target = file;
         Promise<Void> written = loop.newPromise();
         retain(); // the write holds the body: the file stays open until it ends
+        // The exchange asks for the next piece only once this one is kept, so a write is normally
+        // alone; pieces a closing connection delivers unasked queue behind it all the same.
+        Future<Void> before = lastWrite;
+        lastWrite = written;
+        if (before == null || before.isDone()) {
+            startWrite(target, bytes, position, written);
+        } else {
+            before.addListener(f -> startWrite(target, bytes, position, written));
+        }
+        return written;
+    }
+
+    private void startWrite(FileChannel target, ByteBuf bytes, long position, Promise<Void> written) {
         try {
             spool.writers().execute(() -> write(target, bytes, position, written));
         } catch (RejectedExecutionException e) { // the gateway is closing
             bytes.release();
             release();
-            return loop.newFailedFuture(e);
+            written.tryFailure(e);
         }
-        return written;
     }
 
     /** On a spool thread. */
