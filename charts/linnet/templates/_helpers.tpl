@@ -109,6 +109,14 @@ Flags are written --flag=value so that a value starting with "-" cannot be taken
 {{- else if not (kindIs "invalid" .Values.controller.maxBodySize) }}
 - {{ printf "--max-body-size=%d" (int64 .Values.controller.maxBodySize) | quote }}
 {{- end }}
+{{- with .Values.controller.clientBodyTemp }}
+- "--client-body-temp-path=/var/cache/linnet/client-body"
+{{- if kindIs "string" .maxSize }}
+- {{ printf "--client-body-temp-max-size=%s" .maxSize | quote }}
+{{- else }}
+- {{ printf "--client-body-temp-max-size=%d" (int64 .maxSize) | quote }}
+{{- end }}
+{{- end }}
 {{- with .Values.controller.limits }}
 {{- if not (kindIs "invalid" .maxRequestLine) }}
 - {{ printf "--max-request-line=%d" (int64 .maxRequestLine) | quote }}

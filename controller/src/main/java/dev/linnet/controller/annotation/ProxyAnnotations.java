@@ -100,8 +100,8 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
     public static final AnnotationKey<Integer> BUFFERS_NUMBER = AnnotationKey.prefixed(
             "proxy-buffers-number", ValueType.COUNT, 4, "4", "accepted; no effect (responses stream)");
     public static final AnnotationKey<Long> CLIENT_BODY_BUFFER_SIZE = AnnotationKey.prefixed(
-            "client-body-buffer-size", ValueType.SIZE, 8192L, "8k",
-            "accepted; a buffered request body is kept in memory up to 1 MiB");
+            "client-body-buffer-size", ValueType.SIZE, -1L, "the ConfigMap's client-body-buffer-size (8k)",
+            "bytes of a buffered request body kept in memory; the rest goes to a temporary file first");
     public static final AnnotationKey<Boolean> SERVICE_UPSTREAM = AnnotationKey.prefixed(
             "service-upstream", ValueType.BOOL, false,
             "the single endpoint is the Service's ClusterIP and port (kube-proxy balances); a canary Ingress's own"
@@ -170,10 +170,10 @@ public record ProxyAnnotations(RouteOptions options, boolean useRegex, boolean s
                     + " the 64k Linnet reads of an upstream response head; a larger head gets 502");
         }
         BUFFERS_NUMBER.read(annotations, prefix, warnings);
-        CLIENT_BODY_BUFFER_SIZE.read(annotations, prefix, warnings);
+        long bodyBuffer = CLIENT_BODY_BUFFER_SIZE.read(annotations, prefix, warnings);
         boolean http10 = HTTP_VERSION.read(annotations, prefix, warnings, defaults.http10());
         RouteOptions options = new RouteOptions(protocol, connect, read, send, bodySize, tries, rewrite, next,
-                accessLog, buffered, http10);
+                accessLog, buffered, http10, bodyBuffer);
         return new ProxyAnnotations(options, useRegex, serviceUpstream(annotations, prefix, warnings, defaults));
     }
 

@@ -10,6 +10,7 @@ import dev.linnet.controller.build.BuildOptions;
 import dev.linnet.controller.status.StatusOptions;
 import dev.linnet.gateway.metrics.MetricNames;
 import dev.linnet.gateway.metrics.MetricsOptions;
+import dev.linnet.gateway.proxy.ClientBodyBuffer;
 import dev.linnet.gateway.proxy.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +103,18 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body, nginx size syntax (bytes, 512k, 8m, 1g; 0 = unlimited); larger"
                     + " gets 413. Per Ingress: proxy-body-size (default: ${DEFAULT-VALUE}, as ingress-nginx).")
     String maxBodySize;
+
+    @Option(names = "--client-body-temp-path", paramLabel = "DIR",
+            description = "Directory of the temporary files holding buffered request bodies past their memory buffer"
+                    + " (client-body-buffer-size); created owner-only, files unlinked as they are opened"
+                    + " (default: java.io.tmpdir/linnet-client-body; nginx client_body_temp_path).")
+    Path clientBodyTempPath;
+
+    @Option(names = "--client-body-temp-max-size", paramLabel = "SIZE", defaultValue = "1g",
+            description = "Most bytes in those temporary files at once, all requests together, nginx size syntax;"
+                    + " a body that needs more gets 500, as nginx when it cannot write a temporary file."
+                    + " 0 = no temporary files (default: ${DEFAULT-VALUE}).")
+    String clientBodyTempMaxSize;
 
     @Option(names = "--configmap", paramLabel = "NAMESPACE/NAME",
             description = "The controller ConfigMap, as ingress-nginx's flag: its keys (ingress-nginx's names and "
@@ -264,9 +277,17 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-body-size: " + maxBodySize + " (expected: " + NginxSize.EXPECTED
                     + ")");
         }
+        long tempMax = NginxSize.parse(clientBodyTempMaxSize);
+        if (tempMax < 0) {
+            throw new IllegalArgumentException("--client-body-temp-max-size: " + clientBodyTempMaxSize + " (expected: "
+                    + NginxSize.EXPECTED + ")");
+        }
         checkPort("--http-port", listener.httpPort);
         checkPort("--admin-port", listener.adminPort);
-        return tls.apply(upstream.applyTo(limits.applyTo(GatewayConfig.defaults()))
+        GatewayConfig base = GatewayConfig.defaults();
+        ClientBodyBuffer clientBody = base.clientBody().withTemp(
+                clientBodyTempPath == null ? base.clientBody().tempPath() : clientBodyTempPath, tempMax);
+        return tls.apply(upstream.applyTo(limits.applyTo(base.toBuilder().clientBody(clientBody).build()))
                 .withBindAddress(listener.bindAddress)
                 .withHttpPort(listener.httpPort)
                 .withTimeouts(Duration.ofSeconds(connectTimeoutSeconds), Duration.ofSeconds(readTimeoutSeconds))

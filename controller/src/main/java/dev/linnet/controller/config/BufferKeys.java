@@ -3,14 +3,16 @@ package dev.linnet.controller.config;
 import dev.linnet.controller.annotation.ProxyAnnotations;
 import dev.linnet.controller.annotation.ValueType;
 import dev.linnet.controller.annotation.WarningValue;
+import dev.linnet.gateway.proxy.ClientBodyBuffer;
 
 /**
  * The buffer keys Linnet accepts without acting on them (annotations-spec.md §6):
  * {@code proxy-buffering} (responses stream either way; what a client receives is the same),
  * {@code proxy-buffer-size} (upstream response heads are read up to the gateway's own limit, 64k:
- * larger values are warned about), {@code proxy-buffers-number}, and {@code client-body-buffer-size} (a buffered request
- * body is kept in memory up to 1 MiB). Each is validated, so a typo still gets its warning.
- * {@code proxy-request-buffering}, which does act, is an annotation default ({@link DefaultKeys}).
+ * larger values are warned about) and {@code proxy-buffers-number}. Each is validated, so a typo still gets its warning.
+ * {@code client-body-buffer-size} does act: the bytes of a buffered request body kept in memory
+ * before the rest goes to a temporary file, unless a route's annotation says otherwise.
+ * {@code proxy-request-buffering}, which acts too, is an annotation default ({@link DefaultKeys}).
  */
 final class BufferKeys {
 
@@ -24,6 +26,7 @@ final class BufferKeys {
                     + " the 64k Linnet reads of an upstream response head; a larger head gets 502");
         }
         d.get("proxy-buffers-number", ValueType.COUNT, 4);
-        d.get("client-body-buffer-size", ValueType.SIZE, 8192L);
+        ClientBodyBuffer body = out.gateway().build().clientBody();
+        out.gateway().clientBody(body.withMemorySize(d.get("client-body-buffer-size", ValueType.SIZE, body.memorySize())));
     }
 }

@@ -262,6 +262,8 @@ class ProxyAnnotationsTest {
                 "client-body-buffer-size", "16k");
         assertThat(u1.warnings()).isEmpty();
         assertThat(u1.options().requestBuffering()).as("request buffering stays on").isTrue();
+        assertThat(u1.options().clientBodyBufferSize()).as("memory before the temporary file").isEqualTo(16 * 1024);
+        assertThat(parse().options().clientBodyBufferSize()).as("absent: the ConfigMap's").isEqualTo(-1);
         assertThat(parse("proxy-buffer-size", "128k").warnings()).containsExactly("annotation " + P
                 + "/proxy-buffer-size: \"128k\" is larger than the 64k Linnet reads of an upstream response head;"
                 + " a larger head gets 502");
@@ -280,7 +282,8 @@ class ProxyAnnotationsTest {
                 "annotation " + P + "/proxy-buffers-number: \"-1\" is invalid (expected: an integer >= 0 (0: every"
                         + " endpoint once)); using 4",
                 "annotation " + P + "/client-body-buffer-size: \"big\" is invalid (expected: " + NginxSize.EXPECTED
-                        + "); using 8k");
+                        + "); using the ConfigMap's client-body-buffer-size (8k)");
+        assertThat(p.options().clientBodyBufferSize()).isEqualTo(-1);
     }
 
     /** U5: {@code proxy-http-version}; an invalid value keeps the default (the ConfigMap's, else 1.1) with a warning. */

@@ -148,6 +148,21 @@ class ChartTest {
         }
     }
 
+    /** Request bodies past their memory buffer go to an emptyDir of their own, sized above the budget. */
+    @Test
+    void clientBodyTemporaryFilesHaveTheirOwnEmptyDirAndBudget() {
+        ParseResult serve = parseServe(defaults);
+        assertThat(flag(serve, "--client-body-temp-path")).isEqualTo("/var/cache/linnet/client-body");
+        assertThat(flag(serve, "--client-body-temp-max-size")).isEqualTo("256m");
+        var mount = container(defaults).getVolumeMounts().stream()
+                .filter(m -> m.getMountPath().equals("/var/cache/linnet")).findFirst().orElseThrow();
+        PodSpec pod = defaults.get(Deployment.class, FULLNAME).getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).anySatisfy(v -> {
+            assertThat(v.getName()).isEqualTo(mount.getName());
+            assertThat(v.getEmptyDir().getSizeLimit().toString()).isEqualTo("288Mi");
+        });
+    }
+
     // --- Flags
 
     @Test
@@ -204,6 +219,7 @@ class ChartTest {
         assertThat(flag(serve, "--connect-timeout")).isEqualTo("3");
         assertThat(flag(serve, "--read-timeout")).isEqualTo("120");
         assertThat(flag(serve, "--max-body-size")).isEqualTo("10485760");
+        assertThat(flag(serve, "--client-body-temp-max-size")).isEqualTo("1073741824");
         assertThat(flag(serve, "--bind-address")).isEqualTo("0.0.0.0");
         assertThat(serve.matchedOption("--metrics-per-host").<Boolean>getValue()).isFalse();
         assertThat(serve.matchedOption("--report-status-classes").<Boolean>getValue()).isTrue();

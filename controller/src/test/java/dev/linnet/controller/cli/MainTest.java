@@ -105,6 +105,22 @@ class MainTest {
     }
 
     @Test
+    void theClientBodyTemporaryFileFlagsReachTheConfiguration() {
+        StandaloneConfig defaults = parseServe("serve", "--manifests", "m").toConfig();
+        assertThat(defaults.gateway().clientBody().tempPath())
+                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "linnet-client-body"));
+        assertThat(defaults.gateway().clientBody().tempMaxSize()).isEqualTo(1L << 30);
+        assertThat(defaults.gateway().clientBody().memorySize()).as("ingress-nginx's 8k").isEqualTo(8192);
+
+        StandaloneConfig config = parseServe("serve", "--manifests", "m", "--client-body-temp-path", "/var/spool/x",
+                "--client-body-temp-max-size", "256m").toConfig();
+        assertThat(config.gateway().clientBody().tempPath()).isEqualTo(Path.of("/var/spool/x"));
+        assertThat(config.gateway().clientBody().tempMaxSize()).isEqualTo(256L << 20);
+        assertThatThrownBy(() -> parseServe("serve", "--manifests", "m", "--client-body-temp-max-size", "lots")
+                .toConfig()).hasMessageStartingWith("--client-body-temp-max-size: lots (expected: ");
+    }
+
+    @Test
     void theTlsFlagsReachTheConfiguration() {
         StandaloneConfig defaults = parseServe("serve", "--manifests", "m").toConfig();
         assertThat(defaults.gateway().httpsPort()).isEqualTo(8443);

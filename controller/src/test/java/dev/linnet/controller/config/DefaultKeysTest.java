@@ -200,11 +200,14 @@ class DefaultKeysTest {
                 "client-body-buffer-size", "1m"));
         assertThat(s.defaults().requestBuffering()).isFalse();
         assertThat(s.defaults().serviceUpstream()).isTrue();
+        assertThat(s.gateway().clientBody().memorySize()).as("client-body-buffer-size: the routes' default")
+                .isEqualTo(1 << 20);
         assertThat(messages(s)).isEmpty();
 
         ControllerSettings bad = read(Map.of("proxy-request-buffering", "no", "proxy-buffering", "On",
                 "proxy-buffer-size", "lots"));
         assertThat(bad.defaults().requestBuffering()).isTrue();
+        assertThat(bad.gateway().clientBody().memorySize()).isEqualTo(8192);
         assertThat(messages(bad)).containsExactlyInAnyOrder(
                 "key proxy-request-buffering: \"no\" is invalid (expected: on or off); using on",
                 "key proxy-buffering: \"On\" is invalid (expected: on or off); using off",

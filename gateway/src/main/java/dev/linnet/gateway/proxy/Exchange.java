@@ -12,8 +12,6 @@ import dev.linnet.gateway.upstream.Lease;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UnprocessedStreamException;
 import dev.linnet.gateway.upstream.UpstreamListener;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -21,8 +19,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -59,30 +55,18 @@ import org.slf4j.LoggerFactory;
  * whole first, and only then is an endpoint chosen and connected: a slow upload never holds an
  * upstream connection, the upstream gets a {@code Content-Length}, and the body stays at hand
  * for a retry (the conditions of {@code proxy-next-upstream} then apply as to a body-less
- * request). The body is kept in memory up to {@link #BUFFER_LIMIT}; a longer one (allowed by
- * {@code proxy-body-size}) is streamed from there on, with the head's own framing:
+ * request). The body is kept in memory up to {@code client-body-buffer-size}, the rest in a
+ * temporary file ({@link SpooledBody}), whatever its length up to {@code proxy-body-size}:
  *
  * <pre>
- *   head ─▶ read body into memory ─▶ last piece ─▶ Content-Length, connect, send head + body
- *                  │  ▲   │                           (a retry sends the same bytes again)
- *                  └──┘   └─▶ past BUFFER_LIMIT ─▶ connect, send head + what was read, stream the rest
+ *   head ─▶ read a piece ─▶ keep it (memory, then file) ─▶ last piece ─▶ Content-Length, connect, send head + body
+ *                ▲                 │  └─▶ file not written (budget, I/O) ─▶ 500      (a retry sends it again)
+ *                └─────────────────┘
  * </pre>
  */
 final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTimers.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(Exchange.class);
-
-    /**
-     * The most of one request body held in memory while it is buffered: ingress-nginx's default
-     * {@code proxy-body-size}, so with the defaults every accepted body is buffered whole. nginx
-     * goes on into a temporary file; Linnet streams the rest (README, "What is not there yet").
-     */
-    static final int BUFFER_LIMIT = 1 << 20;
-    /**
-     * A buffered body is copied into buffers of this size: a client sending one-byte chunks must
-     * not make a composite of a million components.
-     */
-    private static final int BUFFER_PIECE = 16 * 1024;
 
     /** Tells the frontend the exchange is over, after the last byte was written to the client. */
     interface Done {
@@ -141,9 +125,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private Tunnel tunnel;
     private boolean ignoreClientBody; // an error request: the client's body went to the upstream before
     private boolean buffering; // proxy-request-buffering: the body is being read, no attempt has started
-    private CompositeByteBuf body; // the buffered body, sent (again) by every attempt; null when streamed
-    private ByteBuf tail; // while buffering: the body's last buffer, still filling, not yet in body
     private final boolean http10; // proxy-http-version 1.0: no keep-alive upstream, a body only with its length
+    private final long bodyBufferSize; // client-body-buffer-size: the buffered body's bytes in memory
+    private SpooledBody body; // the buffered body, sent (again) by every attempt; null when streamed
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
@@ -179,6 +163,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         boolean lengthFirst = http10 && HttpUtil.isTransferEncodingChunked(upstreamHead);
         this.buffering = !bodyless && !options.backendProtocol().http2()
                 && (lengthFirst || options.requestBuffering() && !upgradeRequested);
+        this.bodyBufferSize = options.clientBodyBufferSizeOr(config.clientBody().memorySize());
     }
 
     /** An error request after the client's body was read (ErrorPages): none is sent, none is read. */
@@ -191,7 +176,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     void start() {
         timers.hold(this);
         if (buffering) {
-            body = client.alloc().compositeBuffer(Integer.MAX_VALUE);
+            body = new SpooledBody(client.alloc(), client.channel().eventLoop(), context.spool(), bodyBufferSize);
             readClient(); // client_body_timeout between pieces; no upstream yet
         } else {
             attempts.first();
@@ -242,10 +227,11 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         if (bodyless) { // head and end as one message: one encoder pass, one send
             written = upstream.writeAndFlush(new DefaultFullHttpRequest(head.protocolVersion(), head.method(),
                     head.uri(), Unpooled.EMPTY_BUFFER, head.headers(), EmptyHttpHeaders.INSTANCE));
-        } else if (requestComplete) { // a buffered body, or replaying a request whose (empty) body was sent whole
-            upstream.write(head, upstream.voidPromise()); // a failure closes the connection: the end's listener sees it
-            written = upstream.writeAndFlush(body == null ? LastHttpContent.EMPTY_LAST_CONTENT
-                    : new DefaultLastHttpContent(body.retainedDuplicate()));
+        } else if (body != null) { // buffered: head and the whole body, from memory and file
+            written = body.writeTo(upstream, head); // a failure closes the connection: the end's listener sees it
+        } else if (requestComplete) { // replaying a request whose (empty) body was sent whole
+            upstream.write(head, upstream.voidPromise());
+            written = upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } else {
             written = upstream.writeAndFlush(head);
         }
@@ -388,51 +374,32 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     }
 
     /**
-     * proxy-request-buffering: keeps {@code piece} and asks for the next one; the last starts the
-     * first attempt with the whole body, a body past {@link #BUFFER_LIMIT} starts it streaming.
+     * proxy-request-buffering: keeps {@code piece} (memory, then file) and asks for the next one
+     * once it is kept; the last starts the first attempt with the whole body. A piece the file
+     * cannot take (the gateway-wide budget, an I/O error) is nginx's 500 for a temporary file it
+     * cannot write.
      */
     private void buffer(HttpContent piece) {
         boolean last = piece instanceof LastHttpContent;
-        append(piece.content());
-        piece.release();
-        if (tail != null && (last || body.readableBytes() + tail.readableBytes() > BUFFER_LIMIT)) {
-            body.addComponent(true, tail); // complete or too long: the body is what it is
-            tail = null;
-        }
-        if (last) {
-            buffering = false;
-            requestComplete = true; // attach() sends head and body at once
-            if (body.isReadable() || HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head)) {
-                head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
-                HttpUtil.setContentLength(head, body.readableBytes()); // never chunked upstream, as nginx
+        SpooledBody kept = body;
+        kept.append(piece.content(), last).addListener(f -> { // at once, or on a spool thread's return
+            if (finished || body != kept) {
+                return;
             }
-            attempts.first();
-        } else if (body.readableBytes() > BUFFER_LIMIT && http10 && !HttpUtil.isContentLengthSet(head)) {
-            // A chunked body for an HTTP/1.0 upstream cannot stream: its length must go first. nginx
-            // would go on into a temporary file; Linnet refuses what it cannot hold (README).
-            fail(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
-        } else if (body.readableBytes() > BUFFER_LIMIT) {
-            buffering = false; // too long to keep: what was read goes first, the rest streams behind it
-            pending = new DefaultHttpContent(body);
-            body = null;
-            attempts.first();
-        } else {
-            readClient();
-        }
-    }
-
-    /** Copies {@code bytes} to the end of the buffered body, in {@link #BUFFER_PIECE} buffers. */
-    private void append(ByteBuf bytes) {
-        while (bytes.isReadable()) {
-            if (tail == null) {
-                tail = client.alloc().buffer(BUFFER_PIECE, BUFFER_PIECE);
+            if (!f.isSuccess()) {
+                fail(HttpResponseStatus.INTERNAL_SERVER_ERROR);
+            } else if (last) {
+                buffering = false;
+                requestComplete = true; // attach() sends head and body at once
+                if (kept.size() > 0 || HttpUtil.isContentLengthSet(head) || HttpUtil.isTransferEncodingChunked(head)) {
+                    head.headers().remove(HttpHeaderNames.TRANSFER_ENCODING);
+                    HttpUtil.setContentLength(head, kept.size()); // never chunked upstream, as nginx
+                }
+                attempts.first();
+            } else {
+                readClient();
             }
-            tail.writeBytes(bytes, Math.min(bytes.readableBytes(), tail.writableBytes()));
-            if (!tail.isWritable()) {
-                body.addComponent(true, tail);
-                tail = null;
-            }
-        }
+        });
     }
 
     private void forward(HttpContent piece) {
@@ -653,7 +620,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             pending = null;
         }
         // An answer before the upload ended leaves unread body on both connections: close both.
-        boolean clean = requestComplete;
+        // So does one before the request's last write was done (a long buffered body still going out).
+        boolean clean = requestComplete && headWritten;
         context.pool().release(lease, clean && upstreamReusable);
         lease = null;
         done.exchangeDone(clean && clientStaysOpen);
@@ -751,12 +719,8 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     private void releaseBody() {
         if (body != null) {
-            body.release();
+            body.release(); // the file closes once a send or write under way lets go too
             body = null;
-        }
-        if (tail != null) {
-            tail.release();
-            tail = null;
         }
     }
 

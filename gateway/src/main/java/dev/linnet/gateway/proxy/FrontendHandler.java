@@ -191,11 +191,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         accessLog.matched(route);
         RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none: then on to the location
-        if (hostPolicies.length == 0 && (refusedTooLarge(request, route) || route == null && notFound())) {
+        RequestFlow routed = new RequestFlow(this, context, ctx.channel(), request, head, hostPolicies, route, table, tls,
+                client(request));
+        if (hostPolicies.length == 0 && (refusedTooLarge(routed) || route == null && notFound())) {
             return;
         }
-        flow = new RequestFlow(this, context, ctx.channel(), request, head, hostPolicies, route, table, tls,
-                client(request));
+        flow = routed;
         flow.run(); // the route's policies, the split, then proxy() unless a policy answers or waits
     }
 
@@ -228,15 +229,24 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     /**
      * The location's proxy-body-size (per route, RouteChecks): 413 before any byte of the body is
      * read. Runs after the host's own policies, as nginx checks it after the server's rewrite phase.
+     * A route whose {@code custom-http-errors} list 413 sends it to the error backend, as the
+     * location's {@code error_page} does in ingress-nginx; the body is never read either way, so
+     * the connection closes after the answer.
      *
      * @return whether the request was refused
      */
-    boolean refusedTooLarge(HttpRequest request, Route route) {
-        if (RouteChecks.bodyTooLarge(request, route, context.config())) {
-            answerAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // don't read what we refuse
-            return true;
+    boolean refusedTooLarge(RequestFlow routed) {
+        if (!RouteChecks.bodyTooLarge(routed.request(), routed.route(), context.config())) {
+            return false;
         }
-        return false;
+        int status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code();
+        if (ErrorPages.intercepts(routed, status, false)) {
+            flow = routed;
+            divert(status, true, false); // bodyRead: the error request goes without the body
+        } else {
+            answerAndClose(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // don't read what we refuse
+        }
+        return true;
     }
 
     /** No route matched (after the host's policies, when it has any): the default backend's 404. */

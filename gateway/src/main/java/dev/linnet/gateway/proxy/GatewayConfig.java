@@ -57,6 +57,8 @@ import java.time.Duration;
  * @param responseHeaders HSTS, {@code Server}, {@code add-headers}
  * @param tlsPolicy TLS protocols and ciphers of the HTTPS listener (new connections)
  * @param accessLog the access log's switches and format
+ * @param clientBody how a buffered request body is kept: memory, then temporary files under a
+ *     gateway-wide budget ({@code client-body-buffer-size}, {@code --client-body-temp-path})
  */
 public record GatewayConfig(
         String bindAddress,
@@ -87,9 +89,11 @@ public record GatewayConfig(
         ClientTrust clientTrust,
         ResponseHeaders responseHeaders,
         TlsPolicy tlsPolicy,
-        AccessLogSettings accessLog) {
+        AccessLogSettings accessLog,
+        ClientBodyBuffer clientBody) {
 
     public GatewayConfig {
+        requireNonNull(clientBody, "clientBody");
         requireNonNull(authTimeout, "authTimeout");
         requireNonNull(authResolver, "authResolver");
         requireNonNull(clientTrust, "clientTrust");
@@ -139,7 +143,7 @@ public record GatewayConfig(
                 Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 NextUpstream.DEFAULT, PassiveHealth.DEFAULT, false,
                 Duration.ofSeconds(60), HostResolver.system(), ClientTrust.DEFAULT, ResponseHeaders.DEFAULT,
-                TlsPolicy.DEFAULT, AccessLogSettings.DEFAULT);
+                TlsPolicy.DEFAULT, AccessLogSettings.DEFAULT, ClientBodyBuffer.DEFAULT);
     }
 
     /** A builder starting from these settings, for changing several at once. */
@@ -210,6 +214,7 @@ public record GatewayConfig(
         private ResponseHeaders responseHeaders;
         private TlsPolicy tlsPolicy;
         private AccessLogSettings accessLog;
+        private ClientBodyBuffer clientBody;
 
         private Builder(GatewayConfig c) {
             bindAddress = c.bindAddress;
@@ -241,6 +246,7 @@ public record GatewayConfig(
             responseHeaders = c.responseHeaders;
             tlsPolicy = c.tlsPolicy;
             accessLog = c.accessLog;
+            clientBody = c.clientBody;
         }
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -272,13 +278,14 @@ public record GatewayConfig(
         public Builder responseHeaders(ResponseHeaders v) { responseHeaders = v; return this; }
         public Builder tlsPolicy(TlsPolicy v) { tlsPolicy = v; return this; }
         public Builder accessLog(AccessLogSettings v) { accessLog = v; return this; }
+        public Builder clientBody(ClientBodyBuffer v) { clientBody = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(bindAddress, httpPort, httpsPort, ioThreads, connectTimeout, readTimeout,
                     sendTimeout, idleTimeout, maxTries, maxInitialLineLength, maxHeaderSize, maxHeaders,
                     maxRequestBodySize, keepAliveRequests, clientHeaderTimeout, clientBodyTimeout, maxConnections,
                     httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth, underscoresInHeaders,
-                    authTimeout, authResolver, clientTrust, responseHeaders, tlsPolicy, accessLog);
+                    authTimeout, authResolver, clientTrust, responseHeaders, tlsPolicy, accessLog, clientBody);
         }
     }
 }

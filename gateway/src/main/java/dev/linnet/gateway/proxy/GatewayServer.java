@@ -33,6 +33,8 @@ public final class GatewayServer implements AutoCloseable {
     private GatewayMetrics ownMetrics; // created by the two-argument start, closed with the server
     private AccessLog accessLog = AccessLog.OFF; // closed with the server
     private ClientConnections connections; // every client connection, over all listeners
+    private BodySpool spool; // the temporary files of buffered request bodies
+    private boolean closed;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener, Channel httpsListener) {
         this.boss = boss;
@@ -98,7 +100,8 @@ public final class GatewayServer implements AutoCloseable {
         metrics.upstreamEjections(pool.ejections()::total, pool.ejections()::current);
         ClientConnections connections = ClientConnections.create(config.maxConnections(), metrics.registry());
         metrics.accessLogDropped(accessLog::dropped);
-        ProxyContext context = new ProxyContext(configs, routes, pool, metrics, accessLog);
+        BodySpool spool = BodySpool.open(config.clientBody()); // its directory and budget are read once
+        ProxyContext context = new ProxyContext(configs, routes, pool, metrics, accessLog, spool);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(transport.serverChannel())
@@ -134,6 +137,7 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         GatewayServer server = new GatewayServer(boss, workers, channel, https);
+        server.spool = spool;
         server.connections = connections;
         server.accessLog = accessLog;
         log.info("HTTP listener on {}:{} ({} transport)", config.bindAddress(), server.httpPort(), transport.name());
@@ -143,6 +147,11 @@ public final class GatewayServer implements AutoCloseable {
     /** The bound port; the real one when the configuration asked for port 0. */
     public int httpPort() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The temporary files of buffered request bodies (tests look at its budget). */
+    BodySpool spool() {
+        return spool;
     }
 
     /** The client connections of every listener: count, drain state, the hook for other protocols. */
@@ -177,15 +186,20 @@ public final class GatewayServer implements AutoCloseable {
         return httpsListener == null ? -1 : ((InetSocketAddress) httpsListener.localAddress()).getPort();
     }
 
-    /** Stops accepting, closes every connection and waits for the event loops to end. */
+    /** Stops accepting, closes every connection and waits for the event loops to end; once. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         connections.cut(); // a drain under way ends now: this closes what it waits for
         listener.close().syncUninterruptibly();
         if (httpsListener != null) {
             httpsListener.close().syncUninterruptibly();
         }
         shutdown(boss, workers);
+        spool.close(); // after the event loops: every exchange let go of its body
         accessLog.close(); // after the event loops: every line of the last requests is queued
         if (ownMetrics != null) {
             ownMetrics.close();

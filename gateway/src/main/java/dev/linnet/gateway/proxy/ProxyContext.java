@@ -9,9 +9,10 @@ import dev.linnet.gateway.upstream.UpstreamPool;
 
 /** What every client connection of one listener shares; grouped so handlers take one argument. */
 record ProxyContext(ConfigHolder configs, RouteTableHolder routes, UpstreamPool pool, GatewayMetrics metrics,
-        AccessLog accessLog) {
+        AccessLog accessLog, BodySpool spool) {
 
     ProxyContext {
+        requireNonNull(spool, "spool");
         requireNonNull(accessLog, "accessLog");
         requireNonNull(configs, "configs");
         requireNonNull(routes, "routes");
@@ -21,7 +22,7 @@ record ProxyContext(ConfigHolder configs, RouteTableHolder routes, UpstreamPool 
 
     /** Without an access log (tests). */
     ProxyContext(ConfigHolder configs, RouteTableHolder routes, UpstreamPool pool, GatewayMetrics metrics) {
-        this(configs, routes, pool, metrics, AccessLog.OFF);
+        this(configs, routes, pool, metrics, AccessLog.OFF, BodySpool.open(configs.current().clientBody()));
     }
 
     /** Fixed settings, no access log (tests). */

@@ -107,7 +107,7 @@ final class RequestFlow implements RequestContext {
             }
             if (hostPolicies.length > 0) { // else the frontend checked these before the flow began
                 stage = DONE; // first: the answer may complete, and the next request arrive, inside the call
-                if (frontend.refusedTooLarge(request, route) || route == null && frontend.notFound()) {
+                if (frontend.refusedTooLarge(this) || route == null && frontend.notFound()) {
                     return;
                 }
             }
@@ -184,7 +184,7 @@ final class RequestFlow implements RequestContext {
         relocatedPath = uri;
         route = new Route(found.namespace(), found.ingress(), found.host(), found.match(), found.backend(),
                 found.canary(), found.options(), kept, found.multiCanary());
-        if (frontend.refusedTooLarge(request, route)) {
+        if (frontend.refusedTooLarge(this)) {
             return false;
         }
         stage = BEFORE_SPLIT;

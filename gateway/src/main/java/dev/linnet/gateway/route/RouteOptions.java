@@ -30,6 +30,8 @@ import java.time.Duration;
  * @param http10 {@code proxy-http-version 1.0}: requests go upstream as HTTP/1.0, their connection
  *     is never reused, a body always with a {@code Content-Length} (HTTP/HTTPS backends only:
  *     nginx's {@code grpc_pass} ignores the setting)
+ * @param clientBodyBufferSize {@code client-body-buffer-size}: bytes of a buffered body kept in
+ *     memory before the rest goes to a temporary file, or -1 for the listener's
  */
 public record RouteOptions(
         BackendProtocol backendProtocol,
@@ -42,17 +44,34 @@ public record RouteOptions(
         NextUpstream nextUpstream,
         boolean accessLog,
         boolean requestBuffering,
-        boolean http10) {
+        boolean http10,
+        long clientBodyBufferSize) {
 
     /** No annotations: everything as the listener says, plain HTTP/1.1 to the pods. */
     public static final RouteOptions DEFAULTS =
-            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true, true, false);
+            new RouteOptions(BackendProtocol.HTTP, null, null, null, -1, -1, null, null, true, true, false, -1);
 
     public RouteOptions {
         requireNonNull(backendProtocol, "backendProtocol");
     }
 
+    /** Options with the listener's {@code client-body-buffer-size}. */
+    public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
+            Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
+            NextUpstream nextUpstream, boolean accessLog, boolean requestBuffering, boolean http10) {
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
+                nextUpstream, accessLog, requestBuffering, http10, -1);
+    }
+
     /** Options with HTTP/1.1 upstream ({@code proxy-http-version 1.1}, ingress-nginx's default). */
+    public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
+            Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
+            NextUpstream nextUpstream, boolean accessLog, boolean requestBuffering, long clientBodyBufferSize) {
+        this(backendProtocol, connectTimeout, readTimeout, sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget,
+                nextUpstream, accessLog, requestBuffering, false, clientBodyBufferSize);
+    }
+
+    /** Options with HTTP/1.1 upstream and the listener's {@code client-body-buffer-size}. */
     public RouteOptions(BackendProtocol backendProtocol, Duration connectTimeout, Duration readTimeout,
             Duration sendTimeout, long maxBodySize, int nextUpstreamTries, RewriteTarget rewriteTarget,
             NextUpstream nextUpstream, boolean accessLog, boolean requestBuffering) {
@@ -84,25 +103,29 @@ public record RouteOptions(
     /** These options without {@code rewrite-target}. */
     public RouteOptions withoutRewrite() {
         return rewriteTarget == null ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog, requestBuffering, http10);
+                sendTimeout, maxBodySize, nextUpstreamTries, null, nextUpstream, accessLog, requestBuffering, http10,
+                clientBodyBufferSize);
     }
 
     /** These options with {@code enable-access-log} set to {@code on}. */
     public RouteOptions withAccessLog(boolean on) {
         return on == accessLog ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout, sendTimeout,
-                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on, requestBuffering, http10);
+                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, on, requestBuffering, http10,
+                clientBodyBufferSize);
     }
 
     /** These options with {@code proxy-request-buffering} set to {@code on}. */
     public RouteOptions withRequestBuffering(boolean on) {
         return on == requestBuffering ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout,
-                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, on, http10);
+                sendTimeout, maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, on, http10,
+                clientBodyBufferSize);
     }
 
     /** These options with {@code proxy-http-version 1.0} when {@code on}. */
     public RouteOptions withHttp10(boolean on) {
         return on == http10 ? this : new RouteOptions(backendProtocol, connectTimeout, readTimeout, sendTimeout,
-                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, requestBuffering, on);
+                maxBodySize, nextUpstreamTries, rewriteTarget, nextUpstream, accessLog, requestBuffering, on,
+                clientBodyBufferSize);
     }
 
     public Duration connectTimeoutOr(Duration listener) {
@@ -119,6 +142,10 @@ public record RouteOptions(
 
     public long maxBodySizeOr(long listener) {
         return maxBodySize < 0 ? listener : maxBodySize;
+    }
+
+    public long clientBodyBufferSizeOr(long listener) {
+        return clientBodyBufferSize < 0 ? listener : clientBodyBufferSize;
     }
 
     public int nextUpstreamTriesOr(int listener) {

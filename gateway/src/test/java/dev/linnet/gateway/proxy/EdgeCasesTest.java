@@ -2,6 +2,7 @@ package dev.linnet.gateway.proxy;
 
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.route;
+import static dev.linnet.gateway.testing.Fixtures.streamingBodies;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,10 +33,24 @@ class EdgeCasesTest {
     @RegisterExtension
     final GatewayExtension gw = new GatewayExtension();
 
+    /** Buffered (the default): past the memory buffer into a temporary file, then sent with its length. */
     @Test
-    void chunkedUploadOfUnknownLengthPassesThrough() {
+    void chunkedUploadOfUnknownLengthArrivesWholeWithItsLength() {
         TestBackend up = gw.backend("up");
         gw.publish(table(route("h", "/", backend("up", up))));
+        StreamingTest.PatternStream body = new StreamingTest.PatternStream(3 * 1024 * 1024 + 7);
+        HttpResponse<String> r = gw.send(gw.request("h", "/upload")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build());
+        assertThat(r.body()).isEqualTo((3 * 1024 * 1024 + 7) + " " + body.crc.getValue());
+        assertThat(up.last().header("Content-Length")).isEqualTo(String.valueOf(3 * 1024 * 1024 + 7));
+        assertThat(up.last().header("Transfer-Encoding")).isNull();
+    }
+
+    /** {@code proxy-request-buffering: off}: chunked stays chunked. */
+    @Test
+    void chunkedUploadOfUnknownLengthStreamsThroughUnbuffered() {
+        TestBackend up = gw.backend("up");
+        gw.publish(table(streamingBodies(route("h", "/", backend("up", up)))));
         StreamingTest.PatternStream body = new StreamingTest.PatternStream(3 * 1024 * 1024 + 7);
         HttpResponse<String> r = gw.send(gw.request("h", "/upload")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build());

@@ -22,6 +22,7 @@ import dev.linnet.gateway.testing.Fixtures;
 import dev.linnet.gateway.testing.GatewayExtension;
 import dev.linnet.gateway.testing.H2Client;
 import dev.linnet.gateway.testing.LogRecorder;
+import dev.linnet.gateway.testing.RawHttp;
 import dev.linnet.gateway.testing.TestBackend;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -188,6 +189,36 @@ class ErrorPagesTest {
         assertThat(seen(r.body())).containsEntry("x-code", "503").containsEntry("request", "POST /?q=1")
                 .containsEntry("body", "not read before");
         assertThat(gw.get("deny.test", "/again").statusCode()).as("the connection serves on").isEqualTo(200);
+    }
+
+    /**
+     * A Content-Length over the route's proxy-body-size: ingress-nginx's location {@code error_page}
+     * takes nginx's 413 to the error backend when custom-http-errors lists it. The body is never
+     * read, so the error request goes without it and the connection closes after the answer.
+     */
+    @Test
+    void aBodyOverProxyBodySizeGoesToTheErrorBackendWhen413IsListed() throws IOException {
+        Backend pages = echo("error-pages", 200);
+        RouteOptions limited = new RouteOptions(dev.linnet.gateway.route.BackendProtocol.HTTP, null, null, null, 8, -1);
+        gw.publish(table(
+                errorsOn(new Route("default", "main", "413.test", PathMatch.prefix("/"), statuses("app"), null, limited),
+                        CustomErrors.of(List.of(413), true, pages, null)),
+                errorsOn(new Route("default", "other", "other.test", PathMatch.prefix("/"), statuses("app"), null,
+                        limited), CustomErrors.of(List.of(404), true, pages, null))));
+
+        try (RawHttp client = new RawHttp(gw.port())) {
+            RawHttp.Response r = client.send("POST /up?q=1 HTTP/1.1\r\nHost: 413.test\r\nContent-Length: 100000\r\n"
+                    + "Expect: 100-continue\r\n\r\n").read();
+            assertThat(r.status()).as("the error backend's").isEqualTo(200);
+            assertThat(seen(r.body())).containsEntry("x-code", "413").containsEntry("request", "POST /?q=1")
+                    .containsEntry("body", "").doesNotContainKey("content-length");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        try (RawHttp client = new RawHttp(gw.port())) {
+            assertThat(client.send("POST / HTTP/1.1\r\nHost: other.test\r\nContent-Length: 100000\r\n\r\n").read()
+                    .status()).as("413 not listed").isEqualTo(413);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.linnet.gateway.proxy;
 
 import static dev.linnet.gateway.testing.Fixtures.backend;
 import static dev.linnet.gateway.testing.Fixtures.route;
+import static dev.linnet.gateway.testing.Fixtures.streamingBodies;
 import static dev.linnet.gateway.testing.Fixtures.table;
 import static dev.linnet.gateway.testing.H2Client.headers;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,7 @@ class H2StreamingTest {
     @Test
     void uploadOverAStreamStallsWhileTheUpstreamDoesNotRead() throws Exception {
         TestBackend upstream = gw.backend("big");
-        gw.publish(table(route("h", "/", backend("big", upstream))));
+        gw.publish(table(streamingBodies(route("h", "/", backend("big", upstream))))); // proxy-request-buffering off
         CountDownLatch gate = new CountDownLatch(1);
         upstream.holdUploads(gate);
         H2Client h2 = gw.closeLater(H2Client.connect(gw.port()));

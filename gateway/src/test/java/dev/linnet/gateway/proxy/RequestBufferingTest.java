@@ -168,21 +168,6 @@ class RequestBufferingTest {
         }
     }
 
-    /** A body longer than the memory bound is not held whole: the connection opens, the rest streams. */
-    @Test
-    void aBodyPastTheMemoryBoundStreamsOn() throws IOException {
-        publish(backend("svc", List.of(recording().endpoint())), true, 0);
-        int total = Exchange.BUFFER_LIMIT * 2;
-        try (RawHttp client = new RawHttp(gw.port())) {
-            client.send("POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: " + total + "\r\n\r\n");
-            client.send(new byte[Exchange.BUFFER_LIMIT + 4096]);
-            await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 1);
-            assertThat(client.send(new byte[total - Exchange.BUFFER_LIMIT - 4096]).read().status()).isEqualTo(200);
-        }
-        assertThat(received.peek().toLowerCase(Locale.ROOT)).contains("content-length: " + total);
-        assertThat(received.peek().length()).isGreaterThan(total);
-    }
-
     /** proxy-body-size passed while buffering: 413, and no pod ever saw the request. */
     @Test
     void tooLargeWhileBufferingIs413WithoutAnUpstreamConnection() throws IOException {
