@@ -77,7 +77,7 @@ public class AccessLogBenchmark {
         timeline.mark(Phase.DONE);
     }
 
-    private AccessLogEntry entry() {
+    AccessLogEntry entry() {
         String[] names = settings.format().headers();
         String[] values = new String[names.length];
         for (int i = 0; i < names.length; i++) {
