@@ -131,28 +131,29 @@ public final class AccessLog implements AutoCloseable {
         return dropped.sum();
     }
 
+    /** Whether the writer sleeps until the next offer wakes it (idle; tests). */
+    boolean parked() {
+        return parked;
+    }
+
     /** Lines handed to the sink. */
     public long written() {
         return written.sum();
     }
 
     /** Empty one-millisecond polls before the writer parks until an offer wakes it. */
-    static final int IDLE_POLLS = 100;
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final int IDLE_POLLS = 10;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private void run() {
-        StringBuilder line = new StringBuilder(512);
-        LogTimes times = new LogTimes();
-        byte[] batch = new byte[BATCH_BYTES + 8 * 1024];
-        int length = 0;
+        Line out = new Line(BATCH_BYTES + 8 * 1024, new LogTimes());
         int lines = 0;
         int idlePolls = 0;
         while (true) {
             AccessLogEntry e = queue.poll();
             if (e == null) {
-                if (length > 0) {
-                    flush(batch, length, lines);
-                    length = 0;
+                if (lines > 0) {
+                    flush(out, lines);
                     lines = 0;
                 }
                 if (closed && queue.isEmpty()) {
@@ -171,57 +172,47 @@ public final class AccessLog implements AutoCloseable {
                 continue;
             }
             idlePolls = 0;
-            line.setLength(0);
+            int start = out.length();
             try {
-                if (!format(e, line, times)) {
+                if (!format(e, out)) {
                     continue;
                 }
             } catch (RuntimeException ex) { // a bug must cost a line, not the log
+                out.truncate(start);
                 log.warn("access log: formatting a line failed", ex);
                 dropped.increment();
                 continue;
             }
-            line.append('\n');
-            if (length + line.length() > batch.length) {
-                flush(batch, length, lines);
-                length = 0;
-                lines = 0;
-                if (line.length() > batch.length) {
-                    batch = new byte[line.length()];
-                }
-            }
-            for (int i = 0; i < line.length(); i++) {
-                batch[length++] = (byte) line.charAt(i); // Latin-1: the request's own bytes (see Escaping)
-            }
+            out.append('\n');
             lines++;
-            if (length >= BATCH_BYTES) {
-                flush(batch, length, lines);
-                length = 0;
+            if (out.length() >= BATCH_BYTES) {
+                flush(out, lines);
                 lines = 0;
             }
         }
     }
 
     /** @return false when the entry is skipped ({@code skip-access-log-urls}) */
-    private static boolean format(AccessLogEntry e, StringBuilder out, LogTimes times) {
+    private static boolean format(AccessLogEntry e, Line out) {
         AccessLogSettings s = e.settings();
         if (!s.skip().isEmpty() && e.request().uri() != null && s.skip().skips(e.request().uri())) {
             return false;
         }
-        s.format().format(e, s.escaping(), out, times);
+        s.format().format(e, s.escaping(), out);
         return true;
     }
 
-    private void flush(byte[] batch, int length, int lines) {
+    private void flush(Line out, int lines) {
         try {
-            sink.write(batch, length);
+            sink.write(out.array(), out.length());
             written.add(lines);
         } catch (IOException | RuntimeException ex) {
             dropped.add(lines);
             log.warn("access log: writing {} lines failed: {}", lines, ex.toString());
+        } finally {
+            out.truncate(0);
         }
     }
-
     /** Writes what is queued, then stops the writer (waits up to a second for it). */
     @Override
     public void close() {

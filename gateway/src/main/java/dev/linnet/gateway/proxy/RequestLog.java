@@ -8,6 +8,7 @@ import dev.linnet.gateway.route.Route;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import javax.net.ssl.SSLSession;
@@ -36,6 +37,8 @@ final class RequestLog {
     private String uri; // its target as sent (before an absolute form is cut to origin form); null: unreadable
     private RequestHead head; // null for a head refused before routing
     private Route matched; // the route that matched, or null (the flow knows it too, when there is one)
+    private InetSocketAddress lastPeer; // $remote_addr's text for it: the same address on every request of a connection
+    private String lastPeerText = "";
 
     /** One per client connection (an HTTP/2 stream's is its own). */
     RequestLog(ProxyContext context, Channel channel, boolean tls, boolean h2,
@@ -88,7 +91,7 @@ final class RequestLog {
         }
         // Answered before a flow began (the catch-all 404, a 400): the same believed address.
         InetSocketAddress peer = flow != null ? flow.remoteAddress() : client.apply(request);
-        String[] names = settings.format().headers();
+        AsciiString[] names = settings.format().headerNames();
         String[] values = new String[names.length];
         for (int i = 0; i < names.length; i++) {
             values[i] = request.headers().get(names[i]);
@@ -105,8 +108,11 @@ final class RequestLog {
             }
         }
         InetSocketAddress local = address(channel.localAddress());
-        AccessLogEntry.Client client = new AccessLogEntry.Client(
-                peer == null ? "" : peer.getAddress().getHostAddress(), peer == null ? 0 : peer.getPort(),
+        if (peer != lastPeer) {
+            lastPeer = peer;
+            lastPeerText = peer == null ? "" : peer.getAddress().getHostAddress();
+        }
+        AccessLogEntry.Client client = new AccessLogEntry.Client(lastPeerText, peer == null ? 0 : peer.getPort(),
                 local == null ? 0 : local.getPort(), tls, sslProtocol, sslCipher);
         AccessLogEntry.Request line = new AccessLogEntry.Request(request.method().name(), uri,
                 h2 ? "HTTP/2.0" : request.protocolVersion().text(), head == null ? null : head.host(),

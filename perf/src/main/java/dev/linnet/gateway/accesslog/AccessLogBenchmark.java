@@ -50,8 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AccessLogBenchmark {
 
     private final AccessLogSettings settings = AccessLogSettings.DEFAULT;
-    private final LogTimes times = new LogTimes();
-    private final StringBuilder line = new StringBuilder(512);
+    private final Line line = new Line(512, new LogTimes());
     private HttpHeaders headers;
     private Route route;
     private RequestTimeline timeline;
@@ -97,13 +96,9 @@ public class AccessLogBenchmark {
     @Benchmark
     public byte[] captureAndFormat() {
         AccessLogEntry e = entry();
-        line.setLength(0);
-        e.settings().format().format(e, e.settings().escaping(), line, times);
+        line.truncate(0);
+        e.settings().format().format(e, e.settings().escaping(), line);
         line.append('\n');
-        byte[] out = new byte[line.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) line.charAt(i);
-        }
-        return out;
+        return java.util.Arrays.copyOf(line.array(), line.length());
     }
 }
