@@ -5,14 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The writer thread's output buffer: lines are formatted straight into it as Latin-1 bytes (the
- * request's own bytes, see {@link Escaping}), one after the other, and go to the sink from it
- * whole. No string is built per line; the buffer grows for a line longer than it and is reused.
- * Not thread-safe: the writer's own.
+ * Latin-1 bytes being written into a reused, growing array (the request's own bytes, see
+ * {@link Escaping}): each event loop formats its lines into one (no string built per line), the
+ * writer thread gathers lines into another for the sink. Not thread-safe: one per thread.
  *
  * <pre>
  *   [line 1\n][line 2\n][line 3 being form|atted ...........free...........]
- *                       ▲ mark()          ▲ length()
+ *                                         ▲ length()
  * </pre>
  */
 final class Line {
@@ -80,6 +79,13 @@ final class Line {
         room(to - from);
         s.getBytes(from, to, bytes, length);
         length += to - from;
+        return this;
+    }
+
+    Line append(byte[] b) {
+        room(b.length);
+        System.arraycopy(b, 0, bytes, length, b.length);
+        length += b.length;
         return this;
     }
 

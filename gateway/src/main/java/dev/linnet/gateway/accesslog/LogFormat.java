@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  *
  * The request headers the variables read ({@code $http_*}, {@code $cookie_*}, {@code $remote_user}
  * …) get one slot each in {@link #headers()}: the event loop copies just those values at the end
- * of a request, the writer formats from the copy.
+ * of a request and formats the line from the copy.
  */
 public final class LogFormat {
 

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * The nginx variables a {@code log-format-upstream} may name (annotations-spec.md §7.1, §7.3),
  * with Linnet's values. {@code $http_<name>} and {@code $cookie_<name>} take their name from the
- * variable; everything else is one fixed name. Rendered on the writer thread.
+ * variable; everything else is one fixed name. Rendered on the request's event loop.
  */
 enum Variable {
     REMOTE_ADDR, REMOTE_PORT, REMOTE_USER, TIME_LOCAL, TIME_ISO8601, MSEC,

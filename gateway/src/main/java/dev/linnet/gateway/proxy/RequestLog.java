@@ -16,8 +16,8 @@ import javax.net.ssl.SSLSession;
 /**
  * The access log's hook at the end of a request (where the metrics record it too, so no answer
  * is missed): whether the request is logged, and the {@link AccessLogEntry} handed to the writer.
- * Only references and the few header values the format names are taken here; formatting happens
- * on the writer thread.
+ * Only references and the few header values the format names are taken here; {@link AccessLog#offer}
+ * formats the line from them at once, on this event loop, and hands the bytes to the writer thread.
  *
  * <pre>
  *   log off, or disable-access-log ─────────────────────────────▶ nothing
