@@ -9,6 +9,8 @@
 # WRK_THREADS (1), LINNET_JVM_FLAGS, JFR=1 (record a JFR profile of Linnet into the run dir),
 # WRITE_README=0 (don't touch perf/README.md), LABEL (a note printed above the table), SYSCALLS=1
 # (count the proxy's system calls per request with perf stat; a little overhead on every call),
+# THREAD_CPU=1 (CPU ns per request of each JVM thread group — event loop, access-log writer, GC,
+# JIT … — from /proc/PID/task/*/schedstat, into RUN_DIR/threads.tsv and the log),
 # NGINX_HEADERS=ingress-nginx (nginx sets the request headers ingress-nginx and Linnet set, not
 # only the reference's Host and X-Forwarded-For; a variant, never the headline),
 # LINNET_JAR (the build under test; default controller/target/linnet.jar), PROFILE=1 (after the
@@ -278,6 +280,16 @@ syscall_count_stop() { # sets SYSCALL_COUNT (0 when not counting)
     wait "$SYSCALL_PERF_PID" || true # our child: wait reaps it, so its PID is never reused under us
     SYSCALL_COUNT=$(awk -F, '/raw_syscalls:sys_enter/ {print $1 + 0}' "$RUN_DIR/perf-stat.out")
 }
+# THREAD_CPU=1: CPU time per thread name (digits folded: "C2 CompilerThre#"), in ns, from schedstat.
+thread_ns() { # target -> "name<TAB>ns" lines
+    local pid task name
+    for pid in $(pids_of "$1"); do
+        for task in /proc/"$pid"/task/*; do
+            name=$(tr -d '\n' < "$task/comm" 2>/dev/null | tr '0-9 ' '#_') || continue
+            printf '%s\t%s\n' "$name" "$(awk '{print $1}' "$task/schedstat" 2>/dev/null || echo 0)"
+        done
+    done | awk -F'\t' '{ns[$1] += $2} END {for (n in ns) printf "%s\t%s\n", n, ns[n]}'
+}
 peak_rss_kb() { # VmHWM summed over the processes
     local total=0 pid
     for pid in $(pids_of "$1"); do
@@ -358,9 +370,11 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
 measure() { # target scenario conns rep
     local u0 s0 u1 s1 calls result rps requests errors ticks
     syscall_count_start "$1"
+    [[ "${THREAD_CPU:-0}" == 1 ]] && thread_ns "$1" > "$RUN_DIR/threads.before"
     read -r u0 s0 <<<"$(cpu_ticks "$1")"
     result=$(run_wrk "$1" "$2" "$3" "$DURATION")
     read -r u1 s1 <<<"$(cpu_ticks "$1")"
+    [[ "${THREAD_CPU:-0}" == 1 ]] && thread_ns "$1" > "$RUN_DIR/threads.after"
     syscall_count_stop; calls=$SYSCALL_COUNT
     ticks=$((u1 - u0 + s1 - s0))
     requests=$(field requests "$result")
@@ -374,6 +388,12 @@ measure() { # target scenario conns rep
         "$rps" "$(field p99_us "$result")" \
         "$(awk -v t="$ticks" -v n="$requests" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", n ? t / hz / n * 1e6 : 0}')" \
         "$errors")"
+    if [[ "${THREAD_CPU:-0}" == 1 ]]; then # ns per request by thread, the busiest first
+        awk -F'\t' -v s="$2" -v c="$3" -v t="$1" -v r="$4" -v n="$requests" \
+            'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]; if (d > 0 && n > 0) printf "%s\t%s\t%s\t%s\t%s\t%.0f\n", s, c, t, r, $1, d / n}' \
+            "$RUN_DIR/threads.before" "$RUN_DIR/threads.after" | sort -t$'\t' -k6 -rn | tee -a "$RUN_DIR/threads.tsv" \
+            | head -5 | awk -F'\t' '{printf "    %-20s %6s ns/req\n", $5, $6}' >&2
+    fi
 }
 
 log "warm-up ${WARMUP} per proxy (JIT, connection pools)"

@@ -2,10 +2,12 @@ package dev.linnet.gateway.accesslog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.PlatformDependent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,25 +16,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The access log's writer: event loops hand finished requests over without ever waiting, one
- * daemon thread formats and writes them.
+ * The access log: each event loop formats its finished requests' lines into bytes (where the
+ * request's data is still in its cache) and hands them over without ever waiting; one daemon
+ * thread writes them out in batches.
  *
  * <pre>
- *   event loop ─▶ offer(entry) ─▶ bounded MPSC queue ─▶ writer thread: format ─▶ batch ─▶ sink (stdout)
- *                    │ full                                  ▲ while traffic flows: polls every
- *                    ▼                                       │ millisecond, no offer wakes it; idle
- *                 dropped++ (linnet_access_log_dropped_total) ┘ a while: parks until an offer
+ *   event loop ─▶ offer(entry): format ─▶ line bytes ─▶ bounded MPSC queue ─▶ writer thread: batch ─▶ sink (stdout)
+ *                    │ full                                   ▲ while traffic flows: polls every
+ *                    ▼                                        │ 10 ms, no offer wakes it; idle a
+ *                 dropped++ (linnet_access_log_dropped_total)  ┘ while: parks until an offer
  * </pre>
  *
- * Waking the writer for each line cost a futex call and a context switch per request (the
- * writer shares the event loop's core in the perf harness): + 12–76 % CPU per request. Polling
- * while busy lets lines gather and go out in one write per millisecond; after
+ * Where the CPU went before (perf/README.md, "The access log on the event loop"): waking the
+ * writer for each line cost a futex call and a context switch per request; polling every
+ * millisecond still cost a wake-up per few dozen lines; and formatting on the writer read each
+ * request's objects back from memory 1–10 ms after the event loop had let go of them (1–1.8 µs a
+ * line). Formatting on the loop, with the request's data still cached, costs about 0.8 µs, and
+ * the writer only copies bytes (0.3–0.6 µs a line, most of it the {@code write}); polling every
+ * {@value #POLL_MILLIS} ms lets a few hundred lines go out per {@code write}. After
  * {@value #IDLE_POLLS} empty polls the writer parks until the next offer wakes it, so an idle
- * gateway does not spin.
+ * gateway does not spin; a line waits at most one poll interval.
  *
  * Lines are batched while the queue has more and written whole (one {@code write} per batch), so
- * they never interleave with other output of the process. A sink that fails drops its batch
- * (counted as dropped) and the writer goes on.
+ * they never interleave with other output of the process; one event loop's lines keep their
+ * order. A sink that fails drops its batch (counted as dropped) and the writer goes on.
  */
 public final class AccessLog implements AutoCloseable {
 
@@ -52,7 +59,7 @@ public final class AccessLog implements AutoCloseable {
     /** Discards everything: no thread, nothing counted (a gateway without an access log). */
     public static final AccessLog OFF = new AccessLog();
 
-    private final Queue<AccessLogEntry> queue;
+    private final Queue<byte[]> queue;
     private final int capacity;
     private final Sink sink;
     private final Thread writer;
@@ -109,14 +116,26 @@ public final class AccessLog implements AutoCloseable {
     }
 
     /**
-     * Hands a finished request to the writer; never blocks. Returns false when the queue is full
-     * (or the log closed): the line is dropped and counted.
+     * Formats a finished request's line on the calling thread (the request's event loop) and
+     * hands it to the writer; never blocks. Returns false when the queue is full (or the log
+     * closed, or formatting failed): the line is dropped and counted.
      */
     public boolean offer(AccessLogEntry entry) {
         if (writer == null) {
             return false;
         }
-        if (closed || !queue.offer(entry)) {
+        byte[] line;
+        try {
+            line = format(entry, LINES.get());
+        } catch (RuntimeException ex) { // a bug must cost a line, not the request
+            log.warn("access log: formatting a line failed", ex);
+            dropped.increment();
+            return false;
+        }
+        if (line == null) { // skip-access-log-urls
+            return true;
+        }
+        if (closed || !queue.offer(line)) {
             dropped.increment();
             return false;
         }
@@ -131,28 +150,51 @@ public final class AccessLog implements AutoCloseable {
         return dropped.sum();
     }
 
+    /** Whether the writer sleeps until the next offer wakes it (idle; tests). */
+    boolean parked() {
+        return parked;
+    }
+
     /** Lines handed to the sink. */
     public long written() {
         return written.sum();
     }
 
-    /** Empty one-millisecond polls before the writer parks until an offer wakes it. */
-    static final int IDLE_POLLS = 100;
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How long the writer sleeps between looks at the queue while lines come. */
+    static final int POLL_MILLIS = 10;
+    /** Empty polls (100 ms) before the writer parks until an offer wakes it. */
+    static final int IDLE_POLLS = 10;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS);
+
+    /** Each event loop's line buffer and time strings: a line is formatted where its request's data is hot. */
+    private static final FastThreadLocal<Line> LINES = new FastThreadLocal<>() {
+        @Override
+        protected Line initialValue() {
+            return new Line(512, new LogTimes());
+        }
+    };
+
+    /** {@code e}'s line with its line feed, or {@code null} when {@code skip-access-log-urls} skips it. */
+    private static byte[] format(AccessLogEntry e, Line out) {
+        AccessLogSettings s = e.settings();
+        if (!s.skip().isEmpty() && e.request().uri() != null && s.skip().skips(e.request().uri())) {
+            return null;
+        }
+        out.truncate(0);
+        s.format().format(e, s.escaping(), out);
+        out.append('\n');
+        return Arrays.copyOf(out.array(), out.length());
+    }
 
     private void run() {
-        StringBuilder line = new StringBuilder(512);
-        LogTimes times = new LogTimes();
-        byte[] batch = new byte[BATCH_BYTES + 8 * 1024];
-        int length = 0;
+        Line out = new Line(BATCH_BYTES + 8 * 1024, null);
         int lines = 0;
         int idlePolls = 0;
         while (true) {
-            AccessLogEntry e = queue.poll();
-            if (e == null) {
-                if (length > 0) {
-                    flush(batch, length, lines);
-                    length = 0;
+            byte[] line = queue.poll();
+            if (line == null) {
+                if (lines > 0) {
+                    flush(out, lines);
                     lines = 0;
                 }
                 if (closed && queue.isEmpty()) {
@@ -171,57 +213,26 @@ public final class AccessLog implements AutoCloseable {
                 continue;
             }
             idlePolls = 0;
-            line.setLength(0);
-            try {
-                if (!format(e, line, times)) {
-                    continue;
-                }
-            } catch (RuntimeException ex) { // a bug must cost a line, not the log
-                log.warn("access log: formatting a line failed", ex);
-                dropped.increment();
-                continue;
-            }
-            line.append('\n');
-            if (length + line.length() > batch.length) {
-                flush(batch, length, lines);
-                length = 0;
-                lines = 0;
-                if (line.length() > batch.length) {
-                    batch = new byte[line.length()];
-                }
-            }
-            for (int i = 0; i < line.length(); i++) {
-                batch[length++] = (byte) line.charAt(i); // Latin-1: the request's own bytes (see Escaping)
-            }
+            out.append(line);
             lines++;
-            if (length >= BATCH_BYTES) {
-                flush(batch, length, lines);
-                length = 0;
+            if (out.length() >= BATCH_BYTES) {
+                flush(out, lines);
                 lines = 0;
             }
         }
     }
 
-    /** @return false when the entry is skipped ({@code skip-access-log-urls}) */
-    private static boolean format(AccessLogEntry e, StringBuilder out, LogTimes times) {
-        AccessLogSettings s = e.settings();
-        if (!s.skip().isEmpty() && e.request().uri() != null && s.skip().skips(e.request().uri())) {
-            return false;
-        }
-        s.format().format(e, s.escaping(), out, times);
-        return true;
-    }
-
-    private void flush(byte[] batch, int length, int lines) {
+    private void flush(Line out, int lines) {
         try {
-            sink.write(batch, length);
+            sink.write(out.array(), out.length());
             written.add(lines);
         } catch (IOException | RuntimeException ex) {
             dropped.add(lines);
             log.warn("access log: writing {} lines failed: {}", lines, ex.toString());
+        } finally {
+            out.truncate(0);
         }
     }
-
     /** Writes what is queued, then stops the writer (waits up to a second for it). */
     @Override
     public void close() {

@@ -6,9 +6,9 @@ import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.route.Route;
 
 /**
- * One finished request as the access log's writer sees it: made on the request's event loop at
- * its end (a few references and the header values the format names), formatted on the writer
- * thread. Nothing in it is written after it is handed over.
+ * One finished request as the access log formats it: made on the request's event loop at its end
+ * (a few references and the header values the format names) and formatted there at once, by
+ * {@link AccessLog#offer}.
  *
  * @param settings the access-log settings in force when the request ended (format, escaping, skips)
  * @param timeline the request's timeline: status, sizes, the split, the upstream tries

@@ -26,7 +26,7 @@ public enum Escaping {
     private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();
 
     /** Appends {@code value} escaped; {@code null} is a missing variable. */
-    void append(StringBuilder out, CharSequence value) {
+    void append(Line out, CharSequence value) {
         if (value == null) {
             missing(out);
             return;
@@ -34,39 +34,68 @@ public enum Escaping {
         switch (this) {
             case DEFAULT -> appendDefault(out, value);
             case JSON -> appendJson(out, value);
-            case NONE -> out.append(value);
+            case NONE -> appendNone(out, value);
         }
     }
 
+    /** The same into a {@link StringBuilder} (tests, tools; the writer formats into a {@link Line}). */
+    void append(StringBuilder out, CharSequence value) {
+        Line line = new Line(16, null);
+        append(line, value);
+        out.append(line.text(0));
+    }
+
     /** What a variable without a value writes. */
-    void missing(StringBuilder out) {
+    void missing(Line out) {
         if (this == DEFAULT) {
             out.append('-');
         }
     }
 
-    private static void appendDefault(StringBuilder out, CharSequence v) {
+    private static void appendNone(Line out, CharSequence v) {
+        if (v instanceof String s) {
+            out.append(s);
+            return;
+        }
         for (int i = 0; i < v.length(); i++) {
+            out.append(v.charAt(i));
+        }
+    }
+
+    private static void appendDefault(Line out, CharSequence v) {
+        int n = v.length();
+        int i = 0;
+        if (v instanceof String s) { // the usual case: nothing to escape, copied whole
+            while (i < n && plain(s.charAt(i))) {
+                i++;
+            }
+            out.append(s, 0, i);
+        }
+        for (; i < n; i++) {
             char c = v.charAt(i);
-            if (c == '"' || c == '\\' || c < 0x20 || c > 0x7E) {
-                out.append('\\').append('x').append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-            } else {
+            if (plain(c)) {
                 out.append(c);
+            } else {
+                out.append('\\').append('x').append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
             }
         }
     }
 
-    private static void appendJson(StringBuilder out, CharSequence v) {
+    private static boolean plain(char c) {
+        return c >= 0x20 && c <= 0x7E && c != '"' && c != '\\';
+    }
+
+    private static void appendJson(Line out, CharSequence v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
+                case '"' -> out.append('\\').append('"');
+                case '\\' -> out.append('\\').append('\\');
+                case '\n' -> out.append('\\').append('n');
+                case '\r' -> out.append('\\').append('r');
+                case '\t' -> out.append('\\').append('t');
+                case '\b' -> out.append('\\').append('b');
+                case '\f' -> out.append('\\').append('f');
                 default -> {
                     if (c < 0x20) {
                         out.append("\\u00").append(HEX_LOWER[c >> 4]).append(HEX_LOWER[c & 0xF]);

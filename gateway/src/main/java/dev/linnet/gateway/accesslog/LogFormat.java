@@ -2,11 +2,13 @@ package dev.linnet.gateway.accesslog;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * A {@code log-format-upstream}, compiled once per ConfigMap change into literal text and
@@ -21,7 +23,7 @@ import java.util.Set;
  *
  * The request headers the variables read ({@code $http_*}, {@code $cookie_*}, {@code $remote_user}
  * …) get one slot each in {@link #headers()}: the event loop copies just those values at the end
- * of a request, the writer formats from the copy.
+ * of a request and formats the line from the copy.
  */
 public final class LogFormat {
 
@@ -40,6 +42,7 @@ public final class LogFormat {
     private final String source;
     private final Part[] parts;
     private final String[] headers;
+    private final AsciiString[] headerNames;
     private final List<String> unknown;
     private final boolean tls;
 
@@ -47,6 +50,7 @@ public final class LogFormat {
         this.source = source;
         this.parts = parts;
         this.headers = headers;
+        this.headerNames = Stream.of(headers).map(AsciiString::cached).toArray(AsciiString[]::new);
         this.unknown = unknown;
         this.tls = tls;
     }
@@ -129,27 +133,32 @@ public final class LogFormat {
         return headers;
     }
 
+    /** {@link #headers()} as header names with their hash computed once (the event loop looks them up per request). Do not modify. */
+    public AsciiString[] headerNames() {
+        return headerNames;
+    }
+
     /** Whether the format names the TLS session ({@code $ssl_protocol}, {@code $ssl_cipher}). */
     public boolean readsTls() {
         return tls;
     }
 
     /** Appends {@code entry}'s line, without the line end. */
-    void format(AccessLogEntry entry, Escaping escaping, StringBuilder out, LogTimes times) {
+    void format(AccessLogEntry entry, Escaping escaping, Line out) {
         for (Part p : parts) {
             if (p.variable == null) {
                 out.append(p.text);
             } else {
-                p.variable.append(entry, p.arg, p.slot, escaping, out, times);
+                p.variable.append(entry, p.arg, p.slot, escaping, out);
             }
         }
     }
 
     /** {@code entry}'s line (tests, tools). */
     public String format(AccessLogEntry entry, Escaping escaping) {
-        StringBuilder out = new StringBuilder(256);
-        format(entry, escaping, out, new LogTimes());
-        return out.toString();
+        Line out = new Line(256, new LogTimes());
+        format(entry, escaping, out);
+        return out.text(0);
     }
 
     @Override

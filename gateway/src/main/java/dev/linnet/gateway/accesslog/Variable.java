@@ -2,6 +2,7 @@ package dev.linnet.gateway.accesslog;
 
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.metrics.RequestTimeline.UpstreamTry;
+import dev.linnet.gateway.route.Endpoint;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.split.Decision;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * The nginx variables a {@code log-format-upstream} may name (annotations-spec.md §7.1, §7.3),
  * with Linnet's values. {@code $http_<name>} and {@code $cookie_<name>} take their name from the
- * variable; everything else is one fixed name. Rendered on the writer thread.
+ * variable; everything else is one fixed name. Rendered on the request's event loop.
  */
 enum Variable {
     REMOTE_ADDR, REMOTE_PORT, REMOTE_USER, TIME_LOCAL, TIME_ISO8601, MSEC,
@@ -73,17 +74,27 @@ enum Variable {
     }
 
     /** Appends this variable's value for {@code e}. */
-    void append(AccessLogEntry e, String arg, int slot, Escaping esc, StringBuilder out, LogTimes times) {
+    void append(AccessLogEntry e, String arg, int slot, Escaping esc, Line out) {
         RequestTimeline t = e.timeline();
         switch (this) {
             case REMOTE_ADDR -> esc.append(out, e.client().address());
             case REMOTE_PORT -> out.append(e.client().port());
             case REMOTE_USER -> esc.append(out, basicUser(e.headers()[slot]));
-            case TIME_LOCAL -> out.append(times.local(e.endMillis()));
-            case TIME_ISO8601 -> out.append(times.iso8601(e.endMillis()));
+            case TIME_LOCAL -> out.append(out.times.local(e.endMillis()));
+            case TIME_ISO8601 -> out.append(out.times.iso8601(e.endMillis()));
             case MSEC -> millis(out, e.endMillis());
-            case REQUEST -> esc.append(out, e.request().uri() == null ? null
-                    : e.request().method() + ' ' + e.request().uri() + ' ' + e.request().protocol());
+            case REQUEST -> {
+                AccessLogEntry.Request r = e.request();
+                if (r.uri() == null) {
+                    esc.missing(out);
+                } else { // as "$request_method $request_uri $server_protocol", one value: each part escaped alike
+                    esc.append(out, r.method());
+                    out.append(' ');
+                    esc.append(out, r.uri());
+                    out.append(' ');
+                    esc.append(out, r.protocol());
+                }
+            }
             case REQUEST_METHOD -> esc.append(out, e.request().method());
             case REQUEST_URI -> esc.append(out, e.request().uri());
             case URI -> esc.append(out, e.request().path());
@@ -100,7 +111,7 @@ enum Variable {
             case PROXY_UPSTREAM_NAME -> esc.append(out, upstreamName(e));
             case PROXY_ALTERNATIVE_UPSTREAM_NAME -> esc.append(out, alternativeName(e));
             case UPSTREAM_ADDR, UPSTREAM_STATUS, UPSTREAM_RESPONSE_TIME, UPSTREAM_RESPONSE_LENGTH,
-                    UPSTREAM_CONNECT_TIME, UPSTREAM_HEADER_TIME -> upstream(t, esc, out);
+                    UPSTREAM_CONNECT_TIME, UPSTREAM_HEADER_TIME -> upstream(e, esc, out);
             case REQ_ID -> esc.append(out, e.requestId());
             case REQUEST_ID -> { // nginx's own id: $req_id unless the client sent one
                 String client = e.headers()[slot];
@@ -160,8 +171,9 @@ enum Variable {
     }
 
     /** nginx's {@code $upstream_*} lists: one entry per try, {@code ", "} between; missing without a try. */
-    private void upstream(RequestTimeline t, Escaping esc, StringBuilder out) {
-        UpstreamTry[] tries = t.tries();
+    private void upstream(AccessLogEntry e, Escaping esc, Line out) {
+        RequestTimeline t = e.timeline();
+        UpstreamTry[] tries = out.tries(e);
         if (tries.length == 0) {
             esc.missing(out);
             return;
@@ -173,7 +185,7 @@ enum Variable {
             UpstreamTry u = tries[i];
             long end = u.end() != 0 ? u.end() : t.doneNanos();
             switch (this) {
-                case UPSTREAM_ADDR -> out.append(u.endpoint());
+                case UPSTREAM_ADDR -> endpoint(out, u.endpoint());
                 case UPSTREAM_STATUS -> {
                     if (u.status() != 0) {
                         out.append(u.status());
@@ -190,7 +202,18 @@ enum Variable {
         }
     }
 
-    private static void since(StringBuilder out, long start, long at) {
+    /** As {@link Endpoint#toString()}: {@code 10.0.0.1:8080}, {@code [fd00::1]:8080}. */
+    private static void endpoint(Line out, Endpoint endpoint) {
+        String address = endpoint.address();
+        if (address.indexOf(':') >= 0) {
+            out.append('[').append(address).append(']');
+        } else {
+            out.append(address);
+        }
+        out.append(':').append(endpoint.port());
+    }
+
+    private static void since(Line out, long start, long at) {
         if (at == 0) {
             out.append('-');
         } else {
@@ -200,10 +223,16 @@ enum Variable {
 
     /** Seconds with millisecond resolution, as nginx's {@code %T.%03M}: {@code 0.003}. */
     static void seconds(StringBuilder out, long nanos) {
+        Line line = new Line(16, null);
+        seconds(line, nanos);
+        out.append(line.text(0));
+    }
+
+    static void seconds(Line out, long nanos) {
         millis(out, Math.max(0, nanos) / 1_000_000);
     }
 
-    private static void millis(StringBuilder out, long ms) {
+    private static void millis(Line out, long ms) {
         out.append(ms / 1000).append('.');
         long frac = ms % 1000;
         if (frac < 100) {

@@ -8,6 +8,7 @@ import dev.linnet.gateway.route.Route;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -16,8 +17,8 @@ import javax.net.ssl.SSLSession;
 /**
  * The access log's hook at the end of a request (where the metrics record it too, so no answer
  * is missed): whether the request is logged, and the {@link AccessLogEntry} handed to the writer.
- * Only references and the few header values the format names are taken here; formatting happens
- * on the writer thread.
+ * Only references and the few header values the format names are taken here; {@link AccessLog#offer}
+ * formats the line from them at once, on this event loop, and hands the bytes to the writer thread.
  *
  * <pre>
  *   log off, or disable-access-log ─────────────────────────────▶ nothing
@@ -37,6 +38,8 @@ final class RequestLog {
     private String uri; // its target as sent (before an absolute form is cut to origin form); null: unreadable
     private RequestHead head; // null for a head refused before routing
     private Route matched; // the route that matched, or null (the flow knows it too, when there is one)
+    private InetSocketAddress lastPeer; // $remote_addr's text for it: the same address on every request of a connection
+    private String lastPeerText = "";
 
     /** One per client connection (an HTTP/2 stream's is its own). */
     RequestLog(ProxyContext context, Channel channel, boolean tls, boolean h2,
@@ -89,7 +92,7 @@ final class RequestLog {
         }
         // Answered before a flow began (the catch-all 404, a 400): the same believed address.
         InetSocketAddress peer = flow != null ? flow.remoteAddress() : client.apply(request);
-        String[] names = settings.format().headers();
+        AsciiString[] names = settings.format().headerNames();
         String[] values = new String[names.length];
         for (int i = 0; i < names.length; i++) {
             values[i] = request.headers().get(names[i]);
@@ -106,9 +109,12 @@ final class RequestLog {
             }
         }
         InetSocketAddress local = address(channel.localAddress());
+        if (peer != lastPeer) {
+            lastPeer = peer;
+            lastPeerText = peer == null ? "" : NetUtil.toAddressString(peer.getAddress());
+        }
         ProxyProtocol.Origin origin = ProxyProtocol.of(channel); // $proxy_protocol_addr, _port
-        AccessLogEntry.Client client = new AccessLogEntry.Client(
-                peer == null ? "" : NetUtil.toAddressString(peer.getAddress()), peer == null ? 0 : peer.getPort(),
+        AccessLogEntry.Client client = new AccessLogEntry.Client(lastPeerText, peer == null ? 0 : peer.getPort(),
                 local == null ? 0 : local.getPort(), tls, sslProtocol, sslCipher,
                 origin == null ? null : origin.sourceText(), origin == null ? 0 : origin.source().getPort());
         AccessLogEntry.Request line = new AccessLogEntry.Request(request.method().name(), uri,

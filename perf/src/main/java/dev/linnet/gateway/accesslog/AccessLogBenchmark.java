@@ -26,16 +26,16 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What the access log costs the event loop per request, two ways (issue 18 §3):
+ * What the access log costs the event loop per request, in two parts (issue 18 §3):
  *
  * <ul>
- *   <li>{@code capture}: what Linnet does: copy the header values the format names and hand a
- *       small {@link AccessLogEntry} over; the writer thread formats;</li>
- *   <li>{@code captureAndFormat}: the same, plus formatting the default line into Latin-1 bytes on
- *       the event loop (the alternative: hand the writer finished bytes).</li>
+ *   <li>{@code capture}: copy the header values the format names into a small {@link AccessLogEntry};</li>
+ *   <li>{@code captureAndFormat}: the same, plus formatting the default line into Latin-1 bytes, as
+ *       {@link AccessLog#offer} does on the event loop before handing the bytes to the writer.</li>
  * </ul>
  *
- * The difference is what formatting on the writer thread saves each event loop.
+ * Everything here stays in the cache between calls; on a real event loop the formatting costs
+ * more (perf/README.md, "The access log on the event loop").
  *
  * <pre>
  *   perf/jmh.sh AccessLog
@@ -50,8 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class AccessLogBenchmark {
 
     private final AccessLogSettings settings = AccessLogSettings.DEFAULT;
-    private final LogTimes times = new LogTimes();
-    private final StringBuilder line = new StringBuilder(512);
+    private final Line line = new Line(512, new LogTimes());
     private HttpHeaders headers;
     private Route route;
     private RequestTimeline timeline;
@@ -77,7 +76,7 @@ public class AccessLogBenchmark {
         timeline.mark(Phase.DONE);
     }
 
-    private AccessLogEntry entry() {
+    AccessLogEntry entry() {
         String[] names = settings.format().headers();
         String[] values = new String[names.length];
         for (int i = 0; i < names.length; i++) {
@@ -97,13 +96,9 @@ public class AccessLogBenchmark {
     @Benchmark
     public byte[] captureAndFormat() {
         AccessLogEntry e = entry();
-        line.setLength(0);
-        e.settings().format().format(e, e.settings().escaping(), line, times);
+        line.truncate(0);
+        e.settings().format().format(e, e.settings().escaping(), line);
         line.append('\n');
-        byte[] out = new byte[line.length()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) line.charAt(i);
-        }
-        return out;
+        return java.util.Arrays.copyOf(line.array(), line.length());
     }
 }
