@@ -29,7 +29,8 @@ final class ConfigMapKeys {
             DefaultKeys::read,
             ErrorPageKeys::read,
             HeaderKeys::read,
-            BufferKeys::read);
+            BufferKeys::read,
+            BlockKeys::read);
 
     /**
      * ingress-nginx keys with a meaning Linnet does not implement (yet): a warning lists those
@@ -38,9 +39,6 @@ final class ConfigMapKeys {
     static final Set<String> NOT_IMPLEMENTED = Set.of(
             "access-log-params",
             "bind-address",
-            "block-cidrs",
-            "block-referers",
-            "block-user-agents",
             "client-header-buffer-size",
             "default-type",
             "enable-auth-access-log",

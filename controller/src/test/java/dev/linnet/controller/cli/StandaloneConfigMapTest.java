@@ -109,4 +109,35 @@ class StandaloneConfigMapTest {
         start(gateway(), Set.of("--max-body-size"));
         assertThat(post(2048)).isEqualTo(200);
     }
+
+    private int get(String host, String... headers) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/")).header("Host", host);
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(b.build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void blockListsAnswer403OnEveryHostAndFollowEdits() throws Exception {
+        writeConfigMap("edge", """
+                block-user-agents: "~*curl, BadBot/1.0"
+                block-referers: "~spam[.]example"
+                """);
+        start(gateway(), Set.of());
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(HOST, "User-Agent", "curl/8.5") == 403);
+        assertThat(get("nowhere.example", "User-Agent", "CURL/8.5")).as("every host, ~* ignores case").isEqualTo(403);
+        assertThat(get(HOST, "User-Agent", "badbot/1.0")).as("a string: whole, ignoring case").isEqualTo(403);
+        assertThat(get(HOST, "User-Agent", "BadBot/1.0 (compatible)")).isEqualTo(200);
+        assertThat(get(HOST, "Referer", "http://spam.example/x")).isEqualTo(403);
+        assertThat(get(HOST, "Referer", "http://SPAM.example/x")).as("~ is case-sensitive").isEqualTo(200);
+        assertThat(get(HOST)).isEqualTo(200);
+
+        writeConfigMap("edge", "block-cidrs: \"not-an-address, 127.0.0.0/8\"\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(HOST) == 403); // the valid entry blocks
+        writeConfigMap("edge", "block-cidrs: \"10.0.0.0/8\"\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(HOST, "User-Agent", "curl/8.5") == 200);
+    }
 }

@@ -191,8 +191,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         }
         accessLog.matched(route);
         RequestPolicy[] hostPolicies = server.policies().beforeSplit(); // usually none: then on to the location
+        ClientView client = client(request);
+        RequestBlocks blocks = context.config().blocks();
+        if (!blocks.isEmpty() && blocks.blocks(client.address() == null ? null : client.address().getAddress(),
+                request.headers().get(HttpHeaderNames.USER_AGENT), request.headers().get(HttpHeaderNames.REFERER))) {
+            answerAfterBody(HttpResponseStatus.FORBIDDEN); // block-cidrs, -user-agents, -referers: every host
+            return;
+        }
         RequestFlow routed = new RequestFlow(this, context, ctx.channel(), request, head, hostPolicies, route, table, tls,
-                client(request));
+                client);
         if (hostPolicies.length == 0 && (refusedTooLarge(routed) || route == null && notFound())) {
             return;
         }

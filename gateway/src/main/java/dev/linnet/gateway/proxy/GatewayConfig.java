@@ -59,6 +59,8 @@ import java.time.Duration;
  * @param accessLog the access log's switches and format
  * @param clientBody how a buffered request body is kept: memory, then temporary files under a
  *     gateway-wide budget ({@code client-body-buffer-size}, {@code --client-body-temp-path})
+ * @param blocks clients, user agents and referers answered 403 on every host ({@code block-cidrs},
+ *     {@code block-user-agents}, {@code block-referers})
  */
 public record GatewayConfig(
         String bindAddress,
@@ -90,9 +92,11 @@ public record GatewayConfig(
         ResponseHeaders responseHeaders,
         TlsPolicy tlsPolicy,
         AccessLogSettings accessLog,
-        ClientBodyBuffer clientBody) {
+        ClientBodyBuffer clientBody,
+        RequestBlocks blocks) {
 
     public GatewayConfig {
+        requireNonNull(blocks, "blocks");
         requireNonNull(clientBody, "clientBody");
         requireNonNull(authTimeout, "authTimeout");
         requireNonNull(authResolver, "authResolver");
@@ -143,7 +147,7 @@ public record GatewayConfig(
                 Duration.ofSeconds(60), Duration.ofSeconds(60), 0, 308, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 NextUpstream.DEFAULT, PassiveHealth.DEFAULT, false,
                 Duration.ofSeconds(60), HostResolver.system(), ClientTrust.DEFAULT, ResponseHeaders.DEFAULT,
-                TlsPolicy.DEFAULT, AccessLogSettings.DEFAULT, ClientBodyBuffer.DEFAULT);
+                TlsPolicy.DEFAULT, AccessLogSettings.DEFAULT, ClientBodyBuffer.DEFAULT, RequestBlocks.NONE);
     }
 
     /** A builder starting from these settings, for changing several at once. */
@@ -215,6 +219,7 @@ public record GatewayConfig(
         private TlsPolicy tlsPolicy;
         private AccessLogSettings accessLog;
         private ClientBodyBuffer clientBody;
+        private RequestBlocks blocks;
 
         private Builder(GatewayConfig c) {
             bindAddress = c.bindAddress;
@@ -247,6 +252,7 @@ public record GatewayConfig(
             tlsPolicy = c.tlsPolicy;
             accessLog = c.accessLog;
             clientBody = c.clientBody;
+            blocks = c.blocks;
         }
 
         public Builder bindAddress(String v) { bindAddress = v; return this; }
@@ -279,13 +285,15 @@ public record GatewayConfig(
         public Builder tlsPolicy(TlsPolicy v) { tlsPolicy = v; return this; }
         public Builder accessLog(AccessLogSettings v) { accessLog = v; return this; }
         public Builder clientBody(ClientBodyBuffer v) { clientBody = v; return this; }
+        public Builder blocks(RequestBlocks v) { blocks = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(bindAddress, httpPort, httpsPort, ioThreads, connectTimeout, readTimeout,
                     sendTimeout, idleTimeout, maxTries, maxInitialLineLength, maxHeaderSize, maxHeaders,
                     maxRequestBodySize, keepAliveRequests, clientHeaderTimeout, clientBodyTimeout, maxConnections,
                     httpRedirectCode, shutdownDelay, shutdownGrace, nextUpstream, passiveHealth, underscoresInHeaders,
-                    authTimeout, authResolver, clientTrust, responseHeaders, tlsPolicy, accessLog, clientBody);
+                    authTimeout, authResolver, clientTrust, responseHeaders, tlsPolicy, accessLog, clientBody,
+                    blocks);
         }
     }
 }
