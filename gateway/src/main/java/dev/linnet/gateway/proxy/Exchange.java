@@ -570,6 +570,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         upstreamReusable = !http10 && HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
                 clientKeepAlive && !done.draining()); // drain: Connection: close
+        context.config().responseHeaders().hideUpstream(response.headers()); // hide-headers: upstream heads only
         editResponse(response);
         done.gatewayHeaders(response, true); // last, as on local answers (FrontendHandler.write)
         return true;
