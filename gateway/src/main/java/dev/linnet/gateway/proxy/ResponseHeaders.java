@@ -70,6 +70,7 @@ public record ResponseHeaders(String hsts, String server, boolean backendServer,
      * upstream's headers; headers-more and add_header run later, in the header filters). Only ever
      * called on proxied responses: Linnet's own answers (redirects, 401/403/503, its error pages,
      * affinity cookies, CORS headers) keep every header, as nginx's list filters only the upstream's.
+     * Nor on gRPC backends' responses: nginx's {@code grpc_pass} has its own {@code grpc_hide_header}.
      */
     public void hideUpstream(HttpHeaders headers) {
         for (int i = 0; i < hide.size(); i++) {
