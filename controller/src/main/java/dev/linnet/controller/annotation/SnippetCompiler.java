@@ -281,8 +281,12 @@ final class SnippetCompiler {
         }
         int code = first.length() <= 3 && !first.isEmpty() && first.chars().allMatch(Character::isDigit)
                 ? Integer.parseInt(first) : -1;
-        if (code < 200 || code > 599 || code == 444) {
-            throw outside(d, "status " + first + " (expected: 200-599; 444, closing the connection, is not in the subset)");
+        if (code < 200 || code > 599) {
+            throw outside(d, "status " + first + " (expected: 200-599)");
+        }
+        if (code == 444 && d.args().size() == 2) {
+            // nginx sends text with 444 as a response with that status: not the close it is used for
+            throw outside(d, "text after 444 (expected: return 444; alone, which closes the connection)");
         }
         rewrites.add(new SnippetRewrite.Return(code, d.args().size() == 2 ? value(d, d.args().get(1), sets, false) : null));
     }

@@ -49,7 +49,6 @@ final class ConfigMapKeys {
             "global-rate-limit-memcached-pool-size",
             "global-rate-limit-memcached-port",
             "global-rate-limit-status-code",
-            "hide-headers",
             "ignore-invalid-headers",
             "limit-conn-status-code",
             "limit-conn-zone-variable",

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 /**
  * The headers the gateway puts on responses and the HTTPS listener's TLS settings
  * (annotations-spec.md §8.4, §3.5, §8.3, §10): {@code hsts*}, {@code server-tokens},
- * {@code allow-backend-server-header}, {@code add-headers}, {@code ssl-protocols},
+ * {@code allow-backend-server-header}, {@code add-headers}, {@code hide-headers}, {@code ssl-protocols},
  * {@code ssl-ciphers}. None mirrors a flag; each applies to the next response (TLS: to new
  * connections). An unusable value keeps the key's ingress-nginx default with a warning, except
  * {@code hsts-max-age}: ingress-nginx sends it verbatim, so a malformed one is a header browsers
@@ -46,7 +46,8 @@ final class ResponseKeys {
     static void read(ConfigMapData d, SettingsBuilder out) {
         String server = d.bool("server-tokens", false) ? SERVER : null;
         boolean backendServer = d.bool("allow-backend-server-header", false);
-        out.gateway().responseHeaders(new ResponseHeaders(hsts(d), server, backendServer, addHeaders(d, out)));
+        out.gateway().responseHeaders(new ResponseHeaders(hsts(d), server, backendServer, addHeaders(d, out),
+                hideHeaders(d)));
         out.gateway().tlsPolicy(tlsPolicy(d));
     }
 
@@ -112,6 +113,29 @@ final class ResponseKeys {
             headers.add(ResponseHeaders.Header.of(name, value));
         }
         return headers;
+    }
+
+    /**
+     * {@code hide-headers: X-Powered-By, Server}: names removed from every upstream response
+     * (ingress-nginx renders each as an http-level {@code proxy_hide_header}). A name that is not a
+     * token is skipped with a warning (in nginx.conf it would fail the reload, or hide nothing).
+     * Unlike nginx, a location's own {@code proxy_hide_header} (a configuration-snippet) adds to
+     * this list instead of replacing it: a snippet cannot un-hide what the ConfigMap hides.
+     */
+    private static List<String> hideHeaders(ConfigMapData d) {
+        List<String> names = new ArrayList<>();
+        for (String name : d.list("hide-headers")) {
+            if (!TOKEN.matcher(name).matches()) {
+                d.warn("key hide-headers: " + WarningValue.quote(name) + " is not a header name (expected: a token,"
+                        + " e.g. X-Powered-By); skipped, the other names are hidden");
+                continue;
+            }
+            String n = name.toLowerCase(Locale.ROOT);
+            if (!names.contains(n)) {
+                names.add(n);
+            }
+        }
+        return names;
     }
 
     /**

@@ -63,6 +63,16 @@ class SnippetAnnotationsTest {
     }
 
     @Test
+    void return444AloneIsInTheSubset() {
+        for (String key : List.of("configuration-snippet", "server-snippet")) {
+            SnippetAnnotations.Result r = compile(key, "return 444;");
+            assertThat(r.refused()).as(key).isNull();
+            SnippetRewrite rewrite = (SnippetRewrite) (key.equals("server-snippet") ? r.server() : r.location()).get(0);
+            assertThat(rewrite.ops()).singleElement().isEqualTo(new SnippetRewrite.Return(444, null));
+        }
+    }
+
+    @Test
     void aServerSnippetReturnRunsInTheServerStageAndItsProxySetHeaderDoesNothing() {
         SnippetAnnotations.Result r = compile("server-snippet", "return 301 https://new.example$request_uri;\n"
                 + "proxy_set_header X-A b;");
@@ -91,7 +101,8 @@ class SnippetAnnotationsTest {
                 .contains("access_by_lua_block");
         assertThat(refused("configuration-snippet", "include /etc/passwd;")).contains("directive include");
         assertThat(refused("configuration-snippet", "add_header X-A $upstream_addr;")).contains("$upstream_addr");
-        assertThat(refused("configuration-snippet", "return 444;")).contains("444");
+        assertThat(refused("configuration-snippet", "return 444 \"bye\";")).contains("text after 444");
+        assertThat(refused("configuration-snippet", "return 199;")).contains("status 199");
         assertThat(refused("configuration-snippet", "rewrite ^(.*$ /x break;")).contains("regex");
         assertThat(refused("configuration-snippet", "rewrite ^/a /b Break;")).contains("flag");
         assertThat(refused("configuration-snippet", "allow unix:;")).contains("allow");

@@ -214,6 +214,18 @@ class SnippetsEndToEndTest {
     }
 
     @Test
+    void return444ClosesTheConnectionWithoutAResponse() throws Exception {
+        serve(ingress("gone", "/gone", "app", snippet("configuration-snippet", "return 444;")));
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.httpPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /gone HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(socket.getInputStream().read()).as("end of stream, no byte").isEqualTo(-1);
+        }
+        assertThat(app.seen()).isEmpty();
+    }
+
+    @Test
     void rewriteBreakChangesTheUpstreamUriAndRedirectFlagsAnswer() throws Exception {
         serve(ingress("web", "/", "app", snippet("configuration-snippet", """
                 rewrite ^/old/(.*)$ /new/$1 break;

@@ -149,4 +149,22 @@ class ResponseKeysTest {
         assertThat(s.gateway().tlsPolicy().protocols()).containsExactly("TLSv1.3");
         assertThat(s.gateway().tlsPolicy().ciphers()).containsExactlyElementsOf(TlsPolicy.TLS13_CIPHERS);
     }
+
+    @Test
+    void hideHeadersKeepsTokenNamesAndWarnsAboutEachOtherName() {
+        ControllerSettings s = read(Map.of("hide-headers", " X-Powered-By, ,X Bad, Server,x-powered-by, X-Runtime:"));
+        assertThat(headers(s).hide()).containsExactly("x-powered-by", "server");
+        assertThat(messages(s)).hasSize(2).allSatisfy(m -> assertThat(m).contains("hide-headers", "skipped"));
+        assertThat(messages(s)).anySatisfy(m -> assertThat(m).contains("\"X Bad\""))
+                .anySatisfy(m -> assertThat(m).contains("\"X-Runtime:\""));
+    }
+
+    @Test
+    void allowBackendServerHeaderTakesServerOffTheHideList() {
+        ControllerSettings s = read(Map.of("hide-headers", "Server, X-Powered-By", "allow-backend-server-header", "true",
+                "server-tokens", "true"));
+        assertThat(headers(s).hide()).as("nginx's proxy_pass_header wins over proxy_hide_header")
+                .containsExactly("x-powered-by");
+        assertThat(s.warnings()).isEmpty();
+    }
 }

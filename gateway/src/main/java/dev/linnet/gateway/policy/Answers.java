@@ -69,4 +69,22 @@ public final class Answers {
             super(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT, Unpooled.EMPTY_BUFFER);
         }
     }
+
+    /**
+     * nginx's {@code return 444}: no answer at all, the connection (HTTP/2: the stream) is closed.
+     * Never sent: the proxy sees a {@link CloseConnection} and closes instead, logging status 444.
+     */
+    public static FullHttpResponse closeConnection() {
+        return new CloseConnection();
+    }
+
+    /** What {@link #closeConnection()} answers: a marker for the proxy, never written. */
+    public static final class CloseConnection extends DefaultFullHttpResponse {
+        /** nginx's NGX_HTTP_CLOSE, the status its access log shows for such a request. */
+        public static final int STATUS = 444;
+
+        private CloseConnection() {
+            super(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(STATUS), Unpooled.EMPTY_BUFFER);
+        }
+    }
 }

@@ -43,7 +43,8 @@ public record SnippetRewrite(Step step, List<Op> ops) implements RequestPolicy, 
     }
 
     /**
-     * {@code return code [text|URL]} or {@code return URL} (code 302).
+     * {@code return code [text|URL]} or {@code return URL} (code 302); {@code return 444} (without
+     * text) closes the connection without a response, as nginx does.
      *
      * @param value the text or URL, or {@code null}
      */
@@ -148,6 +149,9 @@ public record SnippetRewrite(Step step, List<Op> ops) implements RequestPolicy, 
     }
 
     private static FullHttpResponse answer(RequestContext request, Return r) {
+        if (r.code == Answers.CloseConnection.STATUS) {
+            return Answers.closeConnection(); // no response: the connection (HTTP/2: the stream) closes
+        }
         HttpResponseStatus status = HttpResponseStatus.valueOf(r.code);
         String value = r.value == null ? null : r.value.expand(request, null);
         if (isRedirect(r.code) && value != null) {

@@ -126,6 +126,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private boolean ignoreClientBody; // an error request: the client's body went to the upstream before
     private boolean buffering; // proxy-request-buffering: the body is being read, no attempt has started
     private final boolean http10; // proxy-http-version 1.0: no keep-alive upstream, a body only with its length
+    private final boolean hidesHeaders; // hide-headers is proxy_hide_header; grpc_pass reads only grpc_hide_header
     private final long bodyBufferSize; // client-body-buffer-size: the buffered body's bytes in memory
     private SpooledBody body; // the buffered body, sent (again) by every attempt; null when streamed
 
@@ -154,6 +155,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.bodyless = ProxyHeaders.hasNoBody(upstreamHead, client.channel());
         this.tunnelIdleTimeout = options.readTimeoutOr(config.readTimeout()); // proxy-read-timeout
         this.http10 = options.http10() && !options.backendProtocol().http2(); // grpc_pass ignores it
+        this.hidesHeaders = !options.backendProtocol().http2();
         if (http10) {
             upstreamHead.setProtocolVersion(HttpVersion.HTTP_1_0);
         }
@@ -570,6 +572,9 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         upstreamReusable = !http10 && HttpUtil.isKeepAlive(response) && ProxyHeaders.isFramed(response, head.method());
         clientStaysOpen = ProxyHeaders.toClient(response, head.method(), clientVersion,
                 clientKeepAlive && !done.draining()); // drain: Connection: close
+        if (hidesHeaders) { // hide-headers: upstream heads only, never the gateway's own answers
+            context.config().responseHeaders().hideUpstream(response.headers());
+        }
         editResponse(response);
         done.gatewayHeaders(response, true); // last, as on local answers (FrontendHandler.write)
         return true;

@@ -2,6 +2,7 @@ package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
+import dev.linnet.gateway.policy.Answers;
 import dev.linnet.gateway.policy.ClientView;
 import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.policy.EndpointPolicy;
@@ -390,6 +391,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
             awaitRequest();
         } else {
             closing = true;
+            ctx.close();
+        }
+    }
+
+    /**
+     * nginx's {@code return 444} (NGX_HTTP_CLOSE): no response at all. nginx terminates the request
+     * and closes the connection at once, without lingering to read the rest of a body; on HTTP/2 it
+     * closes only the stream, with RST_STREAM INTERNAL_ERROR (ngx_http_v2_close_stream: nothing was
+     * sent on it). The access log shows status 444 and no bytes sent.
+     */
+    void closeWithoutAnswer() {
+        timeline.status(Answers.CloseConnection.STATUS);
+        closing = true;
+        expectsContinue = false;
+        recordRequest();
+        if (h2) {
+            ctx.channel().writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
             ctx.close();
         }
     }

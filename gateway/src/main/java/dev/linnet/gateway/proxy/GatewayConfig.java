@@ -54,7 +54,7 @@ import java.time.Duration;
  * @param authResolver how the host names of {@code auth-url}s are resolved, off the event loops
  * @param clientTrust where the client address, scheme and host come from, and what the upstream
  *     is told of them (ConfigMap: {@code use-forwarded-headers}, {@code use-proxy-protocol} …)
- * @param responseHeaders HSTS, {@code Server}, {@code add-headers}
+ * @param responseHeaders HSTS, {@code Server}, {@code add-headers}, {@code hide-headers}
  * @param tlsPolicy TLS protocols and ciphers of the HTTPS listener (new connections)
  * @param accessLog the access log's switches and format
  * @param clientBody how a buffered request body is kept: memory, then temporary files under a

@@ -395,6 +395,11 @@ final class RequestFlow implements RequestContext {
     void respond(FullHttpResponse response) {
         stage = DONE;
         releaseDenied(); // satisfy any: a kept denial that another answer (a 500) overtook
+        if (response instanceof Answers.CloseConnection) { // return 444: no error page, no response edits
+            response.release();
+            frontend.closeWithoutAnswer();
+            return;
+        }
         if (ErrorPages.intercepts(this, response.status().code(), false)) { // custom-http-errors
             response.release();
             frontend.divert(response.status().code(), false, true);

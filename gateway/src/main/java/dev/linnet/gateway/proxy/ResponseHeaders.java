@@ -20,12 +20,17 @@ import java.util.List;
  * @param backendServer a backend's own {@code Server} reaches the client ({@code allow-backend-server-header},
  *     nginx's {@code proxy_pass_header Server}); only with {@code server} set
  * @param add {@code add-headers}: set or replaced on every response of every host, every status
+ * @param hide {@code hide-headers} (nginx's http-level {@code proxy_hide_header}): removed from every
+ *     upstream response, never from the gateway's own answers ({@link #hideUpstream}); {@code Server}
+ *     is left out with {@code backendServer}, as nginx's {@code proxy_pass_header} takes a name off the
+ *     hide list
  */
-public record ResponseHeaders(String hsts, String server, boolean backendServer, List<Header> add) {
+public record ResponseHeaders(String hsts, String server, boolean backendServer, List<Header> add,
+        List<String> hide) {
 
     /** ingress-nginx's defaults: HSTS for a year with subdomains, no {@code Server}, nothing added. */
     public static final ResponseHeaders DEFAULT = new ResponseHeaders(hstsValue("31536000", true, false), null,
-            false, List.of());
+            false, List.of(), List.of());
 
     private static final AsciiString STRICT_TRANSPORT_SECURITY = AsciiString.cached("strict-transport-security");
 
@@ -44,11 +49,33 @@ public record ResponseHeaders(String hsts, String server, boolean backendServer,
 
     public ResponseHeaders {
         add = List.copyOf(requireNonNull(add, "add"));
+        hide = requireNonNull(hide, "hide").stream()
+                .filter(name -> !(backendServer && HttpHeaderNames.SERVER.contentEqualsIgnoreCase(name)))
+                .toList();
+    }
+
+    /** Without {@code hide-headers}. */
+    public ResponseHeaders(String hsts, String server, boolean backendServer, List<Header> add) {
+        this(hsts, server, backendServer, add, List.of());
     }
 
     /** lua_ingress.lua's value: {@code max-age=<n>[; includeSubDomains][; preload]}. */
     public static String hstsValue(String maxAge, boolean includeSubDomains, boolean preload) {
         return "max-age=" + maxAge + (includeSubDomains ? "; includeSubDomains" : "") + (preload ? "; preload" : "");
+    }
+
+    /**
+     * Removes the {@code hide-headers} from an upstream response head as it is taken over for the
+     * client, before the route's response policies (nginx's proxy module hides while it copies the
+     * upstream's headers; headers-more and add_header run later, in the header filters). Only ever
+     * called on proxied responses: Linnet's own answers (redirects, 401/403/503, its error pages,
+     * affinity cookies, CORS headers) keep every header, as nginx's list filters only the upstream's.
+     * Nor on gRPC backends' responses: nginx's {@code grpc_pass} has its own {@code grpc_hide_header}.
+     */
+    public void hideUpstream(HttpHeaders headers) {
+        for (int i = 0; i < hide.size(); i++) {
+            headers.remove(hide.get(i));
+        }
     }
 
     /**

@@ -146,6 +146,18 @@ class GrpcProxyTest {
         assertThat(e.getTrailers().get(GrpcEcho.WHY)).isEqualTo("test");
     }
 
+    /** ingress-nginx's hide-headers renders proxy_hide_header, which nginx's grpc_pass does not read. */
+    @Test
+    void hideHeadersLeavesGrpcResponsesAlone() {
+        GrpcEcho stable = server("stable");
+        gw.configure(c -> c.toBuilder().responseHeaders(new ResponseHeaders(null, null, false, List.of(),
+                List.of("x-why"))).build());
+        gw.publish(table(route(HOST, "/", grpcBackend("stable", stable), BackendProtocol.GRPC)));
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(client(), GrpcEcho.FAIL, deadline(), "entry"));
+        assertThat(e.getTrailers().get(GrpcEcho.WHY)).isEqualTo("test");
+    }
+
     @Test
     void afterAGoAwayNewCallsGoToANewConnection() {
         // The pod ends every connection after 200 ms with GOAWAY (maxConnectionAge): calls keep working.
