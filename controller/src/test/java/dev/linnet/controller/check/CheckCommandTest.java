@@ -89,4 +89,26 @@ class CheckCommandTest {
         assertThat(r.out()).contains("default/shop: different").endsWith(
                 "3 Ingresses: 1 same, 2 different, 0 not served\n");
     }
+
+    /**
+     * A ConfigMap key written without a value ({@code key:}) is null in a manifest file; the API
+     * server stores it as an empty string. It crashed the build (exit 1, "some Ingress differs",
+     * with a stack trace) instead of being an empty value.
+     */
+    @Test
+    void aConfigMapKeyWithoutValueIsEmptyNotACrash() throws Exception {
+        Path cm = dir.resolve("cm.yaml");
+        Files.writeString(cm, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: linnet, namespace: default}
+                data:
+                  block-cidrs:
+                  use-forwarded-headers:
+                """);
+        CheckCorpusTest.Result r = run("check", "--manifests", corpus("services.yaml").toString(),
+                corpus("clean.yaml").toString(), cm.toString(), "--configmap", "default/linnet");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+    }
 }
