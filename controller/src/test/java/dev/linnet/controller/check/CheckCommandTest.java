@@ -111,4 +111,35 @@ class CheckCommandTest {
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
     }
+
+    /**
+     * An object the API server would refuse (a Service port without its number) made the builder
+     * throw: a stack trace and exit 1, which says "some Ingress differs". It is an input error.
+     */
+    @Test
+    void anObjectTheBuilderCannotReadIsAnInputErrorNotADifference() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s, namespace: default}
+                spec:
+                  ports:
+                  - name: http
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: i, namespace: default}
+                spec:
+                  rules:
+                  - host: i.example
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {name: http}}}}
+                """);
+        CheckCorpusTest.Result r = run("check", "--manifests", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("check: ").doesNotContain("\n");
+        assertThat(r.out()).isEmpty();
+    }
 }
