@@ -131,7 +131,13 @@ final class CheckCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | InputException e) {
             return usage(e.getMessage());
         }
-        CheckReport report = MigrationCheck.run(state, withControllerClass(options, state));
+        CheckReport report;
+        try {
+            report = MigrationCheck.run(state, withControllerClass(options, state));
+        } catch (RuntimeException e) { // never exit 1 ("some Ingress differs") for a build that broke
+            return usage("the objects could not be checked (one the API server would refuse, or a bug): " + oneLine(e)
+                    + " at " + (e.getStackTrace().length == 0 ? "?" : e.getStackTrace()[0]));
+        }
         spec.commandLine().getOut().print(format == Format.json ? report.json() : report.text());
         spec.commandLine().getOut().flush();
         return report.exitCode();

@@ -34,8 +34,18 @@ public final class ConfigMapData {
     ConfigMapData(String namespace, String name, Map<String, String> data, Set<String> explicitFlags) {
         this.namespace = requireNonNull(namespace, "namespace");
         this.name = requireNonNull(name, "name");
-        this.data = Map.copyOf(requireNonNull(data, "data"));
+        this.data = withoutNulls(requireNonNull(data, "data"));
         this.explicitFlags = Set.copyOf(requireNonNull(explicitFlags, "explicitFlags"));
+    }
+
+    /**
+     * {@code key:} without a value is null in a manifest file, where the API server stores an
+     * empty string: read it as empty, as a ConfigMap from the cluster reads.
+     */
+    private static Map<String, String> withoutNulls(Map<String, String> data) {
+        Map<String, String> out = new java.util.HashMap<>(); // containsValue(null) throws on Map.of
+        data.forEach((k, v) -> out.put(k, v == null ? "" : v));
+        return Map.copyOf(out);
     }
 
     /** An empty ConfigMap: every key at its default (no {@code --configmap}, or it does not exist yet). */

@@ -89,4 +89,57 @@ class CheckCommandTest {
         assertThat(r.out()).contains("default/shop: different").endsWith(
                 "3 Ingresses: 1 same, 2 different, 0 not served\n");
     }
+
+    /**
+     * A ConfigMap key written without a value ({@code key:}) is null in a manifest file; the API
+     * server stores it as an empty string. It crashed the build (exit 1, "some Ingress differs",
+     * with a stack trace) instead of being an empty value.
+     */
+    @Test
+    void aConfigMapKeyWithoutValueIsEmptyNotACrash() throws Exception {
+        Path cm = dir.resolve("cm.yaml");
+        Files.writeString(cm, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: linnet, namespace: default}
+                data:
+                  block-cidrs:
+                  use-forwarded-headers:
+                """);
+        CheckCorpusTest.Result r = run("check", "--manifests", corpus("services.yaml").toString(),
+                corpus("clean.yaml").toString(), cm.toString(), "--configmap", "default/linnet");
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+    }
+
+    /**
+     * An object the API server would refuse (a Service port without its number) made the builder
+     * throw: a stack trace and exit 1, which says "some Ingress differs". It is an input error.
+     */
+    @Test
+    void anObjectTheBuilderCannotReadIsAnInputErrorNotADifference() throws Exception {
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: v1
+                kind: Service
+                metadata: {name: s, namespace: default}
+                spec:
+                  ports:
+                  - name: http
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata: {name: i, namespace: default}
+                spec:
+                  rules:
+                  - host: i.example
+                    http:
+                      paths:
+                      - {path: /, pathType: Prefix, backend: {service: {name: s, port: {name: http}}}}
+                """);
+        CheckCorpusTest.Result r = run("check", "--manifests", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("check: ").doesNotContain("\n");
+        assertThat(r.out()).isEmpty();
+    }
 }

@@ -23,7 +23,6 @@ public enum Escaping {
     NONE;
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-    private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();
 
     /** Appends {@code value} escaped; {@code null} is a missing variable. */
     void append(Line out, CharSequence value) {
@@ -98,7 +97,7 @@ public enum Escaping {
                 case '\f' -> out.append('\\').append('f');
                 default -> {
                     if (c < 0x20) {
-                        out.append("\\u00").append(HEX_LOWER[c >> 4]).append(HEX_LOWER[c & 0xF]);
+                        out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]); // capitals, as ngx_escape_json
                     } else {
                         out.append(c);
                     }

@@ -68,7 +68,7 @@ public record AccessRules(List<Rule> rules) implements RequestPolicy {
      * the location's IPv4 lines when it has any ({@code allow all} / {@code deny all} count), else
      * against its IPv6 lines (ngx_http_access_handler): a deny list of IPv4 ranges holds for it.
      */
-    static boolean isIpv4Mapped(InetAddress client) {
+    public static boolean isIpv4Mapped(InetAddress client) {
         if (!(client instanceof Inet6Address)) {
             return false;
         }
@@ -82,7 +82,7 @@ public record AccessRules(List<Rule> rules) implements RequestPolicy {
     }
 
     /** The IPv4 address inside an IPv4-mapped one. */
-    static InetAddress ipv4Of(InetAddress mapped) {
+    public static InetAddress ipv4Of(InetAddress mapped) {
         try {
             return InetAddress.getByAddress(Arrays.copyOfRange(mapped.getAddress(), 12, 16));
         } catch (UnknownHostException e) {

@@ -2,6 +2,7 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.policy.AccessRules;
 import dev.linnet.gateway.route.BoundedPattern;
 import dev.linnet.gateway.route.PathRegexException;
 import dev.linnet.gateway.route.SourceRanges;
@@ -70,6 +71,9 @@ public record RequestBlocks(SourceRanges cidrs, List<Value> userAgents, List<Val
      * blocked only when a network is listed, as nothing can prove it is outside) or a header.
      */
     public boolean blocks(InetAddress client, String userAgent, String referer) {
+        if (cidrs != null && AccessRules.isIpv4Mapped(client) && cidrs.hasIpv4()) {
+            client = AccessRules.ipv4Of(client); // nginx's deny lines: checked against the IPv4 ones, as AccessList
+        }
         if (cidrs != null && (client == null || cidrs.allows(client))) {
             return true;
         }

@@ -58,6 +58,14 @@ class LogFormatTest {
         assertThat(f.format(entry(f, "id-1"), Escaping.DEFAULT)).matches("id-1 [0-9a-f]{32}");
     }
 
+    /** ngx_escape_json writes the last hex digit of \\u00XX in capitals ('A' + ch - 10), as the default mode's \\xXX. */
+    @Test
+    void jsonEscapesControlCharactersWithCapitalHexAsNginx() {
+        StringBuilder out = new StringBuilder();
+        Escaping.JSON.append(out, "\u001f\u001b\u000b");
+        assertThat(out).hasToString("\\u001F\\u001B\\u000B");
+    }
+
     @Test
     void escapingModes() {
         String v = "a\"b\\c\u0001\n\u00e9";

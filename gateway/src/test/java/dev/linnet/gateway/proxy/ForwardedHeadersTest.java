@@ -255,6 +255,23 @@ class ForwardedHeadersTest {
                 .as("no IPv4 line: the IPv6 lines are asked").isEqualTo(403);
     }
 
+    /**
+     * block-cidrs is nginx's {@code deny} in the http block: the access module checks an
+     * IPv4-mapped client against its IPv4 lines (ngx_http_access_handler), so a trusted proxy that
+     * writes {@code ::ffff:a.b.c.d} does not get a blocked client through.
+     */
+    @Test
+    void blockCidrsHoldForAnIpv4MappedClient() {
+        gw.configure(c -> c.toBuilder().clientTrust(ClientTrust.DEFAULT.toBuilder().useForwardedHeaders(true)
+                .trustedPeers(SourceRanges.of(List.of("127.0.0.0/8"))).build())
+                .blocks(new RequestBlocks(SourceRanges.of(List.of("203.0.113.0/24")), List.of(), List.of())).build());
+        TestBackend up = gw.backend("up");
+        gw.publish(table(route("h", "/", backend("up", up))));
+        assertThat(gw.get("h", "/", "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(403);
+        assertThat(gw.get("h", "/", "X-Forwarded-For", "::ffff:203.0.113.5").statusCode()).isEqualTo(403);
+        assertThat(gw.get("h", "/", "X-Forwarded-For", "::ffff:198.51.100.5").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void allowlistIgnoresAnUntrustedPeersClaim() {
         startAllowlist(t -> t.useForwardedHeaders(true).trustedPeers(SourceRanges.of(List.of("10.0.0.0/8"))));
