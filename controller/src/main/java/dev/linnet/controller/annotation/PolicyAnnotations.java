@@ -76,14 +76,17 @@ public final class PolicyAnnotations {
     }
 
     /**
-     * {@code proxy-ssl-verify: "on"} asks nginx to check the pod's TLS certificate, which Linnet
-     * does not implement (its upstream TLS never verifies): serving such an Ingress would send its
-     * traffic to whichever certificate answers, so it answers 503 instead (fails closed). Over plain
-     * HTTP or gRPC the key means nothing in nginx either, and only the not-implemented warning stays.
+     * {@code proxy-ssl-verify: "on"} with a {@code proxy-ssl-secret} asks nginx to check the pod's
+     * TLS certificate against that CA, which Linnet does not implement (its upstream TLS never
+     * verifies): serving such an Ingress would send its traffic to whichever certificate answers,
+     * so it answers 503 instead (fails closed). Without the Secret ingress-nginx drops the whole
+     * proxy-ssl configuration and verifies nothing either, and over plain HTTP or gRPC the key means
+     * nothing: then only the not-implemented warning stays.
      */
     private static void backendVerification(PolicyCollector c) {
         String verify = c.annotations().get(c.prefix() + "/proxy-ssl-verify");
-        if (verify == null || !verify.strip().equals("on")) {
+        String secret = c.annotations().get(c.prefix() + "/proxy-ssl-secret");
+        if (verify == null || !verify.strip().equals("on") || secret == null || secret.isBlank()) {
             return;
         }
         String protocol = c.annotations().getOrDefault(c.prefix() + "/" + ProxyAnnotations.BACKEND_PROTOCOL.name(), "")

@@ -37,20 +37,22 @@ class BackendVerificationTest {
     void verifyOnOverTlsDeniesTheIngress() {
         for (String protocol : List.of("HTTPS", " grpcs ")) {
             List<String> warnings = new ArrayList<>();
-            IngressPolicies p = parse(Map.of(P + "/proxy-ssl-verify", "on", P + "/backend-protocol", protocol),
-                    warnings);
+            IngressPolicies p = parse(Map.of(P + "/proxy-ssl-verify", "on", P + "/backend-protocol", protocol,
+                    P + "/proxy-ssl-secret", "ns/ca"), warnings);
             assertThat(p.routes().find(Deny.class)).as(protocol).isNotNull();
             assertThat(warnings).singleElement().asString().contains("proxy-ssl-verify").contains("503");
         }
     }
 
     @Test
-    void offOrPlainHttpChangesNothing() {
+    void offPlainHttpOrNoSecretChangesNothing() {
         List<String> warnings = new ArrayList<>();
         assertThat(parse(Map.of(P + "/proxy-ssl-verify", "off", P + "/backend-protocol", "HTTPS"), warnings).routes()
                 .find(Deny.class)).isNull();
-        assertThat(parse(Map.of(P + "/proxy-ssl-verify", "on"), warnings).routes().find(Deny.class))
-                .as("nginx verifies nothing over plain HTTP either").isNull();
+        assertThat(parse(Map.of(P + "/proxy-ssl-verify", "on", P + "/proxy-ssl-secret", "ns/ca"), warnings).routes()
+                .find(Deny.class)).as("nginx verifies nothing over plain HTTP either").isNull();
+        assertThat(parse(Map.of(P + "/proxy-ssl-verify", "on", P + "/backend-protocol", "HTTPS"), warnings).routes()
+                .find(Deny.class)).as("without proxy-ssl-secret ingress-nginx drops the proxy-ssl settings").isNull();
         assertThat(warnings).isEmpty();
     }
 }
