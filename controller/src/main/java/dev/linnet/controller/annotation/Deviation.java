@@ -27,6 +27,17 @@ public final class Deviation {
     private Deviation() {
     }
 
+    private static final java.util.regex.Pattern ANNOTATION = java.util.regex.Pattern.compile("annotation ([^\\s:\"]+)");
+
+    /**
+     * The annotation a warning names ({@code annotation KEY: …}, as {@link AnnotationKey#describe}
+     * writes it), or {@code null}.
+     */
+    public static String annotationKey(String warning) {
+        java.util.regex.Matcher m = ANNOTATION.matcher(warning);
+        return m.find() ? m.group(1) : null;
+    }
+
     /** Whether {@code warning} says ingress-nginx would not serve the Ingress ({@link #INGRESS_NGINX_DROPS}). */
     public static boolean ingressNginxDrops(String warning) {
         return warning.endsWith(INGRESS_NGINX_DROPS);

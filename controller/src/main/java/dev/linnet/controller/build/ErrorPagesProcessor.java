@@ -90,8 +90,7 @@ final class ErrorPagesProcessor {
         if (errors == null) {
             return r;
         }
-        return new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), r.canary(), r.options(),
-                r.policies().with(List.of(errors)), r.multiCanary());
+        return r.withPolicies(r.policies().with(List.of(errors)));
     }
 
     private static Backend globalBackend(BuildContext ctx) {

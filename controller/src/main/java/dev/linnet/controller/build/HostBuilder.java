@@ -198,7 +198,6 @@ final class HostBuilder {
         if (r.policies().find(AccessList.class) != null || r.policies().find(AccessRules.class) != null) {
             more = more.stream().filter(p -> !(p instanceof AccessRules)).toList();
         }
-        return new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), r.canary(), r.options(),
-                r.policies().with(more), r.multiCanary());
+        return r.withPolicies(r.policies().with(more));
     }
 }

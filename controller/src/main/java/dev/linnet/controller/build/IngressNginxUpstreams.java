@@ -259,9 +259,7 @@ final class IngressNginxUpstreams {
                                 + " keeps this Ingress's own (cookie " + own.cookie().name() + ")";
                 ctx.warn(s.route().namespace(), s.route().ingress(), Deviation.note(
                         AffinityAnnotations.AFFINITY.fullName(prefix), text));
-                Route r = s.route();
-                s.replace(new Route(r.namespace(), r.ingress(), r.host(), r.match(), r.backend(), r.canary(),
-                        r.options(), r.policies().without(Step.AFFINITY).with(List.of(upstream)), r.multiCanary()));
+                s.replace(s.route().withPolicies(s.route().policies().without(Step.AFFINITY).with(List.of(upstream))));
             }
         }
     }

@@ -178,12 +178,6 @@ public final class RouteTableBuilder {
         return null;
     }
 
-    /** The annotation a warning names ({@code annotation KEY: …}), or {@code annotation}. */
-    private static String dropKey(String warning) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^annotation ([^\\s:]+)").matcher(warning);
-        return m.find() ? m.group(1) : "annotation";
-    }
-
     private static boolean has(Map<String, String> annotations, String prefix, String key) {
         String v = annotations.get(prefix + "/" + key);
         return v != null && !v.isBlank();
@@ -228,7 +222,8 @@ public final class RouteTableBuilder {
             }
             if (!nginxDrops.isEmpty()) { // linnet check's build as ingress-nginx: its DROP
                 String why = nginxDrops.get(0);
-                warn.accept(Deviation.note(dropKey(why), why.substring(0, why.length()
+                String key = Deviation.annotationKey(why);
+                warn.accept(Deviation.note(key == null ? "annotation" : key, why.substring(0, why.length()
                         - Deviation.INGRESS_NGINX_DROPS.length()).strip() + ": ingress-nginx does not serve the"
                         + " Ingress at all; Linnet serves it with that default"));
                 policies = IngressPolicies.notServed(why);

@@ -52,7 +52,6 @@ import java.util.regex.Pattern;
  */
 public final class MigrationCheck {
 
-    private static final Pattern ANNOTATION = Pattern.compile("annotation ([^\\s:\"]+)");
     private static final Pattern CONFIG_KEY = Pattern.compile("^keys? ([a-z0-9-]+)");
     /** The ConfigMap key whose notes change no table but what allow and deny lists see. */
     private static final String CLIENT_TRUST_KEY = "use-proxy-protocol";
@@ -186,7 +185,7 @@ public final class MigrationCheck {
 
     /** A warning Linnet's build gave: what is wrong and what Linnet does (the message says). */
     private static Finding ingressFinding(String message, boolean served) {
-        String key = annotationKey(message);
+        String key = Deviation.annotationKey(message);
         if (message.contains("is not implemented by Linnet")) {
             return new Finding(key, Severity.WARNING, Kind.UNSUPPORTED, message);
         }
@@ -225,11 +224,6 @@ public final class MigrationCheck {
 
     private static Finding note(String message) {
         return new Finding(Deviation.key(message), Severity.WARNING, Kind.DIFFERENCE, Deviation.text(message));
-    }
-
-    private static String annotationKey(String message) {
-        Matcher m = ANNOTATION.matcher(message);
-        return m.find() ? m.group(1) : null;
     }
 
     /** One finding per directive outside the subset, so that one run shows everything to rewrite. */

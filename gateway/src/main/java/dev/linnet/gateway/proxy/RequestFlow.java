@@ -182,8 +182,7 @@ final class RequestFlow implements RequestContext {
             kept = kept.with(java.util.List.of(SnippetRewrite.CARRY_URI)); // the new $uri still goes upstream
         }
         relocatedPath = uri;
-        route = new Route(found.namespace(), found.ingress(), found.host(), found.match(), found.backend(),
-                found.canary(), found.options(), kept, found.multiCanary());
+        route = found.withPolicies(kept);
         if (frontend.refusedTooLarge(this)) {
             return false;
         }

@@ -57,6 +57,11 @@ public record Route(String namespace, String ingress, String host, PathMatch mat
         return new Route(namespace, ingress, host, match, backend, rule, options, policies);
     }
 
+    /** This route with other policies, everything else kept. */
+    public Route withPolicies(Policies replaced) {
+        return new Route(namespace, ingress, host, match, backend, canary, options, replaced, multiCanary);
+    }
+
     /** This route with several canaries ({@code linnet.dev/multi-canary}). */
     public Route withCanaries(MultiCanary canaries) {
         return new Route(namespace, ingress, host, match, backend, canaries.canary(0), options, policies, canaries);
