@@ -18,7 +18,6 @@ import dev.linnet.gateway.policy.AccessList;
 import dev.linnet.gateway.policy.AccessRules;
 import dev.linnet.gateway.route.Route;
 import dev.linnet.gateway.route.RouteTable;
-import dev.linnet.gateway.route.VirtualHost;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -259,18 +258,9 @@ public final class MigrationCheck {
     /** The Ingresses with a route whose allow or deny rules see the client's address. */
     private static Set<String> addressUsers(RouteTable table) {
         Set<String> out = new HashSet<>();
-        List<VirtualHost> hosts = new ArrayList<>(table.exactHosts().values());
-        hosts.addAll(table.wildcardHosts().values());
-        hosts.add(table.defaultServer());
-        for (VirtualHost vh : hosts) {
-            List<Route> routes = new ArrayList<>(vh.routes());
-            if (vh.fallback() != null) {
-                routes.add(vh.fallback());
-            }
-            for (Route r : routes) {
-                if (r.policies().find(AccessList.class) != null || r.policies().find(AccessRules.class) != null) {
-                    out.add(r.namespace() + '/' + r.ingress());
-                }
+        for (Route r : TableDiff.routes(table).values()) {
+            if (r.policies().find(AccessList.class) != null || r.policies().find(AccessRules.class) != null) {
+                out.add(r.namespace() + '/' + r.ingress());
             }
         }
         return out;

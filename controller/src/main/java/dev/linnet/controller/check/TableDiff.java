@@ -88,7 +88,8 @@ final class TableDiff {
         return out;
     }
 
-    private static Map<String, Route> routes(RouteTable t) {
+    /** Every route and fallback of {@code t}, by host and match (or host and {@code |fallback}). */
+    static Map<String, Route> routes(RouteTable t) {
         Map<String, Route> out = new LinkedHashMap<>();
         hosts(t).forEach((host, vh) -> {
             for (Route r : vh.routes()) {
