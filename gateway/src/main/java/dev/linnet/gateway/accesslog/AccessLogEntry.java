@@ -35,12 +35,13 @@ public record AccessLogEntry(AccessLogSettings settings, RequestTimeline timelin
     /**
      * @param address {@code $remote_addr}
      * @param port {@code $remote_port}
-     * @param serverPort the listener's port ({@code $server_port})
+     * @param serverPort the listener's port ({@code $server_port}); 0 when the format does not name it
      * @param tls whether it came through the HTTPS listener ({@code $scheme})
      * @param sslProtocol the TLS protocol, or {@code null} (plain HTTP, or the format does not name it)
      * @param sslCipher the cipher suite, or {@code null} likewise
      * @param proxyProtocolAddr the source address of the connection's PROXY header
-     *     ({@code $proxy_protocol_addr}), or {@code null}: none (or {@code UNKNOWN}, {@code LOCAL})
+     *     ({@code $proxy_protocol_addr}), or {@code null}: none (or {@code UNKNOWN}, {@code LOCAL}), or the
+     *     format does not name it
      * @param proxyProtocolPort its source port ({@code $proxy_protocol_port}); 0 without one
      */
     public record Client(String address, int port, int serverPort, boolean tls, String sslProtocol, String sslCipher,

@@ -83,9 +83,13 @@ final class Line {
     }
 
     Line append(byte[] b) {
-        room(b.length);
-        System.arraycopy(b, 0, bytes, length, b.length);
-        length += b.length;
+        return append(b, 0, b.length);
+    }
+
+    Line append(byte[] b, int from, int n) {
+        room(n);
+        System.arraycopy(b, from, bytes, length, n);
+        length += n;
         return this;
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,15 +45,15 @@ public final class LogFormat {
     private final String[] headers;
     private final AsciiString[] headerNames;
     private final List<String> unknown;
-    private final boolean tls;
+    private final Set<Variable> variables;
 
-    private LogFormat(String source, Part[] parts, String[] headers, List<String> unknown, boolean tls) {
+    private LogFormat(String source, Part[] parts, String[] headers, List<String> unknown, Set<Variable> variables) {
         this.source = source;
         this.parts = parts;
         this.headers = headers;
         this.headerNames = Stream.of(headers).map(AsciiString::cached).toArray(AsciiString[]::new);
         this.unknown = unknown;
-        this.tls = tls;
+        this.variables = variables;
     }
 
     public static LogFormat compile(String source) {
@@ -61,7 +62,7 @@ public final class LogFormat {
         List<String> slots = new ArrayList<>();
         Set<String> unknown = new LinkedHashSet<>();
         StringBuilder text = new StringBuilder();
-        boolean tls = false;
+        Set<Variable> variables = EnumSet.noneOf(Variable.class);
         int i = 0;
         while (i < source.length()) {
             char c = source.charAt(i);
@@ -104,7 +105,7 @@ public final class LogFormat {
                         slots.add(header);
                     }
                 }
-                tls |= v == Variable.SSL_PROTOCOL || v == Variable.SSL_CIPHER;
+                variables.add(v);
                 parts.add(new Part(null, v, arg, slot));
             }
             i = next;
@@ -112,7 +113,7 @@ public final class LogFormat {
         if (!text.isEmpty()) {
             parts.add(new Part(text.toString(), null, null, -1));
         }
-        return new LogFormat(source, parts.toArray(Part[]::new), slots.toArray(String[]::new), List.copyOf(unknown), tls);
+        return new LogFormat(source, parts.toArray(Part[]::new), slots.toArray(String[]::new), List.copyOf(unknown), variables);
     }
 
     private static boolean isNameChar(char c) {
@@ -140,7 +141,20 @@ public final class LogFormat {
 
     /** Whether the format names the TLS session ({@code $ssl_protocol}, {@code $ssl_cipher}). */
     public boolean readsTls() {
-        return tls;
+        return variables.contains(Variable.SSL_PROTOCOL) || variables.contains(Variable.SSL_CIPHER);
+    }
+
+    /**
+     * Whether the format names the connection's PROXY header ({@code $proxy_protocol_addr},
+     * {@code _port}): looking it up costs the event loop a search of the channel's attributes.
+     */
+    public boolean readsProxyProtocol() {
+        return variables.contains(Variable.PROXY_PROTOCOL_ADDR) || variables.contains(Variable.PROXY_PROTOCOL_PORT);
+    }
+
+    /** Whether the format names {@code $server_port}. */
+    public boolean readsServerPort() {
+        return variables.contains(Variable.SERVER_PORT);
     }
 
     /** Appends {@code entry}'s line, without the line end. */

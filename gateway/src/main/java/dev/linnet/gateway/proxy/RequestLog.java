@@ -108,12 +108,13 @@ final class RequestLog {
                 sslCipher = session.getCipherSuite();
             }
         }
-        InetSocketAddress local = address(channel.localAddress());
+        InetSocketAddress local = settings.format().readsServerPort() ? address(channel.localAddress()) : null;
         if (peer != lastPeer) {
             lastPeer = peer;
             lastPeerText = peer == null ? "" : NetUtil.toAddressString(peer.getAddress());
         }
-        ProxyProtocol.Origin origin = ProxyProtocol.of(channel); // $proxy_protocol_addr, _port
+        // $proxy_protocol_addr, _port: only looked up when the format names them
+        ProxyProtocol.Origin origin = settings.format().readsProxyProtocol() ? ProxyProtocol.of(channel) : null;
         AccessLogEntry.Client client = new AccessLogEntry.Client(lastPeerText, peer == null ? 0 : peer.getPort(),
                 local == null ? 0 : local.getPort(), tls, sslProtocol, sslCipher,
                 origin == null ? null : origin.sourceText(), origin == null ? 0 : origin.source().getPort());

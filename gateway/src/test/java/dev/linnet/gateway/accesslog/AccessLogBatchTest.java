@@ -176,4 +176,72 @@ class AccessLogBatchTest {
         line.truncate(mark);
         assertThat(line.text(0)).endsWith(" 999");
     }
+
+    @Test
+    void aRingWrapsAroundItsEndAndHandsOverWholeLinesOnly() {
+        AccessLog.Ring ring = new AccessLog.Ring(1024);
+        java.util.Random random = new java.util.Random(18);
+        StringBuilder expected = new StringBuilder();
+        StringBuilder got = new StringBuilder();
+        int put = 0;
+        int taken = 0;
+        for (int round = 0; round < 2_000; round++) { // ≈ 150 times round the ring
+            for (int i = random.nextInt(4); i > 0; i--) {
+                String line = "l" + put + " " + "x".repeat(random.nextInt(200)) + "\n";
+                byte[] bytes = line.getBytes(StandardCharsets.ISO_8859_1);
+                if (ring.put(bytes, bytes.length, 1_000) != AccessLog.Ring.FULL) {
+                    expected.append(line);
+                    put++;
+                }
+            }
+            Line out = new Line(16, null);
+            int lines = random.nextInt(3) == 0 ? ring.take(out) : 0;
+            String batch = out.text(0);
+            assertThat(batch.chars().filter(c -> c == '\n').count()).as("the count handed over").isEqualTo(lines);
+            assertThat(batch).as("whole lines").matches("(?s)|.*\n");
+            got.append(batch);
+            taken += lines;
+        }
+        Line rest = new Line(16, null);
+        taken += ring.take(rest);
+        got.append(rest.text(0));
+        assertThat(ring.isEmpty()).isTrue();
+        assertThat(taken).isEqualTo(put).isGreaterThan(1_000);
+        assertThat(got.toString()).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void aRingRefusesWhatWouldOverflowItsLinesOrItsBytes() {
+        AccessLog.Ring ring = new AccessLog.Ring(64);
+        byte[] line = "0123456789abcdef\n".getBytes(StandardCharsets.ISO_8859_1); // 17 bytes
+        assertThat(ring.put(line, line.length, 2)).as("past a quarter: wake the writer").isEqualTo(AccessLog.Ring.FILLING);
+        assertThat(ring.put(line, line.length, 2)).isEqualTo(AccessLog.Ring.PUT);
+        assertThat(ring.put(line, line.length, 2)).as("two lines waiting at most").isEqualTo(AccessLog.Ring.FULL);
+        assertThat(ring.put(line, line.length, 10)).isEqualTo(AccessLog.Ring.PUT);
+        assertThat(ring.put(line, line.length, 10)).as("51 of 64 bytes taken").isEqualTo(AccessLog.Ring.FULL);
+        byte[] huge = new byte[65];
+        assertThat(ring.put(huge, huge.length, 10)).as("a line longer than the ring").isEqualTo(AccessLog.Ring.FULL);
+        Line out = new Line(16, null);
+        assertThat(ring.take(out)).isEqualTo(3);
+        assertThat(ring.put(line, line.length, 3)).as("room again, across the ring's end").isEqualTo(AccessLog.Ring.FILLING);
+        assertThat(ring.put(line, line.length, 3)).isEqualTo(AccessLog.Ring.PUT);
+        assertThat(ring.take(out)).isEqualTo(2);
+        assertThat(out.text(0)).isEqualTo("0123456789abcdef\n".repeat(5));
+    }
+
+    @Test
+    void linesOfAnEventLoopThatEndedAreWrittenAndItsRingForgotten() throws Exception {
+        Batches sink = new Batches();
+        try (AccessLog log = AccessLog.create(sink, 64)) {
+            Thread loop = new io.netty.util.concurrent.FastThreadLocalThread(() -> {
+                for (int i = 0; i < 10; i++) {
+                    log.offer(entry("/gone" + i, "a"));
+                }
+            });
+            loop.start();
+            loop.join();
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.written() == 10 && log.rings() == 0);
+            assertThat(sink.lines()).hasSize(10).startsWith("/gone0 \"a\" 200").endsWith("/gone9 \"a\" 200");
+        }
+    }
 }

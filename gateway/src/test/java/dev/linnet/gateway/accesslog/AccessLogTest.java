@@ -271,6 +271,16 @@ class AccessLogTest {
                 "- - 127.0.0.1");
     }
 
+    /** {@code $server_port} is the listener's port (looked up only when the format names it). */
+    @Test
+    void serverPortIsTheListenersPort() {
+        gw.publish(table(route(HOST, "/", stableBackend)));
+        settings(new AccessLogSettings(true, LogFormat.compile("$server_port $scheme $remote_port"), Escaping.DEFAULT,
+                SkipUrls.NONE, false));
+        gw.get(HOST, "/");
+        assertThat(lines.single()).matches(gw.port() + " http [1-9][0-9]*");
+    }
+
     @Test
     void linnetSplitReasonSaysWhyTheSideWasChosen() {
         gw.publish(table(route(HOST, "/", stableBackend).withCanary(

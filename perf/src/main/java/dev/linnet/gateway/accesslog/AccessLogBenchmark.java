@@ -23,6 +23,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -31,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code capture}: copy the header values the format names into a small {@link AccessLogEntry};</li>
  *   <li>{@code captureAndFormat}: the same, plus formatting the default line into Latin-1 bytes, as
- *       {@link AccessLog#offer} does on the event loop before handing the bytes to the writer.</li>
+ *       {@link AccessLog#offer} does on the event loop before handing the bytes to the writer;</li>
+ *   <li>{@code offer}: all of {@link AccessLog#offer} on the event loop, the hand-over included.</li>
  * </ul>
  *
  * Everything here stays in the cache between calls; on a real event loop the formatting costs
@@ -54,6 +56,7 @@ public class AccessLogBenchmark {
     private HttpHeaders headers;
     private Route route;
     private RequestTimeline timeline;
+    private final AccessLog log = AccessLog.create((bytes, length) -> { }, AccessLog.DEFAULT_CAPACITY);
 
     @Setup
     public void setUp() {
@@ -86,6 +89,17 @@ public class AccessLogBenchmark {
                 new AccessLogEntry.Client("10.1.2.3", 40000, 80, false, null, null),
                 new AccessLogEntry.Request("GET", "/info", "HTTP/1.1", "canary.example.com", "/info"),
                 headers.get("x-request-id"), values);
+    }
+
+    /** The whole event-loop side: capture, format, hand over (the writer drains into a sink that drops the bytes). */
+    @Benchmark
+    public boolean offer() {
+        return log.offer(entry());
+    }
+
+    @TearDown
+    public void tearDown() {
+        log.close();
     }
 
     @Benchmark
