@@ -17,6 +17,13 @@
 # measurements, one more PROFILE_SECONDS (15) run of the first scenario with async-profiler attached
 # to Linnet: RUN_DIR/linnet-cpu.collapsed, summarised by perf/profile-top.sh; kernel frames included).
 #
+# ACCESS_LOG=1: both proxies log every request, as ingress-nginx does by default: nginx with
+# ingress-nginx's `log_format upstreaminfo` (one write per request, no buffer=, as its template),
+# Linnet with its default format (the same fields); off by default, as the reference.
+# Every log line of either proxy goes through a pipe drained by `cat` on the load core, as a
+# container runtime drains a pod's standard output: the proxy pays for its write into the pipe,
+# not for the disk.
+#
 # LINNET_JAVA, BASELINE_JAVA: the java binaries (default: java on PATH), for a JDK comparison.
 # LINNET_SERVE_ARGS, BASELINE_SERVE_ARGS: extra `serve` flags of the build under test and of the
 # baseline, e.g. the controller ConfigMaps the manifests carry (perf/linnet/configmaps.yaml.tmpl):
@@ -74,7 +81,12 @@ if [[ -n "$BASELINE_JAR" ]]; then
 else
     REF=nginx; REF_NAME="nginx"; R=N
     # The reference nginx logs nothing (access_log off): neither does Linnet, unless asked.
-    LINNET_SERVE_ARGS="${LINNET_SERVE_ARGS---configmap perf/access-log-off}"
+    if [[ "${ACCESS_LOG:-0}" == 1 ]]; then
+        LINNET_SERVE_ARGS="${LINNET_SERVE_ARGS---configmap perf/access-log-on}"
+        WRITE_README=0 # a variant, never the headline table (the README quotes it by hand)
+    else
+        LINNET_SERVE_ARGS="${LINNET_SERVE_ARGS---configmap perf/access-log-off}"
+    fi
 fi
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -172,11 +184,35 @@ fi
 for f in services ingresses canary configmaps; do
     render "$PERF_DIR/linnet/$f.yaml.tmpl" "$RUN_DIR/manifests/$f.yaml"
 done
+if [[ "${ACCESS_LOG:-0}" == 1 ]]; then
+    [[ -z "$BASELINE_JAR" ]] || die "ACCESS_LOG=1 turns nginx's log on; in A/B mode pick --configmap perf/access-log-on|off"
+    # ingress-nginx's default log-format-upstream; its $proxy_upstream_name,
+    # $proxy_alternative_upstream_name and $req_id come from the rendered server block there.
+    sed -i 's#^    access_log off; .*#    log_format upstreaminfo '"'"'$remote_addr - $remote_user [$time_local] "$request" '"'"'\
+        '"'"'$status $body_bytes_sent "$http_referer" "$http_user_agent" '"'"'\
+        '"'"'$request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr '"'"'\
+        '"'"'$upstream_response_length $upstream_response_time $upstream_status $request_id'"'"';\
+    access_log @RUN_DIR@/proxy.access.pipe upstreaminfo;\
+    map $host $proxy_upstream_name { default default-stable-80; }\
+    map $canary_target $proxy_alternative_upstream_name { canary_backend default-canary-80; default ""; }#' \
+        "$RUN_DIR/proxy.conf"
+    sed -i "s#@RUN_DIR@#$RUN_DIR#g" "$RUN_DIR/proxy.conf"
+    grep -q 'upstreaminfo;' "$RUN_DIR/proxy.conf" || die "ACCESS_LOG=1: proxy.conf not rewritten"
+fi
 cp "$PERF_DIR/wrk-canary.lua" "$RUN_DIR/"
 
 # ---- start: backends, nginx proxy, Linnet ----
 
+drain_pipe() { # name: RUN_DIR/name.pipe, drained into RUN_DIR/name.log on the load core
+    mkfifo "$RUN_DIR/$1.pipe"
+    # opened read-write: cat never sees an end when a writer closes (nginx -t opens it too)
+    taskset -c "$LOAD_CPU" cat 0<> "$RUN_DIR/$1.pipe" > "$RUN_DIR/$1.log" &
+    PIDS+=("$!")
+}
 start_nginx() { # name cpu conf; sets STARTED_PID
+    if [[ $1 == proxy && "${ACCESS_LOG:-0}" == 1 ]]; then
+        drain_pipe proxy.access
+    fi
     nginx -t -q -p "$RUN_DIR" -e "$RUN_DIR/$1.error.log" -c "$3" || die "nginx config $3"
     taskset -c "$2" nginx -p "$RUN_DIR" -e "$RUN_DIR/$1.error.log" -c "$3" -g 'daemon off;' \
         > "$RUN_DIR/$1.out" 2>&1 &
@@ -197,9 +233,10 @@ start_linnet() { # name jar http-port admin-port https-port serve-args jvm-flags
     shift 6
     # --shutdown-delay 0: no load balancer to wait for here, and the 5 s stop below would otherwise
     # SIGKILL Linnet while /readyz still answers 503, before a JFR=1 recording is written.
+    drain_pipe "$name"
     taskset -c "$PROXY_CPU" "${JAVA_BIN:-java}" "$@" -jar "$jar" serve --manifests "$RUN_DIR/manifests" \
         --http-port "$http" --admin-port "$admin" --https-port "$https" --bind-address 127.0.0.1 \
-        --shutdown-delay 0 $serve_args > "$RUN_DIR/$name.log" 2>&1 &
+        --shutdown-delay 0 $serve_args > "$RUN_DIR/$name.pipe" 2>&1 &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")
     for _ in $(seq 600); do
