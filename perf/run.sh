@@ -388,7 +388,7 @@ verify linnet
 # ---- load ----
 
 RESULTS="$RUN_DIR/results.tsv"
-printf 'scenario\tconns\ttarget\trep\trequests\trps\tp50_us\tp99_us\tp999_us\terrors\tcpu_ticks\trss_kb\tsys_ticks\tsyscalls\n' > "$RESULTS"
+printf 'scenario\tconns\ttarget\trep\trequests\trps\tp50_us\tp99_us\tp999_us\terrors\tcpu_ticks\trss_kb\tsys_ticks\tsyscalls\tp90_us\n' > "$RESULTS"
 CLK_TCK=$(getconf CLK_TCK)
 
 run_wrk() { # target scenario conns duration -> RESULT line
@@ -418,9 +418,9 @@ measure() { # target scenario conns rep
     errors=$(( $(field err_connect "$result") + $(field err_read "$result") + $(field err_write "$result") \
         + $(field err_status "$result") + $(field err_timeout "$result") ))
     rps=$(field rps "$result")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$1" "$4" "$requests" "$rps" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$3" "$1" "$4" "$requests" "$rps" \
         "$(field p50_us "$result")" "$(field p99_us "$result")" "$(field p999_us "$result")" "$errors" \
-        "$ticks" "$(peak_rss_kb "$1")" "$((s1 - s0))" "$calls" >> "$RESULTS"
+        "$ticks" "$(peak_rss_kb "$1")" "$((s1 - s0))" "$calls" "$(field p90_us "$result")" >> "$RESULTS"
     log "$(printf '%-6s %-6s c=%-3s rep %s: %8.0f req/s p99 %6s us cpu %5s us/req errors %s' "$1" "$2" "$3" "$4" \
         "$rps" "$(field p99_us "$result")" \
         "$(awk -v t="$ticks" -v n="$requests" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", n ? t / hz / n * 1e6 : 0}')" \
@@ -475,13 +475,13 @@ col() { # scenario conns target column-expression -> values
 }
 TABLE="$RUN_DIR/table.md"
 {
-    echo "| scenario | conns | proxy | req/s | p50 ms | p99 ms | p99.9 ms | CPU µs/req | of which sys | syscalls/req | peak RSS MiB | errors |"
-    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| scenario | conns | proxy | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | CPU µs/req | of which sys | syscalls/req | peak RSS MiB | errors |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$TABLE"
 RATIOS="$RUN_DIR/ratios.md"
 {
-    echo "| scenario | conns | req/s L/$R | p99 L/$R | CPU/req L/$R | req/s L/$R, median of pairs |"
-    echo "|---|---|---:|---:|---:|---:|"
+    echo "| scenario | conns | req/s L/$R | p90 L/$R | p99 L/$R | CPU/req L/$R | req/s L/$R, median of pairs |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
 } > "$RATIOS"
 for conns in $CONNS; do
     for name in $SCENARIOS; do
@@ -489,6 +489,7 @@ for conns in $CONNS; do
         for target in "$REF" linnet; do
             m[$target.rps]=$(col "$name" "$conns" "$target" '$6' | median)
             m[$target.p50]=$(col "$name" "$conns" "$target" '$7 / 1000' | median)
+            m[$target.p90]=$(col "$name" "$conns" "$target" '$15 / 1000' | median)
             m[$target.p99]=$(col "$name" "$conns" "$target" '$8 / 1000' | median)
             m[$target.p999]=$(col "$name" "$conns" "$target" '$9 / 1000' | median)
             m[$target.cpu]=$(col "$name" "$conns" "$target" '($5 ? $11 / hz / $5 * 1e6 : 0)' | median)
@@ -497,8 +498,8 @@ for conns in $CONNS; do
             m[$target.rss]=$(col "$name" "$conns" "$target" '$12 / 1024' | sort -g | tail -1)
             m[$target.err]=$(col "$name" "$conns" "$target" '$10' | awk '{s += $1} END {print s + 0}')
             [[ "${SYSCALLS:-0}" == 1 ]] || m[$target.calls]="–"
-            printf '| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.1f | %.0f %% | %s | %.0f | %s |\n' "$name" "$conns" \
-                "$target" "${m[$target.rps]}" "${m[$target.p50]}" "${m[$target.p99]}" "${m[$target.p999]}" \
+            printf '| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.1f | %.0f %% | %s | %.0f | %s |\n' "$name" "$conns" \
+                "$target" "${m[$target.rps]}" "${m[$target.p50]}" "${m[$target.p90]}" "${m[$target.p99]}" "${m[$target.p999]}" \
                 "${m[$target.cpu]}" "${m[$target.sys]}" "${m[$target.calls]}" "${m[$target.rss]}" "${m[$target.err]}" \
                 >> "$TABLE"
         done
@@ -508,8 +509,9 @@ for conns in $CONNS; do
             "$RESULTS" | median)
         awk -v n="$name" -v c="$conns" -v lr="${m[linnet.rps]}" -v nr="${m[$REF.rps]}" -v lp="${m[linnet.p99]}" \
             -v np="${m[$REF.p99]}" -v lc="${m[linnet.cpu]}" -v nc="${m[$REF.cpu]}" -v pr="$paired" \
+            -v l9="${m[linnet.p90]}" -v n9="${m[$REF.p90]}" \
             'function r(a, b) {return b > 0 ? sprintf("%.2f", a / b) : "–"}
-             BEGIN {printf "| %s | %s | %s | %s | %s | %.2f |\n", n, c, r(lr, nr), r(lp, np), r(lc, nc), pr}' >> "$RATIOS"
+             BEGIN {printf "| %s | %s | %s | %s | %s | %s | %.2f |\n", n, c, r(lr, nr), r(l9, n9), r(lp, np), r(lc, nc), pr}' >> "$RATIOS"
         unset m
     done
 done
@@ -543,7 +545,7 @@ REPORT="$RUN_DIR/report.md"
     echo
     cat "$TABLE"
     echo
-    echo "Linnet/$REF_NAME (L/$R) ratios of the medians (req/s above 1 is better for Linnet; p99 and CPU below 1):"
+    echo "Linnet/$REF_NAME (L/$R) ratios of the medians (req/s above 1 is better for Linnet; p90, p99 and CPU below 1):"
     echo
     cat "$RATIOS"
 } > "$REPORT"

@@ -114,7 +114,7 @@ public final class GatewayMetrics implements AutoCloseable {
                         + " (--upstream-max-fails failures within --upstream-fail-timeout)")
                 .register(registry);
         FunctionCounter.builder(MetricNames.ACCESS_LOG_DROPPED, this, m -> m.accessLogDropped.getAsLong())
-                .description("Access-log lines dropped: the writer's queue was full (traffic never waits for the log)")
+                .description("Access-log lines dropped: an event loop's ring of waiting lines was full (traffic never waits for the log)")
                 .register(registry);
     }
 

@@ -79,7 +79,7 @@ public final class MetricNames {
     public static final String UPSTREAM_RETRIES = "linnet_upstream_retries"; // _total
     /** An event loop's passive health check began skipping an endpoint (max_fails within fail_timeout). */
     public static final String UPSTREAM_EJECTIONS = "linnet_upstream_endpoint_ejections"; // _total
-    /** Access-log lines dropped because the writer's queue was full (or standard output failed). */
+    /** Access-log lines dropped because an event loop's ring of waiting lines was full (or standard output failed). */
     public static final String ACCESS_LOG_DROPPED = "linnet_access_log_dropped"; // _total
     /** Client connections closed at accept because {@code --max-connections} were open. */
     public static final String CLIENT_CONNECTIONS_REFUSED = "linnet_client_connections_refused"; // _total

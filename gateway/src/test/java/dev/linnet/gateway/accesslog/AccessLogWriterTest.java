@@ -86,12 +86,13 @@ class AccessLogWriterTest {
         }
         lines.open();
         // Every line was written or dropped (the last request's may be handed over just after its
-        // answer left): the queue kept 4 and the writer held its batch; the rest were dropped.
+        // answer left): the ring kept 4, and the writer held a batch if it polled before they
+        // came (it looks every 50 ms); the rest were dropped.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> lines.lines().size() + log.dropped() == requests);
-        assertThat(log.dropped()).isBetween(1L, (long) requests - log.capacity() - 1);
+        assertThat(log.dropped()).isBetween(1L, (long) requests - log.capacity());
         assertThat(metric()).isEqualTo(log.dropped());
-        assertThat(lines.lines()).hasSizeGreaterThan(log.capacity()).allMatch(l -> l.contains("\"GET /r"));
+        assertThat(lines.lines()).hasSizeGreaterThanOrEqualTo(log.capacity()).allMatch(l -> l.contains("\"GET /r"));
     }
 
     @Test
