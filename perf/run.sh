@@ -11,6 +11,10 @@
 # (count the proxy's system calls per request with perf stat; a little overhead on every call),
 # THREAD_CPU=1 (CPU ns per request of each JVM thread group — event loop, access-log writer, GC,
 # JIT … — from /proc/PID/task/*/schedstat, into RUN_DIR/threads.tsv and the log),
+# JVM_BG_CPU=0 (the latency experiment of issue 21: before each measured run, every thread of the
+# "linnet" JVM but its event loops is moved to that core — the JIT compilers, GC and VM threads,
+# the access-log writer —, so they stop sharing the proxy's core with the event loop; the
+# baseline / nginx is left as it is),
 # NGINX_HEADERS=ingress-nginx (nginx sets the request headers ingress-nginx and Linnet set, not
 # only the reference's Host and X-Forwarded-For; a variant, never the headline),
 # LINNET_JAR (the build under test; default controller/target/linnet.jar), PROFILE=1 (after the
@@ -404,7 +408,22 @@ run_wrk() { # target scenario conns duration -> RESULT line
 }
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<" $2"; }
 
+# JVM_BG_CPU: a JVM's threads other than its event loops onto that core (threads created later
+# inherit their creator's core, so this runs again before every measured run).
+move_background_threads() { # pid
+    local task comm
+    for task in /proc/"$1"/task/*; do
+        comm=$(cat "$task/comm" 2>/dev/null) || continue
+        if [[ $comm == multiThreadIo* || $comm == epollEventLoop* ]]; then
+            taskset -p -c "$PROXY_CPU" "${task##*/}" > /dev/null 2>&1 || true
+        else
+            taskset -p -c "$JVM_BG_CPU" "${task##*/}" > /dev/null 2>&1 || true
+        fi
+    done
+}
+
 measure() { # target scenario conns rep
+    [[ -n "${JVM_BG_CPU:-}" && $1 == linnet ]] && move_background_threads "$LINNET_PID"
     local u0 s0 u1 s1 calls result rps requests errors ticks
     syscall_count_start "$1"
     [[ "${THREAD_CPU:-0}" == 1 ]] && thread_ns "$1" > "$RUN_DIR/threads.before"
