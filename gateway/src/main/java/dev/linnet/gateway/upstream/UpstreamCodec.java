@@ -44,7 +44,7 @@ import java.util.Queue;
  */
 public final class UpstreamCodec extends CombinedChannelDuplexHandler<HttpResponseDecoder, HttpRequestEncoder> {
 
-    private static final int MAX_PIECE = 64 * 1024; // the decoder's maxChunkSize: the same pieces for back-pressure
+    private static final int MAX_PIECE = UpstreamPool.MAX_CHUNK_SIZE; // Netty's pieces, so back-pressure is unchanged
     private static final int SMALL_BODY = 2048; // a whole body this small is copied behind its head: one buffer
 
     private final Queue<HttpMethod> methods = new ArrayDeque<>(2);
