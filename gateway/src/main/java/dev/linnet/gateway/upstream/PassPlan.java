@@ -17,6 +17,10 @@ import java.util.Set;
  */
 public final class PassPlan {
 
+    private static final byte[] CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** Room a head needs beyond its kept bytes and {@link #extraBytes}: {@code Connection: close} and the end. */
+    static final int END_ROOM = CLOSE.length + 2;
+
     // add-headers or hide-headers touching these would change framing or the hop-by-hop rules: Netty's path
     private static final Set<String> RESERVED = Set.of("content-length", "transfer-encoding", "connection",
             "keep-alive", "proxy-connection", "te", "trailer", "upgrade", "proxy-authorization", "server",
@@ -90,8 +94,8 @@ public final class PassPlan {
 
     /**
      * Writes the scanned head to {@code out}: its status line and kept field lines copied as they
-     * came (runs of kept lines in one copy), then the gateway's fields; not the empty line that
-     * ends the head ({@link PassedHead#finish} adds it, with {@code Connection: close} when due).
+     * came (runs of kept lines in one copy); the gateway's fields and the head's end follow in
+     * {@link #end}, once the exchange knows about {@code Connection: close}.
      */
     void write(HeadScan scan, ByteBuf out) {
         byte[] in = scan.bytes();
@@ -108,9 +112,23 @@ public final class PassPlan {
             }
         }
         out.writeBytes(in, runStart, scan.end - 2 - runStart);
-        if (server != null && !(keepBackendServer && scan.server)) {
+    }
+
+    /**
+     * Ends a head {@link #write} began, in the order the existing path sets fields: {@code Connection:
+     * close} ({@code ProxyHeaders.toClient}), then {@code Server}, HSTS and {@code add-headers}
+     * ({@code ResponseHeaders.apply}), then the empty line.
+     *
+     * @param backendServer the upstream sent a {@code Server} of its own
+     */
+    void end(ByteBuf out, boolean close, boolean backendServer) {
+        if (close) {
+            out.writeBytes(CLOSE);
+        }
+        if (server != null && !(keepBackendServer && backendServer)) {
             out.writeBytes(server);
         }
         out.writeBytes(appended);
+        out.writeByte('\r').writeByte('\n');
     }
 }

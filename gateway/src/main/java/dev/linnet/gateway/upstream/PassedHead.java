@@ -4,27 +4,28 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpObject;
-import java.nio.charset.StandardCharsets;
 
 /**
- * A response head passed through ({@link PassThrough}): already rewritten for the client in its
- * buffer (hop-by-hop fields cut, the gateway's fields added) but for its end, which
- * {@link #finish} writes once the exchange knows whether the client connection stays open. Its
+ * A response head passed through ({@link UpstreamCodec}): its kept fields already copied for the
+ * client (hop-by-hop and replaced fields cut), the rest ({@code Connection: close}, the gateway's
+ * fields, the end) written by {@link #finish} once the exchange knows whether the client
+ * connection stays open. Its
  * body follows as {@link PassedBody} pieces. The client's codec writes both as they are.
  */
 public final class PassedHead extends DefaultByteBufHolder implements HttpObject {
 
-    private static final byte[] CLOSE = "connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Room a head keeps for {@link #finish}. */
-    static final int END_ROOM = CLOSE.length + 2;
-
+    private final PassPlan plan;
+    private final boolean backendServer; // the upstream sent a Server of its own
     private final int status;
     private final long contentLength;
     private final boolean upstreamKeepAlive;
     private int bodyBytes;
 
-    PassedHead(ByteBuf head, int status, long contentLength, boolean upstreamKeepAlive) {
+    PassedHead(ByteBuf head, PassPlan plan, boolean backendServer, int status, long contentLength,
+            boolean upstreamKeepAlive) {
         super(head);
+        this.plan = plan;
+        this.backendServer = backendServer;
         this.status = status;
         this.contentLength = contentLength;
         this.upstreamKeepAlive = upstreamKeepAlive;
@@ -43,13 +44,12 @@ public final class PassedHead extends DefaultByteBufHolder implements HttpObject
         return upstreamKeepAlive;
     }
 
-    /** Ends the head: {@code Connection: close} when the client connection closes after it (as {@code ProxyHeaders.toClient}). */
+    /**
+     * Ends the head: {@code Connection: close} when the client connection closes after it (as
+     * {@code ProxyHeaders.toClient}), the gateway's fields, the empty line.
+     */
     public void finish(boolean close) {
-        ByteBuf head = content();
-        if (close) {
-            head.writeBytes(CLOSE);
-        }
-        head.writeByte('\r').writeByte('\n');
+        plan.end(content(), close, backendServer);
     }
 
     /**

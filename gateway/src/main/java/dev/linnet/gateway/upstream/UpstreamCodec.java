@@ -120,13 +120,13 @@ public final class UpstreamCodec extends CombinedChannelDuplexHandler<HttpRespon
             int headLength = scan.end;
             long length = scan.contentLength;
             long here = Math.min(length, in.readableBytes() - headLength);
-            int room = headLength + armed.extraBytes() + PassedHead.END_ROOM
+            int room = headLength + armed.extraBytes() + PassPlan.END_ROOM
                     + (here == length && length <= SMALL_BODY ? (int) length : 0);
             ByteBuf head = ctx.alloc().buffer(room);
             armed.write(scan, head);
             in.skipBytes(headLength);
             methods.poll(); // this response's request, as isContentAlwaysEmpty would have taken it
-            out.add(new PassedHead(head, scan.status, length, !scan.upstreamClose));
+            out.add(new PassedHead(head, armed, scan.server, scan.status, length, !scan.upstreamClose));
             passing = length;
             betweenMessages = false;
             passBody(in, out);
