@@ -1,6 +1,7 @@
 package dev.linnet.gateway.upstream;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -43,12 +44,8 @@ final class FieldNames {
     /** Names that are all dropped (a route's hidden and replaced fields). */
     static FieldNames dropped(List<String> names) {
         int[] kinds = new int[names.size()];
-        java.util.Arrays.fill(kinds, HeadScan.DROP);
+        Arrays.fill(kinds, HeadScan.DROP);
         return new FieldNames(names, kinds);
-    }
-
-    boolean isEmpty() {
-        return names.length == 0;
     }
 
     int kindOf(byte[] b, int at, int length, int hash) {

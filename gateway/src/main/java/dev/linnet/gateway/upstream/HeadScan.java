@@ -73,11 +73,10 @@ final class HeadScan {
     private int copied;
 
     // results
-    private int start; // the head's first byte's index in the buffer scanned
     int status;
     int end; // the head's length, its last LF included
     int count; // fields
-    int[] fields = new int[4 * 16]; // per field: line start, kind, value start, value end (offsets in the head)
+    int[] fields = new int[2 * 16]; // per field: its line's start (an offset in the head), its kind
     long contentLength;
     int contentLengths;
     boolean upstreamClose;
@@ -96,11 +95,6 @@ final class HeadScan {
         return b;
     }
 
-    /** Index of the head's first byte in the buffer last scanned. */
-    int start() {
-        return start;
-    }
-
     /**
      * Scans the head at the reader index of {@code in} without moving it.
      *
@@ -108,7 +102,6 @@ final class HeadScan {
      * @return whether the head is whole and plain enough to pass through
      */
     boolean scan(ByteBuf in, FieldNames extra) {
-        start = in.readerIndex();
         int available = Math.min(in.readableBytes(), MAX_HEAD);
         int copied = copy(in, Math.min(available, FIRST_COPY));
         if (scanCopy(extra)) {
@@ -123,9 +116,9 @@ final class HeadScan {
 
     private int copy(ByteBuf in, int n) {
         if (b.length < n + 1) {
-            b = new byte[n + 1];
+            b = new byte[n + 1]; // kept: a loop that met one long head will meet more (at most 64 KiB)
         }
-        in.getBytes(start, b, 0, n);
+        in.getBytes(in.readerIndex(), b, 0, n);
         b[n] = 0; // the stop for every loop below
         copied = n;
         return n;
@@ -251,14 +244,12 @@ final class HeadScan {
             default -> {
             }
         }
-        int at = 4 * count;
+        int at = 2 * count;
         if (at == fields.length) {
             fields = Arrays.copyOf(fields, 2 * at);
         }
         fields[at] = line;
         fields[at + 1] = kind;
-        fields[at + 2] = valueStart;
-        fields[at + 3] = valueEnd;
         count++;
         return true;
     }

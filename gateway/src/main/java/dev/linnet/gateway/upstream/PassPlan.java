@@ -102,13 +102,13 @@ public final class PassPlan {
         int[] f = scan.fields;
         int runStart = 0;
         for (int i = 0; i < scan.count; i++) {
-            int kind = f[4 * i + 1];
+            int kind = f[2 * i + 1];
             boolean keep = kind == HeadScan.KEEP || kind == HeadScan.CONTENT_LENGTH
                     || kind == HeadScan.SERVER && keepBackendServer;
             if (!keep) {
-                int lineStart = f[4 * i];
+                int lineStart = f[2 * i];
                 out.writeBytes(in, runStart, lineStart - runStart);
-                runStart = i + 1 < scan.count ? f[4 * (i + 1)] : scan.end - 2;
+                runStart = i + 1 < scan.count ? f[2 * (i + 1)] : scan.end - 2;
             }
         }
         out.writeBytes(in, runStart, scan.end - 2 - runStart);
