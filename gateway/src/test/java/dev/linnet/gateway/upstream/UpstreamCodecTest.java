@@ -106,6 +106,22 @@ class UpstreamCodecTest {
         assertThat(received.get(last + 1)).isInstanceOf(HttpResponse.class).isNotInstanceOf(PassedHead.class);
     }
 
+    @Test
+    void aConnectionWhoseHeadsKeepBeingTurnedDownIsLookedAtOnceInSixteen() {
+        String chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n";
+        List<Boolean> passed = new ArrayList<>();
+        for (int i = 0; i < 8 + 8 + 2; i++) { // 8 chunked, then plain ones
+            request(HttpMethod.GET, true);
+            respond(i < 8 ? chunked : PLAIN);
+            passed.add(received.stream().anyMatch(PassedHead.class::isInstance));
+            received.forEach(ReferenceCountUtil::release);
+            received.clear();
+        }
+        // 8 turned down: the next 8 are not scanned, the one after is (passed), and from then on each one
+        assertThat(passed.subList(0, 16)).containsOnly(false);
+        assertThat(passed.subList(16, 18)).containsOnly(true);
+    }
+
     private void request(HttpMethod method, boolean arm) {
         if (arm) {
             codec.passThrough(PLAN);
