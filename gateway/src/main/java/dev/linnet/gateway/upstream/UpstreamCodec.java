@@ -105,7 +105,7 @@ public final class UpstreamCodec extends CombinedChannelDuplexHandler<HttpRespon
                     turnedDown = 0;
                     return;
                 }
-                turnedDown = Math.min(turnedDown + 1, Integer.MAX_VALUE - 1);
+                turnedDown = turnedDown == Integer.MAX_VALUE ? TURNED_DOWN_IN_A_ROW : turnedDown + 1;
             }
             int size = out.size();
             int reader = in.readerIndex();
