@@ -9,6 +9,8 @@ import dev.linnet.gateway.route.RouteOptions;
 import dev.linnet.gateway.upstream.Attempts;
 import dev.linnet.gateway.upstream.EndpointChooser;
 import dev.linnet.gateway.upstream.Lease;
+import dev.linnet.gateway.upstream.PassPlan;
+import dev.linnet.gateway.upstream.PassedHead;
 import dev.linnet.gateway.upstream.RetryPolicy;
 import dev.linnet.gateway.upstream.UnprocessedStreamException;
 import dev.linnet.gateway.upstream.UpstreamListener;
@@ -23,6 +25,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -86,6 +89,14 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         /** The exchange ended itself for a listed status: the error request takes the client over. */
         default void divert(int status, boolean requestComplete) {
         }
+
+        /**
+         * The gateway's response edits as a pass-through plan, or null when this client's responses
+         * must take Netty's path (an HTTP/2 stream, an error request, edits without a byte form).
+         */
+        default PassPlan passPlan() {
+            return null;
+        }
     }
 
     private final ChannelHandlerContext client;
@@ -109,7 +120,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private final boolean bodyless; // the head says no body follows: its end goes upstream with it
     private boolean clientEndRequested; // bodyless: the client's empty end was asked for (once)
     private boolean responseStarted;
-    private HttpResponse pendingHead; // the response head, held until its body's first piece or the read's end
+    private HttpObject pendingHead; // the response head (or a PassedHead), held until its body's first piece or the read's end
     private boolean skippingInformational;
     private boolean lastResponsePieceReceived;
     private boolean upstreamReusable;
@@ -129,6 +140,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private final boolean hidesHeaders; // hide-headers is proxy_hide_header; grpc_pass reads only grpc_hide_header
     private final long bodyBufferSize; // client-body-buffer-size: the buffered body's bytes in memory
     private SpooledBody body; // the buffered body, sent (again) by every attempt; null when streamed
+    private final boolean mayPass; // nothing of ours reads or edits a response head beyond the gateway's own fields
 
     Exchange(ChannelHandlerContext client, ProxyContext context, HttpRequest upstreamHead, HttpVersion clientVersion,
             boolean clientKeepAlive, Backend backend, RouteOptions options, RequestTimeline timeline, ExchangeTimers timers,
@@ -166,6 +178,13 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         this.buffering = !bodyless && !options.backendProtocol().http2()
                 && (lengthFirst || options.requestBuffering() && !upgradeRequested);
         this.bodyBufferSize = options.clientBodyBufferSizeOr(config.clientBody().memorySize());
+        // The response pass-through (UpstreamCodec) for the plain case: no response policy, an
+        // HTTP/1.1 client and backend, a response that has a body whatever its fields say
+        // (not HEAD, not CONNECT) and no 101 to watch for.
+        HttpMethod method = upstreamHead.method();
+        this.mayPass = responsePolicies == null && !upgradeRequested && !http10 && hidesHeaders
+                && HttpVersion.HTTP_1_1.equals(clientVersion)
+                && !HttpMethod.HEAD.equals(method) && !HttpMethod.CONNECT.equals(method);
     }
 
     /** An error request after the client's body was read (ErrorPages): none is sent, none is read. */
@@ -224,6 +243,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         headWritten = false;
         skippingInformational = false; // a 1xx of a lost attempt says nothing about this one
         acquired.listen(this);
+        PassPlan plan = mayPass ? done.passPlan() : null;
+        if (plan != null) {
+            acquired.passThrough(plan);
+        }
         Channel upstream = acquired.channel();
         ChannelFuture written;
         if (bodyless) { // head and end as one message: one encoder pass, one send
@@ -449,25 +472,30 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
             }
             return;
         }
-        if (msg instanceof HttpResponse response && (response.status().code() >= 200 || response.status().code() == 101)) {
-            timeline.upstreamStatus(response.status().code()); // a retried one too: $upstream_status lists it
+        int status = statusOf(msg);
+        if (status >= 200 || status == 101) {
+            timeline.upstreamStatus(status); // a retried one too: $upstream_status lists it
         }
         if (msg instanceof HttpContent piece) {
             timeline.upstreamBody(piece.content().readableBytes());
         }
-        if (msg instanceof HttpResponse response && !responseStarted
-                && nextUpstream.retriesStatus(response.status().code())
-                && retryElsewhere(NextUpstream.conditionOf(response.status().code()))) {
+        if (status >= 0 && !responseStarted && nextUpstream.retriesStatus(status)
+                && retryElsewhere(NextUpstream.conditionOf(status))) {
             ReferenceCountUtil.release(msg); // http_5xx & co: nothing of it was sent, the next endpoint answers
             return;
         }
-        if (msg instanceof HttpResponse response && !responseStarted && done.intercepts(response.status().code(), true)) {
+        if (status >= 0 && !responseStarted && done.intercepts(status, true)) {
             attempts.endpointAnswered(lease.endpoint()); // the pod answered: health and timing as for any answer
             ReferenceCountUtil.release(msg); // custom-http-errors: the error backend answers instead
-            divert(response.status().code());
+            divert(status);
             return;
         }
-        if (msg instanceof HttpResponse response && response.status().code() == 101) {
+        if (msg instanceof PassedHead passed) {
+            startResponse(passed);
+            holdHeadAndAskForBody(passed);
+            return;
+        }
+        if (msg instanceof HttpResponse response && status == 101) {
             switchProtocols(response);
             return;
         }
@@ -522,7 +550,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
      *                     └──────▶ read complete, head still held ─▶ writeAndFlush(head)
      * </pre>
      */
-    private void holdHeadAndAskForBody(HttpResponse head) {
+    private void holdHeadAndAskForBody(HttpObject head) {
         pendingHead = head;
         armReadTimer();
         lease.channel().read();
@@ -530,11 +558,20 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     /** {@code msg}, merged with the held head when it is the whole body; else the head goes first. */
     private HttpObject withPendingHead(HttpObject msg) {
-        HttpResponse head = pendingHead;
-        if (head == null) {
+        HttpObject held = pendingHead;
+        if (held == null) {
             return msg;
         }
         pendingHead = null;
+        if (held instanceof PassedHead passed) {
+            if (msg instanceof LastHttpContent last && passed.absorb(last.content())) {
+                last.release(); // copied behind the head: one buffer, one write
+                return passed;
+            }
+            client.write(passed, client.voidPromise());
+            return msg;
+        }
+        HttpResponse head = (HttpResponse) held;
         if (msg instanceof LastHttpContent last) {
             return new DefaultFullHttpResponse(head.protocolVersion(), head.status(), last.content(), head.headers(),
                     last.trailingHeaders());
@@ -547,7 +584,7 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
 
     @Override
     public void onReadComplete() {
-        HttpResponse head = pendingHead;
+        HttpObject head = pendingHead;
         if (head != null && !finished) {
             pendingHead = null;
             client.writeAndFlush(head, client.voidPromise());
@@ -578,6 +615,30 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
         editResponse(response);
         done.gatewayHeaders(response, true); // last, as on local answers (FrontendHandler.write)
         return true;
+    }
+
+    /**
+     * {@link #startResponse(HttpResponse)} for a head the upstream codec passed through: the
+     * same bookkeeping; the edits were made as its bytes were copied ({@code PassPlan}), the
+     * {@code Connection: close} of {@code ProxyHeaders.toClient} is added here. Its status is final
+     * and its body framed by Content-Length, and the client speaks HTTP/1.1 ({@link #mayPass}).
+     */
+    private void startResponse(PassedHead passed) {
+        responseStarted = true;
+        attempts.endpointAnswered(lease.endpoint());
+        timeline.mark(Phase.UPSTREAM_HEADERS);
+        timeline.status(passed.status());
+        upstreamReusable = passed.upstreamKeepAlive();
+        clientStaysOpen = clientKeepAlive && !done.draining(); // drain: Connection: close
+        passed.finish(!clientStaysOpen);
+    }
+
+    /** A response head's status, -1 for a body piece. */
+    private static int statusOf(HttpObject msg) {
+        if (msg instanceof HttpResponse response) {
+            return response.status().code();
+        }
+        return msg instanceof PassedHead passed ? passed.status() : -1;
     }
 
     /**
@@ -708,6 +769,10 @@ final class Exchange implements UpstreamListener, Attempts.Callback, ExchangeTim
     private void cleanUp() {
         stopTimers();
         releaseBody();
+        if (pendingHead != null) {
+            ReferenceCountUtil.release(pendingHead); // a passed-through head holds its buffer
+            pendingHead = null;
+        }
         if (pending != null) {
             pending.release();
             pending = null;

@@ -3,6 +3,7 @@ package dev.linnet.gateway.proxy;
 import dev.linnet.gateway.metrics.Phase;
 import dev.linnet.gateway.metrics.RequestTimeline;
 import dev.linnet.gateway.policy.Answers;
+import dev.linnet.gateway.upstream.PassPlan;
 import dev.linnet.gateway.policy.ClientView;
 import dev.linnet.gateway.policy.RequestPolicy;
 import dev.linnet.gateway.policy.EndpointPolicy;
@@ -87,6 +88,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
     private ProxyProtocol.Origin origin; // the connection's PROXY header, or null
     private boolean tls; // the connection came through the HTTPS listener (an SslHandler in front)
     private boolean h2; // an HTTP/2 stream: its :path must be origin form
+    private ResponseHeaders planFor; // the configuration plan was made for
+    private PassPlan plan; // the response pass-through's edits for this connection, or null
     private ClientConnections gate; // the gateway's connection gate, looked up once; null in handler tests
     private ExchangeTimers timers; // the exchanges' timeouts, kept across requests; made at the first
 
@@ -526,6 +529,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter implements Exch
         location &= !ErrorPages.diverted(flow);
         // tls: this connection's own TLS ($scheme), never a trusted X-Forwarded-Proto (X13)
         context.config().responseHeaders().apply(response.headers(), tls, location);
+    }
+
+    /** The gateway's edits of {@link #gatewayHeaders} (location true) as a pass-through plan, when it may be used. */
+    @Override
+    public PassPlan passPlan() {
+        if (h2 || ErrorPages.diverted(flow)) {
+            return null; // a stream's answer is frames; an error page's has no location (no HSTS)
+        }
+        ResponseHeaders gateway = context.config().responseHeaders();
+        if (gateway != planFor) { // once per connection and configuration
+            planFor = gateway;
+            plan = gateway.passPlan(tls);
+        }
+        return plan;
     }
 
     /** Between requests a connection may idle for {@code idleTimeout} (nginx's keepalive_timeout). */

@@ -2,9 +2,11 @@ package dev.linnet.gateway.proxy;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.linnet.gateway.upstream.PassPlan;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,6 +64,20 @@ public record ResponseHeaders(String hsts, String server, boolean backendServer,
     /** lua_ingress.lua's value: {@code max-age=<n>[; includeSubDomains][; preload]}. */
     public static String hstsValue(String maxAge, boolean includeSubDomains, boolean preload) {
         return "max-age=" + maxAge + (includeSubDomains ? "; includeSubDomains" : "") + (preload ? "; preload" : "");
+    }
+
+    /**
+     * What {@link #hideUpstream} and {@link #apply} (location true) do to a proxied head, as byte
+     * edits for the response pass-through; null when they cannot be put that way.
+     *
+     * @param https the client connection is TLS terminated by the gateway (HSTS)
+     */
+    public PassPlan passPlan(boolean https) {
+        List<String[]> added = new ArrayList<>(add.size());
+        for (Header h : add) {
+            added.add(new String[] {h.name().toString(), h.value().toString()});
+        }
+        return PassPlan.of(server, backendServer, https ? hsts : null, added, hide);
     }
 
     /**

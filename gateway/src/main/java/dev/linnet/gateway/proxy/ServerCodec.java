@@ -1,6 +1,8 @@
 package dev.linnet.gateway.proxy;
 
 import dev.linnet.gateway.policy.Answers;
+import dev.linnet.gateway.upstream.PassedBody;
+import dev.linnet.gateway.upstream.PassedHead;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.CombinedChannelDuplexHandler;
@@ -19,7 +21,9 @@ import java.util.Queue;
  * {@link NginxRequestDecoder} as its decoder. The encoder learns each request's method from a
  * queue the decoder fills, so the answer to a HEAD or a CONNECT is framed right. An interim answer
  * (our {@code 100 Continue}) takes no method from the queue: it is not the request's answer, and
- * taking one would shift every later response by one.
+ * taking one would shift every later response by one. A passed-through response
+ * ({@link PassedHead}, {@link PassedBody}) is written as the bytes it already is; its head takes
+ * its method from the queue like any other answer.
  */
 final class ServerCodec extends CombinedChannelDuplexHandler<NginxRequestDecoder, HttpResponseEncoder> {
 
@@ -46,8 +50,18 @@ final class ServerCodec extends CombinedChannelDuplexHandler<NginxRequestDecoder
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof PassedHead head) { // bytes ready for the wire: the request's answer all the same
+                methods.poll();
+                bodyBytes += head.bodyBytes();
+                ctx.write(head.content(), promise);
+                return;
+            }
             if (msg instanceof HttpContent content) {
                 bodyBytes += content.content().readableBytes();
+                if (msg instanceof PassedBody) {
+                    ctx.write(content.content(), promise);
+                    return;
+                }
             }
             super.write(ctx, msg, promise);
         }

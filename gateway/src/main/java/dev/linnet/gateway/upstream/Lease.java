@@ -23,4 +23,13 @@ public record Lease(Channel channel, Endpoint endpoint, boolean reused) {
     public void listen(UpstreamListener listener) {
         UpstreamHandler.of(channel).listener(requireNonNull(listener, "listener"));
     }
+
+    /**
+     * Lets the response to the request about to be written pass through with {@code plan}'s
+     * edits when its head is plain ({@link UpstreamCodec}); then the listener receives a
+     * {@link PassedHead} and {@link PassedBody} pieces instead of Netty's objects. Nothing on HTTP/2.
+     */
+    public void passThrough(PassPlan plan) {
+        UpstreamHandler.of(channel).passThrough(requireNonNull(plan, "plan"));
+    }
 }

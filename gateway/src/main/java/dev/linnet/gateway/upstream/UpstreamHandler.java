@@ -17,6 +17,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private final boolean tls; // an HTTP/1.1 connection over TLS (backend-protocol HTTPS): pooled apart
     private final String serverName; // the SNI it was opened with (auth services), else null: pooled apart again
+    private final UpstreamCodec codec; // the HTTP/1.1 codec in front, or null (an HTTP/2 stream)
     private UpstreamListener listener;
 
     UpstreamHandler() {
@@ -24,12 +25,20 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     UpstreamHandler(boolean tls) {
-        this(tls, null);
+        this(tls, null, null);
     }
 
-    UpstreamHandler(boolean tls, String serverName) {
+    UpstreamHandler(boolean tls, String serverName, UpstreamCodec codec) {
         this.tls = tls;
         this.serverName = serverName;
+        this.codec = codec;
+    }
+
+    /** Arms (or, with null, disarms) the codec's pass-through for the next response; nothing on HTTP/2. */
+    void passThrough(PassPlan plan) {
+        if (codec != null) {
+            codec.passThrough(plan);
+        }
     }
 
     String serverName() {

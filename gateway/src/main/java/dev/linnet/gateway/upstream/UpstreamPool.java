@@ -14,7 +14,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslContext;
@@ -50,7 +49,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class UpstreamPool {
 
     /** Large enough that a 200 MiB body is not cut into 25 600 tiny writes, small enough to stay flat. */
-    private static final int MAX_CHUNK_SIZE = 64 * 1024;
+    static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private static final String CODEC = "codec"; // the HTTP/1.1 codec's name in the pipeline below
 
@@ -117,11 +116,12 @@ public final class UpstreamPool {
     }
 
     private static void http1(ChannelPipeline pipeline, boolean tls, String serverName) {
-        pipeline.addLast("codec", new HttpClientCodec(new HttpDecoderConfig()
-                        .setMaxChunkSize(MAX_CHUNK_SIZE)
-                        .setMaxHeaderSize(64 * 1024), false, false))
+        UpstreamCodec codec = new UpstreamCodec(new HttpDecoderConfig()
+                .setMaxChunkSize(MAX_CHUNK_SIZE)
+                .setMaxHeaderSize(HeadScan.MAX_HEAD));
+        pipeline.addLast(CODEC, codec)
                 .addLast("flow", new MessagePerRead())
-                .addLast(UpstreamHandler.NAME, new UpstreamHandler(tls, serverName));
+                .addLast(UpstreamHandler.NAME, new UpstreamHandler(tls, serverName, codec));
     }
 
     /** The pool key of an HTTP/1.1-over-TLS connection opened with SNI. */
@@ -301,6 +301,7 @@ public final class UpstreamPool {
             return; // closed and deregistered already: Netty emptied the pipeline, nothing to pool
         }
         handler.listener(null);
+        handler.passThrough(null); // armed for a response that never came: the next lease decides anew
         if (!reusable || !ch.isActive() || ch instanceof Http2StreamChannel) { // a stream serves one exchange
             ch.close();
             return;
