@@ -28,7 +28,8 @@
 # container runtime drains a pod's standard output: the proxy pays for its write into the pipe,
 # not for the disk.
 #
-# LINNET_JAVA, BASELINE_JAVA: the java binaries (default: java on PATH), for a JDK comparison.
+# LINNET_JAVA, BASELINE_JAVA: the java binaries (default: a JDK 25 under /usr/lib/jvm, else java on PATH;
+# on 25+ the default flags add -XX:+UseCompactObjectHeaders, as the image), for a JDK comparison.
 # LINNET_SERVE_ARGS, BASELINE_SERVE_ARGS: extra `serve` flags of the build under test and of the
 # baseline, e.g. the controller ConfigMaps the manifests carry (perf/linnet/configmaps.yaml.tmpl):
 #
@@ -71,15 +72,32 @@ LOAD_CPU="${LOAD_CPU:-0}"      # wrk and the backends
 # anyway, stated so nobody has to guess. Fixed 128 MiB heap (no resizing; untouched pages are
 # not resident, no pre-touch). One event loop, as nginx has one worker.
 DEFAULT_JVM_FLAGS="-XX:+UseSerialGC -Xms128m -Xmx128m -XX:-AlwaysPreTouch -Dio.netty.eventLoopThreads=1"
-LINNET_JVM_FLAGS="${LINNET_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}"
+# The runtime: Java 25 when the machine has one (what the image runs, issue 21), with compact
+# object headers as the image; else `java` on the PATH, with a line saying so.
+DEFAULT_JAVA=java
+for jdk in /usr/lib/jvm/*25*; do
+    if [[ -x "$jdk/bin/java" ]] && "$jdk/bin/java" -version 2>&1 | grep 'version "25' > /dev/null; then
+        DEFAULT_JAVA="$jdk/bin/java"
+        break
+    fi
+done
+[[ $DEFAULT_JAVA != java ]] || printf 'No JDK 25 under /usr/lib/jvm: Linnet runs on the java on the PATH\n' >&2
+jvm_defaults() { # java binary -> the default flags for it
+    if "$1" -version 2>&1 | grep -E 'version "(2[5-9]|[3-9][0-9])' > /dev/null; then
+        echo "$DEFAULT_JVM_FLAGS -XX:+UseCompactObjectHeaders"
+    else
+        echo "$DEFAULT_JVM_FLAGS"
+    fi
+}
 WRITE_README="${WRITE_README:-1}"
 # REF: the proxy Linnet is compared with, by its label in the logs and tables.
 BASELINE_JAR="${BASELINE_JAR:-}"
-# The java binaries of the build under test and of the baseline (a JDK comparison: LINNET_JAVA=
-# /usr/lib/jvm/temurin-25-jdk-amd64/bin/java, with that JDK's flags in LINNET_JVM_FLAGS).
-LINNET_JAVA="${LINNET_JAVA:-java}"
-BASELINE_JAVA="${BASELINE_JAVA:-java}"
-BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$DEFAULT_JVM_FLAGS}" # not LINNET_JVM_FLAGS: those may be the change
+# The java binaries of the build under test and of the baseline (a JDK comparison:
+# BASELINE_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java), each with its own default flags.
+LINNET_JAVA="${LINNET_JAVA:-$DEFAULT_JAVA}"
+BASELINE_JAVA="${BASELINE_JAVA:-$DEFAULT_JAVA}"
+LINNET_JVM_FLAGS="${LINNET_JVM_FLAGS:-$(jvm_defaults "$LINNET_JAVA")}"
+BASELINE_JVM_FLAGS="${BASELINE_JVM_FLAGS:-$(jvm_defaults "$BASELINE_JAVA")}" # not LINNET_JVM_FLAGS: those may be the change
 if [[ -n "$BASELINE_JAR" ]]; then
     REF=base; REF_NAME="baseline"; R=B; WRITE_README=0
 else
