@@ -38,7 +38,8 @@ for bench in PropagationBenchmark ClusterPropagationBenchmark; do
     esac | tee -a "$OUT/out.txt"
     LINNET_LOG_LEVEL="${LINNET_LOG_LEVEL:-WARN}" java -Xmx256m \
         -cp "$PERF_DIR/target/classes:$(cat "$PERF_DIR/target/classpath.txt")" \
-        "dev.linnet.perf.$bench" "$CHANGES" "${GAP_MS:-250}" "$CHURN_MS" 2>> "$OUT/stderr.log" | tee -a "$OUT/out.txt"
+        "dev.linnet.perf.$bench" "$CHANGES" "${GAP_MS:-250}" "$CHURN_MS" 2>> "$OUT/stderr.log" \
+        | { grep --line-buffered -Ev '^[^ ]+ - [^ ]+ \[' || true; } | tee -a "$OUT/out.txt" # not the gateway's access log
 done
 grep -q '^RESULT ' "$OUT/out.txt" || { cat "$OUT/stderr.log" >&2; exit 1; }
 
